@@ -1,0 +1,50 @@
+//! Password hashing with argon2id, off the async executor.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+
+use crate::error::ApiError;
+
+/// A valid hash of a password nobody has, verified against when the phone number is unknown so
+/// that a wrong phone and a wrong password take the same time.
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$HbGWi8gXRCMzeTrGzFoq0Rx9QHsgHVeE1d7N9iRPUXw";
+
+/// Hashes a password (argon2id, default parameters) into a PHC string.
+pub async fn hash(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(|_| ApiError::internal())?
+    .map_err(|e| {
+        tracing::error!(error = %e, "password hashing failed");
+        ApiError::internal()
+    })
+}
+
+/// Checks a password against a stored PHC string; `None` checks against a decoy and fails.
+pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let phc = stored.unwrap_or_else(|| DECOY_HASH.to_owned());
+        let Ok(parsed) = PasswordHash::new(&phc) else {
+            return false;
+        };
+        Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && known
+    })
+    .await
+    .map_err(|_| ApiError::internal())
+}
+
+/// Checks a new password's length (8–128 characters).
+pub fn check_new(password: &str) -> Result<(), ApiError> {
+    let n = password.chars().count();
+    if n < 8 {
+        Err(ApiError::invalid_field("password", "密码至少需要 8 个字符"))
+    } else if n > 128 {
+        Err(ApiError::invalid_field("password", "密码不能超过 128 个字符"))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,50 @@
+//! Background jobs: claim expiry, auto-confirmation and idempotency-key clean-up.
+//!
+//! Each item is moved by the same conditional write as a person's action, so several instances
+//! running the job at once process each wish exactly once.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::state::AppState;
+use crate::wishes;
+
+/// How long an idempotency key is remembered.
+const IDEMPOTENCY_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// Starts the job loop; it stops when `shutdown` is cancelled, finishing the round in progress.
+pub fn spawn(state: AppState, shutdown: CancellationToken) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(state.settings.jobs.interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                _ = tick.tick() => run_once(&state).await,
+            }
+        }
+        tracing::info!("background jobs stopped");
+    })
+}
+
+/// One round of every job.
+#[tracing::instrument(name = "jobs", skip_all)]
+pub async fn run_once(state: &AppState) {
+    match wishes::expire_claims(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "claims expired"),
+        Err(e) => tracing::warn!(error = %e, "claim expiry failed"),
+    }
+    match wishes::auto_confirm(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "fulfilled wishes auto-confirmed"),
+        Err(e) => tracing::warn!(error = %e, "auto-confirm failed"),
+    }
+    let before = Utc::now() - chrono::Duration::from_std(IDEMPOTENCY_TTL).unwrap_or_default();
+    if let Err(e) = state.store.purge_idempotency(before).await {
+        tracing::warn!(error = %e, "idempotency clean-up failed");
+    }
+}

@@ -1,0 +1,20 @@
+//! The Haolin server: micro-wishes for community grid governance ("群众点单、社区派单、党员接单").
+//!
+//! `main.rs` only parses the command line; [`startup::Application`] wires everything. Where a rule
+//! lives: permissions in [`auth`], transitions in `haolin_shared::domain`, the workflow around them
+//! in [`wishes`], SQL in [`store`], HTTP shapes in [`routes`] and [`views`].
+
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod jobs;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+pub mod views;
+pub mod web;
+pub mod wishes;

@@ -1,0 +1,142 @@
+//! Accounts and sessions: register, log in, refresh, log out, and who am I.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use haolin_shared::api::{
+    AuthResponse, ErrorBody, ErrorCode, LoginRequest, RefreshRequest, RegisterRequest, Role, User, WechatLoginRequest,
+};
+use haolin_shared::domain::{PersonName, PhoneNumber};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
+use crate::auth::{Caller, password};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::state::AppState;
+use crate::store::{Grant, NewUser, Rotation, UserRecord};
+use crate::views;
+
+/// Registers the account routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(register).service(login).service(wechat).service(refresh).service(logout).service(me);
+}
+
+/// Starts a session for `user` and returns its first token pair.
+pub async fn start_session(state: &AppState, user: &UserRecord) -> Result<AuthResponse, ApiError> {
+    let (refresh_token, hash) = new_refresh_token();
+    let expires =
+        Utc::now() + chrono::Duration::from_std(state.settings.auth.refresh_ttl).unwrap_or(chrono::Duration::MAX);
+    let session_id = state.store.create_session(user.id, &hash, expires).await?;
+    Ok(AuthResponse {
+        user: views::user(user),
+        access_token: state.tokens.issue(user.id, session_id)?,
+        expires_in: state.tokens.ttl_secs(),
+        refresh_token,
+    })
+}
+
+/// Validates and hashes a new account's fields.
+pub async fn new_user(phone: &str, password_raw: &str, name: &str, grants: Vec<Grant>) -> Result<NewUser, ApiError> {
+    let phone = PhoneNumber::parse(phone).map_err(|e| ApiError::invalid_value("phone", e))?;
+    let name = PersonName::parse(name).map_err(|e| ApiError::invalid_value("name", e))?;
+    password::check_new(password_raw)?;
+    Ok(NewUser {
+        phone: phone.into_inner(),
+        name: name.into_inner(),
+        password_hash: password::hash(password_raw.to_owned()).await?,
+        grants,
+    })
+}
+
+/// Creates a resident account and logs it in.
+#[utoipa::path(tag = "accounts", security(()), responses(
+    (status = 201, body = AuthResponse),
+    (status = 409, description = "phone taken", body = ErrorBody),
+    (status = 422, body = ErrorBody)))]
+#[post("/auth/register")]
+pub async fn register(state: web::Data<AppState>, body: ApiJson<RegisterRequest>) -> Result<HttpResponse, ApiError> {
+    let req = body.0;
+    let user = new_user(&req.phone, &req.password, &req.name, vec![Grant { role: Role::Resident, community_id: None }])
+        .await?;
+    let user = state.store.create_user(user).await.map_err(|e| {
+        let mut err = ApiError::from(e);
+        if err.code == ErrorCode::AlreadyExists {
+            err.message = "该手机号已注册".into();
+        }
+        err
+    })?;
+    Ok(HttpResponse::Created().json(start_session(&state, &user).await?))
+}
+
+/// Logs in with phone and password.
+#[utoipa::path(tag = "accounts", security(()), responses(
+    (status = 200, body = AuthResponse),
+    (status = 401, description = "wrong phone or password", body = ErrorBody)))]
+#[post("/auth/login")]
+pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginRequest>) -> Result<HttpResponse, ApiError> {
+    let req = body.0;
+    let wrong = || ApiError::new(ErrorCode::InvalidCredentials, "手机号或密码错误");
+    let user = match PhoneNumber::parse(&req.phone) {
+        Ok(phone) => state.store.user_by_phone(phone.as_str()).await?,
+        Err(_) => None,
+    };
+    let ok = password::verify(req.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let user = user.filter(|_| ok).ok_or_else(wrong)?;
+    Ok(HttpResponse::Ok().json(start_session(&state, &user).await?))
+}
+
+/// Logs in with a WeChat mini-program code (needs the WeChat settings).
+#[utoipa::path(tag = "accounts", security(()), responses(
+    (status = 200, body = AuthResponse),
+    (status = 503, description = "WeChat login is not configured or WeChat is unavailable", body = ErrorBody)))]
+#[post("/auth/wechat")]
+pub async fn wechat(body: ApiJson<WechatLoginRequest>) -> Result<HttpResponse, ApiError> {
+    if body.0.code.trim().is_empty() {
+        return Err(ApiError::invalid_field("code", "code 不能为空"));
+    }
+    Err(ApiError::new(ErrorCode::ServiceUnavailable, "本服务尚未配置微信登录，请使用手机号登录"))
+}
+
+/// Exchanges a refresh token for a new pair; the old one stops working.
+#[utoipa::path(tag = "accounts", security(()), responses(
+    (status = 200, body = AuthResponse),
+    (status = 401, description = "unknown, used, expired or revoked", body = ErrorBody)))]
+#[post("/auth/refresh")]
+pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) -> Result<HttpResponse, ApiError> {
+    let invalid = || ApiError::new(ErrorCode::InvalidRefreshToken, "登录已失效，请重新登录");
+    let old = hash_refresh_token(body.0.refresh_token.trim());
+    let (refresh_token, new_hash) = new_refresh_token();
+    let now = Utc::now();
+    let expires = now + chrono::Duration::from_std(state.settings.auth.refresh_ttl).unwrap_or(chrono::Duration::MAX);
+    match state.store.rotate_refresh(&old, &new_hash, expires, now).await? {
+        Rotation::Rotated { user_id, session_id } => {
+            let user = state.store.user_by_id(user_id).await?.ok_or_else(invalid)?;
+            Ok(HttpResponse::Ok().json(AuthResponse {
+                user: views::user(&user),
+                access_token: state.tokens.issue(user.id, session_id)?,
+                expires_in: state.tokens.ttl_secs(),
+                refresh_token,
+            }))
+        }
+        Rotation::Reused => {
+            tracing::warn!("refresh token reused; session revoked");
+            Err(invalid())
+        }
+        Rotation::Invalid => Err(invalid()),
+    }
+}
+
+/// Ends the caller's session: its refresh token and access tokens stop working.
+#[utoipa::path(tag = "accounts", responses((status = 204, description = "logged out"), (status = 401, body = ErrorBody)))]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    state.store.revoke_session(caller.session_id, Utc::now()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's account, roles and communities.
+#[utoipa::path(tag = "accounts", responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
+#[get("/me")]
+pub async fn me(caller: Caller) -> web::Json<User> {
+    web::Json(views::user(&caller.user))
+}

@@ -1,0 +1,94 @@
+//! District administration: accounts with roles, and communities.
+
+use actix_web::{HttpResponse, post, web};
+use haolin_shared::api::{Community, CreateCommunityRequest, CreateUserRequest, ErrorBody, User};
+use haolin_shared::domain::PersonName;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::accounts::new_user;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, field_id};
+use crate::state::AppState;
+use crate::store::Grant;
+use crate::views;
+
+/// Registers the admin routes.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(create_user).service(create_community);
+}
+
+/// Creates an account with roles; scoped roles are held in each of `community_ids`.
+#[utoipa::path(tag = "admin", responses(
+    (status = 201, body = User),
+    (status = 403, body = ErrorBody),
+    (status = 409, description = "phone taken", body = ErrorBody),
+    (status = 422, body = ErrorBody)))]
+#[post("/admin/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<CreateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    let req = body.0;
+    let mut communities = Vec::with_capacity(req.community_ids.len());
+    for raw in &req.community_ids {
+        communities.push(field_id("community_ids", raw)?);
+    }
+    communities.sort_unstable();
+    communities.dedup();
+    if state.store.count_communities(&communities).await? != communities.len() as i64 {
+        return Err(ApiError::invalid_field("community_ids", "存在不存在的社区"));
+    }
+    let mut roles = req.roles.clone();
+    roles.sort();
+    roles.dedup();
+    if roles.is_empty() {
+        return Err(ApiError::invalid_field("roles", "至少需要一个角色"));
+    }
+    let mut grants = Vec::new();
+    for role in roles {
+        if role.is_community_scoped() {
+            if communities.is_empty() {
+                return Err(ApiError::invalid_field("community_ids", "该角色需要指定所属社区"));
+            }
+            grants.extend(communities.iter().map(|c| Grant { role, community_id: Some(*c) }));
+        } else {
+            grants.push(Grant { role, community_id: None });
+        }
+    }
+    let user = state.store.create_user(new_user(&req.phone, &req.password, &req.name, grants).await?).await?;
+    Ok(HttpResponse::Created().json(views::user(&user)))
+}
+
+/// Checks a unified code: 6–32 ASCII letters or digits.
+fn parse_code(field: &str, raw: &str) -> Result<String, ApiError> {
+    let code = raw.trim();
+    if (6..=32).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(code.to_owned())
+    } else {
+        Err(ApiError::invalid_field(field, "编码须为 6 到 32 位字母或数字"))
+    }
+}
+
+/// Creates a community.
+#[utoipa::path(tag = "admin", responses(
+    (status = 201, body = Community),
+    (status = 403, body = ErrorBody),
+    (status = 409, description = "code taken", body = ErrorBody),
+    (status = 422, body = ErrorBody)))]
+#[post("/admin/communities")]
+pub async fn create_community(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<CreateCommunityRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    let req = body.0;
+    let name = PersonName::parse(&req.name).map_err(|e| ApiError::invalid_value("name", e))?;
+    let code = parse_code("code", &req.code)?;
+    let street = req.street_code.as_deref().map(|s| parse_code("street_code", s)).transpose()?;
+    let community = state.store.create_community(name.as_str(), &code, street.as_deref()).await?;
+    Ok(HttpResponse::Created().json(views::community(&community)))
+}

@@ -1,0 +1,157 @@
+//! Typed settings: defaults, then an optional TOML file, then the environment.
+//!
+//! The stable variable names of API.md (`HAOLIN_BIND`, `DATABASE_URL`, `REDIS_URL`, …) map onto the
+//! top-level fields; nested ones use a double underscore (`HAOLIN_WISHES__CLAIM_TTL=72h`).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use haolin_shared::domain::DEFAULT_CATEGORIES;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+/// Everything the server can be configured with.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// The address to listen on; port 0 picks a free one.
+    pub bind: String,
+    /// `sqlite:PATH` or `postgres://…`; defaults to a SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    /// Redis for cross-instance events, rate limits and caches; unset: in-process.
+    pub redis_url: Option<String>,
+    /// The HS256 signing key for access tokens; generated and kept in `data_dir` for SQLite.
+    pub jwt_secret: Option<SecretString>,
+    /// The first admin's phone number, created at start-up if absent.
+    pub admin_phone: Option<String>,
+    /// The first admin's password.
+    pub admin_password: Option<SecretString>,
+    /// Seed demo data on an empty database.
+    pub demo: bool,
+    /// The built web app served at `/`.
+    pub web_dir: PathBuf,
+    /// Where the SQLite file and the generated signing key live.
+    pub data_dir: PathBuf,
+    /// Token lifetimes.
+    pub auth: AuthSettings,
+    /// Rules of the wish workflow.
+    pub wishes: WishSettings,
+    /// Background jobs.
+    pub jobs: JobSettings,
+    /// HTTP limits.
+    pub http: HttpSettings,
+}
+
+/// Token lifetimes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    /// How long an access token is valid.
+    #[serde(with = "humantime_serde")]
+    pub access_ttl: Duration,
+    /// How long an unused refresh token is valid.
+    #[serde(with = "humantime_serde")]
+    pub refresh_ttl: Duration,
+}
+
+/// Rules of the wish workflow.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WishSettings {
+    /// How long a member holds a claim before it expires back to the pool.
+    #[serde(with = "humantime_serde")]
+    pub claim_ttl: Duration,
+    /// How long after fulfilment an unanswered wish is confirmed by the system.
+    #[serde(with = "humantime_serde")]
+    pub auto_confirm_after: Duration,
+    /// How many wishes (assigned + claimed) one member may hold at once.
+    pub max_live_claims: u32,
+    /// The categories residents choose from.
+    pub categories: Vec<String>,
+}
+
+/// Background jobs.
+#[derive(Debug, Clone, Deserialize)]
+pub struct JobSettings {
+    /// How often claim expiry and auto-confirmation run.
+    #[serde(with = "humantime_serde")]
+    pub interval: Duration,
+}
+
+/// HTTP limits.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HttpSettings {
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// Worker threads; 0 means one per core.
+    pub workers: usize,
+}
+
+/// Why the settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A value is missing or of the wrong form.
+    #[error("invalid settings: {0}")]
+    Invalid(#[from] config::ConfigError),
+    /// A value parsed but makes no sense.
+    #[error("invalid settings: {0}")]
+    Rule(String),
+}
+
+impl Settings {
+    /// Loads defaults, then `HAOLIN_CONFIG` (or `./haolin.toml` when present), then the environment.
+    pub fn load() -> Result<Self, SettingsError> {
+        let file = std::env::var("HAOLIN_CONFIG").ok();
+        let mut builder = config::Config::builder()
+            .set_default("bind", "127.0.0.1:8080")?
+            .set_default("demo", false)?
+            .set_default("web_dir", "web/dist")?
+            .set_default("data_dir", "data")?
+            .set_default("auth.access_ttl", "15m")?
+            .set_default("auth.refresh_ttl", "30d")?
+            .set_default("wishes.claim_ttl", "72h")?
+            .set_default("wishes.auto_confirm_after", "7d")?
+            .set_default("wishes.max_live_claims", 5)?
+            .set_default("wishes.categories", DEFAULT_CATEGORIES.to_vec())?
+            .set_default("jobs.interval", "30s")?
+            .set_default("http.body_limit", 64 * 1024)?
+            .set_default("http.workers", 0)?;
+        builder = match file {
+            Some(path) => builder.add_source(config::File::with_name(&path).required(true)),
+            None => builder.add_source(config::File::with_name("haolin").required(false)),
+        };
+        builder = builder.add_source(
+            config::Environment::with_prefix("HAOLIN")
+                .prefix_separator("_")
+                .separator("__")
+                .list_separator(",")
+                .with_list_parse_key("wishes.categories")
+                .try_parsing(true),
+        );
+        for (var, key) in [("DATABASE_URL", "database_url"), ("REDIS_URL", "redis_url")] {
+            if let Ok(value) = std::env::var(var)
+                && !value.trim().is_empty()
+            {
+                builder = builder.set_override(key, value)?;
+            }
+        }
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), SettingsError> {
+        if self.wishes.categories.is_empty() {
+            return Err(SettingsError::Rule("wishes.categories must not be empty".into()));
+        }
+        if self.wishes.max_live_claims == 0 {
+            return Err(SettingsError::Rule("wishes.max_live_claims must be at least 1".into()));
+        }
+        if self.jobs.interval.is_zero() {
+            return Err(SettingsError::Rule("jobs.interval must be positive".into()));
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to `sqlite:<data_dir>/haolin.db`.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite:{}", self.data_dir.join("haolin.db").display()))
+    }
+}

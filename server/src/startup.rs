@@ -1,0 +1,264 @@
+//! Building and running the application: store, first admin, demo data, HTTP server, jobs, and a
+//! graceful shutdown on SIGINT/SIGTERM.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::http::header;
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use haolin_shared::api::Role;
+use haolin_shared::domain::PhoneNumber;
+use rand::RngCore;
+use secrecy::ExposeSecret;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::auth::password;
+use crate::auth::tokens::TokenKeys;
+use crate::routes::{self, ApiDoc, health};
+use crate::settings::Settings;
+use crate::state::AppState;
+use crate::store::{self, Grant, NewUser};
+use crate::{demo, jobs, web as webapp};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Store(#[from] store::StoreError),
+    /// The address could not be bound, or a file could not be read or written.
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    /// A setting is missing or wrong.
+    #[error("settings: {0}")]
+    Settings(String),
+    /// Seeding the first admin or the demo data failed.
+    #[error("seeding: {0}")]
+    Seed(String),
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    addr: SocketAddr,
+    server: Server,
+    state: AppState,
+    demo_seeded: bool,
+}
+
+/// Builds the actix app with every route; also yields the OpenAPI document collected from it.
+fn app(
+    state: web::Data<AppState>,
+    openapi_json: web::Data<String>,
+    web_dir: PathBuf,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let body_limit = state.settings.http.body_limit;
+    let (app, _) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure))
+        .split_for_parts();
+    let app = app
+        .app_data(state)
+        .app_data(openapi_json)
+        .app_data(web::PayloadConfig::new(body_limit))
+        .wrap(Compress::default())
+        .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+        .wrap(TracingLogger::default())
+        .route("/api/openapi.json", web::get().to(openapi))
+        .service(web::scope("/api").default_service(web::to(webapp::api_not_found)));
+    if web_dir.join("index.html").is_file() {
+        app.service(webapp::service(web_dir)).default_service(web::to(webapp::api_not_found))
+    } else {
+        app.service(web::resource("/").to(webapp::not_built)).default_service(web::to(webapp::api_not_found))
+    }
+}
+
+/// The OpenAPI document, generated from the registered routes at start-up.
+async fn openapi(doc: web::Data<String>) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(doc.get_ref().clone())
+}
+
+/// The OpenAPI document of every route the app registers.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure))
+        .split_for_parts();
+    doc
+}
+
+/// The signing key: from settings, else (SQLite only) kept in the data folder.
+fn jwt_secret(settings: &Settings, database_url: &str) -> Result<Vec<u8>, StartupError> {
+    if let Some(secret) = &settings.jwt_secret {
+        let bytes = secret.expose_secret().as_bytes().to_vec();
+        if bytes.len() < 32 {
+            return Err(StartupError::Settings("HAOLIN_JWT_SECRET must be at least 32 bytes".into()));
+        }
+        return Ok(bytes);
+    }
+    if !database_url.starts_with("sqlite:") {
+        return Err(StartupError::Settings("HAOLIN_JWT_SECRET is required with this database".into()));
+    }
+    let path = settings.data_dir.join("jwt_secret");
+    if let Ok(existing) = std::fs::read_to_string(&path)
+        && existing.trim().len() >= 64
+    {
+        return Ok(existing.trim().as_bytes().to_vec());
+    }
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(&path, &hex)?;
+    Ok(hex.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    f.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+/// Creates the configured first admin if no account has that phone.
+async fn bootstrap_admin(state: &AppState) -> Result<(), StartupError> {
+    let (Some(phone), Some(pass)) = (&state.settings.admin_phone, &state.settings.admin_password) else {
+        return Ok(());
+    };
+    let phone = PhoneNumber::parse(phone).map_err(|e| StartupError::Settings(format!("HAOLIN_ADMIN_PHONE: {e}")))?;
+    if state.store.user_by_phone(phone.as_str()).await?.is_some() {
+        return Ok(());
+    }
+    password::check_new(pass.expose_secret())
+        .map_err(|e| StartupError::Settings(format!("HAOLIN_ADMIN_PASSWORD: {e}")))?;
+    let hash = password::hash(pass.expose_secret().to_owned()).await.map_err(|e| StartupError::Seed(e.to_string()))?;
+    let grants =
+        vec![Grant { role: Role::Admin, community_id: None }, Grant { role: Role::Resident, community_id: None }];
+    state
+        .store
+        .create_user(NewUser { phone: phone.into_inner(), name: "管理员".into(), password_hash: hash, grants })
+        .await?;
+    tracing::info!("first admin created");
+    Ok(())
+}
+
+impl Application {
+    /// Opens the store, seeds what is configured and binds the listener (port 0 picks a free one).
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let database_url = settings.database_url();
+        let store = store::connect(&database_url).await?;
+        let secret = jwt_secret(&settings, &database_url)?;
+        let access_ttl = i64::try_from(settings.auth.access_ttl.as_secs()).unwrap_or(900).max(1);
+        let state =
+            AppState { store, tokens: Arc::new(TokenKeys::new(&secret, access_ttl)), settings: Arc::new(settings) };
+        bootstrap_admin(&state).await?;
+        let demo_seeded = if state.settings.demo {
+            demo::seed(&state).await.map_err(|e| StartupError::Seed(e.to_string()))?
+        } else {
+            false
+        };
+        let listener = TcpListener::bind(&state.settings.bind)?;
+        let addr = listener.local_addr()?;
+        let doc = openapi_document().to_json().map_err(|e| StartupError::Settings(e.to_string()))?;
+        let data = web::Data::new(state.clone());
+        let doc = web::Data::new(doc);
+        let web_dir = state.settings.web_dir.clone();
+        let mut server = HttpServer::new(move || app(data.clone(), doc.clone(), web_dir.clone()))
+            .listen(listener)?
+            .disable_signals()
+            .shutdown_timeout(10);
+        if state.settings.http.workers > 0 {
+            server = server.workers(state.settings.http.workers);
+        }
+        Ok(Self { addr, server: server.run(), state, demo_seeded })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Whether this start seeded the demo data.
+    pub fn demo_seeded(&self) -> bool {
+        self.demo_seeded
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish and stops the jobs.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let shutdown = CancellationToken::new();
+        let jobs = jobs::spawn(self.state.clone(), shutdown.clone());
+        let handle = self.server.handle();
+        let server = tokio::spawn(self.server);
+        tokio::select! {
+            () = wait_for_signal() => tracing::info!("shutdown signal received"),
+            _ = shutdown.cancelled() => {}
+        }
+        stop(handle, shutdown, jobs).await;
+        match server.await {
+            Ok(result) => result,
+            Err(e) => Err(std::io::Error::other(e)),
+        }
+    }
+}
+
+async fn stop(handle: ServerHandle, shutdown: CancellationToken, jobs: JoinHandle<()>) {
+    handle.stop(true).await;
+    shutdown.cancel();
+    if tokio::time::timeout(Duration::from_secs(10), jobs).await.is_err() {
+        tracing::warn!("background jobs did not stop in time");
+    }
+    tracing::info!("stopped");
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+        (Ok(mut term), Ok(mut int)) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        _ => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

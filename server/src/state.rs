@@ -1,0 +1,18 @@
+//! What every handler and job shares: the store, the settings and the token keys.
+
+use std::sync::Arc;
+
+use crate::auth::tokens::TokenKeys;
+use crate::settings::Settings;
+use crate::store::DynStore;
+
+/// Shared application state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: DynStore,
+    /// The settings the server started with.
+    pub settings: Arc<Settings>,
+    /// Access-token keys.
+    pub tokens: Arc<TokenKeys>,
+}

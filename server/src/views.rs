@@ -1,0 +1,90 @@
+//! Records rendered as API bodies, applying what the viewer may see.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use haolin_shared::api::{Community, PersonRef, User, Wish, WishEvent};
+use haolin_shared::domain::WishStatus;
+
+use crate::auth::Caller;
+use crate::store::{CommunityRecord, EventRecord, UserRecord, WishRecord};
+
+/// RFC 3339 in UTC with milliseconds, as API.md promises.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A wish as `viewer` may see it.
+pub fn wish(viewer: &Caller, w: &WishRecord) -> Wish {
+    wish_with_contact(w, viewer.can_see_contact(w))
+}
+
+/// A wish as its resident sees it (the stored response of an idempotent create).
+pub fn wish_for_resident(w: &WishRecord) -> String {
+    serde_json::to_string(&wish_with_contact(w, true)).unwrap_or_default()
+}
+
+fn wish_with_contact(w: &WishRecord, show_contact: bool) -> Wish {
+    let member = match (w.member_id, &w.member_name) {
+        (Some(id), Some(name)) => Some(PersonRef { id: id.to_string(), name: name.clone() }),
+        _ => None,
+    };
+    let (claimant, assignee) = match w.status {
+        WishStatus::Assigned => (None, member),
+        WishStatus::Claimed | WishStatus::Fulfilled | WishStatus::Confirmed => (member, None),
+        _ => (None, None),
+    };
+    Wish {
+        id: w.id.to_string(),
+        community_id: w.community_id.to_string(),
+        title: w.title.clone(),
+        description: w.description.clone(),
+        category: w.category.clone(),
+        status: w.status,
+        version: w.version,
+        created_at: rfc3339(w.created_at),
+        updated_at: rfc3339(w.updated_at),
+        resident: PersonRef { id: w.resident_id.to_string(), name: w.resident_name.clone() },
+        claimant,
+        assignee,
+        claim_expires_at: w.claim_expires_at.map(rfc3339),
+        expected_by: w.expected_by.clone(),
+        fulfilment_note: w.fulfilment_note.clone(),
+        rating: w.rating,
+        comment: w.comment.clone(),
+        contact_phone: show_contact.then(|| w.contact_phone.clone()),
+    }
+}
+
+/// One event of a wish's log.
+pub fn event(e: &EventRecord) -> WishEvent {
+    WishEvent {
+        id: e.id.to_string(),
+        at: rfc3339(e.at),
+        actor_id: e.actor_id.map(|id| id.to_string()),
+        action: e.action,
+        from: e.from,
+        to: e.to,
+        reason: e.reason.clone(),
+    }
+}
+
+/// An account as its owner or an admin sees it.
+pub fn user(u: &UserRecord) -> User {
+    let mut roles: Vec<_> = u.grants.iter().map(|g| g.role).collect();
+    roles.sort();
+    roles.dedup();
+    let mut communities: Vec<i64> = u.grants.iter().filter_map(|g| g.community_id).collect();
+    communities.sort_unstable();
+    communities.dedup();
+    User {
+        id: u.id.to_string(),
+        name: u.name.clone(),
+        phone: u.phone.clone(),
+        roles,
+        community_ids: communities.iter().map(i64::to_string).collect(),
+    }
+}
+
+/// A community.
+pub fn community(c: &CommunityRecord) -> Community {
+    Community { id: c.id.to_string(), name: c.name.clone(), code: c.code.clone(), street_code: c.street_code.clone() }
+}

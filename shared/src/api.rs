@@ -1,0 +1,480 @@
+//! Request and response bodies of the HTTP API (API.md), and the error codes clients match on.
+//!
+//! Requests carry raw values (strings, integers); the server parses them into the domain
+//! newtypes at the boundary, so a bad value becomes a 422 that names its field. Times are RFC 3339
+//! strings in UTC and IDs are strings, as API.md promises.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{WishAction, WishStatus};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Every error code the API answers with, in `{"error": {"code": …}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the body is not well-formed JSON, or a query parameter is malformed.
+    MalformedRequest,
+    /// 401: no bearer token was sent.
+    MissingToken,
+    /// 401: the token is malformed, forged, signed with another algorithm or revoked.
+    InvalidToken,
+    /// 401: the access token has expired; refresh it.
+    TokenExpired,
+    /// 401: the phone number or password is wrong.
+    InvalidCredentials,
+    /// 401: the refresh token is unknown, used, revoked or expired.
+    InvalidRefreshToken,
+    /// 403: the caller's role or scope does not allow this.
+    Forbidden,
+    /// 403: a member may not claim or be dispatched their own wish.
+    OwnWish,
+    /// 404: no such thing, or not visible to the caller.
+    NotFound,
+    /// 405: the path exists but not with this method.
+    MethodNotAllowed,
+    /// 409: the wish is not in a status that allows the action; `details.status` is the status now.
+    InvalidState,
+    /// 409: the wish changed since the `version` the caller sent; `details.status` and
+    /// `details.version` are the current ones.
+    VersionConflict,
+    /// 409: the member already holds as many live claims as allowed.
+    ClaimLimitReached,
+    /// 409: the phone number (or code) is already taken.
+    AlreadyExists,
+    /// 413: the body is larger than allowed.
+    PayloadTooLarge,
+    /// 415: the body is not `application/json`.
+    UnsupportedMediaType,
+    /// 422: a field is missing, of the wrong type, unknown or invalid; `details.field` names it.
+    InvalidField,
+    /// 422: the `Idempotency-Key` was used before with another body.
+    IdempotencyKeyReused,
+    /// 429: too many requests; see `Retry-After`.
+    RateLimited,
+    /// 503: a backend (the database) is unavailable; try again shortly.
+    ServiceUnavailable,
+    /// 500: something went wrong on the server; it has been logged.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The HTTP status that goes with the code.
+    pub fn http_status(self) -> u16 {
+        use ErrorCode as E;
+        match self {
+            E::MalformedRequest => 400,
+            E::MissingToken | E::InvalidToken | E::TokenExpired | E::InvalidCredentials | E::InvalidRefreshToken => 401,
+            E::Forbidden | E::OwnWish => 403,
+            E::NotFound => 404,
+            E::MethodNotAllowed => 405,
+            E::InvalidState | E::VersionConflict | E::ClaimLimitReached | E::AlreadyExists => 409,
+            E::PayloadTooLarge => 413,
+            E::UnsupportedMediaType => 415,
+            E::InvalidField | E::IdempotencyKeyReused => 422,
+            E::RateLimited => 429,
+            E::ServiceUnavailable => 503,
+            E::Internal => 500,
+        }
+    }
+}
+
+/// The body of every error response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorInfo,
+}
+
+/// What went wrong, for a program (`code`, `details`) and for a person (`message`, in Chinese).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorInfo {
+    /// A stable code to match on.
+    pub code: ErrorCode,
+    /// A sentence to show to the user.
+    pub message: String,
+    /// Facts about the error: the offending field, the wish's current status…
+    #[serde(default)]
+    pub details: ErrorDetails,
+}
+
+/// Structured facts about an error. Absent facts are omitted.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ErrorDetails {
+    /// The request field that is invalid (a JSON path such as `title` or `roles[1]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The wish's current status (on 409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<WishStatus>,
+    /// The wish's current version (on 409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+}
+
+/// A role an account can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 群众/居民: posts wishes.
+    Resident,
+    /// 党员: claims and fulfils wishes in communities they are checked in to.
+    Member,
+    /// 社区派单员: reviews and dispatches wishes of their communities.
+    Dispatcher,
+    /// 网格员: works a grid.
+    GridWorker,
+    /// 街道: handles escalations.
+    StreetOfficer,
+    /// 职能部门: answers whistles.
+    DepartmentOfficer,
+    /// 区级管理员: administers everything.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 7] = [
+        Self::Resident,
+        Self::Member,
+        Self::Dispatcher,
+        Self::GridWorker,
+        Self::StreetOfficer,
+        Self::DepartmentOfficer,
+        Self::Admin,
+    ];
+
+    /// The API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Resident => "resident",
+            Self::Member => "member",
+            Self::Dispatcher => "dispatcher",
+            Self::GridWorker => "grid_worker",
+            Self::StreetOfficer => "street_officer",
+            Self::DepartmentOfficer => "department_officer",
+            Self::Admin => "admin",
+        }
+    }
+
+    /// Parses an API name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// Whether the role is held in particular communities (rather than everywhere).
+    pub fn is_community_scoped(self) -> bool {
+        matches!(self, Self::Member | Self::Dispatcher | Self::GridWorker)
+    }
+}
+
+/// `POST /api/v1/auth/register`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// A mainland mobile number; the login name.
+    pub phone: String,
+    /// 8–128 characters.
+    pub password: String,
+    /// The name shown to others.
+    pub name: String,
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The account's phone number.
+    pub phone: String,
+    /// The account's password.
+    pub password: String,
+}
+
+/// `POST /api/v1/auth/refresh`, and optionally `POST /api/v1/auth/logout`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token of the last pair issued.
+    pub refresh_token: String,
+}
+
+/// `POST /api/v1/auth/wechat`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WechatLoginRequest {
+    /// The code from `wx.login()`.
+    pub code: String,
+}
+
+/// A token pair and who it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AuthResponse {
+    /// The account.
+    pub user: User,
+    /// A short-lived bearer token for `Authorization`.
+    pub access_token: String,
+    /// Seconds until `access_token` expires.
+    pub expires_in: i64,
+    /// A single-use token that buys the next pair.
+    pub refresh_token: String,
+}
+
+/// An account as its owner (or an admin) sees it; also `GET /api/v1/me`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct User {
+    /// The account's id.
+    pub id: String,
+    /// The name shown to others.
+    pub name: String,
+    /// The login phone number.
+    pub phone: String,
+    /// Every role the account holds.
+    pub roles: Vec<Role>,
+    /// The communities the account holds a scoped role in.
+    pub community_ids: Vec<String>,
+}
+
+/// `POST /api/v1/admin/users`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    /// A mainland mobile number.
+    pub phone: String,
+    /// 8–128 characters.
+    pub password: String,
+    /// The name shown to others.
+    pub name: String,
+    /// Roles to grant; scoped roles (member, dispatcher, grid worker) in each of `community_ids`.
+    pub roles: Vec<Role>,
+    /// The communities the scoped roles apply to.
+    #[serde(default)]
+    pub community_ids: Vec<String>,
+}
+
+/// `POST /api/v1/admin/communities`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateCommunityRequest {
+    /// The community's name, 1–30 characters.
+    pub name: String,
+    /// Its unified code: 6–32 ASCII letters or digits, unique.
+    pub code: String,
+    /// The code of the street it belongs to, if known.
+    #[serde(default)]
+    pub street_code: Option<String>,
+}
+
+/// A community.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Community {
+    /// The community's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its unified code.
+    pub code: String,
+    /// The street's code, if known.
+    pub street_code: Option<String>,
+}
+
+/// A person as others see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PersonRef {
+    /// The account's id.
+    pub id: String,
+    /// The account's name.
+    pub name: String,
+}
+
+/// `POST /api/v1/wishes`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateWishRequest {
+    /// The resident's community.
+    pub community_id: String,
+    /// 1–50 characters after trimming.
+    pub title: String,
+    /// 1–1000 characters after trimming.
+    pub description: String,
+    /// One of the configured categories.
+    pub category: String,
+    /// How to reach the resident; defaults to the account's phone.
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    /// The date (`YYYY-MM-DD`) or time (RFC 3339) the resident hopes for, not in the past.
+    #[serde(default)]
+    pub expected_by: Option<String>,
+}
+
+/// A micro-wish (微心愿) as the caller may see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Wish {
+    /// The wish's id.
+    pub id: String,
+    /// The community it belongs to.
+    pub community_id: String,
+    /// Its title.
+    pub title: String,
+    /// Its description.
+    pub description: String,
+    /// Its category.
+    pub category: String,
+    /// Where it is in its life.
+    pub status: WishStatus,
+    /// Grows by one with every change; send it back as `version` to act only on what you saw.
+    pub version: i64,
+    /// When it was posted.
+    pub created_at: String,
+    /// When it last changed.
+    pub updated_at: String,
+    /// Who it is for.
+    pub resident: PersonRef,
+    /// The member holding it (while claimed or fulfilled).
+    pub claimant: Option<PersonRef>,
+    /// The member it is dispatched to (while assigned).
+    pub assignee: Option<PersonRef>,
+    /// When the current claim lapses unless fulfilled.
+    pub claim_expires_at: Option<String>,
+    /// The resident's hoped-for date or time.
+    pub expected_by: Option<String>,
+    /// The claimant's note on fulfilment.
+    pub fulfilment_note: Option<String>,
+    /// The resident's 1–5 rating.
+    pub rating: Option<u8>,
+    /// The resident's comment with the rating.
+    pub comment: Option<String>,
+    /// How to reach the resident: only for the resident, the claimant and dispatchers.
+    pub contact_phone: Option<String>,
+}
+
+/// The body of a wish action that needs nothing but an optional version guard
+/// (`approve`, `accept`, `claim`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VersionGuard {
+    /// Act only if the wish is still at this version.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// `reject`, `release`, `revoke`, `dispute`: a reason is required.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    /// 1–500 characters.
+    pub reason: String,
+    /// Act only if the wish is still at this version.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// `decline`, `cancel`: a reason may be given.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OptionalReasonRequest {
+    /// 1–500 characters, if given.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Act only if the wish is still at this version.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// `dispatch`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DispatchRequest {
+    /// A member checked in to the wish's community.
+    pub member_id: String,
+    /// Act only if the wish is still at this version.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// `fulfil`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FulfilRequest {
+    /// What was done, 1–500 characters.
+    pub note: String,
+    /// Act only if the wish is still at this version.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// `confirm`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    /// 1–5.
+    pub rating: i64,
+    /// 1–500 characters, if given.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Act only if the wish is still at this version.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// One recorded transition of a wish. Never edited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct WishEvent {
+    /// The event's id; events of one wish have increasing ids.
+    pub id: String,
+    /// When it happened.
+    pub at: String,
+    /// Who did it; `null` for the system.
+    pub actor_id: Option<String>,
+    /// What was done.
+    pub action: WishAction,
+    /// The status before (`null` for `post`).
+    pub from: Option<WishStatus>,
+    /// The status after.
+    pub to: WishStatus,
+    /// The reason, note or comment given.
+    pub reason: Option<String>,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Page<T> {
+    /// The items, newest first.
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A list without paging (`GET /api/v1/wishes/{id}/events`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Items<T> {
+    /// The items, oldest first.
+    pub items: Vec<T>,
+}

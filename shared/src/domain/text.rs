@@ -1,0 +1,132 @@
+//! Trimmed, length-limited text newtypes.
+
+use super::ValueError;
+
+/// Trims `raw` and checks it against `min..=max` characters with no control characters.
+///
+/// `allow_newlines` lets multi-line fields keep `\n` (and `\r\n`, normalised to `\n`); every other
+/// control character is refused.
+fn parse_text(raw: &str, min: usize, max: usize, allow_newlines: bool) -> Result<String, ValueError> {
+    let trimmed = raw.trim();
+    let text =
+        if allow_newlines && trimmed.contains('\r') { trimmed.replace("\r\n", "\n") } else { trimmed.to_owned() };
+    if text.chars().any(|c| is_forbidden_control(c) && !(allow_newlines && c == '\n')) {
+        return Err(ValueError::ControlCharacter);
+    }
+    let count = text.chars().count();
+    if count == 0 {
+        return Err(ValueError::Empty);
+    }
+    if count < min {
+        return Err(ValueError::TooShort { min });
+    }
+    if count > max {
+        return Err(ValueError::TooLong { max });
+    }
+    Ok(text)
+}
+
+/// Control characters (C0, DEL, C1) and the Unicode line/paragraph separators and bidi overrides,
+/// which render invisibly and are used to disguise text.
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+macro_rules! text_newtype {
+    ($(#[$doc:meta])* $name:ident, min = $min:expr, max = $max:expr, multiline = $ml:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The most characters the value may have after trimming.
+            pub const MAX_CHARS: usize = $max;
+
+            /// Trims and validates `raw`.
+            pub fn parse(raw: &str) -> Result<Self, ValueError> {
+                parse_text(raw, $min, $max, $ml).map(Self)
+            }
+
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The validated text, owned.
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+text_newtype!(
+    /// A wish's title: 1–50 characters on one line.
+    WishTitle, min = 1, max = 50, multiline = false
+);
+text_newtype!(
+    /// A wish's description: 1–1000 characters; line breaks allowed.
+    WishDescription, min = 1, max = 1000, multiline = true
+);
+text_newtype!(
+    /// The reason given for a rejection, release, revocation, dispute or cancellation: 1–500 characters.
+    Reason, min = 1, max = 500, multiline = true
+);
+text_newtype!(
+    /// The note a member leaves when fulfilling a wish: 1–500 characters.
+    Note, min = 1, max = 500, multiline = true
+);
+text_newtype!(
+    /// A resident's comment with their rating: 1–500 characters.
+    Comment, min = 1, max = 500, multiline = true
+);
+text_newtype!(
+    /// A person's display name: 1–30 characters on one line.
+    PersonName, min = 1, max = 30, multiline = false
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_is_trimmed() {
+        assert_eq!(WishTitle::parse("  买菜  ").map(WishTitle::into_inner), Ok("买菜".to_owned()));
+    }
+
+    #[test]
+    fn a_title_of_only_spaces_is_empty() {
+        assert_eq!(WishTitle::parse(" \t "), Err(ValueError::Empty));
+    }
+
+    #[test]
+    fn a_title_counts_characters_not_bytes() {
+        assert!(WishTitle::parse(&"好".repeat(50)).is_ok());
+        assert_eq!(WishTitle::parse(&"好".repeat(51)), Err(ValueError::TooLong { max: 50 }));
+    }
+
+    #[test]
+    fn a_title_may_not_hold_a_newline_but_a_description_may() {
+        assert_eq!(WishTitle::parse("a\nb"), Err(ValueError::ControlCharacter));
+        assert_eq!(WishDescription::parse("a\r\nb").map(WishDescription::into_inner), Ok("a\nb".to_owned()));
+    }
+
+    #[test]
+    fn control_characters_are_refused_everywhere() {
+        for bad in ["a\u{0}b", "a\u{7}b", "a\u{7f}b", "a\u{85}b", "a\u{2028}b", "a\u{202e}b"] {
+            assert_eq!(WishDescription::parse(bad), Err(ValueError::ControlCharacter), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_description_allows_a_thousand_characters() {
+        assert!(WishDescription::parse(&"字".repeat(1000)).is_ok());
+        assert_eq!(WishDescription::parse(&"字".repeat(1001)), Err(ValueError::TooLong { max: 1000 }));
+    }
+}
