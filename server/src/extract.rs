@@ -13,7 +13,6 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use haolin_shared::api::ErrorCode;
 use serde::de::DeserializeOwned;
-use serde_json::error::Category;
 
 use crate::error::ApiError;
 
@@ -50,25 +49,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
     }
 }
 
-/// Deserialises `body`, mapping serde's errors onto API.md's codes.
+/// Deserialises `body`, mapping serde's errors onto API.md's codes: first the syntax (400), then
+/// the shape (422 naming the field), so a truncated body is malformed whatever it starts with.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| ApiError::malformed("请求内容不是合法的 JSON"))?;
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner();
-        match inner.classify() {
-            Category::Data => {
-                let field = field_of(&path, &inner.to_string());
-                ApiError::invalid_field(
-                    field.clone(),
-                    format!("字段 {field} 无效：{}", data_message(&inner.to_string())),
-                )
-            }
-            _ => ApiError::malformed("请求内容不是合法的 JSON"),
-        }
-    })?;
-    de.end().map_err(|_| ApiError::malformed("请求内容不是合法的 JSON"))?;
-    Ok(value)
+        let message = err.into_inner().to_string();
+        let field = field_of(&path, &message);
+        ApiError::invalid_field(field.clone(), format!("字段 {field} 无效：{}", data_message(&message)))
+    })
 }
 
 /// The field a serde data error is about: its path, or the name in "missing/unknown field `x`".
