@@ -1,0 +1,105 @@
+//! Demo data (`HAOLIN_DEMO=1`): the accounts of CONTRACT-NOTES.md and wishes in every status,
+//! seeded once.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+
+use haolin_tests::{TestApp, spawn_app_with, str_of};
+use serde_json::Value;
+
+const DEMO_PASSWORD: &str = "haolin123";
+const ACCOUNTS: [(&str, &str, &str); 6] = [
+    ("13800000000", "区管理员", "admin"),
+    ("13800000001", "王派单", "dispatcher"),
+    ("13800000002", "李党员", "member"),
+    ("13800000003", "张党员", "member"),
+    ("13800000011", "赵阿姨", "resident"),
+    ("13800000012", "钱大爷", "resident"),
+];
+const STATUSES: [&str; 8] =
+    ["pending_review", "rejected", "open", "assigned", "claimed", "fulfilled", "confirmed", "cancelled"];
+
+async fn demo_app() -> TestApp {
+    // No configured admin: the demo seeds only an empty database.
+    spawn_app_with(|env| {
+        env.set("HAOLIN_DEMO", "1").remove("HAOLIN_ADMIN_PHONE").remove("HAOLIN_ADMIN_PASSWORD");
+    })
+    .await
+}
+
+async fn dispatcher_view(app: &TestApp) -> (Vec<Value>, Vec<Value>) {
+    let login = app.login("13800000001", DEMO_PASSWORD).await;
+    let token = str_of(&login, "access_token");
+    let wishes = app.list_all_wishes(token, "").await;
+    let resp = app.get("/api/v1/communities", token).await;
+    let communities = resp.expect_status(200)["items"].as_array().unwrap().clone();
+    (wishes, communities)
+}
+
+#[tokio::test]
+async fn the_demo_accounts_log_in_with_their_roles_and_wishes_exist_in_every_status() {
+    let app = demo_app().await;
+    let mut community_id = None;
+    for (phone, name, role) in ACCOUNTS {
+        let login = app.login(phone, DEMO_PASSWORD).await;
+        let me = app.get("/api/v1/me", str_of(&login, "access_token")).await;
+        let me = me.expect_status(200);
+        assert_eq!(me["name"], name, "{me}");
+        let roles = me["roles"].as_array().unwrap();
+        assert!(roles.contains(&Value::from(role)), "{phone} lacks {role}: {me}");
+        if role == "dispatcher" || role == "member" {
+            let ids = me["community_ids"].as_array().unwrap();
+            assert_eq!(ids.len(), 1, "{me}");
+            community_id.get_or_insert_with(|| ids[0].clone());
+            assert_eq!(Some(&ids[0]), community_id.as_ref(), "all in the same community");
+        }
+    }
+    let (wishes, communities) = dispatcher_view(&app).await;
+    let c = communities
+        .iter()
+        .find(|c| c["code"] == "520201001001")
+        .unwrap_or_else(|| panic!("no community 520201001001 in {communities:?}"));
+    assert_eq!(c["name"], "和平社区");
+    assert_eq!(Some(&c["id"]), community_id.as_ref());
+    let statuses: BTreeSet<&str> = wishes.iter().map(|w| str_of(w, "status")).collect();
+    for s in STATUSES {
+        assert!(statuses.contains(s), "no demo wish in {s}: {statuses:?}");
+    }
+    // The demo residents see their own wishes.
+    let login = app.login("13800000011", DEMO_PASSWORD).await;
+    let mine = app.list_all_wishes(str_of(&login, "access_token"), "mine=true").await;
+    assert!(!mine.is_empty(), "赵阿姨 has no wishes");
+}
+
+#[tokio::test]
+async fn starting_the_demo_twice_on_the_same_database_does_not_duplicate_it() {
+    let mut app = demo_app().await;
+    let (wishes, communities) = dispatcher_view(&app).await;
+    let mut first: Vec<String> = wishes.iter().map(|w| str_of(w, "id").to_owned()).collect();
+    first.sort();
+    app.restart().await;
+    let (wishes, again) = dispatcher_view(&app).await;
+    let mut second: Vec<String> = wishes.iter().map(|w| str_of(w, "id").to_owned()).collect();
+    second.sort();
+    assert_eq!(first, second, "the demo wishes changed on restart");
+    assert_eq!(communities, again, "the communities changed on restart");
+    // Still one account per demo phone: registering one is a conflict, logging in works.
+    for (phone, _, _) in ACCOUNTS {
+        app.login(phone, DEMO_PASSWORD).await;
+        let body = serde_json::json!({"phone": phone, "password": "another-password", "name": "重复"});
+        let resp = app.post_anon("/api/v1/auth/register", &body).await;
+        haolin_tests::assert_error(&resp, 409, "already_exists");
+    }
+}
+
+#[tokio::test]
+async fn without_the_demo_flag_the_database_starts_empty() {
+    let app = spawn_app_with(|_| {}).await;
+    let resp = app
+        .post_anon("/api/v1/auth/login", &serde_json::json!({"phone": "13800000001", "password": DEMO_PASSWORD}))
+        .await;
+    haolin_tests::assert_error(&resp, 401, "invalid_credentials");
+    let admin = app.admin_token().await;
+    let resp = app.get("/api/v1/communities", &admin).await;
+    assert_eq!(resp.expect_status(200)["items"], serde_json::json!([]));
+}

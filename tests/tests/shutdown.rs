@@ -1,0 +1,80 @@
+//! Graceful shutdown: SIGTERM and SIGINT end the process with status 0 within 10 s.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use haolin_tests::{spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn sigterm_stops_the_server_with_exit_status_0_within_ten_seconds() {
+    let mut app = spawn_app().await;
+    // Leave an idle keep-alive connection open, as a real client would.
+    let w = app.world().await;
+    app.post_wish(&w.resident.token, &w.community_id).await;
+    let started = std::time::Instant::now();
+    let status = app.stop().await;
+    let status = status.unwrap_or_else(|| panic!("still running 10 s after SIGTERM; stderr:\n{}", app.stderr_tail()));
+    assert_eq!(status.code(), Some(0), "exit status {status}; stderr:\n{}", app.stderr_tail());
+    assert!(started.elapsed().as_secs() < 10);
+    // The port is closed.
+    assert!(app.client.get(app.url("/healthz")).send().await.is_err(), "still answering after exit");
+}
+
+#[tokio::test]
+async fn sigint_stops_the_server_with_exit_status_0() {
+    let mut app = spawn_app_with(|env| {
+        env.set("HAOLIN_JOBS__INTERVAL", "50ms");
+    })
+    .await;
+    assert_eq!(app.get_anon("/healthz").await.status, 200);
+    app.signal("INT");
+    let mut status = None;
+    for _ in 0..500 {
+        status = app.wait_exit(std::time::Duration::ZERO);
+        if status.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let status = status.unwrap_or_else(|| panic!("still running 10 s after SIGINT; stderr:\n{}", app.stderr_tail()));
+    assert_eq!(status.code(), Some(0), "exit status {status}; stderr:\n{}", app.stderr_tail());
+}
+
+#[tokio::test]
+async fn data_written_before_a_sigterm_is_there_after_a_restart() {
+    let mut app = spawn_app().await;
+    let w = app.world().await;
+    let wish = app.post_wish(&w.resident.token, &w.community_id).await;
+    app.restart().await;
+    let login = app.login(&w.resident.phone, haolin_tests::PASSWORD).await;
+    let token = haolin_tests::str_of(&login, "access_token");
+    let seen = app.get_wish(token, haolin_tests::str_of(&wish, "id")).await;
+    assert_eq!(seen.expect_status(200)["title"], wish["title"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn requests_in_flight_at_sigterm_are_answered_before_the_exit() {
+    let mut app = spawn_app().await;
+    let w = app.world().await;
+    // A fresh client, so no request rides on an idle connection the server is closing.
+    let client = reqwest::Client::new();
+    let url = app.url("/api/v1/auth/login");
+    let body = serde_json::json!({"phone": w.resident.phone, "password": haolin_tests::PASSWORD});
+    // Logins hash a password, so a batch of them takes a while to answer.
+    let requests: Vec<_> = (0..12).map(|_| tokio::spawn(client.post(&url).json(&body).send())).collect();
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    app.signal("TERM");
+    let mut answered = 0;
+    for r in requests {
+        match r.await.unwrap() {
+            Ok(resp) => {
+                assert_eq!(resp.status(), 200, "an in-flight login was not completed");
+                answered += 1;
+            }
+            // Sent after the listener closed: never accepted, so never in flight.
+            Err(e) if e.is_connect() => {}
+            Err(e) => panic!("a request in flight was cut off: {e}; stderr:\n{}", app.stderr_tail()),
+        }
+    }
+    assert!(answered > 0, "no request was answered");
+    let status = app.stop_after_signal().await;
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "stderr:\n{}", app.stderr_tail());
+}
