@@ -132,7 +132,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
             return Err(ApiError::internal());
         };
         for (who, action, input) in steps {
-            act(state, Actor::Person(who), record.id, action, &input).await?;
+            act(state, Actor::Person(who), record.wish.id, action, &input).await?;
         }
     }
     Ok(true)

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod jobs;
 pub mod routes;

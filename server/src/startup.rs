@@ -22,6 +22,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::auth::password;
 use crate::auth::tokens::TokenKeys;
+use crate::events::EventBus;
 use crate::routes::{self, ApiDoc, health};
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -176,8 +177,13 @@ impl Application {
         let store = store::connect(&database_url).await?;
         let secret = jwt_secret(&settings, &database_url)?;
         let access_ttl = i64::try_from(settings.auth.access_ttl.as_secs()).unwrap_or(900).max(1);
-        let state =
-            AppState { store, tokens: Arc::new(TokenKeys::new(&secret, access_ttl)), settings: Arc::new(settings) };
+        let state = AppState {
+            store,
+            tokens: Arc::new(TokenKeys::new(&secret, access_ttl)),
+            settings: Arc::new(settings),
+            events: EventBus::new(),
+            shutdown: CancellationToken::new(),
+        };
         bootstrap_admin(&state).await?;
         let demo_seeded = if state.settings.demo {
             demo::seed(&state).await.map_err(|e| StartupError::Seed(e.to_string()))?
@@ -217,7 +223,7 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish and stops the jobs.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let shutdown = CancellationToken::new();
+        let shutdown = self.state.shutdown.clone();
         let jobs = jobs::spawn(self.state.clone(), shutdown.clone());
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
@@ -234,8 +240,9 @@ impl Application {
 }
 
 async fn stop(handle: ServerHandle, shutdown: CancellationToken, jobs: JoinHandle<()>) {
-    handle.stop(true).await;
+    // Cancelling first ends the event streams, so draining in-flight requests does not wait on them.
     shutdown.cancel();
+    handle.stop(true).await;
     if tokio::time::timeout(Duration::from_secs(10), jobs).await.is_err() {
         tracing::warn!("background jobs did not stop in time");
     }

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
+use tokio_util::sync::CancellationToken;
+
 use crate::auth::tokens::TokenKeys;
+use crate::events::EventBus;
 use crate::settings::Settings;
 use crate::store::DynStore;
 
@@ -15,4 +18,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Access-token keys.
     pub tokens: Arc<TokenKeys>,
+    /// Live wish changes.
+    pub events: EventBus,
+    /// Cancelled when the server shuts down (ends jobs and event streams).
+    pub shutdown: CancellationToken,
 }

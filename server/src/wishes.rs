@@ -11,6 +11,7 @@ use haolin_shared::domain::{Refusal, Relations, WishAction, WishStatus, transiti
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::events::WishChange;
 use crate::state::AppState;
 use crate::store::{TransitionFailure, TransitionWrite, WishChanges, WishRecord};
 
@@ -98,12 +99,17 @@ pub async fn act(
         match state.store.transition_wish(write).await {
             Ok(done) => {
                 tracing::info!(
-                    wish_id = done.id,
+                    wish_id = done.wish.id,
                     action = action.as_str(),
-                    to = done.status.as_str(),
+                    to = done.wish.status.as_str(),
                     "wish transition"
                 );
-                return Ok(done);
+                state.events.publish(WishChange {
+                    event_id: done.event_id,
+                    wish: done.wish.clone(),
+                    before: Some(wish),
+                });
+                return Ok(done.wish);
             }
             Err(TransitionFailure::Stale(now)) => wish = *now,
             Err(TransitionFailure::LimitReached) => {

@@ -26,6 +26,7 @@ fn contract_routes() -> Vec<(&'static str, &'static str)> {
         ("post", "/api/v1/wishes"),
         ("get", "/api/v1/wishes/{id}"),
         ("get", "/api/v1/wishes/{id}/events"),
+        ("get", "/api/v1/events/stream"),
     ];
     for action in [
         "approve", "reject", "dispatch", "accept", "decline", "claim", "release", "revoke", "fulfil", "dispute",

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod communities;
 pub mod health;
+pub mod stream;
 pub mod wish_actions;
 pub mod wishes;
 
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     communities::configure(cfg);
     wishes::configure(cfg);
     wish_actions::configure(cfg);
+    stream::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

@@ -12,6 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::events::WishChange;
 use crate::extract::{ApiJson, decode_cursor, encode_cursor, field_id, flag, page_limit, path_id};
 use crate::state::AppState;
 use crate::store::{IdempotencyWrite, IdempotentResponse, NewWish, WishQuery, WishRecord};
@@ -117,9 +118,11 @@ pub async fn create_wish(
     };
     let idem = key.map(|key| IdempotencyWrite { user_id: caller.id(), key, request_hash: hash.clone() });
     match state.store.create_wish(wish, idem, views::wish_for_resident).await? {
-        Ok(record) => {
-            tracing::info!(wish_id = record.id, community_id, "wish posted");
-            Ok(HttpResponse::Created().json(views::wish(&caller, &record)))
+        Ok(recorded) => {
+            tracing::info!(wish_id = recorded.wish.id, community_id, "wish posted");
+            let body = views::wish(&caller, &recorded.wish);
+            state.events.publish(WishChange { event_id: recorded.event_id, wish: recorded.wish, before: None });
+            Ok(HttpResponse::Created().json(body))
         }
         Err(first) => replay(first, &hash),
     }

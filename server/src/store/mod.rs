@@ -186,6 +186,15 @@ pub struct IdempotencyWrite {
     pub request_hash: Vec<u8>,
 }
 
+/// A wish just after a recorded change, with the id of the event that recorded it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The wish as it is now.
+    pub wish: WishRecord,
+    /// The id of the event row written with the change.
+    pub event_id: i64,
+}
+
 /// A stored response for an idempotency key.
 #[derive(Debug, Clone)]
 pub struct IdempotentResponse {
@@ -369,7 +378,7 @@ pub trait Store: Send + Sync {
         wish: NewWish,
         idempotency: Option<IdempotencyWrite>,
         render: RenderCreated,
-    ) -> Result<Result<WishRecord, IdempotentResponse>, StoreError>;
+    ) -> Result<Result<Recorded, IdempotentResponse>, StoreError>;
     /// The response stored for an idempotency key.
     async fn idempotent_response(&self, user_id: i64, key: &str) -> Result<Option<IdempotentResponse>, StoreError>;
     /// Deletes idempotency records older than `before`.
@@ -381,7 +390,10 @@ pub trait Store: Send + Sync {
     /// A wish's events, oldest first.
     async fn wish_events(&self, wish_id: i64) -> Result<Vec<EventRecord>, StoreError>;
     /// Applies a transition if the wish is still at the expected version, with its event.
-    async fn transition_wish(&self, write: TransitionWrite) -> Result<WishRecord, TransitionFailure>;
+    async fn transition_wish(&self, write: TransitionWrite) -> Result<Recorded, TransitionFailure>;
+    /// Every wish changed by an event after `after_event_id`, as it is now, with its latest event
+    /// id, in event order (for replaying missed live updates).
+    async fn wishes_changed_since(&self, after_event_id: i64, limit: u32) -> Result<Vec<Recorded>, StoreError>;
     /// Claimed wishes whose deadline has passed: `(id, version)`.
     async fn expired_claims(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<(i64, i64)>, StoreError>;
     /// Fulfilled wishes fulfilled before `cutoff`: `(id, version)`.

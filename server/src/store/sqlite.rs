@@ -13,8 +13,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use super::{
-    CommunityRecord, EventRecord, Grant, IdempotencyWrite, IdempotentResponse, NewUser, NewWish, RenderCreated,
-    Rotation, Store, StoreError, TransitionFailure, TransitionWrite, UserRecord, WishQuery, WishRecord,
+    CommunityRecord, EventRecord, Grant, IdempotencyWrite, IdempotentResponse, NewUser, NewWish, Recorded,
+    RenderCreated, Rotation, Store, StoreError, TransitionFailure, TransitionWrite, UserRecord, WishQuery, WishRecord,
 };
 
 /// A SQLite database file behind a small connection pool.
@@ -371,7 +371,7 @@ impl Store for SqliteStore {
         wish: NewWish,
         idempotency: Option<IdempotencyWrite>,
         render: RenderCreated,
-    ) -> Result<Result<WishRecord, IdempotentResponse>, StoreError> {
+    ) -> Result<Result<Recorded, IdempotentResponse>, StoreError> {
         let at = millis(wish.at);
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -391,15 +391,15 @@ impl Store for SqliteStore {
         .bind(at)
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query(
+        let event_id: i64 = sqlx::query_scalar(
             "INSERT INTO wish_events (wish_id, community_id, at, actor_id, action, from_status, to_status) \
-             VALUES (?, ?, ?, ?, 'post', NULL, 'pending_review')",
+             VALUES (?, ?, ?, ?, 'post', NULL, 'pending_review') RETURNING id",
         )
         .bind(id)
         .bind(wish.community_id)
         .bind(at)
         .bind(wish.posted_by)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
         let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = ?")).bind(id).fetch_one(&mut *tx).await?;
         let record = wish_from_row(&row)?;
@@ -428,7 +428,7 @@ impl Store for SqliteStore {
             }
         }
         tx.commit().await?;
-        Ok(Ok(record))
+        Ok(Ok(Recorded { wish: record, event_id }))
     }
 
     async fn idempotent_response(&self, user_id: i64, key: &str) -> Result<Option<IdempotentResponse>, StoreError> {
@@ -520,7 +520,7 @@ impl Store for SqliteStore {
             .map_err(Into::into)
     }
 
-    async fn transition_wish(&self, write: TransitionWrite) -> Result<WishRecord, TransitionFailure> {
+    async fn transition_wish(&self, write: TransitionWrite) -> Result<Recorded, TransitionFailure> {
         let c = &write.changes;
         let at = millis(write.at);
         let mut tx = self.pool.begin().await?;
@@ -564,9 +564,9 @@ impl Store for SqliteStore {
                 Some(_) => Err(TransitionFailure::LimitReached),
             };
         }
-        sqlx::query(
+        let event_id: i64 = sqlx::query_scalar(
             "INSERT INTO wish_events (wish_id, community_id, at, actor_id, action, from_status, to_status, reason) \
-             SELECT id, community_id, ?, ?, ?, ?, ?, ? FROM wishes WHERE id = ?",
+             SELECT id, community_id, ?, ?, ?, ?, ?, ? FROM wishes WHERE id = ? RETURNING id",
         )
         .bind(at)
         .bind(write.actor_id)
@@ -575,12 +575,25 @@ impl Store for SqliteStore {
         .bind(c.status.as_str())
         .bind(&write.reason)
         .bind(write.wish_id)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
         let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = ?")).bind(write.wish_id).fetch_one(&mut *tx).await?;
         let record = wish_from_row(&row)?;
         tx.commit().await?;
-        Ok(record)
+        Ok(Recorded { wish: record, event_id })
+    }
+
+    async fn wishes_changed_since(&self, after_event_id: i64, limit: u32) -> Result<Vec<Recorded>, StoreError> {
+        let sql = format!(
+            "{} JOIN (SELECT wish_id, MAX(id) AS last_event_id FROM wish_events WHERE id > ? GROUP BY wish_id) e \
+             ON e.wish_id = w.id ORDER BY e.last_event_id LIMIT ?",
+            WISH_SELECT.replacen("SELECT ", "SELECT e.last_event_id, ", 1)
+        );
+        let rows = sqlx::query(&sql).bind(after_event_id).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|row| Ok(Recorded { wish: wish_from_row(row)?, event_id: row.try_get("last_event_id")? }))
+            .collect::<Result<_, sqlx::Error>>()?)
     }
 
     async fn expired_claims(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<(i64, i64)>, StoreError> {

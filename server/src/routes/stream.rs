@@ -1,0 +1,166 @@
+//! `GET /api/v1/events/stream`: Server-Sent Events of every change to a wish the caller may see.
+//!
+//! A client reconnecting with `Last-Event-ID` first receives, from the database, the current state
+//! of every wish changed since; then live changes. A change that takes a wish out of the caller's
+//! view is sent as `{"id", "status"}` only.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use haolin_shared::api::{ErrorBody, Role, Wish};
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+use tokio::time::{Interval, MissedTickBehavior};
+use tokio_util::sync::CancellationToken;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::auth::Caller;
+use crate::events::WishChange;
+use crate::state::AppState;
+use crate::store::WishRecord;
+use crate::views;
+
+/// Registers the stream route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(stream);
+}
+
+/// How often a comment line keeps idle connections (and proxies) open.
+const HEARTBEAT: Duration = Duration::from_secs(20);
+/// Replay page size.
+const REPLAY_PAGE: u32 = 200;
+
+/// Streams wish changes as `event: wish` messages.
+#[utoipa::path(tag = "events",
+    params(
+        ("access_token" = Option<String>, Query, description = "for EventSource, which cannot set headers"),
+        ("Last-Event-ID" = Option<String>, Header, description = "replay what was missed since this id")),
+    responses(
+        (status = 200, content_type = "text/event-stream", description = "`id: <event id>`, `event: wish`, `data: <wish JSON>`", body = Wish),
+        (status = 401, body = ErrorBody)))]
+#[get("/events/stream")]
+pub async fn stream(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> HttpResponse {
+    let last_id = req
+        .headers()
+        .get("Last-Event-ID")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|id| *id >= 0);
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let conn = Connection {
+        rx: state.events.subscribe(),
+        shutdown: state.shutdown.clone(),
+        state: state.into_inner(),
+        caller,
+        queue: VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]),
+        replay_from: last_id,
+        replayed_up_to: 0,
+        max_seen: last_id.unwrap_or(0),
+        heartbeat,
+    };
+    let body = futures_util::stream::unfold(conn, |mut conn| async move {
+        conn.next_chunk().await.map(|chunk| (Ok::<_, actix_web::Error>(chunk), conn))
+    });
+    HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        // Already "encoded": keeps the compression middleware from buffering the stream.
+        .insert_header((header::CONTENT_ENCODING, "identity"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(body)
+}
+
+/// One subscriber's stream state.
+struct Connection {
+    state: Arc<AppState>,
+    caller: Caller,
+    rx: Receiver<Arc<WishChange>>,
+    shutdown: CancellationToken,
+    queue: VecDeque<Bytes>,
+    replay_from: Option<i64>,
+    replayed_up_to: i64,
+    max_seen: i64,
+    heartbeat: Interval,
+}
+
+impl Connection {
+    /// The next chunk to send, or `None` when the stream ends (server shutting down).
+    async fn next_chunk(&mut self) -> Option<Bytes> {
+        loop {
+            if let Some(chunk) = self.queue.pop_front() {
+                return Some(chunk);
+            }
+            if let Some(from) = self.replay_from.take() {
+                self.replay(from).await;
+                continue;
+            }
+            tokio::select! {
+                () = self.shutdown.cancelled() => return None,
+                _ = self.heartbeat.tick() => return Some(Bytes::from_static(b": ping\n\n")),
+                msg = self.rx.recv() => match msg {
+                    Ok(change) if change.event_id > self.replayed_up_to => {
+                        self.max_seen = self.max_seen.max(change.event_id);
+                        self.push(change.event_id, &change.wish, Some(change.before.as_ref()));
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(missed)) => {
+                        tracing::warn!(missed, "event stream lagged; catching up from the database");
+                        self.replay_from = Some(self.max_seen);
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+            }
+        }
+    }
+
+    /// Queues the current state of every wish changed after `from`.
+    async fn replay(&mut self, mut from: i64) {
+        loop {
+            let page = match self.state.store.wishes_changed_since(from, REPLAY_PAGE).await {
+                Ok(page) => page,
+                Err(e) => {
+                    tracing::warn!(error = %e, "event replay failed");
+                    return;
+                }
+            };
+            for recorded in &page {
+                from = from.max(recorded.event_id);
+                self.push(recorded.event_id, &recorded.wish, None);
+            }
+            self.replayed_up_to = self.replayed_up_to.max(from);
+            self.max_seen = self.max_seen.max(from);
+            if page.len() < REPLAY_PAGE as usize {
+                return;
+            }
+        }
+    }
+
+    /// Queues one message if the change concerns the caller. `before` is `None` on replay, when
+    /// the earlier state is unknown: then members and dispatchers of the community are told.
+    fn push(&mut self, event_id: i64, wish: &WishRecord, before: Option<Option<&WishRecord>>) {
+        let data = if self.caller.can_see(wish) {
+            serde_json::to_string(&views::wish(&self.caller, wish))
+        } else {
+            let saw_it = match before {
+                Some(Some(before)) => self.caller.can_see(before),
+                Some(None) => false,
+                None => {
+                    self.caller.holds(Role::Member, wish.community_id)
+                        || self.caller.holds(Role::Dispatcher, wish.community_id)
+                }
+            };
+            if !saw_it {
+                return;
+            }
+            serde_json::to_string(&serde_json::json!({"id": wish.id.to_string(), "status": wish.status}))
+        };
+        match data {
+            Ok(data) => self.queue.push_back(Bytes::from(format!("id: {event_id}\nevent: wish\ndata: {data}\n\n"))),
+            Err(e) => tracing::error!(error = %e, "event serialisation failed"),
+        }
+    }
+}
