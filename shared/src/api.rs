@@ -478,3 +478,23 @@ pub struct Items<T> {
     /// The items, oldest first.
     pub items: Vec<T>,
 }
+
+/// `GET /api/v1/communities/{id}/stats`: the community's wishes counted by status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CommunityStats {
+    /// The community.
+    pub community_id: String,
+    /// Every status with its count (zero included), in life-cycle order.
+    pub counts: Vec<StatusCount>,
+}
+
+/// How many wishes are in one status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StatusCount {
+    /// The status.
+    pub status: WishStatus,
+    /// How many wishes are in it.
+    pub count: i64,
+}

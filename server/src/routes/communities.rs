@@ -1,19 +1,21 @@
 //! Communities, for anyone logged in.
 
 use actix_web::{HttpRequest, get, web};
-use haolin_shared::api::{Community, ErrorBody, Page};
+use haolin_shared::api::Page;
+use haolin_shared::api::{Community, CommunityStats, ErrorBody, Items, PersonRef, Role, StatusCount};
+use haolin_shared::domain::WishStatus;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{decode_cursor, encode_cursor, page_limit};
+use crate::extract::{decode_cursor, encode_cursor, page_limit, path_id};
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
 use crate::views;
 
 /// Registers the community routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_communities);
+    cfg.service(list_communities).service(community_members).service(community_stats);
 }
 
 /// Lists communities by id (`?cursor=&limit=`).
@@ -36,4 +38,51 @@ pub async fn list_communities(
         rows.last().map(|c| encode_cursor(c.id))
     });
     Ok(web::Json(Page { items: rows.iter().map(views::community).collect(), next_cursor: next.flatten() }))
+}
+
+/// A community the caller dispatches for (admins: any existing one), or 404.
+fn dispatched_community(caller: &Caller, raw_id: &str) -> Result<i64, ApiError> {
+    let id = path_id(raw_id)?;
+    if caller.holds(Role::Dispatcher, id) || caller.has_role(Role::Admin) { Ok(id) } else { Err(ApiError::not_found()) }
+}
+
+/// The members checked in to the community, by name; `q` filters by part of the name.
+/// For its dispatchers (to dispatch a wish) and admins.
+#[utoipa::path(tag = "communities", params(
+    ("id" = String, Path),
+    ("q" = Option<String>, Query, description = "part of the member's name")),
+    responses((status = 200, body = Items<PersonRef>), (status = 404, body = ErrorBody)))]
+#[get("/communities/{id}/members")]
+pub async fn community_members(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<web::Json<Items<PersonRef>>, ApiError> {
+    let id = dispatched_community(&caller, &id)?;
+    let q = query_map(&req)?;
+    let name_part = q.get("q").map(|s| s.trim()).unwrap_or("");
+    if name_part.chars().count() > 30 {
+        return Err(ApiError::invalid_field("q", "搜索词不能超过 30 个字"));
+    }
+    let rows = state.store.community_members(id, name_part, 50).await?;
+    Ok(web::Json(Items { items: rows.into_iter().map(|(id, name)| PersonRef { id: id.to_string(), name }).collect() }))
+}
+
+/// The community's wishes counted by status, for its dispatchers and admins.
+#[utoipa::path(tag = "communities", params(("id" = String, Path)),
+    responses((status = 200, body = CommunityStats), (status = 404, body = ErrorBody)))]
+#[get("/communities/{id}/stats")]
+pub async fn community_stats(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<CommunityStats>, ApiError> {
+    let id = dispatched_community(&caller, &id)?;
+    let found = state.store.wish_counts(id).await?;
+    let counts = WishStatus::ALL
+        .into_iter()
+        .map(|status| StatusCount { status, count: found.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n) })
+        .collect();
+    Ok(web::Json(CommunityStats { community_id: id.to_string(), counts }))
 }

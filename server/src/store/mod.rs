@@ -368,6 +368,15 @@ pub trait Store: Send + Sync {
     ) -> Result<CommunityRecord, StoreError>;
     /// Lists communities by id, after `after_id`.
     async fn list_communities(&self, after_id: Option<i64>, limit: u32) -> Result<Vec<CommunityRecord>, StoreError>;
+    /// The members checked in to a community whose name contains `name_part`, by name.
+    async fn community_members(
+        &self,
+        community_id: i64,
+        name_part: &str,
+        limit: u32,
+    ) -> Result<Vec<(i64, String)>, StoreError>;
+    /// How many wishes of a community are in each status (absent statuses have none).
+    async fn wish_counts(&self, community_id: i64) -> Result<Vec<(WishStatus, i64)>, StoreError>;
     /// How many of `ids` exist.
     async fn count_communities(&self, ids: &[i64]) -> Result<i64, StoreError>;
 

@@ -353,6 +353,37 @@ impl Store for SqliteStore {
             .map_err(Into::into)
     }
 
+    async fn community_members(
+        &self,
+        community_id: i64,
+        name_part: &str,
+        limit: u32,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let pattern = format!("%{}%", name_part.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let rows = sqlx::query(
+            "SELECT u.id, u.name FROM role_grants g JOIN users u ON u.id = g.user_id \
+             WHERE g.community_id = ? AND g.role = 'member' AND u.name LIKE ? ESCAPE '\\' \
+             ORDER BY u.name, u.id LIMIT ?",
+        )
+        .bind(community_id)
+        .bind(pattern)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("name")?))).collect::<Result<_, sqlx::Error>>()?)
+    }
+
+    async fn wish_counts(&self, community_id: i64) -> Result<Vec<(WishStatus, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM wishes WHERE community_id = ? GROUP BY status")
+            .bind(community_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Ok((status(r.try_get("status")?)?, r.try_get("n")?)))
+            .collect::<Result<_, sqlx::Error>>()?)
+    }
+
     async fn count_communities(&self, ids: &[i64]) -> Result<i64, StoreError> {
         if ids.is_empty() {
             return Ok(0);
