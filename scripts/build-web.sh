@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the web app (web/) once into web/dist with Trunk, in release mode and offline.
+# Skips the build when web/dist is newer than every input (web/, shared/src, the workspace's
+# Cargo.toml and Cargo.lock, Trunk.toml). Usage: scripts/build-web.sh [--force]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[build-web] %s\n' "$*" >&2; }
+
+# The pinned tools (trunk, wasm-bindgen, wasm-opt) live here; Trunk.toml forbids downloads.
+scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
+
+# Written into web/dist only after a successful build, carrying the time the build *started*, so a
+# file edited during a build still counts as newer. Trunk empties web/dist on every build, and the
+# server does not serve dot-files.
+STAMP=web/dist/.built
+
+if [ "${1:-}" != "--force" ] && [ -f "$STAMP" ] && [ -f web/dist/index.html ]; then
+  newer=$(find web shared/src Cargo.toml Cargo.lock Trunk.toml \
+    -path web/dist -prune -o -type f -newer "$STAMP" -print -quit)
+  if [ -z "$newer" ]; then
+    log "web/dist is up to date"
+    exit 0
+  fi
+  log "rebuilding: $newer changed"
+fi
+
+mkdir -p target
+started=$(mktemp target/.web-build-started.XXXXXX)
+trap 'rm -f "$started"' EXIT
+log "trunk build --release (profile wasm-release, wasm-opt -Oz)"
+SECONDS=0
+# web/index.html selects the size-tuned `wasm-release` Cargo profile for release builds
+# (`data-cargo-profile-release`), so `--cargo-profile wasm-release` is not repeated here: Trunk
+# would only warn that the HTML setting overrides it.
+trunk build --release
+mv "$started" "$STAMP"
+trap - EXIT
+
+raw=$(du -cb web/dist/*.wasm web/dist/*.js web/dist/*.css web/dist/index.html | tail -1 | cut -f1)
+gz=$(for f in web/dist/*.wasm web/dist/*.js web/dist/*.css web/dist/index.html; do
+  gzip -9c "$f" | wc -c
+done | awk '{ s += $1 } END { print s }')
+log "built web/dist in ${SECONDS}s: $raw bytes raw, $gz bytes gzipped (HTML + JS + WASM + CSS)"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs every check: formatting, lints (native crates and the wasm32
+# web crate), the web build and all tests. This is exactly what CI runs (.ci/run).
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Plain, uncoloured output in CI logs (rustfmt colours its diffs unless told not to).
+RUSTFMT_ARGS=(--check)
+if [ "${CI:-}" = "true" ]; then
+  export CARGO_TERM_COLOR=never
+  RUSTFMT_ARGS+=(--color never)
+fi
+export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
+
+TOTAL_START=$SECONDS
+STEP="(starting)"
+# Say which step failed, or that everything passed, as the very last line.
+finish() {
+  local rc=$?
+  if [ "$rc" -eq 0 ]; then
+    printf '\n[test] ALL CHECKS PASSED in %ss\n' "$((SECONDS - TOTAL_START))"
+  else
+    printf '\n[test] FAILED (exit %s) during: %s\n' "$rc" "$STEP" >&2
+  fi
+}
+trap finish EXIT
+
+# Runs one named step and prints how long it took.
+step() {
+  STEP="$*"
+  local start=$SECONDS
+  printf '\n[test] === %s\n' "$STEP"
+  "$@"
+  printf '[test] --- ok in %ss: %s\n' "$((SECONDS - start))" "$STEP"
+}
+
+step scripts/setup.sh
+step cargo fmt --all -- "${RUSTFMT_ARGS[@]}"
+# The web crate only builds for wasm32, so the native lints and tests exclude it.
+step cargo clippy --workspace --exclude haolin-web --all-targets -- -D warnings
+step cargo clippy -p haolin-web --target wasm32-unknown-unknown -- -D warnings
+step scripts/build-web.sh
+# The black-box tests in `tests` spawn this debug binary (target/debug/haolin; HAOLIN_BIN overrides).
+step cargo build -p haolin-server
+# --no-fail-fast: run every test binary, so one CI log shows all failures (still exits non-zero).
+step cargo test --workspace --exclude haolin-web --no-fail-fast
+STEP="(done)"
