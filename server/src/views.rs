@@ -1,7 +1,7 @@
 //! Records rendered as API bodies, applying what the viewer may see.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use haolin_shared::api::{Community, PersonRef, User, Wish, WishEvent};
+use haolin_shared::api::{Community, PersonRef, RoleGrant, User, Wish, WishEvent};
 use haolin_shared::domain::WishStatus;
 
 use crate::auth::Caller;
@@ -81,6 +81,11 @@ pub fn user(u: &UserRecord) -> User {
         phone: u.phone.clone(),
         roles,
         community_ids: communities.iter().map(i64::to_string).collect(),
+        grants: u
+            .grants
+            .iter()
+            .map(|g| RoleGrant { role: g.role, community_id: g.community_id.map(|c| c.to_string()) })
+            .collect(),
     }
 }
 

@@ -245,6 +245,20 @@ pub struct User {
     pub roles: Vec<Role>,
     /// The communities the account holds a scoped role in.
     pub community_ids: Vec<String>,
+    /// Each role with where it is held (`community_id` null for unscoped roles), so a client can
+    /// tell a member of one community from a dispatcher of another.
+    #[serde(default)]
+    pub grants: Vec<RoleGrant>,
+}
+
+/// A role held in one community, or everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct RoleGrant {
+    /// The role.
+    pub role: Role,
+    /// The community it is held in; `null` for unscoped roles.
+    pub community_id: Option<String>,
 }
 
 /// `POST /api/v1/admin/users`.

@@ -65,3 +65,22 @@ async fn the_stats_count_the_communitys_wishes_by_status() {
     let admin = app.admin_token().await;
     assert_eq!(app.get(&format!("/api/v1/communities/{}/stats", w.community_id), &admin).await.status, 200);
 }
+
+#[tokio::test]
+async fn me_names_the_community_of_each_scoped_role() {
+    let app = spawn_app().await;
+    let a = app.create_community().await;
+    let b = app.create_community().await;
+    let admin = app.admin_token().await;
+    let phone = app.next_phone();
+    let body = json!({"phone": phone, "password": haolin_tests::PASSWORD, "name": "双重身份",
+        "roles": ["member", "resident"], "community_ids": [a]});
+    app.post("/api/v1/admin/users", &admin, &body).await.expect_status(201);
+    let login = app.login(&phone, haolin_tests::PASSWORD).await;
+    let me = app.get("/api/v1/me", str_of(&login, "access_token")).await;
+    let me = me.expect_status(200);
+    let grants = me["grants"].as_array().unwrap();
+    assert!(grants.contains(&json!({"role": "member", "community_id": a})), "{grants:?}");
+    assert!(grants.contains(&json!({"role": "resident", "community_id": null})), "{grants:?}");
+    assert!(!grants.iter().any(|g| g["community_id"] == b.as_str()));
+}
