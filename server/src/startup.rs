@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::{Server, ServerHandle};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServerHandle, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpResponse, HttpServer, web};
@@ -54,29 +55,51 @@ pub struct Application {
     demo_seeded: bool,
 }
 
-/// Builds the actix app with every route; also yields the OpenAPI document collected from it.
-fn app(
-    state: web::Data<AppState>,
-    openapi_json: web::Data<String>,
-    web_dir: PathBuf,
-) -> App<
-    impl actix_web::dev::ServiceFactory<
-        actix_web::dev::ServiceRequest,
-        Config = (),
-        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
-        Error = actix_web::Error,
-        InitError = (),
+/// The documented routes (health checks and `/api/v1`) and the OpenAPI document collected from
+/// them: the one place routes are registered, so the document cannot miss one.
+fn documented_routes() -> (
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<BoxBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
     >,
-> {
-    let body_limit = state.settings.http.body_limit;
-    let (app, _) = App::new()
+    utoipa::openapi::OpenApi,
+) {
+    App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
         .service(health::readyz)
         .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure))
-        .split_for_parts();
-    let app = app
+        .split_for_parts()
+}
+
+/// The OpenAPI document of every route the app registers.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    documented_routes().1
+}
+
+/// The actix app: the documented routes, the OpenAPI document, the web app and the middleware.
+fn app(
+    state: web::Data<AppState>,
+    openapi_json: web::Data<String>,
+    web_dir: PathBuf,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let body_limit = state.settings.http.body_limit;
+    let app = documented_routes()
+        .0
         .app_data(state)
         .app_data(openapi_json)
         .app_data(web::PayloadConfig::new(body_limit))
@@ -84,29 +107,18 @@ fn app(
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
         .wrap(TracingLogger::default())
         .route("/api/openapi.json", web::get().to(openapi))
-        .service(web::scope("/api").default_service(web::to(webapp::api_not_found)));
+        .service(web::scope("/api").default_service(web::to(webapp::api_not_found)))
+        .default_service(web::to(webapp::api_not_found));
     if web_dir.join("index.html").is_file() {
-        app.service(webapp::service(web_dir)).default_service(web::to(webapp::api_not_found))
+        app.service(webapp::service(web_dir))
     } else {
-        app.service(web::resource("/").to(webapp::not_built)).default_service(web::to(webapp::api_not_found))
+        app.service(web::resource("/").to(webapp::not_built))
     }
 }
 
 /// The OpenAPI document, generated from the registered routes at start-up.
 async fn openapi(doc: web::Data<String>) -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(doc.get_ref().clone())
-}
-
-/// The OpenAPI document of every route the app registers.
-pub fn openapi_document() -> utoipa::openapi::OpenApi {
-    let (_, doc) = App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .service(health::healthz)
-        .service(health::readyz)
-        .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure))
-        .split_for_parts();
-    doc
 }
 
 /// The signing key: from settings, else (SQLite only) kept in the data folder.
