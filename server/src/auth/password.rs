@@ -48,3 +48,22 @@ pub fn check_new(password: &str) -> Result<(), ApiError> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_decoy_is_a_real_argon2_hash_so_unknown_phones_cost_the_same() {
+        assert!(PasswordHash::new(DECOY_HASH).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_password_verifies_against_its_own_hash_only() {
+        let hash = hash("correct horse".to_owned()).await.map_err(|e| e.to_string());
+        let hash = hash.unwrap_or_default();
+        assert_eq!(verify("correct horse".to_owned(), Some(hash.clone())).await.ok(), Some(true));
+        assert_eq!(verify("wrong horse".to_owned(), Some(hash)).await.ok(), Some(false));
+        assert_eq!(verify("correct horse".to_owned(), None).await.ok(), Some(false));
+    }
+}
