@@ -17,6 +17,8 @@ pub struct Settings {
     pub bind: String,
     /// `sqlite:PATH` or `postgres://…`; defaults to a SQLite file in `data_dir`.
     pub database_url: Option<String>,
+    /// The most PostgreSQL connections this instance opens.
+    pub db_max_connections: u32,
     /// Redis for cross-instance events, rate limits and caches; unset: in-process.
     pub redis_url: Option<String>,
     /// The HS256 signing key for access tokens; generated and kept in `data_dir` for SQLite.
@@ -102,6 +104,7 @@ impl Settings {
         let mut builder = config::Config::builder()
             .set_default("bind", "127.0.0.1:8080")?
             .set_default("demo", false)?
+            .set_default("db_max_connections", 16)?
             .set_default("web_dir", "web/dist")?
             .set_default("data_dir", "data")?
             .set_default("auth.access_ttl", "15m")?

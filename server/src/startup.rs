@@ -186,7 +186,7 @@ impl Application {
     /// Opens the store, seeds what is configured and binds the listener (port 0 picks a free one).
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
         let database_url = settings.database_url();
-        let store = store::connect(&database_url).await?;
+        let store = store::connect(&database_url, settings.db_max_connections).await?;
         let secret = jwt_secret(&settings, &database_url)?;
         let access_ttl = i64::try_from(settings.auth.access_ttl.as_secs()).unwrap_or(900).max(1);
         let state = AppState {

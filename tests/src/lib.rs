@@ -1,7 +1,9 @@
 //! Black-box test harness for Haolin.
 //!
-//! Every test starts the real `haolin` binary with a fresh SQLite file in a temporary folder and
-//! talks to it over HTTP, using only `serde_json::Value` bodies: these tests check the wire contract
+//! Every test starts the real `haolin` binary with a fresh database and talks to it over HTTP. The
+//! backend is chosen by `HAOLIN_TEST_BACKEND`: `sqlite` (default: a file in a temporary folder) or
+//! `postgres` (a database created for the test on `HAOLIN_TEST_PG_URL`, dropped afterwards), so
+//! the one suite runs against both. Bodies are using only `serde_json::Value` bodies: these tests check the wire contract
 //! of `shared/API.md` and `docs/CONTRACT-NOTES.md`, not the server's Rust types.
 //!
 //! ```no_run
@@ -226,6 +228,61 @@ pub struct TestApp {
     // Dropped last: the data folder and the fake web app.
     web_dir: TempDir,
     data_dir: TempDir,
+    // Dropped after the child is killed (see `Drop for TestApp`).
+    _database: TestDatabase,
+}
+
+/// The base URL of the PostgreSQL server the tests create databases on.
+pub fn postgres_base_url() -> String {
+    std::env::var("HAOLIN_TEST_PG_URL").unwrap_or_else(|_| "postgres://haolin:haolin@127.0.0.1:5432".to_owned())
+}
+
+/// Whether this run tests the PostgreSQL backend.
+pub fn testing_postgres() -> bool {
+    std::env::var("HAOLIN_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// Runs one SQL statement with `psql` on the maintenance database; panics if it fails.
+pub fn psql(sql: &str) {
+    let out = Command::new("psql")
+        .arg(format!("{}/postgres", postgres_base_url()))
+        .args(["-v", "ON_ERROR_STOP=1", "-qc", sql])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run psql (is the PostgreSQL client installed?): {e}"));
+    assert!(out.status.success(), "psql {sql:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The database of one test: a SQLite file in the test's folder, or a PostgreSQL database created
+/// for it and dropped when the test ends.
+#[derive(Debug)]
+pub struct TestDatabase {
+    /// The `DATABASE_URL`.
+    pub url: String,
+    postgres_name: Option<String>,
+}
+
+impl TestDatabase {
+    fn create(dir: &Path) -> Self {
+        if !testing_postgres() {
+            return Self { url: format!("sqlite:{}", dir.join("haolin.db").display()), postgres_name: None };
+        }
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let name = format!("haolin_t{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        psql(&format!("CREATE DATABASE {name}"));
+        Self { url: format!("{}/{name}", postgres_base_url()), postgres_name: Some(name) }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(name) = &self.postgres_name {
+            let _ = Command::new("psql")
+                .arg(format!("{}/postgres", postgres_base_url()))
+                .args(["-qc", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")])
+                .output();
+        }
+    }
 }
 
 /// Starts a server with the default test settings.
@@ -246,7 +303,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut AppEnv)) -> TestApp {
     std::fs::write(web_dir.path().join("index.html"), INDEX_HTML)
         .unwrap_or_else(|e| panic!("cannot write index.html: {e}"));
 
-    let database_url = format!("sqlite:{}", data_dir.path().join("haolin.db").display());
+    let database = TestDatabase::create(data_dir.path());
+    let database_url = database.url.clone();
     let mut env = AppEnv::default();
     env.set("DATABASE_URL", &database_url)
         .set("HAOLIN_BIND", "127.0.0.1:0")
@@ -274,6 +332,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut AppEnv)) -> TestApp {
         admin: tokio::sync::OnceCell::new(),
         web_dir,
         data_dir,
+        _database: database,
     };
     app.start().await;
     app

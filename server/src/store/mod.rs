@@ -4,6 +4,8 @@
 //! implements it (PostgreSQL comes behind the same trait). Times are UTC and cross this boundary as
 //! `chrono::DateTime<Utc>`; ids are `i64`.
 
+pub mod postgres;
+mod sql;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -34,6 +36,10 @@ impl From<sqlx::Error> for StoreError {
     fn from(err: sqlx::Error) -> Self {
         match &err {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+                Self::Unavailable(err)
+            }
+            // PostgreSQL shutting down, starting up, or the connection lost (SQLSTATE 57P0x, 08xxx).
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P0") || c.starts_with("08")) => {
                 Self::Unavailable(err)
             }
             _ => Self::Other(err),
@@ -409,13 +415,16 @@ pub trait Store: Send + Sync {
     async fn unanswered_fulfilments(&self, cutoff: DateTime<Utc>, limit: u32) -> Result<Vec<(i64, i64)>, StoreError>;
 }
 
-/// Opens the store named by the URL's scheme and brings its schema up to date.
-pub async fn connect(url: &str) -> Result<DynStore, StoreError> {
+/// Opens the store named by the URL's scheme (`sqlite:` or `postgres:`/`postgresql:`) and brings
+/// its schema up to date.
+pub async fn connect(url: &str, max_connections: u32) -> Result<DynStore, StoreError> {
     if url.starts_with("sqlite:") {
         Ok(Arc::new(sqlite::SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(postgres::PgStore::connect(url, max_connections).await?))
     } else {
         Err(StoreError::Other(sqlx::Error::Configuration(
-            format!("unsupported DATABASE_URL scheme (use sqlite:PATH): {url}").into(),
+            "unsupported DATABASE_URL scheme (use sqlite:PATH or postgres://…)".into(),
         )))
     }
 }
