@@ -35,7 +35,8 @@ step() {
   printf '[test] --- ok in %ss: %s\n' "$((SECONDS - start))" "$STEP"
 }
 
-step scripts/setup.sh
+# --services: also Chromium and a CJK font for the browser tests (scripts/services.sh).
+step scripts/setup.sh --services
 step cargo fmt --all -- "${RUSTFMT_ARGS[@]}"
 # The web crate only builds for wasm32, so the native lints and tests exclude it.
 step cargo clippy --workspace --exclude haolin-web --all-targets -- -D warnings
@@ -45,4 +46,16 @@ step scripts/build-web.sh
 step cargo build -p haolin-server
 # --no-fail-fast: run every test binary, so one CI log shows all failures (still exits non-zero).
 step cargo test --workspace --exclude haolin-web --no-fail-fast
+# The same black-box suite again, each test on its own PostgreSQL database (scripts/db-services.sh).
+step env HAOLIN_TEST_BACKEND=postgres cargo test -p haolin-tests --no-fail-fast
+
+# The browser tests (tests/browser): headless Chromium driven by playwright-core (installed from
+# the lock file when missing) against the debug binary and the web/dist built above.
+browser_tests() {
+  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+    (cd tests/browser && npm ci --no-audit --no-fund)
+  fi
+  node --test tests/browser/
+}
+step browser_tests
 STEP="(done)"
