@@ -21,6 +21,7 @@ if [ "${1:-}" != "--force" ] && [ -f "$STAMP" ] && [ -f web/dist/index.html ]; t
     -path web/dist -prune -o -type f -newer "$STAMP" -print -quit)
   if [ -z "$newer" ]; then
     log "web/dist is up to date"
+    scripts/web-size.sh >&2
     exit 0
   fi
   log "rebuilding: $newer changed"
@@ -38,8 +39,6 @@ trunk build --release
 mv "$started" "$STAMP"
 trap - EXIT
 
-raw=$(du -cb web/dist/*.wasm web/dist/*.js web/dist/*.css web/dist/index.html | tail -1 | cut -f1)
-gz=$(for f in web/dist/*.wasm web/dist/*.js web/dist/*.css web/dist/index.html; do
-  gzip -9c "$f" | wc -c
-done | awk '{ s += $1 } END { print s }')
-log "built web/dist in ${SECONDS}s: $raw bytes raw, $gz bytes gzipped (HTML + JS + WASM + CSS)"
+log "built web/dist in ${SECONDS}s"
+# Prints the first-load weight (raw and gzipped, per file and total) and fails over the budget.
+scripts/web-size.sh >&2

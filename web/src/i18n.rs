@@ -1,28 +1,209 @@
-//! User-visible text. Every string the app shows lives here, so another locale is one more
-//! catalogue of the same shape.
+//! User-visible text. Every string the app shows lives in a catalogue of this shape; each locale
+//! is one file under `i18n/` (today only `zh_cn.rs`), so adding a language is adding a file and
+//! pointing [`MESSAGES`] at it.
+
+use haolin_shared::api::Role;
+use haolin_shared::domain::{WishAction, WishStatus};
+
+mod zh_cn;
 
 /// One locale's messages.
 pub struct Messages {
     /// The product name.
     pub product_name: &'static str,
-    /// The one-line description of the service shown under the name.
+    /// The one-line description of the service.
     pub motto: &'static str,
-    /// Shown while the health check is in flight.
-    pub health_checking: &'static str,
-    /// Shown when the server answered its health check.
-    pub health_up: &'static str,
-    /// Shown when the server did not answer its health check.
-    pub health_down: &'static str,
+    /// Between a label and its value.
+    pub colon: &'static str,
+    /// Between parts of a line.
+    pub separator: &'static str,
+    /// Shown while something loads.
+    pub loading: &'static str,
+    /// Generic failure when the server cannot be reached.
+    pub network_error: &'static str,
+    /// Generic failure when the server's answer cannot be read.
+    pub decode_error: &'static str,
+    /// Generic failure with an HTTP status but no readable body.
+    pub server_error: &'static str,
+    /// Retry button.
+    pub retry: &'static str,
+    /// Shown for an empty list.
+    pub empty_list: &'static str,
+    /// Loads the next page of a list.
+    pub load_more: &'static str,
+    /// Page not found.
+    pub not_found: &'static str,
+    /// Back to the home page.
+    pub go_home: &'static str,
+    /// Phone number label.
+    pub phone: &'static str,
+    /// Password label.
+    pub password: &'static str,
+    /// Name label.
+    pub name: &'static str,
+    /// Login title and button.
+    pub login: &'static str,
+    /// Register title and button.
+    pub register: &'static str,
+    /// Link from login to register.
+    pub goto_register: &'static str,
+    /// Link from register to login.
+    pub goto_login: &'static str,
+    /// Password length rule.
+    pub password_rule: &'static str,
+    /// Logout button.
+    pub logout: &'static str,
+    /// Label of the role switcher.
+    pub role_label: &'static str,
+    /// Navigation: my wishes.
+    pub nav_resident: &'static str,
+    /// Navigation: post a wish.
+    pub nav_new_wish: &'static str,
+    /// Navigation: the pool.
+    pub nav_member: &'static str,
+    /// Navigation: my claims.
+    pub nav_claims: &'static str,
+    /// Navigation: the dispatcher's page.
+    pub nav_dispatcher: &'static str,
+    /// Heading: my wishes.
+    pub my_wishes: &'static str,
+    /// Heading: the pool.
+    pub pool: &'static str,
+    /// Heading: my claims.
+    pub my_claims: &'static str,
+    /// Heading: the review queue.
+    pub review_queue: &'static str,
+    /// Heading: every wish of the dispatcher's communities.
+    pub community_wishes: &'static str,
+    /// Heading: the overview by status.
+    pub overview: &'static str,
+    /// Heading: posting a wish.
+    pub new_wish: &'static str,
+    /// Field: community.
+    pub community: &'static str,
+    /// Field: category.
+    pub category: &'static str,
+    /// Placeholder option of the category select.
+    pub choose_category: &'static str,
+    /// Field: title.
+    pub title: &'static str,
+    /// Field: description.
+    pub description: &'static str,
+    /// Field: contact phone.
+    pub contact_phone: &'static str,
+    /// Hint under the contact phone.
+    pub contact_phone_hint: &'static str,
+    /// Field: expected date.
+    pub expected_by: &'static str,
+    /// Error: a date that is not a date.
+    pub invalid_date: &'static str,
+    /// Error: a date in the past.
+    pub date_in_past: &'static str,
+    /// Error: no community to post in.
+    pub no_community: &'static str,
+    /// Submit button of the wish form.
+    pub submit_wish: &'static str,
+    /// Shown after posting.
+    pub wish_posted: &'static str,
+    /// Label before the poster's name.
+    pub posted_by: &'static str,
+    /// Label before the claimant's name.
+    pub claimed_by: &'static str,
+    /// Label before the assignee's name.
+    pub assigned_to: &'static str,
+    /// Label before a deadline.
+    pub deadline: &'static str,
+    /// Label before the expected date.
+    pub expected_label: &'static str,
+    /// Label before the contact phone on the wish page.
+    pub contact_label: &'static str,
+    /// Label before the fulfilment note.
+    pub note_label: &'static str,
+    /// Label before the rating.
+    pub rating_label: &'static str,
+    /// Heading of the timeline.
+    pub timeline: &'static str,
+    /// The system as an actor.
+    pub system_actor: &'static str,
+    /// Heading of the actions.
+    pub actions: &'static str,
+    /// Field: reason.
+    pub reason: &'static str,
+    /// Field: optional reason.
+    pub reason_optional: &'static str,
+    /// Field: note.
+    pub note: &'static str,
+    /// Field: optional comment.
+    pub comment_optional: &'static str,
+    /// Rating legend.
+    pub rating: &'static str,
+    /// Stars' accessible label suffix ("N 星").
+    pub stars_suffix: &'static str,
+    /// Error: choose a rating.
+    pub choose_rating: &'static str,
+    /// Field: search members.
+    pub search_member: &'static str,
+    /// Error: choose a member.
+    pub choose_member: &'static str,
+    /// No member found.
+    pub no_members: &'static str,
+    /// Submit button of action forms.
+    pub submit: &'static str,
+    /// Closes an action form.
+    pub close: &'static str,
+    /// Shown after an action succeeded.
+    pub done: &'static str,
+    /// The lost claim race.
+    pub lost_race: &'static str,
+    /// Shown after a successful claim.
+    pub claimed_ok: &'static str,
+    /// Shown when a wish left the caller's view.
+    pub left_view: &'static str,
+    /// Live connection lost, reconnecting.
+    pub reconnecting: &'static str,
+    /// Session expired.
+    pub session_expired: &'static str,
 }
 
-/// Simplified Chinese, the app's language.
-pub const ZH_CN: Messages = Messages {
-    product_name: "好邻",
-    motto: "群众点单、社区派单、党员接单",
-    health_checking: "正在检查服务…",
-    health_up: "服务正常",
-    health_down: "服务不可用",
-};
+impl Messages {
+    /// The Chinese name of a wish status.
+    pub fn status(&self, status: WishStatus) -> &'static str {
+        zh_cn::status(status)
+    }
+
+    /// The Chinese name of a wish action (button text and timeline entry).
+    pub fn action(&self, action: WishAction) -> &'static str {
+        zh_cn::action(action)
+    }
+
+    /// The Chinese name of a role.
+    pub fn role(&self, role: Role) -> &'static str {
+        zh_cn::role(role)
+    }
+}
 
 /// The catalogue in use.
-pub const MESSAGES: &Messages = &ZH_CN;
+pub const MESSAGES: &Messages = &zh_cn::ZH_CN;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_status_action_and_role_has_a_chinese_name() {
+        for s in WishStatus::ALL {
+            assert!(!MESSAGES.status(s).is_empty());
+        }
+        for a in WishAction::ALL {
+            assert!(!MESSAGES.action(a).is_empty());
+        }
+        for r in Role::ALL {
+            assert!(!MESSAGES.role(r).is_empty());
+        }
+    }
+
+    #[test]
+    fn the_lost_race_message_is_the_one_the_tests_look_for() {
+        assert_eq!(MESSAGES.lost_race, "手慢了，该心愿已被他人认领");
+    }
+}

@@ -1,0 +1,21 @@
+//! Pieces shared by several pages.
+
+pub mod shell;
+pub mod wish_card;
+pub mod wish_list;
+
+use leptos::ev::MouseEvent;
+
+use crate::state;
+
+/// A click handler for an in-app link: navigates without reloading, unless a modifier key asks
+/// the browser for a new tab or window.
+pub fn go(path: String) -> impl Fn(MouseEvent) + 'static {
+    move |ev: MouseEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() || ev.button() != 0 {
+            return;
+        }
+        ev.prevent_default();
+        state::navigate(&path);
+    }
+}

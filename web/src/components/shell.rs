@@ -1,0 +1,87 @@
+//! The frame of every logged-in page: brand, role switcher, navigation, logout; and the toast.
+
+use haolin_shared::api::Role;
+use leptos::prelude::*;
+
+use super::go;
+use crate::i18n::MESSAGES;
+use crate::{session, state};
+
+/// The transient message (`toast`, `role="status"`).
+#[component]
+pub fn Toast() -> impl IntoView {
+    let app = state::app();
+    view! {
+        <div class="toast-area" aria-live="polite">
+            {move || app.toast.get().map(|(_, text)| view! {
+                <div class="toast" role="status" data-testid="toast">{text}</div>
+            })}
+        </div>
+    }
+}
+
+fn nav_links(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
+    match role {
+        Role::Member => {
+            vec![("nav-member", "/member", MESSAGES.nav_member), ("nav-claims", "/member/claims", MESSAGES.nav_claims)]
+        }
+        Role::Dispatcher => vec![("nav-dispatcher", "/dispatcher", MESSAGES.nav_dispatcher)],
+        _ => vec![
+            ("nav-resident", "/resident", MESSAGES.nav_resident),
+            ("nav-new-wish", "/resident/new", MESSAGES.nav_new_wish),
+        ],
+    }
+}
+
+/// The header and navigation around a logged-in page.
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let app = state::app();
+    let roles = move || app.me.with(|me| me.as_ref().map(session::home_roles).unwrap_or_default());
+    let logging_out = RwSignal::new(false);
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/" on:click=go("/".to_owned())>{MESSAGES.product_name}</a>
+            <span class="who">{move || app.me.with(|m| m.as_ref().map(|m| m.name.clone()))}</span>
+            <Show when=move || { roles().len() > 1 }>
+                <label class="role-switch">
+                    <span class="sr-only">{MESSAGES.role_label}</span>
+                    <select data-testid="role-switcher" aria-label=MESSAGES.role_label
+                        prop:value=move || app.role.get().as_str()
+                        on:change=move |ev| {
+                            if let Some(role) = Role::parse(&event_target_value(&ev)) {
+                                state::switch_role(role);
+                            }
+                        }>
+                        {move || roles().into_iter().map(|r| view! {
+                            <option value=r.as_str() selected=move || app.role.get() == r>{MESSAGES.role(r)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </Show>
+            <button type="button" class="logout" data-testid="logout" disabled=move || logging_out.get()
+                on:click=move |_| {
+                    logging_out.set(true);
+                    leptos::task::spawn_local(async move {
+                        state::logout().await;
+                        logging_out.set(false);
+                    });
+                }>
+                {MESSAGES.logout}
+            </button>
+        </header>
+        <nav class="tabs" aria-label=MESSAGES.product_name>
+            {move || nav_links(app.role.get()).into_iter().map(|(id, href, text)| {
+                let current = move || app.path.get() == href;
+                view! {
+                    <a href=href data-testid=id on:click=go(href.to_owned())
+                        class:active=current aria-current=move || current().then_some("page")>{text}</a>
+                }
+            }).collect_view()}
+        </nav>
+        <Show when=move || !app.live_ok.get() && app.me.with(Option::is_some)>
+            <p class="offline" role="status">{MESSAGES.reconnecting}</p>
+        </Show>
+        <main class="page">{children()}</main>
+    }
+}

@@ -1,0 +1,79 @@
+//! The party member's pages (接单): the pool of open wishes and my claims.
+
+use haolin_shared::api::{Role, User, VersionGuard, Wish};
+use haolin_shared::domain::WishStatus;
+use leptos::prelude::*;
+
+use crate::components::wish_card::WishCard;
+use crate::components::wish_list::{WishList, WishListView};
+use crate::i18n::MESSAGES;
+use crate::{api, session, state};
+
+/// One card of the pool with its claim button.
+#[component]
+fn PoolCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let can_claim = me.with_value(|me| session::may_claim(me, &wish));
+    let id = wish.id.clone();
+    let claim = move |_| {
+        let id = id.clone();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::post::<Wish, _>(&format!("/wishes/{id}/claim"), &VersionGuard::default()).await {
+                Ok(w) => {
+                    list.replace(w, false);
+                    state::toast(MESSAGES.claimed_ok);
+                }
+                Err(e) if e.is_lost_race() => {
+                    state::toast(MESSAGES.lost_race);
+                    // Refresh the card: the wish is now someone else's, usually out of sight.
+                    match api::get::<Wish>(&format!("/wishes/{id}")).await {
+                        Ok(w) => {
+                            let keep = w.status == WishStatus::Open;
+                            list.replace(w, keep);
+                        }
+                        Err(_) => list.remove(&id),
+                    }
+                }
+                Err(e) => state::toast(e.message()),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <WishCard wish=wish>
+            {can_claim.then(|| view! {
+                <button type="button" class="primary" data-testid="claim-button" disabled=busy on:click=claim.clone()>
+                    {MESSAGES.action(haolin_shared::domain::WishAction::Claim)}
+                </button>
+            })}
+        </WishCard>
+    }
+}
+
+/// `/member`: open wishes of my communities, newest first, with infinite scroll.
+#[component]
+pub fn Pool(me: User) -> impl IntoView {
+    let keep_me = me.clone();
+    let list = WishList::new("status=open".to_owned(), move |w| {
+        w.status == WishStatus::Open && session::holds(&keep_me, Role::Member, &w.community_id)
+    });
+    let me = StoredValue::new(me);
+    view! {
+        <h1>{MESSAGES.pool}</h1>
+        <WishListView list testid="pool" paged=true card=move |w| view! { <PoolCard wish=w me list/> }/>
+    }
+}
+
+/// `/member/claims`: the wishes I hold, with their deadlines.
+#[component]
+pub fn Claims(me: User) -> impl IntoView {
+    let my_id = me.id.clone();
+    let list = WishList::new("held=true".to_owned(), move |w| {
+        w.claimant.as_ref().is_some_and(|p| p.id == my_id) || w.assignee.as_ref().is_some_and(|p| p.id == my_id)
+    });
+    view! {
+        <h1>{MESSAGES.my_claims}</h1>
+        <WishListView list testid="my-claims" paged=true card=|w| view! { <WishCard wish=w/> }/>
+    }
+}

@@ -1,0 +1,27 @@
+//! The resident's pages (点单): my wishes and posting a wish.
+
+mod new_wish;
+
+pub use new_wish::NewWish;
+
+use haolin_shared::api::User;
+use leptos::prelude::*;
+
+use crate::components::go;
+use crate::components::wish_card::WishCard;
+use crate::components::wish_list::{WishList, WishListView};
+use crate::i18n::MESSAGES;
+
+/// `/resident`: the wishes I posted, live.
+#[component]
+pub fn MyWishes(me: User) -> impl IntoView {
+    let my_id = me.id.clone();
+    let list = WishList::new("mine=true".to_owned(), move |w| w.resident.id == my_id);
+    view! {
+        <div class="page-head">
+            <h1>{MESSAGES.my_wishes}</h1>
+            <a class="button primary" href="/resident/new" on:click=go("/resident/new".into())>{MESSAGES.nav_new_wish}</a>
+        </div>
+        <WishListView list testid="my-wishes" paged=true card=|w| view! { <WishCard wish=w/> }/>
+    }
+}

@@ -1,0 +1,418 @@
+//! `/wishes/:id`: a wish, its timeline and the actions the state machine offers the caller.
+
+use haolin_shared::api::{
+    ConfirmRequest, DispatchRequest, FulfilRequest, Items, OptionalReasonRequest, PersonRef, ReasonRequest, User,
+    VersionGuard, Wish, WishEvent,
+};
+use haolin_shared::domain::{Comment, Note, Rating, Reason, WishAction};
+use leptos::prelude::*;
+
+use crate::components::wish_card::{Deadline, StatusBadge};
+use crate::error::ApiError;
+use crate::i18n::MESSAGES;
+use crate::live::LiveUpdate;
+use crate::{api, live, session, state, time};
+
+/// What an action needs from the user before it is sent.
+#[derive(Clone, Copy, PartialEq)]
+enum Input {
+    None,
+    Reason,
+    OptionalReason,
+    Note,
+    Rating,
+    Member,
+}
+
+fn input_of(action: WishAction) -> Input {
+    match action {
+        WishAction::Reject | WishAction::Release | WishAction::Revoke | WishAction::Dispute => Input::Reason,
+        WishAction::Decline | WishAction::Cancel => Input::OptionalReason,
+        WishAction::Fulfil => Input::Note,
+        WishAction::Confirm => Input::Rating,
+        WishAction::Dispatch => Input::Member,
+        _ => Input::None,
+    }
+}
+
+/// The JSON body of an action, or the validation error to show instead of sending it.
+fn action_body(
+    action: WishAction,
+    version: i64,
+    text: &str,
+    rating: u8,
+    member: Option<&str>,
+) -> Result<String, String> {
+    let v = Some(version);
+    let json = |r: Result<String, serde_json::Error>| r.map_err(|e| e.to_string());
+    match input_of(action) {
+        Input::None => json(serde_json::to_string(&VersionGuard { version: v })),
+        Input::Reason => {
+            let reason = Reason::parse(text).map_err(|e| e.to_string())?.into_inner();
+            json(serde_json::to_string(&ReasonRequest { reason, version: v }))
+        }
+        Input::OptionalReason => {
+            let reason = if text.trim().is_empty() {
+                None
+            } else {
+                Some(Reason::parse(text).map_err(|e| e.to_string())?.into_inner())
+            };
+            json(serde_json::to_string(&OptionalReasonRequest { reason, version: v }))
+        }
+        Input::Note => {
+            let note = Note::parse(text).map_err(|e| e.to_string())?.into_inner();
+            json(serde_json::to_string(&FulfilRequest { note, version: v }))
+        }
+        Input::Rating => {
+            let rating = Rating::parse(i64::from(rating)).map_err(|_| MESSAGES.choose_rating.to_owned())?;
+            let comment = if text.trim().is_empty() {
+                None
+            } else {
+                Some(Comment::parse(text).map_err(|e| e.to_string())?.into_inner())
+            };
+            json(serde_json::to_string(&ConfirmRequest { rating: i64::from(rating.get()), comment, version: v }))
+        }
+        Input::Member => {
+            let member_id = member.ok_or_else(|| MESSAGES.choose_member.to_owned())?.to_owned();
+            json(serde_json::to_string(&DispatchRequest { member_id, version: v }))
+        }
+    }
+}
+
+/// The page's data.
+#[derive(Clone, Copy)]
+struct WishPageState {
+    wish: RwSignal<Option<Wish>>,
+    events: RwSignal<Vec<WishEvent>>,
+    error: RwSignal<Option<String>>,
+    gone: RwSignal<bool>,
+}
+
+impl WishPageState {
+    fn load(self, id: String) {
+        leptos::task::spawn_local(async move {
+            match api::get::<Wish>(&format!("/wishes/{id}")).await {
+                Ok(w) => {
+                    self.wish.set(Some(w));
+                    self.error.set(None);
+                }
+                Err(e) => {
+                    if self.wish.with_untracked(Option::is_none) {
+                        self.error.set(Some(e.message()));
+                    }
+                    return;
+                }
+            }
+            if let Ok(events) = api::get::<Items<WishEvent>>(&format!("/wishes/{id}/events")).await {
+                self.events.set(events.items);
+            }
+        });
+    }
+}
+
+/// The wish page.
+#[component]
+pub fn WishPage(id: String, me: User) -> impl IntoView {
+    let page = WishPageState {
+        wish: RwSignal::new(None),
+        events: RwSignal::new(Vec::new()),
+        error: RwSignal::new(None),
+        gone: RwSignal::new(false),
+    };
+    page.load(id.clone());
+    let sub_id = id.clone();
+    let sub = live::subscribe(move |update| match update {
+        LiveUpdate::Wish(w) if w.id == sub_id => {
+            page.gone.set(false);
+            page.wish.set(Some((**w).clone()));
+            page.load(sub_id.clone());
+        }
+        LiveUpdate::Gone { id, status } if *id == sub_id => {
+            page.gone.set(true);
+            page.wish.update(|w| {
+                if let Some(w) = w {
+                    w.status = *status;
+                }
+            });
+        }
+        LiveUpdate::Resync => page.load(sub_id.clone()),
+        _ => {}
+    });
+    on_cleanup(move || live::unsubscribe(sub));
+    let me = StoredValue::new(me);
+
+    view! {
+        {move || page.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        {move || match page.wish.get() {
+            None if page.error.with(Option::is_none) => Some(view! { <p class="loading" role="status">{MESSAGES.loading}</p> }.into_any()),
+            None => None,
+            Some(w) => Some(view! { <WishDetail wish=w me page/> }.into_any()),
+        }}
+    }
+}
+
+fn person_line(label: &'static str, p: Option<PersonRef>) -> Option<impl IntoView> {
+    p.map(|p| view! { <p><span class="label">{label}{MESSAGES.colon}</span>{p.name}</p> })
+}
+
+#[component]
+fn WishDetail(wish: Wish, me: StoredValue<User>, page: WishPageState) -> impl IntoView {
+    let actions =
+        if page.gone.get_untracked() { Vec::new() } else { me.with_value(|me| session::actions_for(me, &wish)) };
+    // Actors the page can name: the people on the wish, and the caller.
+    let mut names: Vec<(String, String)> = [Some(wish.resident.clone()), wish.claimant.clone(), wish.assignee.clone()]
+        .into_iter()
+        .flatten()
+        .map(|p| (p.id, p.name))
+        .collect();
+    names.push(me.with_value(|m| (m.id.clone(), m.name.clone())));
+    view! {
+        <article class="detail" data-testid="wish-detail" data-wish-id=wish.id.clone()>
+            <div class="card-head">
+                <h1>{wish.title.clone()}</h1>
+                <StatusBadge status=wish.status/>
+            </div>
+            <p class="meta"><span class="tag">{wish.category.clone()}</span>" "{time::show(&wish.created_at)}</p>
+            <p class="description">{wish.description.clone()}</p>
+            <div class="facts">
+                {person_line(MESSAGES.posted_by, Some(wish.resident.clone()))}
+                {person_line(MESSAGES.claimed_by, wish.claimant.clone())}
+                {person_line(MESSAGES.assigned_to, wish.assignee.clone())}
+                <Deadline wish=wish.clone()/>
+                {wish.expected_by.clone().map(|d| view! { <p><span class="label">{MESSAGES.expected_label}{MESSAGES.colon}</span>{time::format_date(&d)}</p> })}
+                {wish.contact_phone.clone().map(|p| view! { <p><span class="label">{MESSAGES.contact_label}{MESSAGES.colon}</span><a href=format!("tel:{p}")>{p.clone()}</a></p> })}
+                {wish.fulfilment_note.clone().map(|n| view! { <p><span class="label">{MESSAGES.note_label}{MESSAGES.colon}</span>{n}</p> })}
+                {wish.rating.map(|r| view! { <p><span class="label">{MESSAGES.rating_label}{MESSAGES.colon}</span><span class="stars" aria-label=format!("{r}{}", MESSAGES.stars_suffix)>{"★".repeat(r.into())}</span></p> })}
+                {wish.comment.clone().map(|c| view! { <p class="comment">"“"{c}"”"</p> })}
+            </div>
+            {page.gone.get_untracked().then(|| view! { <p class="hint">{MESSAGES.left_view}</p> })}
+        </article>
+        {(!actions.is_empty()).then(|| view! { <ActionPanel wish=wish.clone() actions page/> })}
+        <section class="timeline">
+            <h2>{MESSAGES.timeline}</h2>
+            <ol data-testid="wish-timeline">
+                {move || page.events.get().into_iter().map(|e| {
+                    let who = match &e.actor_id {
+                        None => MESSAGES.system_actor.to_owned(),
+                        Some(id) => names.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone()).unwrap_or_default(),
+                    };
+                    view! {
+                        <li class="timeline-item" data-testid="timeline-item" data-action=e.action.as_str()>
+                            <span class="when">{time::show(&e.at)}</span>
+                            <span class="what">{MESSAGES.action(e.action)}" → "{MESSAGES.status(e.to)}</span>
+                            <span class="who">{(!who.is_empty()).then(|| format!("{}{who}", MESSAGES.separator))}</span>
+                            {e.reason.clone().map(|r| view! { <p class="reason">{r}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> impl IntoView {
+    let open = RwSignal::new(None::<WishAction>);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let text = RwSignal::new(String::new());
+    let rating = RwSignal::new(0u8);
+    let member = RwSignal::new(None::<String>);
+    let query = RwSignal::new(String::new());
+    let members = RwSignal::new(Vec::<PersonRef>::new());
+    let (id, version, community) = (wish.id.clone(), wish.version, wish.community_id.clone());
+
+    let search = move |q: String| {
+        let community = community.clone();
+        leptos::task::spawn_local(async move {
+            let path = format!("/communities/{community}/members?q={}", js_sys::encode_uri_component(&q));
+            if let Ok(page) = api::get::<Items<PersonRef>>(&path).await
+                && query.get_untracked() == q
+            {
+                members.set(page.items);
+            }
+        });
+    };
+
+    let send = move |action: WishAction| {
+        let body = match action_body(
+            action,
+            version,
+            &text.get_untracked(),
+            rating.get_untracked(),
+            member.get_untracked().as_deref(),
+        ) {
+            Ok(b) => b,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
+        };
+        let id = id.clone();
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::post_json::<Wish>(&format!("/wishes/{id}/{}", action.as_str()), body).await {
+                Ok(w) => {
+                    open.set(None);
+                    page.wish.set(Some(w));
+                    state::toast(if action == WishAction::Claim { MESSAGES.claimed_ok } else { MESSAGES.done });
+                    page.load(id);
+                }
+                Err(e) => {
+                    report(&e, error);
+                    if e.is_conflict() {
+                        page.load(id);
+                    }
+                }
+            }
+            busy.set(false);
+        });
+    };
+
+    let buttons = actions.iter().map(|a| {
+        let a = *a;
+        let send = send.clone();
+        let search = search.clone();
+        view! {
+            <button type="button" data-testid=format!("action-{}", a.as_str())
+                class=if matches!(a, WishAction::Cancel | WishAction::Reject | WishAction::Revoke) { "danger" } else { "primary" }
+                disabled=busy aria-expanded=move || (open.get() == Some(a)).to_string()
+                on:click=move |_| {
+                    error.set(None);
+                    if input_of(a) == Input::None {
+                        send(a);
+                    } else {
+                        text.set(String::new());
+                        rating.set(0);
+                        member.set(None);
+                        if a == WishAction::Dispatch {
+                            query.set(String::new());
+                            search(String::new());
+                        }
+                        open.set(Some(a));
+                    }
+                }>{MESSAGES.action(a)}</button>
+        }
+    }).collect_view();
+
+    let form = move || {
+        open.get().map(|a| {
+        let send = send.clone();
+        let search = search.clone();
+        let input = input_of(a);
+        view! {
+            <div class="inline-form">
+                <h3>{MESSAGES.action(a)}</h3>
+                {(input == Input::Rating).then(|| view! {
+                    <fieldset class="stars-input">
+                        <legend>{MESSAGES.rating}</legend>
+                        {(1..=5u8).map(|n| view! {
+                            <button type="button" data-testid=format!("rating-star-{n}")
+                                aria-label=format!("{n}{}", MESSAGES.stars_suffix) aria-pressed=move || (rating.get() == n).to_string()
+                                class=move || { if rating.get() >= n { "star on" } else { "star" } } on:click=move |_| rating.set(n)>"★"</button>
+                        }).collect_view()}
+                    </fieldset>
+                })}
+                {(input == Input::Member).then(|| view! {
+                    <label for="dispatch-search">{MESSAGES.search_member}</label>
+                    <input id="dispatch-search" data-testid="dispatch-search" type="search" prop:value=query
+                        on:input=move |ev| { let q = event_target_value(&ev); query.set(q.clone()); search(q); }/>
+                    <ul class="members">
+                        {move || {
+                            let list = members.get();
+                            if list.is_empty() {
+                                view! { <li class="hint">{MESSAGES.no_members}</li> }.into_any()
+                            } else {
+                                list.into_iter().map(|p| {
+                                    let pid = p.id.clone();
+                                    let chosen = { let pid = pid.clone(); move || member.get().as_deref() == Some(pid.as_str()) };
+                                    view! {
+                                        <li><button type="button" data-testid="dispatch-member" data-member-id=p.id.clone()
+                                            class:on=chosen.clone() aria-pressed=move || chosen().to_string()
+                                            on:click=move |_| member.set(Some(pid.clone()))>{p.name.clone()}</button></li>
+                                    }
+                                }).collect_view().into_any()
+                            }
+                        }}
+                    </ul>
+                })}
+                {matches!(input, Input::Reason | Input::OptionalReason).then(|| view! {
+                    <label for="action-reason">{if input == Input::Reason { MESSAGES.reason } else { MESSAGES.reason_optional }}</label>
+                    <textarea id="action-reason" data-testid="action-reason" rows="3" prop:value=text
+                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                })}
+                {(input == Input::Note).then(|| view! {
+                    <label for="action-note">{MESSAGES.note}</label>
+                    <textarea id="action-note" data-testid="action-note" rows="3" prop:value=text
+                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                })}
+                {(input == Input::Rating).then(|| view! {
+                    <label for="action-comment">{MESSAGES.comment_optional}</label>
+                    <textarea id="action-comment" data-testid="action-comment" rows="3" prop:value=text
+                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                })}
+                <div class="row">
+                    <button type="button" class="primary" data-testid="action-submit" disabled=busy
+                        on:click=move |_| send(a)>{MESSAGES.submit}</button>
+                    <button type="button" on:click=move |_| open.set(None)>{MESSAGES.close}</button>
+                </div>
+            </div>
+        }
+    })
+    };
+
+    view! {
+        <section class="actions" aria-label=MESSAGES.actions>
+            <div class="row">{buttons}</div>
+            {form}
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="action-error">{e}</p> })}
+        </section>
+    }
+}
+
+/// Shows a refused action: the lost claim race as the toast, anything else under the buttons.
+fn report(e: &ApiError, error: RwSignal<Option<String>>) {
+    if e.is_lost_race() {
+        state::toast(MESSAGES.lost_race);
+    } else {
+        error.set(Some(e.message()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(body: Result<String, String>) -> serde_json::Value {
+        serde_json::from_str(&body.unwrap_or_default()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_reason_is_required_where_the_api_requires_one() {
+        assert!(action_body(WishAction::Reject, 3, "  ", 0, None).is_err());
+        let body = parse(action_body(WishAction::Reject, 3, " 信息不全 ", 0, None));
+        assert_eq!(body, serde_json::json!({"reason": "信息不全", "version": 3}));
+    }
+
+    #[test]
+    fn an_optional_reason_may_be_left_out() {
+        let body = parse(action_body(WishAction::Cancel, 1, "", 0, None));
+        assert_eq!(body, serde_json::json!({"reason": null, "version": 1}));
+    }
+
+    #[test]
+    fn confirming_needs_one_to_five_stars() {
+        assert_eq!(action_body(WishAction::Confirm, 1, "", 0, None), Err(MESSAGES.choose_rating.to_owned()));
+        let body = parse(action_body(WishAction::Confirm, 1, "很好", 5, None));
+        assert_eq!(body, serde_json::json!({"rating": 5, "comment": "很好", "version": 1}));
+    }
+
+    #[test]
+    fn dispatching_needs_a_member_and_fulfilling_a_note() {
+        assert!(action_body(WishAction::Dispatch, 1, "", 0, None).is_err());
+        assert!(action_body(WishAction::Dispatch, 1, "", 0, Some("4")).is_ok());
+        assert!(action_body(WishAction::Fulfil, 1, "", 0, None).is_err());
+        assert!(action_body(WishAction::Fulfil, 1, "已送到", 0, None).is_ok());
+    }
+}
