@@ -41,11 +41,14 @@ step cargo fmt --all -- "${RUSTFMT_ARGS[@]}"
 # The web crate only builds for wasm32, so the native lints and tests exclude it.
 step cargo clippy --workspace --exclude haolin-web --all-targets -- -D warnings
 step cargo clippy -p haolin-web --target wasm32-unknown-unknown -- -D warnings
+# The web crate's client logic is unit-tested natively (leptos compiles for the host too).
+step cargo clippy -p haolin-web --all-targets -- -D warnings
 step scripts/build-web.sh
 # The black-box tests in `tests` spawn this debug binary (target/debug/haolin; HAOLIN_BIN overrides).
 step cargo build -p haolin-server
 # --no-fail-fast: run every test binary, so one CI log shows all failures (still exits non-zero).
 step cargo test --workspace --exclude haolin-web --no-fail-fast
+step cargo test -p haolin-web
 # The same black-box suite again, each test on its own PostgreSQL database (scripts/db-services.sh).
 step env HAOLIN_TEST_BACKEND=postgres cargo test -p haolin-tests --no-fail-fast
 

@@ -141,6 +141,15 @@ pub fn flag(field: &str, raw: Option<&str>) -> Result<bool, ApiError> {
     }
 }
 
+/// The client's address: the peer, or the first `X-Forwarded-For` hop when the deployment says a
+/// trusted proxy sets it.
+pub fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for && let Some(ip) = req.connection_info().realip_remote_addr() {
+        return ip.to_owned();
+    }
+    req.peer_addr().map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

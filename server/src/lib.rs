@@ -10,6 +10,8 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod jobs;
+pub mod ratelimit;
+pub mod redis_conn;
 pub mod routes;
 pub mod settings;
 pub mod startup;

@@ -21,6 +21,8 @@ pub struct Settings {
     pub db_max_connections: u32,
     /// Redis for cross-instance events, rate limits and caches; unset: in-process.
     pub redis_url: Option<String>,
+    /// The prefix of every Redis key and channel (several deployments may share one Redis).
+    pub redis_prefix: String,
     /// The HS256 signing key for access tokens; generated and kept in `data_dir` for SQLite.
     pub jwt_secret: Option<SecretString>,
     /// The first admin's phone number, created at start-up if absent.
@@ -41,6 +43,26 @@ pub struct Settings {
     pub jobs: JobSettings,
     /// HTTP limits.
     pub http: HttpSettings,
+    /// Rate limits.
+    pub limits: LimitSettings,
+}
+
+/// Rate limits: how many attempts per window, per account and per client address.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LimitSettings {
+    /// The length of a counting window.
+    #[serde(with = "humantime_serde")]
+    pub window: Duration,
+    /// Login attempts per phone number and window.
+    pub login_per_account: u32,
+    /// Login attempts per client address and window.
+    pub login_per_ip: u32,
+    /// Registrations per client address and window.
+    pub register_per_ip: u32,
+    /// Wishes posted per account and window.
+    pub wishes_per_account: u32,
+    /// Wishes posted per client address and window.
+    pub wishes_per_ip: u32,
 }
 
 /// Token lifetimes.
@@ -84,6 +106,8 @@ pub struct HttpSettings {
     pub body_limit: usize,
     /// Worker threads; 0 means one per core.
     pub workers: usize,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
 }
 
 /// Why the settings could not be loaded.
@@ -115,7 +139,15 @@ impl Settings {
             .set_default("wishes.categories", DEFAULT_CATEGORIES.to_vec())?
             .set_default("jobs.interval", "30s")?
             .set_default("http.body_limit", 64 * 1024)?
-            .set_default("http.workers", 0)?;
+            .set_default("http.workers", 0)?
+            .set_default("http.trust_forwarded_for", false)?
+            .set_default("redis_prefix", "haolin")?
+            .set_default("limits.window", "1m")?
+            .set_default("limits.login_per_account", 10)?
+            .set_default("limits.login_per_ip", 100)?
+            .set_default("limits.register_per_ip", 20)?
+            .set_default("limits.wishes_per_account", 10)?
+            .set_default("limits.wishes_per_ip", 200)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::with_name(&path).required(true)),
             None => builder.add_source(config::File::with_name("haolin").required(false)),

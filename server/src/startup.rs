@@ -24,6 +24,8 @@ use utoipa_actix_web::AppExt;
 use crate::auth::password;
 use crate::auth::tokens::TokenKeys;
 use crate::events::EventBus;
+use crate::ratelimit::RateLimiter;
+use crate::redis_conn::RedisConn;
 use crate::routes::{self, ApiDoc, health};
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -53,6 +55,7 @@ pub struct Application {
     server: Server,
     state: AppState,
     demo_seeded: bool,
+    event_task: Option<JoinHandle<()>>,
 }
 
 /// The documented routes (health checks and `/api/v1`) and the OpenAPI document collected from
@@ -189,12 +192,28 @@ impl Application {
         let store = store::connect(&database_url, settings.db_max_connections).await?;
         let secret = jwt_secret(&settings, &database_url)?;
         let access_ttl = i64::try_from(settings.auth.access_ttl.as_secs()).unwrap_or(900).max(1);
+        let shutdown = CancellationToken::new();
+        let redis = match &settings.redis_url {
+            Some(url) => Some(Arc::new(
+                RedisConn::new(url, &settings.redis_prefix)
+                    .map_err(|e| StartupError::Settings(format!("REDIS_URL: {e}")))?,
+            )),
+            None => None,
+        };
+        let (events, event_task) = match &redis {
+            Some(redis) => {
+                let (bus, task) = EventBus::with_redis(redis.clone(), shutdown.clone());
+                (bus, Some(task))
+            }
+            None => (EventBus::new(), None),
+        };
         let state = AppState {
             store,
             tokens: Arc::new(TokenKeys::new(&secret, access_ttl)),
             settings: Arc::new(settings),
-            events: EventBus::new(),
-            shutdown: CancellationToken::new(),
+            events,
+            limiter: Arc::new(RateLimiter::new(redis)),
+            shutdown,
         };
         bootstrap_admin(&state).await?;
         let demo_seeded = if state.settings.demo {
@@ -215,7 +234,7 @@ impl Application {
         if state.settings.http.workers > 0 {
             server = server.workers(state.settings.http.workers);
         }
-        Ok(Self { addr, server: server.run(), state, demo_seeded })
+        Ok(Self { addr, server: server.run(), state, demo_seeded, event_task })
     }
 
     /// The bound port.
@@ -243,7 +262,7 @@ impl Application {
             () = wait_for_signal() => tracing::info!("shutdown signal received"),
             _ = shutdown.cancelled() => {}
         }
-        stop(handle, shutdown, jobs).await;
+        stop(handle, shutdown, std::iter::once(jobs).chain(self.event_task)).await;
         match server.await {
             Ok(result) => result,
             Err(e) => Err(std::io::Error::other(e)),
@@ -251,12 +270,14 @@ impl Application {
     }
 }
 
-async fn stop(handle: ServerHandle, shutdown: CancellationToken, jobs: JoinHandle<()>) {
+async fn stop(handle: ServerHandle, shutdown: CancellationToken, tasks: impl Iterator<Item = JoinHandle<()>>) {
     // Cancelling first ends the event streams, so draining in-flight requests does not wait on them.
     shutdown.cancel();
     handle.stop(true).await;
-    if tokio::time::timeout(Duration::from_secs(10), jobs).await.is_err() {
-        tracing::warn!("background jobs did not stop in time");
+    for task in tasks {
+        if tokio::time::timeout(Duration::from_secs(10), task).await.is_err() {
+            tracing::warn!("a background task did not stop in time");
+        }
     }
     tracing::info!("stopped");
 }

@@ -6,6 +6,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::auth::tokens::TokenKeys;
 use crate::events::EventBus;
+use crate::ratelimit::RateLimiter;
 use crate::settings::Settings;
 use crate::store::DynStore;
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// Live wish changes.
     pub events: EventBus,
+    /// Login, registration and posting limits.
+    pub limiter: Arc<RateLimiter>,
     /// Cancelled when the server shuts down (ends jobs and event streams).
     pub shutdown: CancellationToken,
 }

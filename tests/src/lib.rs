@@ -15,6 +15,9 @@
 //! # }
 //! ```
 
+pub mod services;
+pub mod sse;
+
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -263,9 +266,15 @@ pub struct TestDatabase {
 
 impl TestDatabase {
     fn create(dir: &Path) -> Self {
-        if !testing_postgres() {
-            return Self { url: format!("sqlite:{}", dir.join("haolin.db").display()), postgres_name: None };
+        if testing_postgres() {
+            Self::postgres()
+        } else {
+            Self { url: format!("sqlite:{}", dir.join("haolin.db").display()), postgres_name: None }
         }
+    }
+
+    /// A fresh PostgreSQL database (whatever the run's backend), dropped when this is dropped.
+    pub fn postgres() -> Self {
         static NEXT: AtomicU32 = AtomicU32::new(0);
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         let name = format!("haolin_t{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
@@ -314,6 +323,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut AppEnv)) -> TestApp {
         .set("HAOLIN_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .set("HAOLIN_WEB_DIR", &web_dir.path().display().to_string())
         .set("HAOLIN_DEMO", "0")
+        // Tests log in and post far more often than people do; the rate-limit tests lower these.
+        .set("HAOLIN_LIMITS__LOGIN_PER_ACCOUNT", "1000000")
+        .set("HAOLIN_LIMITS__LOGIN_PER_IP", "1000000")
+        .set("HAOLIN_LIMITS__REGISTER_PER_IP", "1000000")
+        .set("HAOLIN_LIMITS__WISHES_PER_ACCOUNT", "1000000")
+        .set("HAOLIN_LIMITS__WISHES_PER_IP", "1000000")
         .set("RUST_LOG", "info");
     configure(&mut env);
 

@@ -4,78 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use haolin_tests::{TestApp, assert_error, spawn_app, str_of};
-use serde_json::{Value, json};
-
-/// A Server-Sent Events connection read message by message.
-struct Sse {
-    resp: reqwest::Response,
-    buf: String,
-}
-
-/// One `event: wish` message.
-#[derive(Debug)]
-struct Message {
-    id: String,
-    data: Value,
-}
-
-impl Sse {
-    async fn open(app: &TestApp, token: &str, last_event_id: Option<&str>) -> Sse {
-        let mut rb = app.client.get(app.url(&format!("/api/v1/events/stream?access_token={token}")));
-        if let Some(id) = last_event_id {
-            rb = rb.header("Last-Event-ID", id);
-        }
-        let resp = rb.send().await.expect("stream request");
-        assert_eq!(resp.status(), 200, "the stream must open");
-        let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
-        assert!(content_type.starts_with("text/event-stream"), "content type {content_type}");
-        Sse { resp, buf: String::new() }
-    }
-
-    /// The next `wish` message within `timeout`, or `None`.
-    async fn next(&mut self, timeout: Duration) -> Option<Message> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            while let Some(end) = self.buf.find("\n\n") {
-                let block: String = self.buf.drain(..end + 2).collect();
-                let mut id = None;
-                let mut event = None;
-                let mut data = String::new();
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("id: ") {
-                        id = Some(v.to_owned());
-                    } else if let Some(v) = line.strip_prefix("event: ") {
-                        event = Some(v.to_owned());
-                    } else if let Some(v) = line.strip_prefix("data: ") {
-                        data.push_str(v);
-                    }
-                }
-                if event.as_deref() == Some("wish") {
-                    let id = id.expect("every wish message carries an id");
-                    return Some(Message { id, data: serde_json::from_str(&data).expect("data is JSON") });
-                }
-            }
-            let left = deadline.checked_duration_since(Instant::now())?;
-            match tokio::time::timeout(left, self.resp.chunk()).await {
-                Ok(Ok(Some(chunk))) => self.buf.push_str(&String::from_utf8_lossy(&chunk)),
-                _ => return None,
-            }
-        }
-    }
-
-    /// The next message about wish `id`, skipping others.
-    async fn next_about(&mut self, id: &str) -> Message {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let msg = self.next(left).await.unwrap_or_else(|| panic!("no message about wish {id} within 10 s"));
-            if msg.data["id"] == id {
-                return msg;
-            }
-        }
-    }
-}
+use haolin_tests::sse::Sse;
+use haolin_tests::{assert_error, spawn_app, str_of};
+use serde_json::json;
 
 #[tokio::test]
 async fn a_member_sees_an_approved_wish_arrive_live_and_leave_when_another_member_claims_it() {

@@ -3,7 +3,24 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 
+use std::sync::OnceLock;
+
+use tokio::sync::Semaphore;
+
 use crate::error::ApiError;
+
+/// At most one hash per core at a time: a burst of logins queues instead of starving every other
+/// request of CPU.
+fn hashing_slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from)))
+}
+
+/// Runs one argon2 computation on the blocking pool, within the hashing slots.
+async fn with_slot<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    let _slot = hashing_slots().acquire().await.map_err(|_| ApiError::internal())?;
+    tokio::task::spawn_blocking(work).await.map_err(|_| ApiError::internal())
+}
 
 /// A valid hash of a password nobody has, verified against when the phone number is unknown so
 /// that a wrong phone and a wrong password take the same time.
@@ -11,12 +28,11 @@ const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$HbGWi8
 
 /// Hashes a password (argon2id, default parameters) into a PHC string.
 pub async fn hash(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || {
+    with_slot(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
     })
-    .await
-    .map_err(|_| ApiError::internal())?
+    .await?
     .map_err(|e| {
         tracing::error!(error = %e, "password hashing failed");
         ApiError::internal()
@@ -25,7 +41,7 @@ pub async fn hash(password: String) -> Result<String, ApiError> {
 
 /// Checks a password against a stored PHC string; `None` checks against a decoy and fails.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || {
+    with_slot(move || {
         let known = stored.is_some();
         let phc = stored.unwrap_or_else(|| DECOY_HASH.to_owned());
         let Ok(parsed) = PasswordHash::new(&phc) else {
@@ -34,7 +50,6 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && known
     })
     .await
-    .map_err(|_| ApiError::internal())
 }
 
 /// Checks a new password's length (8–128 characters).

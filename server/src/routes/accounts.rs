@@ -1,6 +1,6 @@
 //! Accounts and sessions: register, log in, refresh, log out, and who am I.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use haolin_shared::api::{
     AuthResponse, ErrorBody, ErrorCode, LoginRequest, RefreshRequest, RegisterRequest, Role, User, WechatLoginRequest,
@@ -11,7 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
 use crate::auth::{Caller, password};
 use crate::error::ApiError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, client_ip};
 use crate::state::AppState;
 use crate::store::{Grant, NewUser, Rotation, UserRecord};
 use crate::views;
@@ -52,9 +52,17 @@ pub async fn new_user(phone: &str, password_raw: &str, name: &str, grants: Vec<G
 #[utoipa::path(tag = "accounts", security(()), responses(
     (status = 201, body = AuthResponse),
     (status = 409, description = "phone taken", body = ErrorBody),
-    (status = 422, body = ErrorBody)))]
+    (status = 422, body = ErrorBody),
+    (status = 429, description = "too many registrations from this address", body = ErrorBody)))]
 #[post("/auth/register")]
-pub async fn register(state: web::Data<AppState>, body: ApiJson<RegisterRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn register(
+    state: web::Data<AppState>,
+    http: HttpRequest,
+    body: ApiJson<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let limits = &state.settings.limits;
+    let ip = client_ip(&http, state.settings.http.trust_forwarded_for);
+    state.limiter.hit(&format!("register:ip:{ip}"), limits.register_per_ip, limits.window).await?;
     let req = body.0;
     let user = new_user(&req.phone, &req.password, &req.name, vec![Grant { role: Role::Resident, community_id: None }])
         .await?;
@@ -71,10 +79,20 @@ pub async fn register(state: web::Data<AppState>, body: ApiJson<RegisterRequest>
 /// Logs in with phone and password.
 #[utoipa::path(tag = "accounts", security(()), responses(
     (status = 200, body = AuthResponse),
-    (status = 401, description = "wrong phone or password", body = ErrorBody)))]
+    (status = 401, description = "wrong phone or password", body = ErrorBody),
+    (status = 429, description = "too many attempts for this phone or address", body = ErrorBody)))]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn login(
+    state: web::Data<AppState>,
+    http: HttpRequest,
+    body: ApiJson<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
     let req = body.0;
+    let limits = &state.settings.limits;
+    let ip = client_ip(&http, state.settings.http.trust_forwarded_for);
+    state.limiter.hit(&format!("login:ip:{ip}"), limits.login_per_ip, limits.window).await?;
+    let account = PhoneNumber::parse(&req.phone).map_or_else(|_| req.phone.trim().to_owned(), PhoneNumber::into_inner);
+    state.limiter.hit(&format!("login:account:{account}"), limits.login_per_account, limits.window).await?;
     let wrong = || ApiError::new(ErrorCode::InvalidCredentials, "手机号或密码错误");
     let user = match PhoneNumber::parse(&req.phone) {
         Ok(phone) => state.store.user_by_phone(phone.as_str()).await?,

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
-use crate::events::WishChange;
+use crate::events::Live;
 use crate::state::AppState;
 use crate::store::WishRecord;
 use crate::views;
@@ -78,7 +78,7 @@ pub async fn stream(state: web::Data<AppState>, caller: Caller, req: HttpRequest
 struct Connection {
     state: Arc<AppState>,
     caller: Caller,
-    rx: Receiver<Arc<WishChange>>,
+    rx: Receiver<Live>,
     shutdown: CancellationToken,
     queue: VecDeque<Bytes>,
     replay_from: Option<i64>,
@@ -102,11 +102,12 @@ impl Connection {
                 () = self.shutdown.cancelled() => return None,
                 _ = self.heartbeat.tick() => return Some(Bytes::from_static(b": ping\n\n")),
                 msg = self.rx.recv() => match msg {
-                    Ok(change) if change.event_id > self.replayed_up_to => {
+                    Ok(Live::Change(change)) if change.event_id > self.replayed_up_to => {
                         self.max_seen = self.max_seen.max(change.event_id);
                         self.push(change.event_id, &change.wish, Some(change.before.as_ref()));
                     }
-                    Ok(_) => {}
+                    Ok(Live::Change(_)) => {}
+                    Ok(Live::Resync { since }) => self.replay_from = Some(since.min(self.max_seen)),
                     Err(RecvError::Lagged(missed)) => {
                         tracing::warn!(missed, "event stream lagged; catching up from the database");
                         self.replay_from = Some(self.max_seen);

@@ -13,7 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::events::WishChange;
-use crate::extract::{ApiJson, decode_cursor, encode_cursor, field_id, flag, page_limit, path_id};
+use crate::extract::{ApiJson, client_ip, decode_cursor, encode_cursor, field_id, flag, page_limit, path_id};
 use crate::state::AppState;
 use crate::store::{IdempotencyWrite, IdempotentResponse, NewWish, WishQuery, WishRecord};
 use crate::views;
@@ -65,7 +65,8 @@ fn replay(first: IdempotentResponse, hash: &[u8]) -> Result<HttpResponse, ApiErr
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same body")),
     responses(
         (status = 201, body = Wish),
-        (status = 422, description = "invalid field, or Idempotency-Key reused with another body", body = ErrorBody)))]
+        (status = 422, description = "invalid field, or Idempotency-Key reused with another body", body = ErrorBody),
+        (status = 429, description = "posting too often", body = ErrorBody)))]
 #[post("/wishes")]
 pub async fn create_wish(
     state: web::Data<AppState>,
@@ -73,6 +74,10 @@ pub async fn create_wish(
     req: HttpRequest,
     body: ApiJson<CreateWishRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let limits = &state.settings.limits;
+    let ip = client_ip(&req, state.settings.http.trust_forwarded_for);
+    state.limiter.hit(&format!("wish:ip:{ip}"), limits.wishes_per_ip, limits.window).await?;
+    state.limiter.hit(&format!("wish:account:{}", caller.id()), limits.wishes_per_account, limits.window).await?;
     let key = match req.headers().get("Idempotency-Key") {
         None => None,
         Some(v) => Some(

@@ -114,7 +114,7 @@ pub struct CommunityRecord {
 }
 
 /// A wish as stored, with the names of the people involved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct WishRecord {
     /// The id.
     pub id: i64,

@@ -27,14 +27,14 @@ pub struct PgStore {
 impl PgStore {
     /// Connects to the database at `url` and runs the migrations.
     ///
-    /// Acquiring a connection gives up after 3 s, so while the database is down requests fail
+    /// Acquiring a connection gives up after 5 s, so while the database is down requests fail
     /// fast with 503 instead of hanging; connections are tested before use and re-made after.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         let options = PgConnectOptions::from_str(url)?.application_name("haolin");
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .min_connections(1)
-            .acquire_timeout(Duration::from_secs(3))
+            .acquire_timeout(Duration::from_secs(5))
             .test_before_acquire(true)
             .connect_with(options)
             .await?;

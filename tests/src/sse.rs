@@ -1,0 +1,83 @@
+//! A Server-Sent Events client for the live-update tests.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::TestApp;
+
+/// A Server-Sent Events connection read message by message.
+pub struct Sse {
+    resp: reqwest::Response,
+    buf: String,
+}
+
+/// One `event: wish` message.
+#[derive(Debug)]
+pub struct Message {
+    /// The SSE `id:`.
+    pub id: String,
+    /// The parsed `data:`.
+    pub data: Value,
+}
+
+impl Sse {
+    /// Opens the stream as `token`, optionally resuming after `last_event_id`.
+    pub async fn open(app: &TestApp, token: &str, last_event_id: Option<&str>) -> Sse {
+        let mut rb = app.client.get(app.url(&format!("/api/v1/events/stream?access_token={token}")));
+        if let Some(id) = last_event_id {
+            rb = rb.header("Last-Event-ID", id);
+        }
+        let resp = rb.send().await.unwrap_or_else(|e| panic!("stream request failed: {e}"));
+        assert_eq!(resp.status(), 200, "the stream must open");
+        let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert!(content_type.starts_with("text/event-stream"), "content type {content_type}");
+        Sse { resp, buf: String::new() }
+    }
+
+    /// The next `wish` message within `timeout`, or `None`.
+    pub async fn next(&mut self, timeout: Duration) -> Option<Message> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            while let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let mut id = None;
+                let mut event = None;
+                let mut data = String::new();
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id: ") {
+                        id = Some(v.to_owned());
+                    } else if let Some(v) = line.strip_prefix("event: ") {
+                        event = Some(v.to_owned());
+                    } else if let Some(v) = line.strip_prefix("data: ") {
+                        data.push_str(v);
+                    }
+                }
+                if event.as_deref() == Some("wish") {
+                    let id = id.unwrap_or_else(|| panic!("a wish message without an id: {block}"));
+                    return Some(Message {
+                        id,
+                        data: serde_json::from_str(&data).unwrap_or_else(|e| panic!("data is not JSON ({e}): {data}")),
+                    });
+                }
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match tokio::time::timeout(left, self.resp.chunk()).await {
+                Ok(Ok(Some(chunk))) => self.buf.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// The next message about wish `id`, skipping others.
+    pub async fn next_about(&mut self, id: &str) -> Message {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let msg = self.next(left).await.unwrap_or_else(|| panic!("no message about wish {id} within 10 s"));
+            if msg.data["id"] == id {
+                return msg;
+            }
+        }
+    }
+}
