@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 
 use tokio::sync::Semaphore;
 
+use haolin_shared::domain::NewPassword;
+
 use crate::error::ApiError;
 
 /// At most one hash per core at a time: a burst of logins queues instead of starving every other
@@ -52,16 +54,9 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
     .await
 }
 
-/// Checks a new password's length (8–128 characters).
+/// Checks a new password with the shared rule (8–128 characters).
 pub fn check_new(password: &str) -> Result<(), ApiError> {
-    let n = password.chars().count();
-    if n < 8 {
-        Err(ApiError::invalid_field("password", "密码至少需要 8 个字符"))
-    } else if n > 128 {
-        Err(ApiError::invalid_field("password", "密码不能超过 128 个字符"))
-    } else {
-        Ok(())
-    }
+    NewPassword::parse(password).map(|_| ()).map_err(|e| ApiError::invalid_value("password", e))
 }
 
 #[cfg(test)]

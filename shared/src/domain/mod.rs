@@ -9,7 +9,7 @@ mod wish;
 pub use category::{Category, DEFAULT_CATEGORIES};
 pub use phone::PhoneNumber;
 pub use rating::Rating;
-pub use text::{Comment, Note, PersonName, Reason, WishDescription, WishTitle};
+pub use text::{Comment, NewPassword, Note, PersonName, Reason, WishDescription, WishTitle};
 pub use wish::{Refusal, Relations, WishAction, WishStatus, available_actions, transition};
 
 /// Why a raw value was refused by one of the domain newtypes.

@@ -130,3 +130,47 @@ mod tests {
         assert_eq!(WishDescription::parse(&"字".repeat(1001)), Err(ValueError::TooLong { max: 1000 }));
     }
 }
+
+/// A new account password: 8–128 characters, kept exactly as typed (never trimmed).
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewPassword(String);
+
+impl NewPassword {
+    /// The fewest characters allowed.
+    pub const MIN_CHARS: usize = 8;
+    /// The most characters allowed.
+    pub const MAX_CHARS: usize = 128;
+
+    /// Checks the length of `raw`.
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
+        match raw.chars().count() {
+            0 => Err(ValueError::Empty),
+            n if n < Self::MIN_CHARS => Err(ValueError::TooShort { min: Self::MIN_CHARS }),
+            n if n > Self::MAX_CHARS => Err(ValueError::TooLong { max: Self::MAX_CHARS }),
+            _ => Ok(Self(raw.to_owned())),
+        }
+    }
+
+    /// The password.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::*;
+
+    #[test]
+    fn a_password_needs_eight_to_128_characters_and_keeps_its_spaces() {
+        assert_eq!(NewPassword::parse("short").err(), Some(ValueError::TooShort { min: 8 }));
+        assert_eq!(NewPassword::parse(&"x".repeat(129)).err(), Some(ValueError::TooLong { max: 128 }));
+        assert_eq!(NewPassword::parse(" 8 chars").map(|p| p.expose().to_owned()).ok(), Some(" 8 chars".to_owned()));
+    }
+}

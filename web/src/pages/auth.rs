@@ -1,12 +1,31 @@
 //! Login and registration.
 
 use haolin_shared::api::{AuthResponse, LoginRequest, RegisterRequest};
-use haolin_shared::domain::{PersonName, PhoneNumber};
+use haolin_shared::domain::{NewPassword, PersonName, PhoneNumber};
 use leptos::prelude::*;
 
 use crate::components::go;
 use crate::i18n::MESSAGES;
 use crate::{api, state, time};
+
+/// Posts a login or registration and starts the session, showing a refusal in `error`.
+fn authenticate<B: serde::Serialize + 'static>(
+    path: &'static str,
+    body: B,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+) {
+    busy.set(true);
+    error.set(None);
+    leptos::task::spawn_local(async move {
+        let started = time::now_ms();
+        match api::post_public::<AuthResponse, _>(path, &body).await {
+            Ok(auth) => state::logged_in(auth, started),
+            Err(e) => error.set(Some(e.message())),
+        }
+        busy.set(false);
+    });
+}
 
 /// `/login`: phone and password.
 #[component]
@@ -29,16 +48,7 @@ pub fn Login() -> impl IntoView {
             }
         };
         let body = LoginRequest { phone, password: password.get_untracked() };
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            let started = time::now_ms();
-            match api::post_public::<AuthResponse, _>("/auth/login", &body).await {
-                Ok(auth) => state::logged_in(auth, started),
-                Err(e) => error.set(Some(e.message())),
-            }
-            busy.set(false);
-        });
+        authenticate("/auth/login", body, busy, error);
     };
     view! {
         <main class="page auth">
@@ -76,11 +86,13 @@ pub fn Register() -> impl IntoView {
         let checked = (|| {
             let phone = PhoneNumber::parse(&phone.get_untracked()).map_err(|e| format!("{}：{e}", MESSAGES.phone))?;
             let name = PersonName::parse(&name.get_untracked()).map_err(|e| format!("{}：{e}", MESSAGES.name))?;
-            let password = password.get_untracked();
-            if !(8..=128).contains(&password.chars().count()) {
-                return Err(MESSAGES.password_rule.to_owned());
-            }
-            Ok(RegisterRequest { phone: phone.into_inner(), password, name: name.into_inner() })
+            let password = NewPassword::parse(&password.get_untracked())
+                .map_err(|e| format!("{}：{e}（{}）", MESSAGES.password, MESSAGES.password_rule))?;
+            Ok(RegisterRequest {
+                phone: phone.into_inner(),
+                password: password.expose().to_owned(),
+                name: name.into_inner(),
+            })
         })();
         let body = match checked {
             Ok(b) => b,
@@ -89,16 +101,7 @@ pub fn Register() -> impl IntoView {
                 return;
             }
         };
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            let started = time::now_ms();
-            match api::post_public::<AuthResponse, _>("/auth/register", &body).await {
-                Ok(auth) => state::logged_in(auth, started),
-                Err(e) => error.set(Some(e.message())),
-            }
-            busy.set(false);
-        });
+        authenticate("/auth/register", body, busy, error);
     };
     view! {
         <main class="page auth">
