@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod jobs;
+pub mod places;
 pub mod ratelimit;
 pub mod redis_conn;
 pub mod routes;

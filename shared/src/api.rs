@@ -47,12 +47,17 @@ pub enum ErrorCode {
     AlreadyExists,
     /// 413: the body is larger than allowed.
     PayloadTooLarge,
+    /// 409: the place has open work (places under it in service, or unfinished wishes) and cannot
+    /// be retired; or it is retired and cannot take new work.
+    PlaceInUse,
     /// 415: the body is not `application/json`.
     UnsupportedMediaType,
     /// 422: a field is missing, of the wrong type, unknown or invalid; `details.field` names it.
     InvalidField,
     /// 422: the `Idempotency-Key` was used before with another body.
     IdempotencyKeyReused,
+    /// 422: a bulk import was refused; `details.errors` lists every error by line and column.
+    InvalidImport,
     /// 429: too many requests; see `Retry-After`.
     RateLimited,
     /// 503: a backend (the database) is unavailable; try again shortly.
@@ -71,10 +76,10 @@ impl ErrorCode {
             E::Forbidden | E::OwnWish => 403,
             E::NotFound => 404,
             E::MethodNotAllowed => 405,
-            E::InvalidState | E::VersionConflict | E::ClaimLimitReached | E::AlreadyExists => 409,
+            E::InvalidState | E::VersionConflict | E::ClaimLimitReached | E::AlreadyExists | E::PlaceInUse => 409,
             E::PayloadTooLarge => 413,
             E::UnsupportedMediaType => 415,
-            E::InvalidField | E::IdempotencyKeyReused => 422,
+            E::InvalidField | E::IdempotencyKeyReused | E::InvalidImport => 422,
             E::RateLimited => 429,
             E::ServiceUnavailable => 503,
             E::Internal => 500,
@@ -116,6 +121,9 @@ pub struct ErrorDetails {
     /// The wish's current version (on 409).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// Every error of a refused bulk import, by line and column (on 422).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<LineError>>,
 }
 
 /// A role an account can hold.
@@ -512,3 +520,6 @@ pub struct StatusCount {
     /// How many wishes are in it.
     pub count: i64,
 }
+
+mod places;
+pub use places::*;

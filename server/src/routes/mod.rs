@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod admin;
 pub mod communities;
 pub mod health;
+pub mod places;
 pub mod stream;
 pub mod wish_actions;
 pub mod wishes;
@@ -18,6 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     accounts::configure(cfg);
     admin::configure(cfg);
     communities::configure(cfg);
+    places::configure(cfg);
     wishes::configure(cfg);
     wish_actions::configure(cfg);
     stream::configure(cfg);

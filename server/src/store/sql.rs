@@ -288,16 +288,41 @@ macro_rules! sql_store {
             code: &str,
             street_code: Option<&str>,
         ) -> Result<CommunityRecord, StoreError> {
+            // A community is a place: the place row comes first and lends the community its id,
+            // under the street of that code when there is one in service.
+            let now = millis(Utc::now());
+            let mut tx = self.pool.begin().await?;
+            let street: Option<i64> = match street_code {
+                Some(street_code) => sqlx::query_scalar(
+                    "SELECT id FROM places WHERE code = $1 AND level = 'street' AND retired_at IS NULL",
+                )
+                .bind(street_code)
+                .fetch_optional(&mut *tx)
+                .await?,
+                None => None,
+            };
+            let taken = |e: sqlx::Error| if unique_violation(&e) { StoreError::AlreadyExists("code") } else { e.into() };
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO communities (name, code, street_code, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO places (code, name, level, parent_id, created_at) \
+                 VALUES ($1, $2, 'community', $3, $4) RETURNING id",
             )
-            .bind(name)
             .bind(code)
-            .bind(street_code)
-            .bind(millis(Utc::now()))
-            .fetch_one(&self.pool)
+            .bind(name)
+            .bind(street)
+            .bind(now)
+            .fetch_one(&mut *tx)
             .await
-            .map_err(|e| if unique_violation(&e) { StoreError::AlreadyExists("code") } else { e.into() })?;
+            .map_err(taken)?;
+            sqlx::query("INSERT INTO communities (id, name, code, street_code, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(name)
+                .bind(code)
+                .bind(street_code)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(taken)?;
+            tx.commit().await?;
             Ok(CommunityRecord {
                 id,
                 name: name.to_owned(),

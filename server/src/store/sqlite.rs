@@ -48,3 +48,4 @@ impl SqliteStore {
 }
 
 sql_store!(SqliteStore, Sqlite, SqliteRow, None::<&str>);
+super::places::place_sql!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);

@@ -1,0 +1,25 @@
+-- The place hierarchy: district → street → community → grid → ten-household unit (十联户).
+-- Codes are unique and derived from the parent's (see docs/PLACES.md). Retired places stay, so
+-- history keeps pointing at them; their codes are never reused.
+
+CREATE TABLE places (
+    id         INTEGER PRIMARY KEY,
+    code       TEXT    NOT NULL UNIQUE,
+    name       TEXT    NOT NULL,
+    level      TEXT    NOT NULL CHECK (level IN ('district', 'street', 'community', 'grid', 'unit')),
+    kind       TEXT    CHECK (kind IN ('comprehensive', 'dedicated')),
+    parent_id  INTEGER REFERENCES places (id),
+    created_at INTEGER NOT NULL,
+    retired_at INTEGER
+);
+CREATE INDEX places_by_parent ON places (parent_id, level, id);
+CREATE INDEX places_by_level ON places (level, id);
+
+-- Every existing community becomes a place of level community with the same id, so community_id
+-- stays valid; new communities are created as places first and take the place's id.
+INSERT INTO places (id, code, name, level, parent_id, created_at)
+SELECT id, code, name, 'community', NULL, created_at FROM communities;
+
+-- The grid of the resident a wish is for (optional; a grid of the wish's community).
+ALTER TABLE wishes ADD COLUMN grid_id INTEGER REFERENCES places (id);
+CREATE INDEX wishes_by_grid ON wishes (grid_id, status);
