@@ -24,3 +24,15 @@ SELECT setval(pg_get_serial_sequence('places', 'id'), COALESCE((SELECT MAX(id) F
 -- The grid of the resident a wish is for (optional; a grid of the wish's community).
 ALTER TABLE wishes ADD COLUMN grid_id BIGINT REFERENCES places (id);
 CREATE INDEX wishes_by_grid ON wishes (grid_id, status);
+
+-- Roles held at a place below or above a community: grid leaders and grid workers of a grid,
+-- household heads of a unit, street officers of a street. (Community roles — dispatcher,
+-- member — stay in role_grants with the community's id.)
+CREATE TABLE place_grants (
+    user_id    BIGINT NOT NULL REFERENCES users (id),
+    role       TEXT NOT NULL CHECK (role IN ('grid_worker', 'grid_leader', 'household_head', 'street_officer')),
+    place_id   BIGINT NOT NULL REFERENCES places (id),
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (user_id, role, place_id)
+);
+CREATE INDEX place_grants_by_place ON place_grants (place_id, role);

@@ -8,9 +8,12 @@
 
 pub mod import;
 
-use haolin_shared::api::{GridKind, PlaceLevel};
+use haolin_shared::api::{CreateWishRequest, ErrorCode, GridKind, PlaceLevel, Role};
 
+use crate::auth::Caller;
 use crate::error::ApiError;
+use crate::extract::field_id;
+use crate::state::AppState;
 use crate::store::places::PlaceRecord;
 
 /// The longest place name, in characters.
@@ -76,6 +79,63 @@ pub fn check_parent(level: PlaceLevel, parent: &PlaceRecord) -> Result<(), ApiEr
         return Err(ApiError::new(haolin_shared::api::ErrorCode::PlaceInUse, "上级已撤销，不能再添加下级"));
     }
     Ok(())
+}
+
+/// Where a new wish goes and whom it is for, from `grid_id` and `resident_id` of the request.
+#[derive(Debug, Clone)]
+pub struct WishPlace {
+    /// The resident's grid.
+    pub grid_id: Option<i64>,
+    /// The resident the wish is for (the caller unless a grid worker files it for someone).
+    pub resident_id: i64,
+    /// That resident's phone, when filed on their behalf (the default contact).
+    pub resident_phone: Option<String>,
+}
+
+/// Checks a new wish's community is in service and its grid (if any) is a grid in service of
+/// that community; a wish filed for another resident needs a grid where the caller is a grid
+/// worker or grid leader (403 otherwise).
+pub async fn wish_place(
+    state: &AppState,
+    caller: &Caller,
+    community_id: i64,
+    req: &CreateWishRequest,
+) -> Result<WishPlace, ApiError> {
+    if state.store.place(community_id).await?.is_some_and(|c| c.retired_at.is_some()) {
+        return Err(ApiError::new(ErrorCode::PlaceInUse, "该社区已撤销，不再受理心愿"));
+    }
+    let grid_id = match &req.grid_id {
+        None => None,
+        Some(raw) => {
+            let id = field_id("grid_id", raw)?;
+            match state.store.place(id).await? {
+                Some(g)
+                    if g.level == PlaceLevel::Grid && g.parent_id == Some(community_id) && g.retired_at.is_none() =>
+                {
+                    Some(g.id)
+                }
+                _ => return Err(ApiError::invalid_field("grid_id", "网格不存在，或不属于该社区")),
+            }
+        }
+    };
+    let Some(raw) = &req.resident_id else {
+        return Ok(WishPlace { grid_id, resident_id: caller.id(), resident_phone: None });
+    };
+    let resident_id = field_id("resident_id", raw)?;
+    if resident_id == caller.id() {
+        return Ok(WishPlace { grid_id, resident_id, resident_phone: None });
+    }
+    let grid = grid_id.ok_or_else(|| ApiError::invalid_field("grid_id", "代居民发布心愿须指明居民所在网格"))?;
+    let roles = state.store.place_roles(caller.id()).await?;
+    if !roles.iter().any(|(role, place)| *place == grid && matches!(role, Role::GridWorker | Role::GridLeader)) {
+        return Err(ApiError::forbidden());
+    }
+    let resident = state
+        .store
+        .user_by_id(resident_id)
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("resident_id", "居民不存在"))?;
+    Ok(WishPlace { grid_id, resident_id, resident_phone: Some(resident.phone) })
 }
 
 /// Checks the kind against the level: grids need one, other levels have none.

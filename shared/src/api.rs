@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{WishAction, WishStatus};
 
+pub use places::PlaceLevel;
+
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
@@ -139,6 +141,10 @@ pub enum Role {
     Dispatcher,
     /// 网格员: works a grid.
     GridWorker,
+    /// 网格长: leads a grid (held at a grid place).
+    GridLeader,
+    /// 联户长: heads a ten-household unit (held at a unit place).
+    HouseholdHead,
     /// 街道: handles escalations.
     StreetOfficer,
     /// 职能部门: answers whistles.
@@ -149,11 +155,13 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 9] = [
         Self::Resident,
         Self::Member,
         Self::Dispatcher,
         Self::GridWorker,
+        Self::GridLeader,
+        Self::HouseholdHead,
         Self::StreetOfficer,
         Self::DepartmentOfficer,
         Self::Admin,
@@ -166,6 +174,8 @@ impl Role {
             Self::Member => "member",
             Self::Dispatcher => "dispatcher",
             Self::GridWorker => "grid_worker",
+            Self::GridLeader => "grid_leader",
+            Self::HouseholdHead => "household_head",
             Self::StreetOfficer => "street_officer",
             Self::DepartmentOfficer => "department_officer",
             Self::Admin => "admin",
@@ -175,6 +185,18 @@ impl Role {
     /// Parses an API name.
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// The level of place a role is granted at through `POST /admin/users/{id}/roles`, or `None`
+    /// for roles held everywhere.
+    pub fn place_level(self) -> Option<PlaceLevel> {
+        match self {
+            Self::Member | Self::Dispatcher => Some(PlaceLevel::Community),
+            Self::GridWorker | Self::GridLeader => Some(PlaceLevel::Grid),
+            Self::HouseholdHead => Some(PlaceLevel::Unit),
+            Self::StreetOfficer => Some(PlaceLevel::Street),
+            Self::Resident | Self::DepartmentOfficer | Self::Admin => None,
+        }
     }
 
     /// Whether the role is held in particular communities (rather than everywhere).
@@ -344,6 +366,13 @@ pub struct CreateWishRequest {
     /// The date (`YYYY-MM-DD`) or time (RFC 3339) the resident hopes for, not in the past.
     #[serde(default)]
     pub expected_by: Option<String>,
+    /// The resident's grid: a grid of `community_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid_id: Option<String>,
+    /// The resident a grid worker (or grid leader) files the wish for; needs `grid_id`, a grid
+    /// where the caller holds that role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resident_id: Option<String>,
 }
 
 /// A micro-wish (微心愿) as the caller may see it.
@@ -354,6 +383,9 @@ pub struct Wish {
     pub id: String,
     /// The community it belongs to.
     pub community_id: String,
+    /// The resident's grid, when known.
+    #[serde(default)]
+    pub grid_id: Option<String>,
     /// Its title.
     pub title: String,
     /// Its description.
@@ -522,4 +554,6 @@ pub struct StatusCount {
 }
 
 mod places;
-pub use places::*;
+pub use places::{
+    CreatePlaceRequest, GridKind, ImportSummary, LineError, Place, PlaceGrant, PlaceRef, UpdatePlaceRequest,
+};

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod communities;
 pub mod health;
 pub mod places;
+pub mod roles;
 pub mod stream;
 pub mod wish_actions;
 pub mod wishes;
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     admin::configure(cfg);
     communities::configure(cfg);
     places::configure(cfg);
+    roles::configure(cfg);
     wishes::configure(cfg);
     wish_actions::configure(cfg);
     stream::configure(cfg);

@@ -121,6 +121,9 @@ pub struct WishRecord {
     pub id: i64,
     /// The community.
     pub community_id: i64,
+    /// The resident's grid, when known.
+    #[serde(default)]
+    pub grid_id: Option<i64>,
     /// The resident it is for.
     pub resident_id: i64,
     /// The resident's name.
@@ -178,6 +181,8 @@ pub struct NewWish {
     pub contact_phone: String,
     /// Hoped-for date or time, validated.
     pub expected_by: Option<String>,
+    /// The resident's grid (a grid of the community), when known.
+    pub grid_id: Option<i64>,
     /// Now.
     pub at: DateTime<Utc>,
 }

@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use haolin_shared::api::{GridKind, PlaceLevel};
+use haolin_shared::api::{GridKind, PlaceLevel, Role};
 
 use super::StoreError;
 
@@ -109,6 +109,20 @@ pub trait PlaceStore: Send + Sync {
     async fn retire_place(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError>;
     /// Applies an import plan in one transaction.
     async fn apply_import(&self, ops: Vec<ImportOp>, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Grants `role` at a place (community roles go to the community grants); granting twice
+    /// changes nothing.
+    async fn grant_place_role(
+        &self,
+        user_id: i64,
+        role: Role,
+        place_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Revokes `role` at a place; says whether it was held.
+    async fn revoke_place_role(&self, user_id: i64, role: Role, place_id: i64) -> Result<bool, StoreError>;
+    /// Every role the account holds at a place (community roles included), by role and place.
+    async fn place_roles(&self, user_id: i64) -> Result<Vec<(Role, i64)>, StoreError>;
 }
 
 /// Implements [`PlaceStore`] for `$store` (a struct with a `pool` field) with rows `$row` on `$db`.
@@ -117,7 +131,7 @@ macro_rules! place_sql {
         mod place_impl {
             use async_trait::async_trait;
             use chrono::{DateTime, Utc};
-            use haolin_shared::api::{GridKind, PlaceLevel};
+            use haolin_shared::api::{GridKind, PlaceLevel, Role};
             use sqlx::{QueryBuilder, Row};
 
             use super::$store;
@@ -401,6 +415,61 @@ macro_rules! place_sql {
                     }
                     tx.commit().await?;
                     Ok(())
+                }
+
+                async fn grant_place_role(
+                    &self,
+                    user_id: i64,
+                    role: Role,
+                    place_id: i64,
+                    at: DateTime<Utc>,
+                ) -> Result<(), StoreError> {
+                    let sql = if matches!(role, Role::Dispatcher | Role::Member) {
+                        "INSERT INTO role_grants (user_id, role, community_id, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT DO NOTHING"
+                    } else {
+                        "INSERT INTO place_grants (user_id, role, place_id, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT DO NOTHING"
+                    };
+                    sqlx::query(sql)
+                        .bind(user_id)
+                        .bind(role.as_str())
+                        .bind(place_id)
+                        .bind(millis(at))
+                        .execute(&self.pool)
+                        .await?;
+                    Ok(())
+                }
+
+                async fn revoke_place_role(&self, user_id: i64, role: Role, place_id: i64) -> Result<bool, StoreError> {
+                    let sql = if matches!(role, Role::Dispatcher | Role::Member) {
+                        "DELETE FROM role_grants WHERE user_id = $1 AND role = $2 AND community_id = $3"
+                    } else {
+                        "DELETE FROM place_grants WHERE user_id = $1 AND role = $2 AND place_id = $3"
+                    };
+                    let done =
+                        sqlx::query(sql).bind(user_id).bind(role.as_str()).bind(place_id).execute(&self.pool).await?;
+                    Ok(done.rows_affected() > 0)
+                }
+
+                async fn place_roles(&self, user_id: i64) -> Result<Vec<(Role, i64)>, StoreError> {
+                    let rows = sqlx::query(
+                        "SELECT role, community_id AS place_id FROM role_grants \
+                         WHERE user_id = $1 AND community_id IS NOT NULL \
+                         UNION ALL SELECT role, place_id FROM place_grants WHERE user_id = $1 \
+                         ORDER BY role, place_id",
+                    )
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let mut found = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        let raw: String = row.try_get("role")?;
+                        if let Some(role) = Role::parse(&raw) {
+                            found.push((role, row.try_get("place_id")?));
+                        }
+                    }
+                    Ok(found)
                 }
             }
         }

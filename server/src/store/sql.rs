@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use haolin_shared::domain::WishStatus;
 
 /// The columns of a wish with the names of its resident and member.
-pub(super) const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.resident_id, r.name AS resident_name, w.title, \
+pub(super) const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, r.name AS resident_name, w.title, \
      w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
      w.created_at, w.updated_at \
@@ -47,6 +47,7 @@ macro_rules! sql_store {
                 Ok(WishRecord {
                     id: row.try_get("id")?,
                     community_id: row.try_get("community_id")?,
+                    grid_id: row.try_get("grid_id")?,
                     resident_id: row.try_get("resident_id")?,
                     resident_name: row.try_get("resident_name")?,
                     title: row.try_get("title")?,
@@ -404,8 +405,8 @@ macro_rules! sql_store {
             let mut tx = self.pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO wishes (community_id, resident_id, posted_by, title, description, category, contact_phone, \
-                 expected_by, status, version, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_review', 1, $9, $10) RETURNING id",
+                 expected_by, status, version, created_at, updated_at, grid_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_review', 1, $9, $10, $11) RETURNING id",
             )
             .bind(wish.community_id)
             .bind(wish.resident_id)
@@ -417,6 +418,7 @@ macro_rules! sql_store {
             .bind(&wish.expected_by)
             .bind(at)
             .bind(at)
+            .bind(wish.grid_id)
             .fetch_one(&mut *tx)
             .await?;
             let event_id: i64 = sqlx::query_scalar(

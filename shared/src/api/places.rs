@@ -190,3 +190,15 @@ pub struct LineError {
     /// What is wrong, in Chinese.
     pub message: String,
 }
+
+/// `POST`/`DELETE /api/v1/admin/users/{id}/roles`: a role held at a place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PlaceGrant {
+    /// The role: `dispatcher` or `member` at a community, `grid_leader` or `grid_worker` at a
+    /// grid, `household_head` at a unit, `street_officer` at a street.
+    pub role: super::Role,
+    /// The place.
+    pub place_id: String,
+}
