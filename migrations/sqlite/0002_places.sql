@@ -35,3 +35,30 @@ CREATE TABLE place_grants (
     PRIMARY KEY (user_id, role, place_id)
 );
 CREATE INDEX place_grants_by_place ON place_grants (place_id, role);
+
+-- Dual check-in (双报到): work-unit party branches, and in-service party members checking in to a
+-- community with a service certificate and an introduction letter (一证一信). An approved check-in
+-- is what makes an account a member of the community (a role_grants row).
+CREATE TABLE unit_branches (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE checkins (
+    id             INTEGER PRIMARY KEY,
+    member_id      INTEGER NOT NULL REFERENCES users (id),
+    community_id   INTEGER NOT NULL REFERENCES communities (id),
+    unit_branch_id INTEGER REFERENCES unit_branches (id),
+    certificate_no TEXT NOT NULL,
+    letter_ref     TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+    reason         TEXT,
+    decided_by     INTEGER REFERENCES users (id),
+    created_at     INTEGER NOT NULL,
+    decided_at     INTEGER,
+    withdrawn_at   INTEGER
+);
+-- One live (pending or approved) check-in per member and community.
+CREATE UNIQUE INDEX checkins_live ON checkins (member_id, community_id) WHERE status IN ('pending', 'approved');
+CREATE INDEX checkins_by_community ON checkins (community_id, status, id);

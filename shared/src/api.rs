@@ -553,7 +553,11 @@ pub struct StatusCount {
     pub count: i64,
 }
 
+mod checkins;
 mod places;
+pub use checkins::{
+    Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchRequest, RejectCheckinRequest, UnitBranch,
+};
 pub use places::{
     CreatePlaceRequest, GridKind, ImportSummary, LineError, Place, PlaceGrant, PlaceRef, UpdatePlaceRequest,
 };

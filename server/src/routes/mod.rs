@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod checkins;
 pub mod communities;
 pub mod health;
 pub mod places;
@@ -21,6 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     admin::configure(cfg);
     communities::configure(cfg);
     places::configure(cfg);
+    checkins::configure(cfg);
     roles::configure(cfg);
     wishes::configure(cfg);
     wish_actions::configure(cfg);
