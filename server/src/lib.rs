@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod generate;
 pub mod jobs;
 pub mod places;
 pub mod ratelimit;

@@ -4,6 +4,7 @@
 //! implements it (PostgreSQL comes behind the same trait). Times are UTC and cross this boundary as
 //! `chrono::DateTime<Utc>`; ids are `i64`.
 
+pub mod bulk;
 pub mod checkins;
 pub mod places;
 pub mod postgres;
@@ -337,7 +338,7 @@ pub type RenderCreated = fn(&WishRecord) -> String;
 
 /// What the server needs from a database.
 #[async_trait]
-pub trait Store: places::PlaceStore + checkins::CheckinStore + Send + Sync {
+pub trait Store: places::PlaceStore + checkins::CheckinStore + bulk::BulkStore + Send + Sync {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 
