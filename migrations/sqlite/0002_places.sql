@@ -62,3 +62,19 @@ CREATE TABLE checkins (
 -- One live (pending or approved) check-in per member and community.
 CREATE UNIQUE INDEX checkins_live ON checkins (member_id, community_id) WHERE status IN ('pending', 'approved');
 CREATE INDEX checkins_by_community ON checkins (community_id, status, id);
+
+-- A work-unit branch's own check-in to a community (单位报到), decided like a member's.
+CREATE TABLE unit_branch_checkins (
+    id             INTEGER PRIMARY KEY,
+    unit_branch_id INTEGER NOT NULL REFERENCES unit_branches (id),
+    community_id   INTEGER NOT NULL REFERENCES communities (id),
+    letter_ref     TEXT NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+    reason         TEXT,
+    decided_by     INTEGER REFERENCES users (id),
+    created_at     INTEGER NOT NULL,
+    decided_at     INTEGER
+);
+CREATE UNIQUE INDEX unit_branch_checkins_live ON unit_branch_checkins (unit_branch_id, community_id)
+    WHERE status IN ('pending', 'approved');
+CREATE INDEX unit_branch_checkins_by_community ON unit_branch_checkins (community_id, status);

@@ -320,6 +320,27 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
         branches.row(format!("({}, '区直单位{}党支部', {now_ms})", first_branch + b as i64, b + 1)).await?;
     }
     branches.finish().await?;
+    // Each branch checks in (approved) to one community.
+    let mut branch_checkins = Loader::new(
+        store,
+        "INSERT INTO unit_branch_checkins (id, unit_branch_id, community_id, letter_ref, status, decided_by, \
+         created_at, decided_at)",
+    );
+    let first_branch_checkin = store.max_id("unit_branch_checkins").await? + 1;
+    for b in 0..scale.unit_branches {
+        let c = b % scale.communities;
+        let at = now_ms - 800 * 86_400_000;
+        branch_checkins
+            .row(format!(
+                "({}, {}, {}, '钟组函{}号', 'approved', {}, {at}, {at})",
+                first_branch_checkin + b as i64,
+                first_branch + b as i64,
+                community_ids[c],
+                b + 1,
+                dispatchers[c]
+            ))
+            .await?;
+    }
     let mut checkins = Loader::new(
         store,
         "INSERT INTO checkins (id, member_id, community_id, unit_branch_id, certificate_no, letter_ref, status, \
@@ -361,6 +382,7 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
     grants.finish().await?;
     place_grants.finish().await?;
     checkins.finish().await?;
+    branch_checkins.finish().await?;
 
     // Wishes over two years: older ones finished, recent ones in every live state.
     let mut next_wish = store.max_id("wishes").await? + 1;

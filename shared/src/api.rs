@@ -556,7 +556,8 @@ pub struct StatusCount {
 mod checkins;
 mod places;
 pub use checkins::{
-    Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchRequest, RejectCheckinRequest, UnitBranch,
+    Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
+    RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
 };
 pub use places::{
     CreatePlaceRequest, GridKind, ImportSummary, LineError, Place, PlaceGrant, PlaceRef, UpdatePlaceRequest,

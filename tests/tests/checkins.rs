@@ -65,6 +65,23 @@ async fn an_approved_member_claims_and_withdrawing_releases_the_claims_to_the_po
     let done = app.open_wish(&w).await;
     app.act_ok(&member.token, str_of(&done, "id"), "claim", json!({})).await;
     app.act_ok(&member.token, str_of(&done, "id"), "fulfil", json!({"note": "已送到"})).await;
+    let branch_path = format!("/api/v1/unit-branches/{}/checkins", str_of(&branch, "id"));
+    let body = json!({"community_id": w.community_id, "letter_ref": "钟财函〔2026〕3号"});
+    let unit = app.post(&branch_path, &admin, &body).await.expect_status(201).clone();
+    assert_eq!(unit["status"], "pending");
+    assert_eq!(figures(&app, &admin, &w.community_id).await["units_checked_in"], 0, "not until approved");
+    let unit_id = str_of(&unit, "id");
+    let approve_unit = format!("{branch_path}/{unit_id}/approve");
+    assert_error(&app.post(&approve_unit, &foreign.token, &json!({})).await, 404, "not_found");
+    assert_error(&app.post(&approve_unit, &admin, &json!({})).await, 403, "forbidden");
+    let unit = app.post(&approve_unit, &w.dispatcher.token, &json!({})).await;
+    assert_eq!(unit.expect_status(200)["status"], "approved");
+    assert_error(&app.post(&branch_path, &admin, &body).await, 409, "already_exists");
+    let listed = app.get(&branch_path, &w.dispatcher.token).await;
+    assert_eq!(listed.expect_status(200)["items"].as_array().unwrap().len(), 1);
+    let hidden = app.get(&branch_path, &foreign.token).await;
+    assert!(hidden.expect_status(200)["items"].as_array().unwrap().is_empty());
+
     let f = figures(&app, &w.dispatcher.token, &w.community_id).await;
     assert_eq!(
         f,

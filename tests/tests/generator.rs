@@ -92,6 +92,7 @@ async fn the_small_district_is_consistent_and_the_same_for_the_same_seed() {
     let figures = app.get(&format!("/api/v1/communities/{community}/checkin-stats"), &token).await;
     let figures = figures.expect_status(200);
     assert_eq!(figures["members_checked_in"], 15);
+    assert_eq!(figures["units_checked_in"], 4);
     assert!(figures["wishes_claimed"].as_i64().unwrap() > 0);
 
     let twin = spawn_app().await;

@@ -9,6 +9,7 @@ pub mod health;
 pub mod places;
 pub mod roles;
 pub mod stream;
+pub mod unit_branch_checkins;
 pub mod wish_actions;
 pub mod wishes;
 
@@ -23,6 +24,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     communities::configure(cfg);
     places::configure(cfg);
     checkins::configure(cfg);
+    unit_branch_checkins::configure(cfg);
     roles::configure(cfg);
     wishes::configure(cfg);
     wish_actions::configure(cfg);

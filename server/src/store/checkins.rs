@@ -34,6 +34,27 @@ pub struct CheckinRecord {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
+/// A work-unit branch's check-in as stored.
+#[derive(Debug, Clone)]
+pub struct BranchCheckinRecord {
+    /// The id.
+    pub id: i64,
+    /// The branch.
+    pub unit_branch_id: i64,
+    /// The community.
+    pub community_id: i64,
+    /// The introduction letter's reference.
+    pub letter_ref: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+    /// When filed.
+    pub created_at: DateTime<Utc>,
+    /// When decided.
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
 /// A check-in to file, validated.
 #[derive(Debug, Clone)]
 pub struct NewCheckin {
@@ -93,6 +114,27 @@ pub trait CheckinStore: Send + Sync {
     async fn checkin_figures(&self, community_id: i64) -> Result<(i64, i64, i64, i64), StoreError>;
     /// The ids of the wishes of a community that a member holds live (assigned or claimed).
     async fn live_claims_in(&self, member_id: i64, community_id: i64) -> Result<Vec<i64>, StoreError>;
+    /// Files a branch's check-in as pending (`AlreadyExists("community_id")` when one is live).
+    async fn create_branch_checkin(
+        &self,
+        unit_branch_id: i64,
+        community_id: i64,
+        letter_ref: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64, StoreError>;
+    /// One branch check-in.
+    async fn branch_checkin(&self, id: i64) -> Result<Option<BranchCheckinRecord>, StoreError>;
+    /// A branch's check-ins, newest first.
+    async fn branch_checkins(&self, unit_branch_id: i64) -> Result<Vec<BranchCheckinRecord>, StoreError>;
+    /// Approves or rejects a pending branch check-in; says whether it was pending.
+    async fn decide_branch_checkin(
+        &self,
+        id: i64,
+        approve: bool,
+        reason: Option<&str>,
+        by: i64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 }
 
 /// Implements [`CheckinStore`] for `$store` with rows `$row` on `$db`.
@@ -105,7 +147,23 @@ macro_rules! checkin_sql {
 
             use super::$store;
             use $crate::store::StoreError;
-            use $crate::store::checkins::{CheckinQuery, CheckinRecord, CheckinStore, NewCheckin};
+            use $crate::store::checkins::{BranchCheckinRecord, CheckinQuery, CheckinRecord, CheckinStore, NewCheckin};
+
+            const BRANCH_SELECT: &str = "SELECT id, unit_branch_id, community_id, letter_ref, status, reason, \
+                 created_at, decided_at FROM unit_branch_checkins";
+
+            fn branch_from_row(row: &$row) -> Result<BranchCheckinRecord, sqlx::Error> {
+                Ok(BranchCheckinRecord {
+                    id: row.try_get("id")?,
+                    unit_branch_id: row.try_get("unit_branch_id")?,
+                    community_id: row.try_get("community_id")?,
+                    letter_ref: row.try_get("letter_ref")?,
+                    status: row.try_get("status")?,
+                    reason: row.try_get("reason")?,
+                    created_at: time(row.try_get("created_at")?)?,
+                    decided_at: row.try_get::<Option<i64>, _>("decided_at")?.map(time).transpose()?,
+                })
+            }
 
             const SELECT: &str = "SELECT c.id, c.member_id, u.name AS member_name, c.community_id, c.unit_branch_id, \
                  c.certificate_no, c.letter_ref, c.status, c.reason, c.created_at, c.decided_at \
@@ -267,7 +325,9 @@ macro_rules! checkin_sql {
 
                 async fn checkin_figures(&self, community_id: i64) -> Result<(i64, i64, i64, i64), StoreError> {
                     let row = sqlx::query(
-                        "SELECT COUNT(DISTINCT unit_branch_id) AS units, COUNT(DISTINCT member_id) AS members, \
+                        "SELECT (SELECT COUNT(DISTINCT b.unit_branch_id) FROM unit_branch_checkins b \
+                            WHERE b.community_id = $1 AND b.status = 'approved') AS units, \
+                         COUNT(DISTINCT member_id) AS members, \
                          (SELECT COUNT(DISTINCT e.wish_id) FROM wish_events e WHERE e.community_id = $1 \
                             AND e.action IN ('claim', 'accept') AND e.actor_id IN \
                             (SELECT member_id FROM checkins WHERE community_id = $1 AND status = 'approved')) AS claimed, \
@@ -291,6 +351,63 @@ macro_rules! checkin_sql {
                     .bind(community_id)
                     .fetch_all(&self.pool)
                     .await?)
+                }
+
+                async fn create_branch_checkin(
+                    &self,
+                    unit_branch_id: i64,
+                    community_id: i64,
+                    letter_ref: &str,
+                    at: DateTime<Utc>,
+                ) -> Result<i64, StoreError> {
+                    sqlx::query_scalar(
+                        "INSERT INTO unit_branch_checkins (unit_branch_id, community_id, letter_ref, status, created_at) \
+                         VALUES ($1, $2, $3, 'pending', $4) RETURNING id",
+                    )
+                    .bind(unit_branch_id)
+                    .bind(community_id)
+                    .bind(letter_ref)
+                    .bind(at.timestamp_millis())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(taken("community_id"))
+                }
+
+                async fn branch_checkin(&self, id: i64) -> Result<Option<BranchCheckinRecord>, StoreError> {
+                    let row =
+                        sqlx::query(&format!("{BRANCH_SELECT} WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+                    Ok(row.as_ref().map(branch_from_row).transpose()?)
+                }
+
+                async fn branch_checkins(&self, unit_branch_id: i64) -> Result<Vec<BranchCheckinRecord>, StoreError> {
+                    let rows = sqlx::query(&format!("{BRANCH_SELECT} WHERE unit_branch_id = $1 ORDER BY id DESC LIMIT 500"))
+                        .bind(unit_branch_id)
+                        .fetch_all(&self.pool)
+                        .await?;
+                    Ok(rows.iter().map(branch_from_row).collect::<Result<_, _>>()?)
+                }
+
+                async fn decide_branch_checkin(
+                    &self,
+                    id: i64,
+                    approve: bool,
+                    reason: Option<&str>,
+                    by: i64,
+                    at: DateTime<Utc>,
+                ) -> Result<bool, StoreError> {
+                    let done = sqlx::query(
+                        "UPDATE unit_branch_checkins SET status = $1, reason = $2, decided_by = $3, decided_at = $4 \
+                         WHERE id = $5 AND status = 'pending'",
+                    )
+                    .bind(if approve { "approved" } else { "rejected" })
+                    .bind(reason)
+                    .bind(by)
+                    .bind(at.timestamp_millis())
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                    Ok(done > 0)
                 }
             }
         }

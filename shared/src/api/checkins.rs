@@ -83,7 +83,7 @@ pub struct RejectCheckinRequest {
 pub struct CheckinFigures {
     /// The community.
     pub community_id: String,
-    /// Work-unit branches with at least one approved member.
+    /// Work-unit branches whose own check-in to the community is approved.
     pub units_checked_in: i64,
     /// Members with an approved check-in.
     pub members_checked_in: i64,
@@ -91,4 +91,37 @@ pub struct CheckinFigures {
     pub wishes_claimed: i64,
     /// Wishes of the community those members fulfilled.
     pub wishes_fulfilled: i64,
+}
+
+/// `POST /api/v1/unit-branches/{id}/checkins`: a work-unit branch checks in to a community.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateUnitBranchCheckinRequest {
+    /// The community.
+    pub community_id: String,
+    /// The introduction letter's reference, 1–64 characters.
+    pub letter_ref: String,
+}
+
+/// A work-unit branch's check-in to a community.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct UnitBranchCheckin {
+    /// The id.
+    pub id: String,
+    /// The branch.
+    pub unit_branch_id: String,
+    /// The community.
+    pub community_id: String,
+    /// The introduction letter's reference.
+    pub letter_ref: String,
+    /// `pending`, `approved` or `rejected`.
+    pub status: String,
+    /// Why it was rejected.
+    pub reason: Option<String>,
+    /// When it was filed (RFC 3339).
+    pub created_at: String,
+    /// When it was decided.
+    pub decided_at: Option<String>,
 }
