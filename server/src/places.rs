@@ -138,6 +138,24 @@ pub async fn wish_place(
     Ok(WishPlace { grid_id, resident_id, resident_phone: Some(resident.phone) })
 }
 
+/// A community whose figures the caller may read: its dispatchers, admins, and the street
+/// officers of its street; anything else is not found.
+pub async fn overseen_community(state: &AppState, caller: &Caller, raw_id: &str) -> Result<i64, ApiError> {
+    let id = crate::extract::path_id(raw_id)?;
+    if caller.holds(Role::Dispatcher, id) || caller.has_role(Role::Admin) {
+        return Ok(id);
+    }
+    let roles = state.store.place_roles(caller.id()).await?;
+    if !roles.iter().any(|(role, _)| *role == Role::StreetOfficer) {
+        return Err(ApiError::not_found());
+    }
+    let street = state.store.place(id).await?.filter(|p| p.level == PlaceLevel::Community).and_then(|p| p.parent_id);
+    match street {
+        Some(s) if roles.iter().any(|(role, place)| *role == Role::StreetOfficer && *place == s) => Ok(id),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
 /// Checks the kind against the level: grids need one, other levels have none.
 pub fn check_kind(level: PlaceLevel, kind: Option<GridKind>) -> Result<(), ApiError> {
     match (level, kind) {

@@ -160,3 +160,25 @@ async fn a_wish_carries_a_grid_of_its_own_community() {
     let refused = app.post("/api/v1/wishes", &resident.token, &app.wish_body(str_of(&elsewhere, "id"))).await;
     assert_error(&refused, 409, "place_in_use");
 }
+
+#[tokio::test]
+async fn a_street_officer_reads_the_figures_of_communities_in_their_street_only() {
+    let app = spawn_app().await;
+    let [district, street, community, ..] = app.small_tree().await;
+    let other_street = app.create_place("street", "黄土坡街道", Some(str_of(&district, "id")), json!({})).await;
+    let elsewhere = app.create_place("community", "别的社区", Some(str_of(&other_street, "id")), json!({})).await;
+    let officer = app.create_actor(&["resident"], &[]).await;
+    for path in ["stats", "checkin-stats"] {
+        let here = format!("/api/v1/communities/{}/{path}", str_of(&community, "id"));
+        assert_error(&app.get(&here, &officer.token).await, 404, "not_found");
+    }
+    grant(&app, &officer, "street_officer", &street).await.expect_status(200);
+    for path in ["stats", "checkin-stats"] {
+        let here = format!("/api/v1/communities/{}/{path}", str_of(&community, "id"));
+        assert_eq!(app.get(&here, &officer.token).await.expect_status(200)["community_id"], community["id"]);
+        let there = format!("/api/v1/communities/{}/{path}", str_of(&elsewhere, "id"));
+        assert_error(&app.get(&there, &officer.token).await, 404, "not_found");
+    }
+    let members = format!("/api/v1/communities/{}/members", str_of(&community, "id"));
+    assert_error(&app.get(&members, &officer.token).await, 404, "not_found");
+}

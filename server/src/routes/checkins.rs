@@ -250,7 +250,7 @@ pub async fn withdraw_checkin(
     Ok(web::Json(view(&now)))
 }
 
-/// The community's check-in figures (its dispatchers and admins): unit branches and members
+/// The community's check-in figures (its dispatchers, its street's officers and admins): unit branches and members
 /// checked in, and the wishes those members claimed and fulfilled.
 #[utoipa::path(tag = "checkins", params(("id" = String, Path)), responses(
     (status = 200, body = CheckinFigures), (status = 404, body = ErrorBody)))]
@@ -260,10 +260,7 @@ pub async fn checkin_figures(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<CheckinFigures>, ApiError> {
-    let id = path_id(&id)?;
-    if !caller.holds(Role::Dispatcher, id) && !caller.has_role(Role::Admin) {
-        return Err(ApiError::not_found());
-    }
+    let id = crate::places::overseen_community(&state, &caller, &id).await?;
     let (units, members, claimed, fulfilled) = state.store.checkin_figures(id).await?;
     Ok(web::Json(CheckinFigures {
         community_id: id.to_string(),
