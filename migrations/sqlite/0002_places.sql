@@ -9,6 +9,9 @@ CREATE TABLE places (
     level      TEXT    NOT NULL CHECK (level IN ('district', 'street', 'community', 'grid', 'unit')),
     kind       TEXT    CHECK (kind IN ('comprehensive', 'dedicated')),
     parent_id  INTEGER REFERENCES places (id),
+    -- A grid's boundary as a GeoJSON Polygon; a unit's households/buildings as a JSON array.
+    boundary   TEXT,
+    households TEXT,
     created_at INTEGER NOT NULL,
     retired_at INTEGER
 );

@@ -560,5 +560,5 @@ pub use checkins::{
     RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
 };
 pub use places::{
-    CreatePlaceRequest, GridKind, ImportSummary, LineError, Place, PlaceGrant, PlaceRef, UpdatePlaceRequest,
+    CreatePlaceRequest, GeoPolygon, GridKind, ImportSummary, LineError, Place, PlaceGrant, PlaceRef, UpdatePlaceRequest,
 };

@@ -248,3 +248,53 @@ async fn a_place_with_open_work_cannot_be_retired_and_a_retired_one_stays_in_his
     let w = app.world().await;
     assert_error(&app.post(&retire(&street["id"]), &w.dispatcher.token, &json!({})).await, 403, "forbidden");
 }
+
+fn square(lng: f64, lat: f64, size: f64) -> Value {
+    json!({"type": "Polygon", "coordinates": [[[lng, lat], [lng + size, lat], [lng + size, lat + size], [lng, lat + size], [lng, lat]]]})
+}
+
+#[tokio::test]
+async fn a_resident_finds_their_grid_from_a_point_inside_its_boundary() {
+    let app = spawn_app().await;
+    let [_, _, community, grid, _] = app.small_tree().await;
+    let admin = app.admin_token().await;
+    let c = str_of(&community, "id");
+    let market = app
+        .create_place(
+            "grid",
+            "菜市场专属网格",
+            Some(c),
+            json!({"kind": "dedicated", "boundary": square(104.83, 26.59, 0.01)}),
+        )
+        .await;
+    assert_eq!(market["boundary"]["type"], "Polygon");
+    let path = format!("/api/v1/admin/places/{}", str_of(&grid, "id"));
+    let bounded = app.patch(&path, &admin, &json!({"boundary": square(104.80, 26.58, 0.01)})).await;
+    assert_eq!(bounded.expect_status(200)["boundary"]["coordinates"][0][0], json!([104.80, 26.58]));
+    let unit = app
+        .create_place(
+            "unit",
+            "三号楼十联户",
+            Some(str_of(&grid, "id")),
+            json!({"households": ["3栋1单元101", " 3栋1单元102 "]}),
+        )
+        .await;
+    assert_eq!(unit["households"], json!(["3栋1单元101", "3栋1单元102"]));
+
+    let resident = app.register_resident().await;
+    let found = app.get("/api/v1/places/locate?lng=104.835&lat=26.595", &resident.token).await;
+    assert_eq!(found.expect_status(200)["id"], market["id"]);
+    let found = app.get("/api/v1/places/locate?lng=104.805&lat=26.585", &resident.token).await;
+    assert_eq!(found.expect_status(200)["id"], grid["id"]);
+    assert_error(&app.get("/api/v1/places/locate?lng=100.0&lat=20.0", &resident.token).await, 404, "not_found");
+    assert_invalid_field(&app.get("/api/v1/places/locate?lng=200&lat=20", &resident.token).await, "lng");
+
+    let open_ring = json!({"type": "Polygon", "coordinates": [[[1.0, 1.0], [2.0, 1.0], [2.0, 2.0], [1.0, 2.0]]]});
+    assert_invalid_field(&app.patch(&path, &admin, &json!({"boundary": open_ring})).await, "boundary");
+    let community_path = format!("/api/v1/admin/places/{c}");
+    assert_invalid_field(
+        &app.patch(&community_path, &admin, &json!({"boundary": square(1.0, 1.0, 1.0)})).await,
+        "boundary",
+    );
+    assert_invalid_field(&app.patch(&path, &admin, &json!({"households": ["一户"]})).await, "households");
+}

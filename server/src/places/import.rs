@@ -232,6 +232,8 @@ pub fn plan(
                         level: row.level,
                         kind: row.kind,
                         parent_id: None,
+                        boundary: None,
+                        households: None,
                     },
                     parent_code: row.parent_code().map(str::to_owned),
                 });

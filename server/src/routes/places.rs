@@ -14,7 +14,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, decode_cursor, encode_cursor, field_id, page_limit, path_id};
-use crate::places::{self, import};
+use crate::places::{self, geo, import};
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
 use crate::store::places::{NewPlace, PlaceChange, PlaceRecord};
@@ -26,6 +26,7 @@ const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
 /// Registers the place routes.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_places)
+        .service(locate_place)
         .service(place_by_code)
         .service(get_place)
         .service(create_place)
@@ -51,6 +52,8 @@ fn view(p: &PlaceRecord, ancestors: &[PlaceRecord]) -> Place {
         parent_id: p.parent_id.map(|id| id.to_string()),
         path,
         retired_at: p.retired_at.map(rfc3339),
+        boundary: geo::boundary_of(p.boundary.as_deref()),
+        households: geo::households_of(p.households.as_deref()),
     }
 }
 
@@ -105,6 +108,32 @@ pub async fn list_places(
         });
     }
     Ok(web::Json(Page { items, next_cursor: next.flatten() }))
+}
+
+/// The grid in service whose boundary holds the point `?lng=&lat=` (a resident finding their
+/// grid from their location), or 404.
+#[utoipa::path(tag = "places", params(("lng" = f64, Query), ("lat" = f64, Query)),
+    responses((status = 200, body = Place), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[get("/places/locate")]
+pub async fn locate_place(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    req: HttpRequest,
+) -> Result<web::Json<Place>, ApiError> {
+    let q = query_map(&req)?;
+    let coordinate = |field: &'static str, range: std::ops::RangeInclusive<f64>| {
+        q.get(field)
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| range.contains(v))
+            .ok_or_else(|| ApiError::invalid_field(field, format!("{field} 须为有效的坐标")))
+    };
+    let point = [coordinate("lng", -180.0..=180.0)?, coordinate("lat", -90.0..=90.0)?];
+    for (id, stored) in state.store.grid_boundaries().await? {
+        if geo::boundary_of(Some(&stored)).is_some_and(|b| geo::contains(&b, point)) {
+            return Ok(web::Json(render(&state, id).await?));
+        }
+    }
+    Err(ApiError::not_found())
 }
 
 /// One place with its path.
@@ -175,9 +204,25 @@ pub async fn create_place(
             (Some(parent.id), code)
         }
     };
-    let place = NewPlace { code, name, level: req.level, kind: req.kind, parent_id };
+    let (boundary, households) = extras(req.level, req.boundary.as_ref(), req.households.as_deref())?;
+    let place = NewPlace { code, name, level: req.level, kind: req.kind, parent_id, boundary, households };
     let created = state.store.create_place(place, Utc::now()).await?;
     Ok(HttpResponse::Created().json(render(&state, created.id).await?))
+}
+
+/// A grid's boundary and a unit's households, checked against the level.
+fn extras(
+    level: PlaceLevel,
+    boundary: Option<&haolin_shared::api::GeoPolygon>,
+    households: Option<&[String]>,
+) -> Result<(Option<String>, Option<String>), ApiError> {
+    if boundary.is_some() && level != PlaceLevel::Grid {
+        return Err(ApiError::invalid_field("boundary", "只有网格有边界"));
+    }
+    if households.is_some() && level != PlaceLevel::Unit {
+        return Err(ApiError::invalid_field("households", "只有十联户列住户"));
+    }
+    Ok((boundary.map(geo::check_boundary).transpose()?, households.map(geo::check_households).transpose()?))
 }
 
 /// Renames a place, changes a grid's kind, or moves the place under another parent of the same
@@ -207,6 +252,7 @@ pub async fn update_place(
             .map_err(|m| ApiError::invalid_field("name", m))?,
         ..PlaceChange::default()
     };
+    (change.boundary, change.households) = extras(place.level, req.boundary.as_ref(), req.households.as_deref())?;
     if let Some(kind) = req.kind {
         places::check_kind(place.level, Some(kind))?;
         change.kind = Some(kind);

@@ -27,6 +27,10 @@ pub struct PlaceRecord {
     pub parent_id: Option<i64>,
     /// When it was retired.
     pub retired_at: Option<DateTime<Utc>>,
+    /// A grid's boundary (GeoJSON Polygon text).
+    pub boundary: Option<String>,
+    /// A unit's households (JSON array text).
+    pub households: Option<String>,
 }
 
 /// A place to insert, already validated.
@@ -42,6 +46,10 @@ pub struct NewPlace {
     pub kind: Option<GridKind>,
     /// The parent.
     pub parent_id: Option<i64>,
+    /// A grid's boundary (GeoJSON Polygon text).
+    pub boundary: Option<String>,
+    /// A unit's households (JSON array text).
+    pub households: Option<String>,
 }
 
 /// A change to a place, already validated.
@@ -51,6 +59,10 @@ pub struct PlaceChange {
     pub name: Option<String>,
     /// A new kind.
     pub kind: Option<GridKind>,
+    /// A new boundary (GeoJSON Polygon text).
+    pub boundary: Option<String>,
+    /// A new list of households (JSON array text).
+    pub households: Option<String>,
     /// A new parent with the place's new code under it; the codes of everything under the place
     /// change with it.
     pub moved: Option<(i64, String)>,
@@ -107,6 +119,8 @@ pub trait PlaceStore: Send + Sync {
     async fn place_open_work(&self, id: i64) -> Result<(i64, i64), StoreError>;
     /// Retires a place if it is in service and has no open work; says whether it did.
     async fn retire_place(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError>;
+    /// `(id, boundary)` of every grid in service that has a boundary.
+    async fn grid_boundaries(&self) -> Result<Vec<(i64, String)>, StoreError>;
     /// Applies an import plan in one transaction.
     async fn apply_import(&self, ops: Vec<ImportOp>, at: DateTime<Utc>) -> Result<(), StoreError>;
 
@@ -138,7 +152,7 @@ macro_rules! place_sql {
             use $crate::store::StoreError;
             use $crate::store::places::{ImportOp, NewPlace, PlaceChange, PlaceRecord, PlaceStore};
 
-            const PLACE_COLUMNS: &str = "id, code, name, level, kind, parent_id, retired_at";
+            const PLACE_COLUMNS: &str = "id, code, name, level, kind, parent_id, retired_at, boundary, households";
 
             fn millis(t: DateTime<Utc>) -> i64 {
                 t.timestamp_millis()
@@ -157,6 +171,8 @@ macro_rules! place_sql {
                     kind: kind.as_deref().and_then(GridKind::parse),
                     parent_id: row.try_get("parent_id")?,
                     retired_at: retired.and_then(DateTime::from_timestamp_millis),
+                    boundary: row.try_get("boundary")?,
+                    households: row.try_get("households")?,
                 })
             }
 
@@ -174,8 +190,8 @@ macro_rules! place_sql {
                 at: i64,
             ) -> Result<i64, StoreError> {
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO places (code, name, level, kind, parent_id, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO places (code, name, level, kind, parent_id, created_at, boundary, households) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 )
                 .bind(&place.code)
                 .bind(&place.name)
@@ -183,6 +199,8 @@ macro_rules! place_sql {
                 .bind(place.kind.map(GridKind::as_str))
                 .bind(place.parent_id)
                 .bind(at)
+                .bind(&place.boundary)
+                .bind(&place.households)
                 .fetch_one(&mut **tx)
                 .await
                 .map_err(code_taken)?;
@@ -241,10 +259,11 @@ macro_rules! place_sql {
 
                 async fn place_path(&self, id: i64) -> Result<Vec<PlaceRecord>, StoreError> {
                     let sql = format!(
-                        "WITH RECURSIVE up (id, code, name, level, kind, parent_id, retired_at, depth) AS ( \
+                        "WITH RECURSIVE up (id, code, name, level, kind, parent_id, retired_at, boundary, households, depth) AS ( \
                            SELECT {PLACE_COLUMNS}, 0 FROM places WHERE id = $1 \
                            UNION ALL \
-                           SELECT p.id, p.code, p.name, p.level, p.kind, p.parent_id, p.retired_at, up.depth + 1 \
+                           SELECT p.id, p.code, p.name, p.level, p.kind, p.parent_id, p.retired_at, p.boundary, p.households, \
+                                  up.depth + 1 \
                            FROM places p JOIN up ON p.id = up.parent_id WHERE up.depth < 10) \
                          SELECT {PLACE_COLUMNS} FROM up ORDER BY depth DESC"
                     );
@@ -310,6 +329,8 @@ macro_rules! place_sql {
                         kind: place.kind,
                         parent_id: place.parent_id,
                         retired_at: None,
+                        boundary: place.boundary,
+                        households: place.households,
                     })
                 }
 
@@ -348,6 +369,17 @@ macro_rules! place_sql {
                         .execute(&mut *tx)
                         .await
                         .map_err(code_taken)?;
+                    }
+                    if change.boundary.is_some() || change.households.is_some() {
+                        sqlx::query(
+                            "UPDATE places SET boundary = COALESCE($1, boundary), households = COALESCE($2, households) \
+                             WHERE id = $3",
+                        )
+                        .bind(&change.boundary)
+                        .bind(&change.households)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
                     }
                     if change.name.is_some() || change.kind.is_some() {
                         let name = match &change.name {
@@ -392,6 +424,20 @@ macro_rules! place_sql {
                     .await?
                     .rows_affected();
                     Ok(done > 0)
+                }
+
+                async fn grid_boundaries(&self) -> Result<Vec<(i64, String)>, StoreError> {
+                    let rows = sqlx::query(
+                        "SELECT id, boundary FROM places WHERE level = 'grid' AND retired_at IS NULL \
+                         AND boundary IS NOT NULL ORDER BY id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await?;
+                    let mut found = Vec::with_capacity(rows.len());
+                    for row in &rows {
+                        found.push((row.try_get("id")?, row.try_get("boundary")?));
+                    }
+                    Ok(found)
                 }
 
                 async fn apply_import(&self, ops: Vec<ImportOp>, at: DateTime<Utc>) -> Result<(), StoreError> {

@@ -106,8 +106,20 @@ pub struct PlaceRef {
     pub level: PlaceLevel,
 }
 
+/// A GeoJSON Polygon (`{"type": "Polygon", "coordinates": [[[lng, lat], …]]}`, WGS 84): the outer
+/// ring first, then holes; each ring closed (first position repeated last).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct GeoPolygon {
+    /// Always `Polygon`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The rings of `[longitude, latitude]` positions.
+    pub coordinates: Vec<Vec<[f64; 2]>>,
+}
+
 /// A place of the hierarchy.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Place {
     /// The id (for a community, also its `community_id`).
@@ -127,10 +139,16 @@ pub struct Place {
     pub path: Vec<PlaceRef>,
     /// When it was retired (RFC 3339), or `null` while in service.
     pub retired_at: Option<String>,
+    /// A grid's boundary, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<GeoPolygon>,
+    /// A unit's households or buildings (e.g. `3栋2单元501`), when listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub households: Vec<String>,
 }
 
 /// `POST /api/v1/admin/places`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreatePlaceRequest {
@@ -148,11 +166,17 @@ pub struct CreatePlaceRequest {
     /// The kind, required for grids and refused for other levels.
     #[serde(default)]
     pub kind: Option<GridKind>,
+    /// A grid's boundary (grids only).
+    #[serde(default)]
+    pub boundary: Option<GeoPolygon>,
+    /// A unit's households or buildings (units only; at most 30, each 1–50 characters).
+    #[serde(default)]
+    pub households: Option<Vec<String>>,
 }
 
 /// `PATCH /api/v1/admin/places/{id}`: rename, move (to a parent of the same level as before, which
 /// re-codes the place and everything under it), or both.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePlaceRequest {
@@ -165,6 +189,12 @@ pub struct UpdatePlaceRequest {
     /// A new kind (grids only).
     #[serde(default)]
     pub kind: Option<GridKind>,
+    /// A new boundary (grids only).
+    #[serde(default)]
+    pub boundary: Option<GeoPolygon>,
+    /// A new list of households (units only).
+    #[serde(default)]
+    pub households: Option<Vec<String>>,
 }
 
 /// `POST /api/v1/admin/places/import`: what the import did.
