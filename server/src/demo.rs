@@ -62,6 +62,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
         category: category.into(),
         contact_phone: resident.user.phone.clone(),
         expected_by: None,
+        grid_id: None,
         at: Utc::now(),
     };
     let plan: Vec<(NewWish, Vec<Step>)> = vec![

@@ -7,12 +7,13 @@ use haolin::settings::Settings;
 use haolin::startup::Application;
 use haolin::{demo, telemetry};
 
-const USAGE: &str = "usage: haolin [serve]\n\nStarts the Haolin server. Settings come from HAOLIN_* variables, DATABASE_URL and\nREDIS_URL (see README.md).";
+const USAGE: &str = "usage: haolin [serve]\n       haolin generate --seed N --scale small|seed\n\nStarts the Haolin server, or fills the database with a generated demo district.\nSettings come from HAOLIN_* variables, DATABASE_URL and REDIS_URL (see README.md).";
 
 #[tokio::main]
 async fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         None | Some("serve") => {}
+        Some("generate") => return generate().await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -48,6 +49,53 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("haolin: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `haolin generate --seed N --scale small|seed`: a deterministic demo district in DATABASE_URL.
+async fn generate() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let seed = value("--seed").map(|s| s.parse::<u64>());
+    let scale = value("--scale").unwrap_or_else(|| "small".to_owned());
+    let (Some(Ok(seed)), Some(scale)) = (seed, haolin::generate::Scale::parse(&scale)) else {
+        eprintln!("haolin generate: need --seed N (a number) and --scale small|seed\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    // No log subscriber: sqlx would log every large batch as a slow statement.
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("haolin: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = std::time::Instant::now();
+    let store = match haolin::store::connect(&settings.database_url(), 4).await {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("haolin generate: cannot open the database: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match haolin::generate::generate(&store, seed, scale).await {
+        Ok(done) => {
+            println!(
+                "generated district {}: {} places, {} accounts, {} wishes, {} events in {:.1} s (password {})",
+                haolin::generate::DISTRICT_CODE,
+                done.places,
+                done.users,
+                done.wishes,
+                done.events,
+                started.elapsed().as_secs_f64(),
+                haolin::generate::PASSWORD
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("haolin generate: {e}");
             ExitCode::FAILURE
         }
     }

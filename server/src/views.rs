@@ -35,6 +35,7 @@ fn wish_with_contact(w: &WishRecord, show_contact: bool) -> Wish {
     Wish {
         id: w.id.to_string(),
         community_id: w.community_id.to_string(),
+        grid_id: w.grid_id.map(|g| g.to_string()),
         title: w.title.clone(),
         description: w.description.clone(),
         category: w.category.clone(),

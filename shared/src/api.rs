@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{WishAction, WishStatus};
 
+pub use places::PlaceLevel;
+
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
@@ -47,12 +49,17 @@ pub enum ErrorCode {
     AlreadyExists,
     /// 413: the body is larger than allowed.
     PayloadTooLarge,
+    /// 409: the place has open work (places under it in service, or unfinished wishes) and cannot
+    /// be retired; or it is retired and cannot take new work.
+    PlaceInUse,
     /// 415: the body is not `application/json`.
     UnsupportedMediaType,
     /// 422: a field is missing, of the wrong type, unknown or invalid; `details.field` names it.
     InvalidField,
     /// 422: the `Idempotency-Key` was used before with another body.
     IdempotencyKeyReused,
+    /// 422: a bulk import was refused; `details.errors` lists every error by line and column.
+    InvalidImport,
     /// 429: too many requests; see `Retry-After`.
     RateLimited,
     /// 503: a backend (the database) is unavailable; try again shortly.
@@ -71,10 +78,10 @@ impl ErrorCode {
             E::Forbidden | E::OwnWish => 403,
             E::NotFound => 404,
             E::MethodNotAllowed => 405,
-            E::InvalidState | E::VersionConflict | E::ClaimLimitReached | E::AlreadyExists => 409,
+            E::InvalidState | E::VersionConflict | E::ClaimLimitReached | E::AlreadyExists | E::PlaceInUse => 409,
             E::PayloadTooLarge => 413,
             E::UnsupportedMediaType => 415,
-            E::InvalidField | E::IdempotencyKeyReused => 422,
+            E::InvalidField | E::IdempotencyKeyReused | E::InvalidImport => 422,
             E::RateLimited => 429,
             E::ServiceUnavailable => 503,
             E::Internal => 500,
@@ -116,6 +123,9 @@ pub struct ErrorDetails {
     /// The wish's current version (on 409).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+    /// Every error of a refused bulk import, by line and column (on 422).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<LineError>>,
 }
 
 /// A role an account can hold.
@@ -131,6 +141,10 @@ pub enum Role {
     Dispatcher,
     /// 网格员: works a grid.
     GridWorker,
+    /// 网格长: leads a grid (held at a grid place).
+    GridLeader,
+    /// 联户长: heads a ten-household unit (held at a unit place).
+    HouseholdHead,
     /// 街道: handles escalations.
     StreetOfficer,
     /// 职能部门: answers whistles.
@@ -141,11 +155,13 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 9] = [
         Self::Resident,
         Self::Member,
         Self::Dispatcher,
         Self::GridWorker,
+        Self::GridLeader,
+        Self::HouseholdHead,
         Self::StreetOfficer,
         Self::DepartmentOfficer,
         Self::Admin,
@@ -158,6 +174,8 @@ impl Role {
             Self::Member => "member",
             Self::Dispatcher => "dispatcher",
             Self::GridWorker => "grid_worker",
+            Self::GridLeader => "grid_leader",
+            Self::HouseholdHead => "household_head",
             Self::StreetOfficer => "street_officer",
             Self::DepartmentOfficer => "department_officer",
             Self::Admin => "admin",
@@ -167,6 +185,18 @@ impl Role {
     /// Parses an API name.
     pub fn parse(raw: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    /// The level of place a role is granted at through `POST /admin/users/{id}/roles`, or `None`
+    /// for roles held everywhere.
+    pub fn place_level(self) -> Option<PlaceLevel> {
+        match self {
+            Self::Member | Self::Dispatcher => Some(PlaceLevel::Community),
+            Self::GridWorker | Self::GridLeader => Some(PlaceLevel::Grid),
+            Self::HouseholdHead => Some(PlaceLevel::Unit),
+            Self::StreetOfficer => Some(PlaceLevel::Street),
+            Self::Resident | Self::DepartmentOfficer | Self::Admin => None,
+        }
     }
 
     /// Whether the role is held in particular communities (rather than everywhere).
@@ -336,6 +366,13 @@ pub struct CreateWishRequest {
     /// The date (`YYYY-MM-DD`) or time (RFC 3339) the resident hopes for, not in the past.
     #[serde(default)]
     pub expected_by: Option<String>,
+    /// The resident's grid: a grid of `community_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid_id: Option<String>,
+    /// The resident a grid worker (or grid leader) files the wish for; needs `grid_id`, a grid
+    /// where the caller holds that role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resident_id: Option<String>,
 }
 
 /// A micro-wish (微心愿) as the caller may see it.
@@ -346,6 +383,9 @@ pub struct Wish {
     pub id: String,
     /// The community it belongs to.
     pub community_id: String,
+    /// The resident's grid, when known.
+    #[serde(default)]
+    pub grid_id: Option<String>,
     /// Its title.
     pub title: String,
     /// Its description.
@@ -512,3 +552,13 @@ pub struct StatusCount {
     /// How many wishes are in it.
     pub count: i64,
 }
+
+mod checkins;
+mod places;
+pub use checkins::{
+    Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
+    RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
+};
+pub use places::{
+    CreatePlaceRequest, GeoPolygon, GridKind, ImportSummary, LineError, Place, PlaceGrant, PlaceRef, UpdatePlaceRequest,
+};

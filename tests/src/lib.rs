@@ -15,6 +15,7 @@
 //! # }
 //! ```
 
+pub mod places;
 pub mod services;
 pub mod sse;
 

@@ -200,6 +200,7 @@ mod tests {
         Wish {
             id: id.into(),
             community_id: "1".into(),
+            grid_id: None,
             title: format!("心愿{id}"),
             description: "d".into(),
             category: "其他".into(),

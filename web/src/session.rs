@@ -174,6 +174,7 @@ mod tests {
         Wish {
             id: "9".into(),
             community_id: "1".into(),
+            grid_id: None,
             title: "t".into(),
             description: "d".into(),
             category: "其他".into(),

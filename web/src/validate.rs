@@ -102,6 +102,8 @@ pub fn check_wish(form: &WishForm, today: &str) -> Result<CreateWishRequest, Box
         category: form.category.trim().to_owned(),
         contact_phone,
         expected_by: Some(form.expected_by.trim().to_owned()).filter(|d| !d.is_empty()),
+        grid_id: None,
+        resident_id: None,
     })
 }
 

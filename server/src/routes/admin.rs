@@ -1,7 +1,7 @@
 //! District administration: accounts with roles, and communities.
 
 use actix_web::{HttpResponse, post, web};
-use haolin_shared::api::{Community, CreateCommunityRequest, CreateUserRequest, ErrorBody, User};
+use haolin_shared::api::{Community, CreateCommunityRequest, CreateUserRequest, ErrorBody, Role, User};
 use haolin_shared::domain::PersonName;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -49,6 +49,12 @@ pub async fn create_user(
     }
     let mut grants = Vec::new();
     for role in roles {
+        if matches!(role, Role::GridLeader | Role::HouseholdHead) {
+            return Err(ApiError::invalid_field(
+                "roles",
+                "网格长、联户长须在具体网格或十联户授予（/admin/users/{id}/roles）",
+            ));
+        }
         if role.is_community_scoped() {
             if communities.is_empty() {
                 return Err(ApiError::invalid_field("community_ids", "该角色需要指定所属社区"));

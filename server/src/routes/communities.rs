@@ -69,7 +69,7 @@ pub async fn community_members(
     Ok(web::Json(Items { items: rows.into_iter().map(|(id, name)| PersonRef { id: id.to_string(), name }).collect() }))
 }
 
-/// The community's wishes counted by status, for its dispatchers and admins.
+/// The community's wishes counted by status, for its dispatchers, its street's officers and admins.
 #[utoipa::path(tag = "communities", params(("id" = String, Path)),
     responses((status = 200, body = CommunityStats), (status = 404, body = ErrorBody)))]
 #[get("/communities/{id}/stats")]
@@ -78,7 +78,7 @@ pub async fn community_stats(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<CommunityStats>, ApiError> {
-    let id = dispatched_community(&caller, &id)?;
+    let id = crate::places::overseen_community(&state, &caller, &id).await?;
     let found = state.store.wish_counts(id).await?;
     let counts = WishStatus::ALL
         .into_iter()

@@ -3,9 +3,13 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod checkins;
 pub mod communities;
 pub mod health;
+pub mod places;
+pub mod roles;
 pub mod stream;
+pub mod unit_branch_checkins;
 pub mod wish_actions;
 pub mod wishes;
 
@@ -18,6 +22,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
     accounts::configure(cfg);
     admin::configure(cfg);
     communities::configure(cfg);
+    places::configure(cfg);
+    checkins::configure(cfg);
+    unit_branch_checkins::configure(cfg);
+    roles::configure(cfg);
     wishes::configure(cfg);
     wish_actions::configure(cfg);
     stream::configure(cfg);

@@ -105,20 +105,22 @@ pub async fn create_wish(
         WishDescription::parse(&body.description).map_err(|e| ApiError::invalid_value("description", e))?;
     let category = Category::parse(&body.category, &state.settings.wishes.categories)
         .map_err(|e| ApiError::invalid_value("category", e))?;
+    let place = crate::places::wish_place(&state, &caller, community_id, &body).await?;
     let contact_phone = match &body.contact_phone {
         Some(p) => PhoneNumber::parse(p).map_err(|e| ApiError::invalid_value("contact_phone", e))?.into_inner(),
-        None => caller.user.phone.clone(),
+        None => place.resident_phone.unwrap_or_else(|| caller.user.phone.clone()),
     };
     let expected_by = body.expected_by.as_deref().map(parse_expected_by).transpose()?;
     let wish = NewWish {
         community_id,
-        resident_id: caller.id(),
+        resident_id: place.resident_id,
         posted_by: caller.id(),
         title: title.into_inner(),
         description: description.into_inner(),
         category: category.into_inner(),
         contact_phone,
         expected_by,
+        grid_id: place.grid_id,
         at: Utc::now(),
     };
     let idem = key.map(|key| IdempotencyWrite { user_id: caller.id(), key, request_hash: hash.clone() });

@@ -4,6 +4,9 @@
 //! implements it (PostgreSQL comes behind the same trait). Times are UTC and cross this boundary as
 //! `chrono::DateTime<Utc>`; ids are `i64`.
 
+pub mod bulk;
+pub mod checkins;
+pub mod places;
 pub mod postgres;
 mod sql;
 pub mod sqlite;
@@ -120,6 +123,9 @@ pub struct WishRecord {
     pub id: i64,
     /// The community.
     pub community_id: i64,
+    /// The resident's grid, when known.
+    #[serde(default)]
+    pub grid_id: Option<i64>,
     /// The resident it is for.
     pub resident_id: i64,
     /// The resident's name.
@@ -177,6 +183,8 @@ pub struct NewWish {
     pub contact_phone: String,
     /// Hoped-for date or time, validated.
     pub expected_by: Option<String>,
+    /// The resident's grid (a grid of the community), when known.
+    pub grid_id: Option<i64>,
     /// Now.
     pub at: DateTime<Utc>,
 }
@@ -330,7 +338,7 @@ pub type RenderCreated = fn(&WishRecord) -> String;
 
 /// What the server needs from a database.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: places::PlaceStore + checkins::CheckinStore + bulk::BulkStore + Send + Sync {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use haolin_shared::domain::WishStatus;
 
 /// The columns of a wish with the names of its resident and member.
-pub(super) const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.resident_id, r.name AS resident_name, w.title, \
+pub(super) const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, r.name AS resident_name, w.title, \
      w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
      w.created_at, w.updated_at \
@@ -47,6 +47,7 @@ macro_rules! sql_store {
                 Ok(WishRecord {
                     id: row.try_get("id")?,
                     community_id: row.try_get("community_id")?,
+                    grid_id: row.try_get("grid_id")?,
                     resident_id: row.try_get("resident_id")?,
                     resident_name: row.try_get("resident_name")?,
                     title: row.try_get("title")?,
@@ -288,16 +289,41 @@ macro_rules! sql_store {
             code: &str,
             street_code: Option<&str>,
         ) -> Result<CommunityRecord, StoreError> {
+            // A community is a place: the place row comes first and lends the community its id,
+            // under the street of that code when there is one in service.
+            let now = millis(Utc::now());
+            let mut tx = self.pool.begin().await?;
+            let street: Option<i64> = match street_code {
+                Some(street_code) => sqlx::query_scalar(
+                    "SELECT id FROM places WHERE code = $1 AND level = 'street' AND retired_at IS NULL",
+                )
+                .bind(street_code)
+                .fetch_optional(&mut *tx)
+                .await?,
+                None => None,
+            };
+            let taken = |e: sqlx::Error| if unique_violation(&e) { StoreError::AlreadyExists("code") } else { e.into() };
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO communities (name, code, street_code, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                "INSERT INTO places (code, name, level, parent_id, created_at) \
+                 VALUES ($1, $2, 'community', $3, $4) RETURNING id",
             )
-            .bind(name)
             .bind(code)
-            .bind(street_code)
-            .bind(millis(Utc::now()))
-            .fetch_one(&self.pool)
+            .bind(name)
+            .bind(street)
+            .bind(now)
+            .fetch_one(&mut *tx)
             .await
-            .map_err(|e| if unique_violation(&e) { StoreError::AlreadyExists("code") } else { e.into() })?;
+            .map_err(taken)?;
+            sqlx::query("INSERT INTO communities (id, name, code, street_code, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id)
+                .bind(name)
+                .bind(code)
+                .bind(street_code)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(taken)?;
+            tx.commit().await?;
             Ok(CommunityRecord {
                 id,
                 name: name.to_owned(),
@@ -379,8 +405,8 @@ macro_rules! sql_store {
             let mut tx = self.pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO wishes (community_id, resident_id, posted_by, title, description, category, contact_phone, \
-                 expected_by, status, version, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_review', 1, $9, $10) RETURNING id",
+                 expected_by, status, version, created_at, updated_at, grid_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_review', 1, $9, $10, $11) RETURNING id",
             )
             .bind(wish.community_id)
             .bind(wish.resident_id)
@@ -392,6 +418,7 @@ macro_rules! sql_store {
             .bind(&wish.expected_by)
             .bind(at)
             .bind(at)
+            .bind(wish.grid_id)
             .fetch_one(&mut *tx)
             .await?;
             let event_id: i64 = sqlx::query_scalar(

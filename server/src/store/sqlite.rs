@@ -48,3 +48,6 @@ impl SqliteStore {
 }
 
 sql_store!(SqliteStore, Sqlite, SqliteRow, None::<&str>);
+super::places::place_sql!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);
+super::checkins::checkin_sql!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);
+super::bulk::bulk_sql!(SqliteStore, false);

@@ -128,6 +128,8 @@ pub(super) fn role(role: Role) -> &'static str {
         Role::Member => "党员",
         Role::Dispatcher => "派单员",
         Role::GridWorker => "网格员",
+        Role::GridLeader => "网格长",
+        Role::HouseholdHead => "联户长",
         Role::StreetOfficer => "街道",
         Role::DepartmentOfficer => "职能部门",
         Role::Admin => "管理员",

@@ -1,0 +1,493 @@
+//! `haolin generate --seed N --scale small|seed`: fills the database with a deterministic demo
+//! district (docs/PLACES.md codes, district 520201), its people, dual check-ins and two years of
+//! wishes in realistic states, with their event logs. Rows go in as multi-row `INSERT`s of
+//! literal values, a few thousand per transaction, with explicit ids, so the seed scale
+//! (≈ 500,000 wishes) takes minutes, not hours. The same seed gives the same district.
+
+use std::fmt::Write as _;
+
+use chrono::Utc;
+
+use crate::store::{DynStore, StoreError};
+
+/// The district's administrative code (钟山区, 六盘水市).
+pub const DISTRICT_CODE: &str = "520201";
+/// The password of every generated account.
+pub const PASSWORD: &str = "haolin123";
+
+/// How big a district to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scale {
+    /// Streets.
+    pub streets: usize,
+    /// Communities (spread over the streets).
+    pub communities: usize,
+    /// Comprehensive grids (spread over the communities).
+    pub comprehensive_grids: usize,
+    /// Dedicated grids.
+    pub dedicated_grids: usize,
+    /// Ten-household units (in comprehensive grids).
+    pub units: usize,
+    /// Work-unit party branches.
+    pub unit_branches: usize,
+    /// Checked-in party members.
+    pub members: usize,
+    /// Residents.
+    pub residents: usize,
+    /// Wishes over two years.
+    pub wishes: usize,
+}
+
+impl Scale {
+    /// A few of everything, for tests.
+    pub const SMALL: Scale = Scale {
+        streets: 2,
+        communities: 4,
+        comprehensive_grids: 18,
+        dedicated_grids: 2,
+        units: 150,
+        unit_branches: 16,
+        members: 60,
+        residents: 500,
+        wishes: 2_000,
+    };
+    /// The seed's district: 10 streets, 60 communities, 653 + 8 grids, 9,467 units, 512 unit
+    /// branches, 4,872 members, 100,000 residents, 500,000 wishes.
+    pub const SEED: Scale = Scale {
+        streets: 10,
+        communities: 60,
+        comprehensive_grids: 653,
+        dedicated_grids: 8,
+        units: 9_467,
+        unit_branches: 512,
+        members: 4_872,
+        residents: 100_000,
+        wishes: 500_000,
+    };
+
+    /// `small` or `seed`.
+    pub fn parse(raw: &str) -> Option<Scale> {
+        match raw {
+            "small" => Some(Self::SMALL),
+            "seed" => Some(Self::SEED),
+            _ => None,
+        }
+    }
+}
+
+/// What was generated.
+#[derive(Debug, Clone, Default)]
+pub struct Generated {
+    /// Places (district to units).
+    pub places: usize,
+    /// Accounts.
+    pub users: usize,
+    /// Wishes.
+    pub wishes: usize,
+    /// Wish events.
+    pub events: usize,
+}
+
+/// Why generation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// The district is there already.
+    #[error("the database already holds district {DISTRICT_CODE}")]
+    AlreadyGenerated,
+    /// The password could not be hashed.
+    #[error("cannot hash the password")]
+    Hash,
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// SplitMix64: small, fast, and the same everywhere.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const SURNAMES: [&str; 20] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "罗", "高",
+    "林",
+];
+const GIVEN: [&str; 20] = [
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "华",
+    "平",
+];
+const STREET_NAMES: [&str; 10] = ["荷泉", "黄土坡", "荷城", "凤凰", "杨柳", "德坞", "红岩", "大湾", "月照", "老鹰山"];
+const CATEGORIES: [&str; 7] = ["生活帮扶", "助老助残", "儿童关爱", "就业帮扶", "医疗健康", "法律咨询", "其他"];
+const WISHES: [(&str, &str); 8] = [
+    ("帮忙买菜", "腿脚不便，想请人帮忙去菜市场买些蔬菜。"),
+    ("陪同就医", "想请人陪同去医院复查。"),
+    ("辅导功课", "孩子数学作业需要辅导。"),
+    ("修理水龙头", "厨房水龙头漏水，想请人帮忙修理。"),
+    ("代取快递", "快递放在小区门口驿站，想请人帮忙取一下。"),
+    ("求职咨询", "想了解附近的招聘信息。"),
+    ("法律咨询", "邻里纠纷想咨询法律意见。"),
+    ("读报聊天", "独居老人，想请人来家里读报聊天。"),
+];
+
+/// Collects rows of one table into multi-row `INSERT`s, a batch of statements per transaction.
+struct Loader<'a> {
+    store: &'a DynStore,
+    head: String,
+    rows: Vec<String>,
+    statements: Vec<String>,
+    written: usize,
+}
+
+const ROWS_PER_INSERT: usize = 500;
+const INSERTS_PER_TX: usize = 20;
+
+impl<'a> Loader<'a> {
+    fn new(store: &'a DynStore, head: &str) -> Self {
+        Self { store, head: head.to_owned(), rows: Vec::new(), statements: Vec::new(), written: 0 }
+    }
+
+    /// Adds a row; rows are written by [`Loader::flush`] (so a caller controls the order tables
+    /// reach the database in, parents first).
+    async fn row(&mut self, row: String) -> Result<(), StoreError> {
+        self.rows.push(row);
+        if self.rows.len() >= ROWS_PER_INSERT {
+            self.cut();
+        }
+        Ok(())
+    }
+
+    /// Writes everything collected so far, `INSERTS_PER_TX` statements per transaction.
+    async fn flush(&mut self) -> Result<(), StoreError> {
+        self.cut();
+        for chunk in self.statements.chunks(INSERTS_PER_TX) {
+            self.store.run_batch(chunk).await?;
+        }
+        self.statements.clear();
+        Ok(())
+    }
+
+    fn cut(&mut self) {
+        if !self.rows.is_empty() {
+            self.written += self.rows.len();
+            self.statements.push(format!("{} VALUES {}", self.head, self.rows.join(", ")));
+            self.rows.clear();
+        }
+    }
+
+    async fn finish(mut self) -> Result<usize, StoreError> {
+        self.flush().await?;
+        Ok(self.written)
+    }
+}
+
+/// A SQL string literal.
+fn lit(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+fn opt(v: Option<i64>) -> String {
+    v.map_or_else(|| "NULL".to_owned(), |v| v.to_string())
+}
+
+/// One generated event: `(at, actor, action, from, to, reason)`.
+type LogEntry = (i64, Option<i64>, &'static str, Option<&'static str>, &'static str, Option<&'static str>);
+
+/// A generated account.
+struct Person {
+    id: i64,
+    phone: String,
+}
+
+/// Fills the database behind `store` with a district of `scale` from `seed`.
+pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Generated, GenerateError> {
+    if store.place_by_code(DISTRICT_CODE).await?.is_some() {
+        return Err(GenerateError::AlreadyGenerated);
+    }
+    let mut rng = Rng(seed ^ 0x4841_4F4C_494E);
+    let hash = crate::auth::password::hash(PASSWORD.to_owned()).await.map_err(|_| GenerateError::Hash)?;
+    let now = Utc::now();
+    let now_ms = now.timestamp_millis();
+    let mut done = Generated::default();
+
+    // Places: ids continue after what is there; codes follow docs/PLACES.md.
+    let mut next_place = store.max_id("places").await?.max(store.max_id("communities").await?) + 1;
+    let mut places = Loader::new(store, "INSERT INTO places (id, code, name, level, kind, parent_id, created_at)");
+    let mut communities = Loader::new(store, "INSERT INTO communities (id, name, code, street_code, created_at)");
+    let district = next_place;
+    next_place += 1;
+    places.row(format!("({district}, '{DISTRICT_CODE}', '钟山区', 'district', NULL, NULL, {now_ms})")).await?;
+    let mut community_ids = Vec::new();
+    let mut grids: Vec<(i64, usize)> = Vec::new(); // (grid id, index of its community)
+    let mut street_codes = Vec::new();
+    for s in 0..scale.streets {
+        let (id, code) = (next_place, format!("{DISTRICT_CODE}{:03}", s + 1));
+        next_place += 1;
+        let name = format!("{}街道", STREET_NAMES[s % STREET_NAMES.len()]);
+        places.row(format!("({id}, {}, {}, 'street', NULL, {district}, {now_ms})", lit(&code), lit(&name))).await?;
+        street_codes.push((id, code));
+    }
+    let mut community_codes = Vec::new();
+    for c in 0..scale.communities {
+        let (street_id, street_code) = &street_codes[c % scale.streets];
+        let code = format!("{street_code}{:03}", c / scale.streets + 1);
+        let id = next_place;
+        next_place += 1;
+        let name = format!("{}{}社区", rng.pick(&SURNAMES), rng.pick(&GIVEN));
+        places.row(format!("({id}, {}, {}, 'community', NULL, {street_id}, {now_ms})", lit(&code), lit(&name))).await?;
+        communities.row(format!("({id}, {}, {}, {}, {now_ms})", lit(&name), lit(&code), lit(street_code))).await?;
+        community_ids.push(id);
+        community_codes.push((code, 0usize));
+    }
+    let total_grids = scale.comprehensive_grids + scale.dedicated_grids;
+    let mut comprehensive = Vec::new();
+    for g in 0..total_grids {
+        let c = g % scale.communities;
+        community_codes[c].1 += 1;
+        let code = format!("{}{:03}", community_codes[c].0, community_codes[c].1);
+        let id = next_place;
+        next_place += 1;
+        let dedicated = g >= scale.comprehensive_grids;
+        let (kind, name) = if dedicated {
+            ("dedicated", format!("专属网格{}", g - scale.comprehensive_grids + 1))
+        } else {
+            ("comprehensive", format!("第{}网格", community_codes[c].1))
+        };
+        places
+            .row(format!("({id}, {}, {}, 'grid', '{kind}', {}, {now_ms})", lit(&code), lit(&name), community_ids[c]))
+            .await?;
+        grids.push((id, c));
+        if !dedicated {
+            comprehensive.push((id, code, 0usize));
+        }
+    }
+    for u in 0..scale.units {
+        let g = u % comprehensive.len().max(1);
+        let Some(grid) = comprehensive.get_mut(g) else { break };
+        grid.2 += 1;
+        let code = format!("{}{:03}", grid.1, grid.2);
+        let id = next_place;
+        next_place += 1;
+        let name = format!("{}号十联户", grid.2);
+        places.row(format!("({id}, {}, {}, 'unit', NULL, {}, {now_ms})", lit(&code), lit(&name), grid.0)).await?;
+    }
+    done.places = places.finish().await?;
+    communities.finish().await?;
+
+    // People: one dispatcher per community, one grid worker per grid, members, residents.
+    let mut next_user = store.max_id("users").await? + 1;
+    let mut users = Loader::new(store, "INSERT INTO users (id, phone, name, password_hash, created_at)");
+    let mut grants = Loader::new(store, "INSERT INTO role_grants (user_id, role, community_id, created_at)");
+    let mut place_grants = Loader::new(store, "INSERT INTO place_grants (user_id, role, place_id, created_at)");
+    let mut person = |prefix: &str, n: usize, rng: &mut Rng| {
+        let id = next_user;
+        next_user += 1;
+        let phone = format!("{prefix}{n:08}");
+        let name = format!("{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN));
+        (Person { id, phone: phone.clone() }, format!("({id}, '{phone}', {}, {}, {now_ms})", lit(&name), lit(&hash)))
+    };
+    let mut dispatchers = Vec::new();
+    for (c, community) in community_ids.iter().enumerate() {
+        let (p, row) = person("134", c, &mut rng);
+        users.row(row).await?;
+        grants.row(format!("({}, 'resident', NULL, {now_ms})", p.id)).await?;
+        grants.row(format!("({}, 'dispatcher', {community}, {now_ms})", p.id)).await?;
+        dispatchers.push(p.id);
+    }
+    for (g, (grid, _)) in grids.iter().enumerate() {
+        let (p, row) = person("137", g, &mut rng);
+        users.row(row).await?;
+        grants.row(format!("({}, 'resident', NULL, {now_ms})", p.id)).await?;
+        place_grants.row(format!("({}, 'grid_worker', {grid}, {now_ms})", p.id)).await?;
+    }
+    let mut branches = Loader::new(store, "INSERT INTO unit_branches (id, name, created_at)");
+    let first_branch = store.max_id("unit_branches").await? + 1;
+    for b in 0..scale.unit_branches {
+        branches.row(format!("({}, '区直单位{}党支部', {now_ms})", first_branch + b as i64, b + 1)).await?;
+    }
+    branches.finish().await?;
+    // Each branch checks in (approved) to one community.
+    let mut branch_checkins = Loader::new(
+        store,
+        "INSERT INTO unit_branch_checkins (id, unit_branch_id, community_id, letter_ref, status, decided_by, \
+         created_at, decided_at)",
+    );
+    let first_branch_checkin = store.max_id("unit_branch_checkins").await? + 1;
+    for b in 0..scale.unit_branches {
+        let c = b % scale.communities;
+        let at = now_ms - 800 * 86_400_000;
+        branch_checkins
+            .row(format!(
+                "({}, {}, {}, '钟组函{}号', 'approved', {}, {at}, {at})",
+                first_branch_checkin + b as i64,
+                first_branch + b as i64,
+                community_ids[c],
+                b + 1,
+                dispatchers[c]
+            ))
+            .await?;
+    }
+    let mut checkins = Loader::new(
+        store,
+        "INSERT INTO checkins (id, member_id, community_id, unit_branch_id, certificate_no, letter_ref, status, \
+         decided_by, created_at, decided_at)",
+    );
+    let first_checkin = store.max_id("checkins").await? + 1;
+    let mut members_of: Vec<Vec<i64>> = vec![Vec::new(); scale.communities];
+    let two_years = 730 * 24 * 3600 * 1000_i64;
+    for m in 0..scale.members {
+        let (p, row) = person("136", m, &mut rng);
+        users.row(row).await?;
+        let c = m % scale.communities;
+        grants.row(format!("({}, 'resident', NULL, {now_ms})", p.id)).await?;
+        grants.row(format!("({}, 'member', {}, {now_ms})", p.id, community_ids[c])).await?;
+        let at = now_ms - two_years - 86_400_000;
+        let branch = if scale.unit_branches > 0 { Some(first_branch + (m % scale.unit_branches) as i64) } else { None };
+        checkins
+            .row(format!(
+                "({}, {}, {}, {}, 'FWZ{:06}', '钟组介{}号', 'approved', {}, {at}, {at})",
+                first_checkin + m as i64,
+                p.id,
+                community_ids[c],
+                opt(branch),
+                m + 1,
+                m + 1,
+                dispatchers[c]
+            ))
+            .await?;
+        members_of[c].push(p.id);
+    }
+    let mut residents: Vec<(Person, usize)> = Vec::with_capacity(scale.residents);
+    for r in 0..scale.residents {
+        let (p, row) = person("135", r, &mut rng);
+        users.row(row).await?;
+        grants.row(format!("({}, 'resident', NULL, {now_ms})", p.id)).await?;
+        residents.push((p, r % grids.len().max(1)));
+    }
+    done.users = users.finish().await?;
+    grants.finish().await?;
+    place_grants.finish().await?;
+    checkins.finish().await?;
+    branch_checkins.finish().await?;
+
+    // Wishes over two years: older ones finished, recent ones in every live state.
+    let mut next_wish = store.max_id("wishes").await? + 1;
+    let mut next_event = store.max_id("wish_events").await? + 1;
+    let mut wishes = Loader::new(
+        store,
+        "INSERT INTO wishes (id, community_id, grid_id, resident_id, posted_by, title, description, category, \
+         contact_phone, status, version, member_id, claim_expires_at, fulfilled_at, fulfilment_note, rating, \
+         comment, created_at, updated_at)",
+    );
+    let mut events = Loader::new(
+        store,
+        "INSERT INTO wish_events (id, wish_id, community_id, at, actor_id, action, from_status, to_status, reason)",
+    );
+    let hour = 3_600_000_i64;
+    for n in 0..scale.wishes {
+        if n % 5_000 == 0 {
+            wishes.flush().await?;
+            events.flush().await?;
+        }
+        let Some((resident, g)) = residents.get(rng.below(residents.len())) else { break };
+        let (grid, c) = grids[*g];
+        let community = community_ids[c];
+        let age = (rng.next() % (two_years as u64)) as i64 + hour;
+        let created = now_ms - age;
+        let roll = rng.below(100);
+        let recent = age < 30 * 24 * hour;
+        let status = match (recent, roll) {
+            (false, 0..=5) => "rejected",
+            (false, 6..=11) => "cancelled",
+            (false, _) => "confirmed",
+            (true, 0..=14) => "pending_review",
+            (true, 15..=39) => "open",
+            (true, 40..=64) => "claimed",
+            (true, 65..=79) => "fulfilled",
+            (true, 80..=94) => "confirmed",
+            (true, _) => "cancelled",
+        };
+        let members = &members_of[c];
+        let status =
+            if members.is_empty() && matches!(status, "claimed" | "fulfilled" | "confirmed") { "open" } else { status };
+        let member = (!members.is_empty()).then(|| members[rng.below(members.len())]);
+        let (title, description) = rng.pick(&WISHES);
+        let category = rng.pick(&CATEGORIES);
+        let id = next_wish;
+        next_wish += 1;
+        let mut log: Vec<LogEntry> = vec![(created, Some(resident.id), "post", None, "pending_review", None)];
+        let step = |n: i64| created + n * hour.min(age / 6).max(1);
+        let dispatcher = Some(dispatchers[c]);
+        match status {
+            "rejected" => {
+                log.push((step(1), dispatcher, "reject", Some("pending_review"), "rejected", Some("不属于微心愿范围")))
+            }
+            "cancelled" => log.push((step(1), Some(resident.id), "cancel", Some("pending_review"), "cancelled", None)),
+            "pending_review" => {}
+            _ => {
+                log.push((step(1), dispatcher, "approve", Some("pending_review"), "open", None));
+                if status != "open" {
+                    log.push((step(2), member, "claim", Some("open"), "claimed", None));
+                }
+                if matches!(status, "fulfilled" | "confirmed") {
+                    log.push((step(3), member, "fulfil", Some("claimed"), "fulfilled", Some("已办好")));
+                }
+                if status == "confirmed" {
+                    log.push((step(4), Some(resident.id), "confirm", Some("fulfilled"), "confirmed", None));
+                }
+            }
+        }
+        let holder = matches!(status, "claimed" | "fulfilled" | "confirmed").then_some(member).flatten();
+        let claim_expires = (status == "claimed").then(|| now_ms + 24 * hour + (rng.below(48) as i64) * hour);
+        let fulfilled_at = matches!(status, "fulfilled" | "confirmed").then(|| step(3));
+        let rating = (status == "confirmed").then(|| 3 + rng.below(3) as i64);
+        let updated = log.last().map_or(created, |e| e.0);
+        let mut row = String::with_capacity(256);
+        let _ = write!(
+            row,
+            "({id}, {community}, {grid}, {}, {}, {}, {}, {}, '{}', '{status}', {}, {}, {}, {}, {}, {}, NULL, {created}, {updated})",
+            resident.id,
+            resident.id,
+            lit(title),
+            lit(description),
+            lit(category),
+            resident.phone,
+            log.len(),
+            opt(holder),
+            opt(claim_expires),
+            opt(fulfilled_at),
+            if fulfilled_at.is_some() { "'已办好'" } else { "NULL" },
+            opt(rating),
+        );
+        wishes.row(row).await?;
+        for (at, actor, action, from, to, reason) in log {
+            let from = from.map_or_else(|| "NULL".to_owned(), lit);
+            let reason = reason.map_or_else(|| "NULL".to_owned(), lit);
+            events
+                .row(format!(
+                    "({next_event}, {id}, {community}, {at}, {}, '{action}', {from}, '{to}', {reason})",
+                    opt(actor)
+                ))
+                .await?;
+            next_event += 1;
+        }
+    }
+    done.wishes = wishes.finish().await?;
+    done.events = events.finish().await?;
+    store.reset_sequences().await?;
+    Ok(done)
+}
