@@ -78,7 +78,7 @@ pub fn user(u: &UserRecord) -> User {
     User {
         id: u.id.to_string(),
         name: u.name.clone(),
-        phone: u.phone.clone(),
+        phone: if crate::wechat::is_placeholder_phone(&u.phone) { String::new() } else { u.phone.clone() },
         roles,
         community_ids: communities.iter().map(i64::to_string).collect(),
         grants: u

@@ -85,6 +85,13 @@ pub async fn act(
         }
         let next = transition(wish.status, action, &who).map_err(|r| refusal(r, &wish))?;
         let (changes, limit) = changes(state, &wish, next, action, actor_id, input).await?;
+        let text = input.reason.as_deref().or(input.note.as_deref());
+        let notices = crate::notify::with_messages(
+            &state.settings.wechat,
+            crate::notify::for_transition(&wish, action, actor_id, changes.member_id, text),
+            Some(wish.id),
+            &wish.title,
+        );
         let write = TransitionWrite {
             wish_id: wish.id,
             from: wish.status,
@@ -95,6 +102,7 @@ pub async fn act(
             reason: input.reason.clone().or_else(|| input.note.clone()).or_else(|| input.comment.clone()),
             live_claim_limit: limit,
             at: Utc::now(),
+            notices,
         };
         match state.store.transition_wish(write).await {
             Ok(done) => {

@@ -17,6 +17,7 @@
 
 pub mod services;
 pub mod sse;
+pub mod wechat_fake;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader};

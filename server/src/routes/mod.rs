@@ -5,7 +5,10 @@ pub mod accounts;
 pub mod admin;
 pub mod communities;
 pub mod health;
+pub mod notifications;
 pub mod stream;
+pub mod subscriptions;
+pub mod wechat;
 pub mod wish_actions;
 pub mod wishes;
 
@@ -21,6 +24,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     wishes::configure(cfg);
     wish_actions::configure(cfg);
     stream::configure(cfg);
+    wechat::configure(cfg);
+    notifications::configure(cfg);
+    subscriptions::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

@@ -107,9 +107,18 @@ pub async fn create_wish(
         .map_err(|e| ApiError::invalid_value("category", e))?;
     let contact_phone = match &body.contact_phone {
         Some(p) => PhoneNumber::parse(p).map_err(|e| ApiError::invalid_value("contact_phone", e))?.into_inner(),
+        None if crate::wechat::is_placeholder_phone(&caller.user.phone) => {
+            return Err(ApiError::invalid_field("contact_phone", "请填写联系电话"));
+        }
         None => caller.user.phone.clone(),
     };
     let expected_by = body.expected_by.as_deref().map(parse_expected_by).transpose()?;
+    let notices = crate::notify::with_messages(
+        &state.settings.wechat,
+        crate::notify::for_post(community_id, title.as_str(), caller.id()),
+        None,
+        title.as_str(),
+    );
     let wish = NewWish {
         community_id,
         resident_id: caller.id(),
@@ -120,6 +129,7 @@ pub async fn create_wish(
         contact_phone,
         expected_by,
         at: Utc::now(),
+        notices,
     };
     let idem = key.map(|key| IdempotencyWrite { user_id: caller.id(), key, request_hash: hash.clone() });
     match state.store.create_wish(wish, idem, views::wish_for_resident).await? {

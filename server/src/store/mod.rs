@@ -7,6 +7,7 @@
 pub mod postgres;
 mod sql;
 pub mod sqlite;
+pub mod wechat;
 
 use std::sync::Arc;
 
@@ -179,6 +180,8 @@ pub struct NewWish {
     pub expected_by: Option<String>,
     /// Now.
     pub at: DateTime<Utc>,
+    /// Notifications to write in the same transaction.
+    pub notices: Vec<wechat::Notice>,
 }
 
 /// The idempotency record to write with a new wish.
@@ -252,6 +255,8 @@ pub struct TransitionWrite {
     pub live_claim_limit: Option<(i64, u32)>,
     /// Now.
     pub at: DateTime<Utc>,
+    /// Notifications to write in the same transaction.
+    pub notices: Vec<wechat::Notice>,
 }
 
 /// Why a conditional transition write did not happen.
@@ -330,7 +335,7 @@ pub type RenderCreated = fn(&WishRecord) -> String;
 
 /// What the server needs from a database.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: wechat::WechatStore + Send + Sync {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 

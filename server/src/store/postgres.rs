@@ -13,6 +13,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 
 use super::sql::{WISH_SELECT, millis, opt_time, sql_store, status, time, unique_violation};
+use super::wechat::wechat_store;
 use super::{
     CommunityRecord, EventRecord, Grant, IdempotencyWrite, IdempotentResponse, NewUser, NewWish, Recorded,
     RenderCreated, Rotation, StoreError, TransitionFailure, TransitionWrite, UserRecord, WishQuery, WishRecord,
@@ -44,3 +45,4 @@ impl PgStore {
 }
 
 sql_store!(PgStore, Postgres, PgRow, Some("SELECT id FROM users WHERE id = $1 FOR UPDATE"));
+wechat_store!(PgStore, Postgres, PgRow);

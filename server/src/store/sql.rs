@@ -404,6 +404,7 @@ macro_rules! sql_store {
             .bind(wish.posted_by)
             .fetch_one(&mut *tx)
             .await?;
+            Self::write_notices(&mut *tx, &wish.notices, id, at).await?;
             let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(id).fetch_one(&mut *tx).await?;
             let record = Self::wish_from_row(&row)?;
             if let Some(idem) = idempotency {
@@ -583,6 +584,7 @@ macro_rules! sql_store {
             .bind(write.wish_id)
             .fetch_one(&mut *tx)
             .await?;
+            Self::write_notices(&mut *tx, &write.notices, write.wish_id, at).await?;
             let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(write.wish_id).fetch_one(&mut *tx).await?;
             let record = Self::wish_from_row(&row)?;
             tx.commit().await?;
