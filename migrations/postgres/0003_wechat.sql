@@ -1,4 +1,5 @@
--- WeChat identities, in-app notifications, subscribe-message credits and the message outbox.
+-- WeChat identities, in-app notifications, subscribe-message credits, the message outbox and
+-- the content-review flag on wishes.
 -- Same tables as migrations/sqlite/0003_wechat.sql; times are UTC milliseconds in BIGINT columns.
 
 -- One WeChat identity (openid of our mini-program) per account, one account per identity.
@@ -55,3 +56,6 @@ CREATE TABLE outbox (
     sent_at         BIGINT
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+
+-- Content the safety check sent for review: stored, and flagged for the dispatchers.
+ALTER TABLE wishes ADD COLUMN flagged BIGINT NOT NULL DEFAULT 0;

@@ -1,4 +1,5 @@
--- WeChat identities, in-app notifications, subscribe-message credits and the message outbox.
+-- WeChat identities, in-app notifications, subscribe-message credits, the message outbox and
+-- the content-review flag on wishes.
 -- Times are UTC milliseconds since the Unix epoch.
 
 -- One WeChat identity (openid of our mini-program) per account, one account per identity.
@@ -55,3 +56,6 @@ CREATE TABLE outbox (
     sent_at         INTEGER
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+
+-- Content the safety check sent for review: stored, and flagged for the dispatchers.
+ALTER TABLE wishes ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0;

@@ -14,13 +14,14 @@ use serde_json::{Map, Value, json};
 use crate::settings::WechatSettings;
 use crate::store::wechat::{Notice, OutboxMessage, Recipient};
 
-/// The notice to the community's dispatchers about a wish just posted.
-pub fn for_post(community_id: i64, title: &str, posted_by: i64) -> Vec<Notice> {
+/// The notice to the community's dispatchers about a wish just posted (`flagged`: the content
+/// safety check asked for a review).
+pub fn for_post(community_id: i64, title: &str, posted_by: i64, flagged: bool) -> Vec<Notice> {
     vec![Notice {
         to: Recipient::Dispatchers { community_id, except: Some(posted_by) },
         kind: "wish_pending_review",
         title: format!("新心愿「{title}」待审核"),
-        body: String::new(),
+        body: if flagged { "内容安全检查建议人工复核".to_owned() } else { String::new() },
         message: None,
     }]
 }

@@ -84,6 +84,11 @@ pub struct WechatSettings {
     pub outbox_backoff: Duration,
     /// Attempts before a message is marked failed (visible to admins).
     pub outbox_max_attempts: u32,
+    /// Check wish titles, descriptions, notes and comments with `wxa/msg_sec_check` (v2).
+    pub content_check: bool,
+    /// When the check cannot be made (WeChat down or erring): accept the text (`true`) or refuse
+    /// the request with 503 (`false`).
+    pub content_check_fail_open: bool,
 }
 
 /// One subscribe-message template.
@@ -206,7 +211,9 @@ impl Settings {
             .set_default("wechat.miniprogram_state", "formal")?
             .set_default("wechat.outbox_interval", "2s")?
             .set_default("wechat.outbox_backoff", "30s")?
-            .set_default("wechat.outbox_max_attempts", 5)?;
+            .set_default("wechat.outbox_max_attempts", 5)?
+            .set_default("wechat.content_check", false)?
+            .set_default("wechat.content_check_fail_open", true)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::with_name(&path).required(true)),
             None => builder.add_source(config::File::with_name("haolin").required(false)),

@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::events::WishChange;
 use crate::state::AppState;
 use crate::store::{TransitionFailure, TransitionWrite, WishChanges, WishRecord};
+use crate::wechat::content::{self, SCENE_COMMENT};
 
 /// What an action request carried, already validated.
 #[derive(Debug, Clone, Default)]
@@ -65,6 +66,17 @@ pub async fn act(
     input: &ActionInput,
 ) -> Result<WishRecord, ApiError> {
     let mut wish = state.store.wish(id).await?.ok_or_else(ApiError::not_found)?;
+    let flag = match actor {
+        // Checked once the caller is known to see the wish, so a stranger learns nothing from it.
+        Actor::Person(caller) if caller.can_see(&wish) => {
+            let texts = [
+                ("note", input.note.as_deref().unwrap_or_default(), SCENE_COMMENT),
+                ("comment", input.comment.as_deref().unwrap_or_default(), SCENE_COMMENT),
+            ];
+            content::check(state, caller.id(), &texts).await?
+        }
+        _ => false,
+    };
     for _ in 0..ATTEMPTS {
         let (who, actor_id) = match actor {
             Actor::Person(caller) => {
@@ -103,6 +115,7 @@ pub async fn act(
             live_claim_limit: limit,
             at: Utc::now(),
             notices,
+            flag,
         };
         match state.store.transition_wish(write).await {
             Ok(done) => {

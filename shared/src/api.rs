@@ -393,6 +393,9 @@ pub struct Wish {
     pub comment: Option<String>,
     /// How to reach the resident: only for the resident, the claimant and dispatchers.
     pub contact_phone: Option<String>,
+    /// For dispatchers and admins: the content safety check sent some of its text for review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flagged: Option<bool>,
 }
 
 /// The body of a wish action that needs nothing but an optional version guard

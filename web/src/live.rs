@@ -216,6 +216,7 @@ mod tests {
             rating: None,
             comment: None,
             contact_phone: None,
+            flagged: None,
         }
     }
 

@@ -113,9 +113,18 @@ pub async fn create_wish(
         None => caller.user.phone.clone(),
     };
     let expected_by = body.expected_by.as_deref().map(parse_expected_by).transpose()?;
+    let flagged = crate::wechat::content::check(
+        &state,
+        caller.id(),
+        &[
+            ("title", title.as_str(), crate::wechat::content::SCENE_POST),
+            ("description", description.as_str(), crate::wechat::content::SCENE_POST),
+        ],
+    )
+    .await?;
     let notices = crate::notify::with_messages(
         &state.settings.wechat,
-        crate::notify::for_post(community_id, title.as_str(), caller.id()),
+        crate::notify::for_post(community_id, title.as_str(), caller.id(), flagged),
         None,
         title.as_str(),
     );
@@ -130,6 +139,7 @@ pub async fn create_wish(
         expected_by,
         at: Utc::now(),
         notices,
+        flagged,
     };
     let idem = key.map(|key| IdempotencyWrite { user_id: caller.id(), key, request_hash: hash.clone() });
     match state.store.create_wish(wish, idem, views::wish_for_resident).await? {

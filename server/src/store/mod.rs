@@ -157,6 +157,9 @@ pub struct WishRecord {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Some of its text was sent for review by the content safety check.
+    #[serde(default)]
+    pub flagged: bool,
 }
 
 /// A wish to insert in `pending_review`.
@@ -182,6 +185,8 @@ pub struct NewWish {
     pub at: DateTime<Utc>,
     /// Notifications to write in the same transaction.
     pub notices: Vec<wechat::Notice>,
+    /// The content safety check asked for a review.
+    pub flagged: bool,
 }
 
 /// The idempotency record to write with a new wish.
@@ -257,6 +262,8 @@ pub struct TransitionWrite {
     pub at: DateTime<Utc>,
     /// Notifications to write in the same transaction.
     pub notices: Vec<wechat::Notice>,
+    /// Flag the wish for review (the content safety check asked for it).
+    pub flag: bool,
 }
 
 /// Why a conditional transition write did not happen.

@@ -9,7 +9,7 @@ use haolin_shared::domain::WishStatus;
 pub(super) const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.resident_id, r.name AS resident_name, w.title, \
      w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
-     w.created_at, w.updated_at \
+     w.created_at, w.updated_at, w.flagged \
      FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id";
 
 /// A time as stored.
@@ -65,6 +65,7 @@ macro_rules! sql_store {
                     comment: row.try_get("comment")?,
                     created_at: time(row.try_get("created_at")?)?,
                     updated_at: time(row.try_get("updated_at")?)?,
+                    flagged: row.try_get::<i64, _>("flagged")? != 0,
                 })
             }
 
@@ -379,8 +380,8 @@ macro_rules! sql_store {
             let mut tx = self.pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO wishes (community_id, resident_id, posted_by, title, description, category, contact_phone, \
-                 expected_by, status, version, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_review', 1, $9, $10) RETURNING id",
+                 expected_by, status, version, created_at, updated_at, flagged) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_review', 1, $9, $10, $11) RETURNING id",
             )
             .bind(wish.community_id)
             .bind(wish.resident_id)
@@ -392,6 +393,7 @@ macro_rules! sql_store {
             .bind(&wish.expected_by)
             .bind(at)
             .bind(at)
+            .bind(i64::from(wish.flagged))
             .fetch_one(&mut *tx)
             .await?;
             let event_id: i64 = sqlx::query_scalar(
@@ -546,6 +548,7 @@ macro_rules! sql_store {
                 .push_bind(c.rating.map(i64::from))
                 .push(", comment = ")
                 .push_bind(c.comment.clone())
+                .push(if write.flag { ", flagged = 1" } else { "" })
                 .push(", updated_at = ")
                 .push_bind(at)
                 .push(" WHERE id = ")

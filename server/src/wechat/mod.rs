@@ -7,6 +7,7 @@
 //! - Calls that need the access token retry once after forcing a refresh when WeChat answers
 //!   40001 (invalid token) or 42001 (expired token); see [`token`].
 
+pub mod content;
 pub mod outbox;
 pub mod token;
 
@@ -215,6 +216,18 @@ impl WechatClient {
             "lang": "zh_CN",
         });
         self.post_with_token("cgi-bin/message/subscribe/send", &body).await.map(|_| ())
+    }
+
+    /// Checks a text written by the user `openid` with `wxa/msg_sec_check` (version 2) in `scene`
+    /// (1 profile, 2 comment, 3 forum, 4 social log); returns WeChat's `result.suggest`.
+    #[tracing::instrument(name = "wechat.msg_sec_check", skip_all, fields(scene))]
+    pub async fn check_text(&self, openid: &str, text: &str, scene: u8) -> Result<String, WechatError> {
+        let body = json!({ "content": text, "version": 2, "scene": scene, "openid": openid });
+        let answer = self.post_with_token("wxa/msg_sec_check", &body).await?;
+        answer["result"]["suggest"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| WechatError::Unavailable("msg_sec_check: no result.suggest".into()))
     }
 
     /// Exchanges a `getPhoneNumber` code for the user's phone number (without country code).
