@@ -138,8 +138,16 @@ impl AccessTokens {
             .await
             .unwrap_or(None);
         if won.is_some() {
-            let fetched = self.fetch(client, rejected.is_some()).await;
-            if let Ok(c) = &fetched {
+            // Another instance may have stored a new token between our read and our lock.
+            let current = self.shared().await.filter(|c| rejected.is_none_or(|r| c.token != r) && self.fresh(c));
+            let reused = current.is_some();
+            let fetched = match current {
+                Some(c) => Ok(c),
+                None => self.fetch(client, rejected.is_some()).await,
+            };
+            if let Ok(c) = &fetched
+                && !reused
+            {
                 let ttl_ms = (c.expires_ms - Utc::now().timestamp_millis()).max(1000);
                 let _: Result<(), _> =
                     redis::cmd("SET").arg(&key).arg(c.encode()).arg("PX").arg(ttl_ms).query_async(conn).await;
