@@ -158,3 +158,56 @@ pub fn with_messages(
     }
     notices
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thing_fields_are_cut_to_twenty_characters_and_others_by_their_own_limit() {
+        let long = "一二三四五六七八九十一二三四五六七八九十一二三";
+        assert_eq!(fit_field("thing1", long).chars().count(), 20);
+        assert_eq!(fit_field("thing12", "短"), "短");
+        assert_eq!(fit_field("phrase3", "已通过审核了").chars().count(), 5);
+        assert_eq!(fit_field("time4", "2026-11-28 20:00"), "2026-11-28 20:00");
+    }
+
+    #[test]
+    fn a_template_turns_a_notice_into_a_message_with_the_default_fields() {
+        let mut settings_templates = std::collections::HashMap::new();
+        settings_templates.insert(
+            "wish_approved".to_owned(),
+            crate::settings::TemplateSettings { id: "tmpl".into(), fields: Default::default() },
+        );
+        let settings = WechatSettings {
+            timeout: std::time::Duration::from_secs(1),
+            token_wait: std::time::Duration::from_secs(1),
+            token_margin: std::time::Duration::from_secs(60),
+            templates: settings_templates,
+            page: "pages/wish".into(),
+            miniprogram_state: "formal".into(),
+            outbox_interval: std::time::Duration::from_secs(1),
+            outbox_backoff: std::time::Duration::from_secs(1),
+            outbox_max_attempts: 3,
+            content_check: false,
+            content_check_fail_open: true,
+        };
+        let notice = Notice {
+            to: Recipient::User(1),
+            kind: "wish_approved",
+            title: "您的心愿已通过审核".into(),
+            body: String::new(),
+            message: None,
+        };
+        let other = Notice { kind: "wish_rejected", ..notice.clone() };
+        let out = with_messages(&settings, vec![notice, other], Some(7), "帮忙买菜");
+        let message = out[0].message.as_ref().map(|m| (m.template_id.clone(), m.payload.clone()));
+        let (id, payload) = message.unwrap_or_default();
+        assert_eq!(id, "tmpl");
+        let payload: Value = serde_json::from_str(&payload).unwrap_or_default();
+        assert_eq!(payload["page"], "pages/wish?id=7");
+        assert_eq!(payload["data"]["thing1"]["value"], "帮忙买菜");
+        assert!(payload["data"]["time3"]["value"].as_str().is_some_and(|t| t.len() == 16));
+        assert!(out[1].message.is_none(), "no template, no message");
+    }
+}
