@@ -177,13 +177,18 @@ async fn phone_number(
         return error(40029, "invalid code");
     };
     s.used.insert(code);
+    // "+852 91234567" stands for a number outside mainland China.
+    let (country, pure) = match phone.strip_prefix('+').and_then(|p| p.split_once(' ')) {
+        Some((country, pure)) => (country.to_owned(), pure.to_owned()),
+        None => ("86".to_owned(), phone.clone()),
+    };
     HttpResponse::Ok().json(json!({
         "errcode": 0,
         "errmsg": "ok",
         "phone_info": {
             "phoneNumber": phone,
-            "purePhoneNumber": phone,
-            "countryCode": "86",
+            "purePhoneNumber": pure,
+            "countryCode": country,
             "watermark": {"timestamp": 1_700_000_000, "appid": APPID}
         }
     }))
@@ -312,7 +317,7 @@ impl FakeWechat {
         code
     }
 
-    /// A fresh single-use `getPhoneNumber` code for `phone`.
+    /// A fresh single-use `getPhoneNumber` code for `phone` (`"+852 91234567"` for one abroad).
     pub fn phone_code(&self, phone: &str) -> String {
         let code = self.unique("phone-code");
         lock(&self.state).phone_codes.insert(code.clone(), phone.to_owned());

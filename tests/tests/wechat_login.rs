@@ -156,6 +156,8 @@ async fn a_wechat_user_takes_the_phone_number_from_get_phone_number() {
     let resp = app.post("/api/v1/me/phone", token, &json!({"code": wechat.phone_code("13712345678")})).await;
     assert_eq!(resp.expect_status(200)["phone"], "13712345678");
     assert_eq!(app.get("/api/v1/me", token).await.expect_status(200)["phone"], "13712345678");
+    let abroad = app.post("/api/v1/me/phone", token, &json!({"code": wechat.phone_code("+852 91234567")})).await;
+    haolin_tests::assert_invalid_field(&abroad, "code");
     let used = app.post("/api/v1/me/phone", token, &json!({"code": "never-issued"})).await;
     assert_error(&used, 401, "invalid_wechat_code");
     // A number another account has is refused, and the account keeps its own.

@@ -129,7 +129,8 @@ pub async fn phone_from_wechat(
 ) -> Result<web::Json<User>, ApiError> {
     let code = code_of(&body.0.code)?;
     let raw = client(&state)?.phone_number(code).await.map_err(|e| e.into_code_error())?;
-    let phone = PhoneNumber::parse(&raw).map_err(|_| ApiError::invalid_field("code", "仅支持中国大陆手机号"))?;
+    let mainland = || ApiError::invalid_field("code", "仅支持中国大陆手机号");
+    let phone = PhoneNumber::parse(&raw.ok_or_else(mainland)?).map_err(|_| mainland())?;
     match state.store.set_phone(caller.id(), phone.as_str()).await {
         Ok(()) => {}
         Err(StoreError::AlreadyExists(_)) => {

@@ -49,7 +49,7 @@ impl WechatError {
     pub fn into_code_error(self) -> ApiError {
         match self {
             // 40029 invalid code, 40163 code already used, 40226 high-risk user.
-            Self::Api { code: 40029 | 40163 | 40226 | 40125 | 41008 | -86, .. } => {
+            Self::Api { code: 40029 | 40163 | 40226 | 40125 | 41008, .. } => {
                 ApiError::new(ErrorCode::InvalidWechatCode, "微信授权凭证无效或已使用，请重新授权")
             }
             other => other.into(),
@@ -230,16 +230,17 @@ impl WechatClient {
             .ok_or_else(|| WechatError::Unavailable("msg_sec_check: no result.suggest".into()))
     }
 
-    /// Exchanges a `getPhoneNumber` code for the user's phone number (without country code).
+    /// Exchanges a `getPhoneNumber` code for the user's phone number (without country code);
+    /// `None` for a number outside mainland China (country code other than 86).
     #[tracing::instrument(name = "wechat.phone_number", skip_all)]
-    pub async fn phone_number(&self, code: &str) -> Result<String, WechatError> {
+    pub async fn phone_number(&self, code: &str) -> Result<Option<String>, WechatError> {
         let body = self.post_with_token("wxa/business/getuserphonenumber", &json!({ "code": code })).await?;
         let answer: PhoneAnswer =
             serde_json::from_value(body).map_err(|e| WechatError::Unavailable(format!("getuserphonenumber: {e}")))?;
         if answer.phone_info.country_code.as_deref().is_some_and(|c| c != "86") {
-            return Err(WechatError::Api { code: -86, message: "not a mainland number".into() });
+            return Ok(None);
         }
-        Ok(answer.phone_info.pure_phone_number)
+        Ok(Some(answer.phone_info.pure_phone_number))
     }
 }
 
