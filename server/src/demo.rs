@@ -64,6 +64,8 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
         expected_by: None,
         grid_id: None,
         at: Utc::now(),
+        notices: Vec::new(),
+        flagged: false,
     };
     let plan: Vec<(NewWish, Vec<Step>)> = vec![
         (post(zhao, "帮忙取快递", "腿脚不便，快递放在小区门口驿站，想请人帮忙取一下。", "生活帮扶"), vec![]),

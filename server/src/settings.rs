@@ -3,6 +3,7 @@
 //! The stable variable names of API.md (`HAOLIN_BIND`, `DATABASE_URL`, `REDIS_URL`, …) map onto the
 //! top-level fields; nested ones use a double underscore (`HAOLIN_WISHES__CLAIM_TTL=72h`).
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -45,6 +46,60 @@ pub struct Settings {
     pub http: HttpSettings,
     /// Rate limits.
     pub limits: LimitSettings,
+    /// The WeChat API host (`HAOLIN_WECHAT_API_BASE`); tests point it at a fake server.
+    pub wechat_api_base: String,
+    /// The mini-program's app id (`HAOLIN_WECHAT_APPID`); WeChat login is off without it.
+    pub wechat_appid: Option<String>,
+    /// The mini-program's app secret (`HAOLIN_WECHAT_SECRET`).
+    pub wechat_secret: Option<SecretString>,
+    /// Everything else about WeChat (timeouts).
+    pub wechat: WechatSettings,
+}
+
+/// How the server talks to WeChat.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WechatSettings {
+    /// The longest one WeChat call may take, connection included; then the request answers 503.
+    #[serde(with = "humantime_serde")]
+    pub timeout: Duration,
+    /// The longest wait for another instance to refresh the shared access token.
+    #[serde(with = "humantime_serde")]
+    pub token_wait: Duration,
+    /// How long before its expiry a cached access token is refreshed.
+    #[serde(with = "humantime_serde")]
+    pub token_margin: Duration,
+    /// Subscribe-message templates by notification kind (`wish_approved`, …); kinds without one
+    /// stay in the in-app inbox only.
+    #[serde(default)]
+    pub templates: HashMap<String, TemplateSettings>,
+    /// The mini-program page a subscribe message opens (`?id=<wish id>` is appended).
+    pub page: String,
+    /// `formal`, `trial` or `developer`: which version of the mini-program messages open.
+    pub miniprogram_state: String,
+    /// How often the outbox of subscribe messages is drained.
+    #[serde(with = "humantime_serde")]
+    pub outbox_interval: Duration,
+    /// The first retry delay of a failed send; doubled at each attempt.
+    #[serde(with = "humantime_serde")]
+    pub outbox_backoff: Duration,
+    /// Attempts before a message is marked failed (visible to admins).
+    pub outbox_max_attempts: u32,
+    /// Check wish titles, descriptions, notes and comments with `wxa/msg_sec_check` (v2).
+    pub content_check: bool,
+    /// When the check cannot be made (WeChat down or erring): accept the text (`true`) or refuse
+    /// the request with 503 (`false`).
+    pub content_check_fail_open: bool,
+}
+
+/// One subscribe-message template.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TemplateSettings {
+    /// The template id from the mini-program console.
+    pub id: String,
+    /// Template field (`thing1`, `time2`, …) → what fills it: `wish_title`, `summary`, `body`,
+    /// `time`. Empty: `thing1` = wish title, `thing2` = summary, `time3` = time.
+    #[serde(default)]
+    pub fields: HashMap<String, String>,
 }
 
 /// Rate limits: how many attempts per window, per account and per client address.
@@ -147,7 +202,18 @@ impl Settings {
             .set_default("limits.login_per_ip", 100)?
             .set_default("limits.register_per_ip", 20)?
             .set_default("limits.wishes_per_account", 10)?
-            .set_default("limits.wishes_per_ip", 200)?;
+            .set_default("limits.wishes_per_ip", 200)?
+            .set_default("wechat_api_base", "https://api.weixin.qq.com")?
+            .set_default("wechat.timeout", "3s")?
+            .set_default("wechat.token_wait", "2s")?
+            .set_default("wechat.token_margin", "5m")?
+            .set_default("wechat.page", "pages/wish/detail")?
+            .set_default("wechat.miniprogram_state", "formal")?
+            .set_default("wechat.outbox_interval", "2s")?
+            .set_default("wechat.outbox_backoff", "30s")?
+            .set_default("wechat.outbox_max_attempts", 5)?
+            .set_default("wechat.content_check", false)?
+            .set_default("wechat.content_check_fail_open", true)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::with_name(&path).required(true)),
             None => builder.add_source(config::File::with_name("haolin").required(false)),
@@ -178,6 +244,12 @@ impl Settings {
         }
         if self.wishes.max_live_claims == 0 {
             return Err(SettingsError::Rule("wishes.max_live_claims must be at least 1".into()));
+        }
+        if self.wechat.timeout.is_zero() {
+            return Err(SettingsError::Rule("wechat.timeout must be positive".into()));
+        }
+        if self.wechat.outbox_interval.is_zero() || self.wechat.outbox_max_attempts == 0 {
+            return Err(SettingsError::Rule("wechat.outbox_interval and outbox_max_attempts must be positive".into()));
         }
         if self.jobs.interval.is_zero() {
             return Err(SettingsError::Rule("jobs.interval must be positive".into()));

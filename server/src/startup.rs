@@ -30,6 +30,7 @@ use crate::routes::{self, ApiDoc, health};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::store::{self, Grant, NewUser};
+use crate::wechat::WechatClient;
 use crate::{demo, jobs, web as webapp};
 
 /// Why the server could not start.
@@ -207,7 +208,10 @@ impl Application {
             }
             None => (EventBus::new(), None),
         };
+        let wechat =
+            WechatClient::from_settings(&settings, redis.clone()).map_err(StartupError::Settings)?.map(Arc::new);
         let state = AppState {
+            wechat,
             store,
             tokens: Arc::new(TokenKeys::new(&secret, access_ttl)),
             settings: Arc::new(settings),
@@ -256,13 +260,14 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let shutdown = self.state.shutdown.clone();
         let jobs = jobs::spawn(self.state.clone(), shutdown.clone());
+        let outbox = crate::wechat::outbox::spawn(self.state.clone(), shutdown.clone());
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
         tokio::select! {
             () = wait_for_signal() => tracing::info!("shutdown signal received"),
             _ = shutdown.cancelled() => {}
         }
-        stop(handle, shutdown, std::iter::once(jobs).chain(self.event_task)).await;
+        stop(handle, shutdown, std::iter::once(jobs).chain(self.event_task).chain(outbox)).await;
         match server.await {
             Ok(result) => result,
             Err(e) => Err(std::io::Error::other(e)),

@@ -9,6 +9,7 @@ use crate::events::EventBus;
 use crate::ratelimit::RateLimiter;
 use crate::settings::Settings;
 use crate::store::DynStore;
+use crate::wechat::WechatClient;
 
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
@@ -23,6 +24,8 @@ pub struct AppState {
     pub events: EventBus,
     /// Login, registration and posting limits.
     pub limiter: Arc<RateLimiter>,
+    /// The WeChat API client; `None` when WeChat is not configured.
+    pub wechat: Option<Arc<WechatClient>>,
     /// Cancelled when the server shuts down (ends jobs and event streams).
     pub shutdown: CancellationToken,
 }

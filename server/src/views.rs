@@ -1,7 +1,7 @@
 //! Records rendered as API bodies, applying what the viewer may see.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use haolin_shared::api::{Community, PersonRef, RoleGrant, User, Wish, WishEvent};
+use haolin_shared::api::{Community, PersonRef, Role, RoleGrant, User, Wish, WishEvent};
 use haolin_shared::domain::WishStatus;
 
 use crate::auth::Caller;
@@ -14,7 +14,11 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 
 /// A wish as `viewer` may see it.
 pub fn wish(viewer: &Caller, w: &WishRecord) -> Wish {
-    wish_with_contact(w, viewer.can_see_contact(w))
+    let mut out = wish_with_contact(w, viewer.can_see_contact(w));
+    if viewer.holds(Role::Dispatcher, w.community_id) || viewer.has_role(Role::Admin) {
+        out.flagged = Some(w.flagged);
+    }
+    out
 }
 
 /// A wish as its resident sees it (the stored response of an idempotent create).
@@ -52,6 +56,7 @@ fn wish_with_contact(w: &WishRecord, show_contact: bool) -> Wish {
         rating: w.rating,
         comment: w.comment.clone(),
         contact_phone: show_contact.then(|| w.contact_phone.clone()),
+        flagged: None,
     }
 }
 
@@ -79,7 +84,7 @@ pub fn user(u: &UserRecord) -> User {
     User {
         id: u.id.to_string(),
         name: u.name.clone(),
-        phone: u.phone.clone(),
+        phone: if crate::wechat::is_placeholder_phone(&u.phone) { String::new() } else { u.phone.clone() },
         roles,
         community_ids: communities.iter().map(i64::to_string).collect(),
         grants: u

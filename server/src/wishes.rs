@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::events::WishChange;
 use crate::state::AppState;
 use crate::store::{TransitionFailure, TransitionWrite, WishChanges, WishRecord};
+use crate::wechat::content::{self, SCENE_COMMENT};
 
 /// What an action request carried, already validated.
 #[derive(Debug, Clone, Default)]
@@ -65,6 +66,17 @@ pub async fn act(
     input: &ActionInput,
 ) -> Result<WishRecord, ApiError> {
     let mut wish = state.store.wish(id).await?.ok_or_else(ApiError::not_found)?;
+    let flag = match actor {
+        // Checked once the caller is known to see the wish, so a stranger learns nothing from it.
+        Actor::Person(caller) if caller.can_see(&wish) => {
+            let texts = [
+                ("note", input.note.as_deref().unwrap_or_default(), SCENE_COMMENT),
+                ("comment", input.comment.as_deref().unwrap_or_default(), SCENE_COMMENT),
+            ];
+            content::check(state, caller.id(), &texts).await?
+        }
+        _ => false,
+    };
     for _ in 0..ATTEMPTS {
         let (who, actor_id) = match actor {
             Actor::Person(caller) => {
@@ -85,6 +97,13 @@ pub async fn act(
         }
         let next = transition(wish.status, action, &who).map_err(|r| refusal(r, &wish))?;
         let (changes, limit) = changes(state, &wish, next, action, actor_id, input).await?;
+        let text = input.reason.as_deref().or(input.note.as_deref());
+        let notices = crate::notify::with_messages(
+            &state.settings.wechat,
+            crate::notify::for_transition(&wish, action, actor_id, changes.member_id, text),
+            Some(wish.id),
+            &wish.title,
+        );
         let write = TransitionWrite {
             wish_id: wish.id,
             from: wish.status,
@@ -95,6 +114,8 @@ pub async fn act(
             reason: input.reason.clone().or_else(|| input.note.clone()).or_else(|| input.comment.clone()),
             live_claim_limit: limit,
             at: Utc::now(),
+            notices,
+            flag,
         };
         match state.store.transition_wish(write).await {
             Ok(done) => {

@@ -66,6 +66,14 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// 500: something went wrong on the server; it has been logged.
     Internal,
+    /// 401: WeChat refused the login or phone code (invalid, expired or already used).
+    InvalidWechatCode,
+    /// 409: this WeChat identity is bound to another account, or this account to another identity.
+    WechatAlreadyBound,
+    /// 503: WeChat is not configured on this server, or did not answer in time.
+    WechatUnavailable,
+    /// 422: the content safety check found the text risky; nothing was stored.
+    ContentRisky,
 }
 
 impl ErrorCode {
@@ -74,16 +82,26 @@ impl ErrorCode {
         use ErrorCode as E;
         match self {
             E::MalformedRequest => 400,
-            E::MissingToken | E::InvalidToken | E::TokenExpired | E::InvalidCredentials | E::InvalidRefreshToken => 401,
+            E::MissingToken
+            | E::InvalidToken
+            | E::TokenExpired
+            | E::InvalidCredentials
+            | E::InvalidRefreshToken
+            | E::InvalidWechatCode => 401,
             E::Forbidden | E::OwnWish => 403,
             E::NotFound => 404,
             E::MethodNotAllowed => 405,
-            E::InvalidState | E::VersionConflict | E::ClaimLimitReached | E::AlreadyExists | E::PlaceInUse => 409,
+            E::InvalidState
+            | E::VersionConflict
+            | E::ClaimLimitReached
+            | E::AlreadyExists
+            | E::PlaceInUse
+            | E::WechatAlreadyBound => 409,
             E::PayloadTooLarge => 413,
             E::UnsupportedMediaType => 415,
-            E::InvalidField | E::IdempotencyKeyReused | E::InvalidImport => 422,
+            E::InvalidField | E::IdempotencyKeyReused | E::InvalidImport | E::ContentRisky => 422,
             E::RateLimited => 429,
-            E::ServiceUnavailable => 503,
+            E::ServiceUnavailable | E::WechatUnavailable => 503,
             E::Internal => 500,
         }
     }
@@ -418,6 +436,9 @@ pub struct Wish {
     pub comment: Option<String>,
     /// How to reach the resident: only for the resident, the claimant and dispatchers.
     pub contact_phone: Option<String>,
+    /// For dispatchers and admins: the content safety check sent some of its text for review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flagged: Option<bool>,
 }
 
 /// The body of a wish action that needs nothing but an optional version guard

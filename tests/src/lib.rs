@@ -18,6 +18,7 @@
 pub mod places;
 pub mod services;
 pub mod sse;
+pub mod wechat_fake;
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader};

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::go;
 use crate::components::shell::{Shell, Toast};
 use crate::i18n::MESSAGES;
-use crate::pages::{auth, dispatcher, member, resident, wish};
+use crate::pages::{auth, dispatcher, inbox, member, resident, wish};
 use crate::route::Route;
 use crate::{session, state};
 
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                             Route::Claims => view! { <member::Claims me/> }.into_any(),
                             Route::Dispatcher => view! { <dispatcher::Dispatcher me/> }.into_any(),
                             Route::Wish(id) => view! { <wish::WishPage id me/> }.into_any(),
+                            Route::Inbox => view! { <inbox::Inbox/> }.into_any(),
                             _ => view! { <p class="loading" role="status">{MESSAGES.loading}</p> }.into_any(),
                         };
                         view! { <Shell>{page}</Shell> }.into_any()

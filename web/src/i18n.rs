@@ -65,6 +65,12 @@ pub struct Messages {
     pub nav_claims: &'static str,
     /// Navigation: the dispatcher's page.
     pub nav_dispatcher: &'static str,
+    /// Navigation and heading: the inbox.
+    pub nav_inbox: &'static str,
+    /// Marks every notification read.
+    pub mark_all_read: &'static str,
+    /// Shown for an empty inbox.
+    pub no_notifications: &'static str,
     /// Heading: my wishes.
     pub my_wishes: &'static str,
     /// Heading: the pool.

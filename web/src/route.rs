@@ -19,6 +19,8 @@ pub enum Route {
     Claims,
     /// `/dispatcher`: review queue and overview.
     Dispatcher,
+    /// `/inbox`: my notifications.
+    Inbox,
     /// `/wishes/:id`.
     Wish(String),
     /// Anything else.
@@ -39,6 +41,7 @@ impl Route {
             "/member" => Self::Member,
             "/member/claims" => Self::Claims,
             "/dispatcher" => Self::Dispatcher,
+            "/inbox" => Self::Inbox,
             _ => match path.strip_prefix("/wishes/") {
                 Some(id) if !id.is_empty() && !id.contains('/') => Self::Wish(id.to_owned()),
                 _ => Self::NotFound,
@@ -67,6 +70,7 @@ mod tests {
         assert_eq!(Route::parse("/member/claims/"), Route::Claims);
         assert_eq!(Route::parse("/dispatcher?x=1"), Route::Dispatcher);
         assert_eq!(Route::parse("/wishes/42"), Route::Wish("42".into()));
+        assert_eq!(Route::parse("/inbox"), Route::Inbox);
     }
 
     #[test]

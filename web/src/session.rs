@@ -191,6 +191,7 @@ mod tests {
             rating: None,
             comment: None,
             contact_phone: None,
+            flagged: None,
         }
     }
 

@@ -1,4 +1,4 @@
-//! Background jobs: claim expiry, auto-confirmation and idempotency-key clean-up.
+//! Background jobs: claim expiry, auto-confirmation, claim expiry reminders and idempotency-key clean-up.
 //!
 //! Each item is moved by the same conditional write as a person's action, so several instances
 //! running the job at once process each wish exactly once.
@@ -42,6 +42,11 @@ pub async fn run_once(state: &AppState) {
         Ok(0) => {}
         Ok(n) => tracing::info!(count = n, "fulfilled wishes auto-confirmed"),
         Err(e) => tracing::warn!(error = %e, "auto-confirm failed"),
+    }
+    match crate::notify::remind_expiring_claims(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "claim expiry reminders written"),
+        Err(e) => tracing::warn!(error = %e, "claim expiry reminders failed"),
     }
     let before = Utc::now() - chrono::Duration::from_std(IDEMPOTENCY_TTL).unwrap_or_default();
     if let Err(e) = state.store.purge_idempotency(before).await {

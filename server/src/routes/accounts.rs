@@ -3,7 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use haolin_shared::api::{
-    AuthResponse, ErrorBody, ErrorCode, LoginRequest, RefreshRequest, RegisterRequest, Role, User, WechatLoginRequest,
+    AuthResponse, ErrorBody, ErrorCode, LoginRequest, RefreshRequest, RegisterRequest, Role, User,
 };
 use haolin_shared::domain::{PersonName, PhoneNumber};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -18,7 +18,7 @@ use crate::views;
 
 /// Registers the account routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(register).service(login).service(wechat).service(refresh).service(logout).service(me);
+    cfg.service(register).service(login).service(refresh).service(logout).service(me);
 }
 
 /// Starts a session for `user` and returns its first token pair.
@@ -101,18 +101,6 @@ pub async fn login(
     let ok = password::verify(req.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let user = user.filter(|_| ok).ok_or_else(wrong)?;
     Ok(HttpResponse::Ok().json(start_session(&state, &user).await?))
-}
-
-/// Logs in with a WeChat mini-program code (needs the WeChat settings).
-#[utoipa::path(tag = "accounts", security(()), responses(
-    (status = 200, body = AuthResponse),
-    (status = 503, description = "WeChat login is not configured or WeChat is unavailable", body = ErrorBody)))]
-#[post("/auth/wechat")]
-pub async fn wechat(body: ApiJson<WechatLoginRequest>) -> Result<HttpResponse, ApiError> {
-    if body.0.code.trim().is_empty() {
-        return Err(ApiError::invalid_field("code", "code 不能为空"));
-    }
-    Err(ApiError::new(ErrorCode::ServiceUnavailable, "本服务尚未配置微信登录，请使用手机号登录"))
 }
 
 /// Exchanges a refresh token for a new pair; the old one stops working.

@@ -6,10 +6,13 @@ pub mod admin;
 pub mod checkins;
 pub mod communities;
 pub mod health;
+pub mod notifications;
 pub mod places;
 pub mod roles;
 pub mod stream;
+pub mod subscriptions;
 pub mod unit_branch_checkins;
+pub mod wechat;
 pub mod wish_actions;
 pub mod wishes;
 
@@ -29,6 +32,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     wishes::configure(cfg);
     wish_actions::configure(cfg);
     stream::configure(cfg);
+    wechat::configure(cfg);
+    notifications::configure(cfg);
+    subscriptions::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

@@ -108,9 +108,30 @@ pub async fn create_wish(
     let place = crate::places::wish_place(&state, &caller, community_id, &body).await?;
     let contact_phone = match &body.contact_phone {
         Some(p) => PhoneNumber::parse(p).map_err(|e| ApiError::invalid_value("contact_phone", e))?.into_inner(),
-        None => place.resident_phone.unwrap_or_else(|| caller.user.phone.clone()),
+        None => match place.resident_phone {
+            Some(phone) => phone,
+            None if crate::wechat::is_placeholder_phone(&caller.user.phone) => {
+                return Err(ApiError::invalid_field("contact_phone", "请填写联系电话"));
+            }
+            None => caller.user.phone.clone(),
+        },
     };
     let expected_by = body.expected_by.as_deref().map(parse_expected_by).transpose()?;
+    let flagged = crate::wechat::content::check(
+        &state,
+        caller.id(),
+        &[
+            ("title", title.as_str(), crate::wechat::content::SCENE_POST),
+            ("description", description.as_str(), crate::wechat::content::SCENE_POST),
+        ],
+    )
+    .await?;
+    let notices = crate::notify::with_messages(
+        &state.settings.wechat,
+        crate::notify::for_post(community_id, title.as_str(), caller.id(), flagged),
+        None,
+        title.as_str(),
+    );
     let wish = NewWish {
         community_id,
         resident_id: place.resident_id,
@@ -122,6 +143,8 @@ pub async fn create_wish(
         expected_by,
         grid_id: place.grid_id,
         at: Utc::now(),
+        notices,
+        flagged,
     };
     let idem = key.map(|key| IdempotencyWrite { user_id: caller.id(), key, request_hash: hash.clone() });
     match state.store.create_wish(wish, idem, views::wish_for_resident).await? {

@@ -10,6 +10,7 @@ pub mod places;
 pub mod postgres;
 mod sql;
 pub mod sqlite;
+pub mod wechat;
 
 use std::sync::Arc;
 
@@ -162,6 +163,9 @@ pub struct WishRecord {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Some of its text was sent for review by the content safety check.
+    #[serde(default)]
+    pub flagged: bool,
 }
 
 /// A wish to insert in `pending_review`.
@@ -187,6 +191,10 @@ pub struct NewWish {
     pub grid_id: Option<i64>,
     /// Now.
     pub at: DateTime<Utc>,
+    /// Notifications to write in the same transaction.
+    pub notices: Vec<wechat::Notice>,
+    /// The content safety check asked for a review.
+    pub flagged: bool,
 }
 
 /// The idempotency record to write with a new wish.
@@ -260,6 +268,10 @@ pub struct TransitionWrite {
     pub live_claim_limit: Option<(i64, u32)>,
     /// Now.
     pub at: DateTime<Utc>,
+    /// Notifications to write in the same transaction.
+    pub notices: Vec<wechat::Notice>,
+    /// Flag the wish for review (the content safety check asked for it).
+    pub flag: bool,
 }
 
 /// Why a conditional transition write did not happen.
@@ -338,7 +350,9 @@ pub type RenderCreated = fn(&WishRecord) -> String;
 
 /// What the server needs from a database.
 #[async_trait]
-pub trait Store: places::PlaceStore + checkins::CheckinStore + bulk::BulkStore + Send + Sync {
+pub trait Store:
+    places::PlaceStore + checkins::CheckinStore + bulk::BulkStore + wechat::WechatStore + Send + Sync
+{
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 

@@ -13,6 +13,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 
 use super::sql::{WISH_SELECT, millis, opt_time, sql_store, status, time, unique_violation};
+use super::wechat::wechat_store;
 use super::{
     CommunityRecord, EventRecord, Grant, IdempotencyWrite, IdempotentResponse, NewUser, NewWish, Recorded,
     RenderCreated, Rotation, StoreError, TransitionFailure, TransitionWrite, UserRecord, WishQuery, WishRecord,
@@ -47,3 +48,4 @@ sql_store!(PgStore, Postgres, PgRow, Some("SELECT id FROM users WHERE id = $1 FO
 super::places::place_sql!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);
 super::checkins::checkin_sql!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);
 super::bulk::bulk_sql!(PgStore, true);
+wechat_store!(PgStore, Postgres, PgRow);

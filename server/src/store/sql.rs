@@ -9,7 +9,7 @@ use haolin_shared::domain::WishStatus;
 pub(super) const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, r.name AS resident_name, w.title, \
      w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
-     w.created_at, w.updated_at \
+     w.created_at, w.updated_at, w.flagged \
      FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id";
 
 /// A time as stored.
@@ -66,6 +66,7 @@ macro_rules! sql_store {
                     comment: row.try_get("comment")?,
                     created_at: time(row.try_get("created_at")?)?,
                     updated_at: time(row.try_get("updated_at")?)?,
+                    flagged: row.try_get::<i64, _>("flagged")? != 0,
                 })
             }
 
@@ -405,8 +406,8 @@ macro_rules! sql_store {
             let mut tx = self.pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO wishes (community_id, resident_id, posted_by, title, description, category, contact_phone, \
-                 expected_by, status, version, created_at, updated_at, grid_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_review', 1, $9, $10, $11) RETURNING id",
+                 expected_by, status, version, created_at, updated_at, grid_id, flagged) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_review', 1, $9, $10, $11, $12) RETURNING id",
             )
             .bind(wish.community_id)
             .bind(wish.resident_id)
@@ -419,6 +420,7 @@ macro_rules! sql_store {
             .bind(at)
             .bind(at)
             .bind(wish.grid_id)
+            .bind(i64::from(wish.flagged))
             .fetch_one(&mut *tx)
             .await?;
             let event_id: i64 = sqlx::query_scalar(
@@ -431,6 +433,7 @@ macro_rules! sql_store {
             .bind(wish.posted_by)
             .fetch_one(&mut *tx)
             .await?;
+            Self::write_notices(&mut *tx, &wish.notices, id, at).await?;
             let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(id).fetch_one(&mut *tx).await?;
             let record = Self::wish_from_row(&row)?;
             if let Some(idem) = idempotency {
@@ -572,6 +575,7 @@ macro_rules! sql_store {
                 .push_bind(c.rating.map(i64::from))
                 .push(", comment = ")
                 .push_bind(c.comment.clone())
+                .push(if write.flag { ", flagged = 1" } else { "" })
                 .push(", updated_at = ")
                 .push_bind(at)
                 .push(" WHERE id = ")
@@ -610,6 +614,7 @@ macro_rules! sql_store {
             .bind(write.wish_id)
             .fetch_one(&mut *tx)
             .await?;
+            Self::write_notices(&mut *tx, &write.notices, write.wish_id, at).await?;
             let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(write.wish_id).fetch_one(&mut *tx).await?;
             let record = Self::wish_from_row(&row)?;
             tx.commit().await?;

@@ -12,6 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 
 use super::sql::{WISH_SELECT, millis, opt_time, sql_store, status, time, unique_violation};
+use super::wechat::wechat_store;
 use super::{
     CommunityRecord, EventRecord, Grant, IdempotencyWrite, IdempotentResponse, NewUser, NewWish, Recorded,
     RenderCreated, Rotation, StoreError, TransitionFailure, TransitionWrite, UserRecord, WishQuery, WishRecord,
@@ -51,3 +52,4 @@ sql_store!(SqliteStore, Sqlite, SqliteRow, None::<&str>);
 super::places::place_sql!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);
 super::checkins::checkin_sql!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);
 super::bulk::bulk_sql!(SqliteStore, false);
+wechat_store!(SqliteStore, Sqlite, SqliteRow);

@@ -1,11 +1,12 @@
 //! The frame of every logged-in page: brand, role switcher, navigation, logout; and the toast.
 
 use haolin_shared::api::Role;
+use haolin_shared::inbox::UnreadCount;
 use leptos::prelude::*;
 
 use super::go;
 use crate::i18n::MESSAGES;
-use crate::{session, state};
+use crate::{api, live, session, state};
 
 /// The transient message (`toast`, `role="status"`).
 #[component]
@@ -30,6 +31,36 @@ fn nav_links(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
             ("nav-resident", "/resident", MESSAGES.nav_resident),
             ("nav-new-wish", "/resident/new", MESSAGES.nav_new_wish),
         ],
+    }
+}
+
+/// The inbox link with its unread badge, reloaded on navigation and on every live change.
+#[component]
+fn InboxLink() -> impl IntoView {
+    let app = state::app();
+    let unread = RwSignal::new(0_i64);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(count) = api::get::<UnreadCount>("/notifications/unread-count").await {
+                unread.set(count.unread);
+            }
+        });
+    };
+    Effect::new(move |_| {
+        app.path.track();
+        load();
+    });
+    let sub = live::subscribe(move |_| load());
+    on_cleanup(move || live::unsubscribe(sub));
+    let current = move || app.path.get() == "/inbox";
+    view! {
+        <a href="/inbox" data-testid="nav-inbox" on:click=go("/inbox".to_owned())
+            class:active=current aria-current=move || current().then_some("page")>
+            {MESSAGES.nav_inbox}
+            <Show when=move || { unread.get() > 0 }>
+                <span class="unread-badge" data-testid="unread-badge">{move || unread.get()}</span>
+            </Show>
+        </a>
     }
 }
 
@@ -78,6 +109,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                         class:active=current aria-current=move || current().then_some("page")>{text}</a>
                 }
             }).collect_view()}
+            <InboxLink/>
         </nav>
         <Show when=move || !app.live_ok.get() && app.me.with(Option::is_some)>
             <p class="offline" role="status">{MESSAGES.reconnecting}</p>

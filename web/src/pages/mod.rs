@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod dispatcher;
+pub mod inbox;
 pub mod member;
 pub mod resident;
 pub mod wish;
