@@ -86,12 +86,14 @@ async fn credits_are_spent_exactly_and_nothing_is_sent_without_one() {
     settled(&app).await;
     let sent = wechat.sent();
     assert_eq!(sent.len(), 2, "two credits, two messages");
+    assert_ne!(sent[0]["page"], sent[1]["page"], "two different wishes, one message each");
     assert_eq!(credits(&app, &w.resident, APPROVED).await, 0);
     for message in &sent {
         assert_eq!(message["touser"], "openid-res");
         assert_eq!(message["template_id"], APPROVED);
         let page = message["page"].as_str().unwrap();
-        assert!(wishes[..2].iter().any(|wish| page.ends_with(&format!("?id={}", str_of(wish, "id")))), "{page}");
+        // Which two of the three approvals use the two credits depends on the sender's timing.
+        assert!(wishes.iter().any(|wish| page.ends_with(&format!("?id={}", str_of(wish, "id")))), "{page}");
         assert!(message["data"]["thing1"]["value"].as_str().is_some_and(|t| !t.is_empty()));
     }
     // The inbox has all three either way.
