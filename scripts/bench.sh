@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every benchmark (bench/, the `haolin-bench` binary) on loopback against the release server
+# and rewrites BENCHMARKS.md. Bounded: each load has a fixed number of requests and a time limit;
+# the whole run takes a few minutes. Needs PostgreSQL (scripts/db-services.sh starts it) unless
+# --backends sqlite is given. Extra arguments go to haolin-bench (see bench/src/main.rs).
+# Usage: scripts/bench.sh [--backends sqlite,postgres] [--feeds-wishes 500000] [--feeds-residents 100000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# 1,000 simultaneous clients, each with its own connection, on both ends of loopback.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+if [[ " $* " != *" --backends sqlite "* ]]; then
+  scripts/db-services.sh
+fi
+cargo build --release -p haolin-server -p haolin-bench
+
+web_size=$(mktemp)
+trap 'rm -f "$web_size"' EXIT
+if [ -f web/dist/index.html ]; then
+  scripts/web-size.sh >"$web_size" 2>&1 || true
+else
+  echo "web/dist is not built: run scripts/build-web.sh first to measure the web app here" >"$web_size"
+fi
+
+target/release/haolin-bench --bin target/release/haolin --out BENCHMARKS.md --web-size "$web_size" "$@"
