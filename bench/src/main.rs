@@ -26,6 +26,8 @@ struct Options {
     feeds_wishes: i64,
     feeds_residents: i64,
     sse: usize,
+    redis: String,
+    redis_only: bool,
 }
 
 fn options() -> Result<Options, String> {
@@ -38,6 +40,8 @@ fn options() -> Result<Options, String> {
         feeds_wishes: 500_000,
         feeds_residents: 100_000,
         sse: 10_000,
+        redis: "redis://127.0.0.1:6379".into(),
+        redis_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -49,6 +53,8 @@ fn options() -> Result<Options, String> {
             "--pg-admin" => o.pg_admin = value,
             "--web-size" => o.web_size = Some(value.into()),
             "--feeds-wishes" => o.feeds_wishes = value.parse().map_err(|_| "bad --feeds-wishes")?,
+            "--redis" => o.redis = value,
+            "--fanout-redis" => o.redis_only = value == "1",
             "--sse" => o.sse = value.parse().map_err(|_| "bad --sse")?,
             "--feeds-residents" => o.feeds_residents = value.parse().map_err(|_| "bad --feeds-residents")?,
             _ => return Err(format!("unknown option {flag}")),
@@ -457,6 +463,7 @@ async fn feed_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<Feed
 /// Figures of the live fan-out benchmark.
 struct FanoutFigures {
     backend: String,
+    instances: usize,
     wanted: usize,
     connected: usize,
     connect_time: Duration,
@@ -466,16 +473,25 @@ struct FanoutFigures {
     delays: Vec<Duration>,
 }
 
-/// N SSE connections (members of one community) on one instance; one approval reaches them all.
-async fn fanout_bench(o: &Options, backend: &str) -> Result<FanoutFigures, String> {
-    let fresh = Fresh::new(backend, "fanout", &o.pg_admin).await?;
-    let result = fanout_bench_on(o, backend, &fresh).await;
+/// N SSE connections (members of one community) over `instances` instances (more than one share
+/// the database and exchange changes through Redis); one approval, made on the first, reaches them all.
+async fn fanout_bench(o: &Options, backend: &str, instances: usize) -> Result<FanoutFigures, String> {
+    let fresh = Fresh::new(backend, &format!("fanout{instances}"), &o.pg_admin).await?;
+    let result = fanout_bench_on(o, backend, &fresh, instances).await;
     fresh.drop_db().await;
     result
 }
 
-async fn fanout_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<FanoutFigures, String> {
-    let srv = server::start(&o.bin, &fresh.url, &fresh.dir).await?;
+async fn fanout_bench_on(o: &Options, backend: &str, fresh: &Fresh, instances: usize) -> Result<FanoutFigures, String> {
+    let mut extra = Vec::new();
+    if instances > 1 {
+        extra.push(("REDIS_URL".to_owned(), o.redis.clone()));
+        extra.push(("HAOLIN_REDIS_PREFIX".to_owned(), format!("haolin-bench-{}", std::process::id())));
+    }
+    let mut servers = Vec::new();
+    for _ in 0..instances {
+        servers.push(server::start_with(&o.bin, &fresh.url, &fresh.dir, &extra).await?);
+    }
     let db = db::connect(&fresh.url).await?;
     let community = db.community("520201003001").await?;
     let members = db.users(100, 13_800_000_000, "member", Some(community)).await?;
@@ -485,8 +501,8 @@ async fn fanout_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<Fa
     let resident = db.users(1, 13_820_000_000, "resident", None).await?;
     let wish = db.wishes(1, community, 1, resident[0], 1, "'pending_review'", true).await?[0];
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let rss_before = srv.rss_kib().0;
-    say(&format!("{backend}: opening {} SSE connections", o.sse));
+    let rss_before: u64 = servers.iter().map(|s| s.rss_kib().0).sum();
+    say(&format!("{backend}: opening {} SSE connections on {instances} instance(s)", o.sse));
     let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().map_err(|e| e.to_string())?;
     let (conn_tx, mut conn_rx) = tokio::sync::mpsc::unbounded_channel::<bool>();
     let (got_tx, mut got_rx) = tokio::sync::mpsc::unbounded_channel::<Instant>();
@@ -495,7 +511,8 @@ async fn fanout_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<Fa
     let mut tasks = Vec::with_capacity(o.sse);
     let mut connected = 0;
     for i in 0..o.sse {
-        let url = format!("{}/api/v1/events/stream?access_token={}", srv.base, tokens[i % tokens.len()]);
+        let base = &servers[i % instances].base;
+        let url = format!("{base}/api/v1/events/stream?access_token={}", tokens[i % tokens.len()]);
         let (c, conn_tx, got_tx, marker) = (client.clone(), conn_tx.clone(), got_tx.clone(), marker.clone());
         tasks.push(tokio::spawn(async move {
             let Ok(mut resp) = c.get(url).send().await else {
@@ -537,11 +554,12 @@ async fn fanout_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<Fa
     }
     let connect_time = started.elapsed();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss_after = srv.rss_kib().0;
+    let rss_after: u64 = servers.iter().map(|s| s.rss_kib().0).sum();
     say(&format!("{backend}: {connected} connected; approving one wish"));
     let http = http()?;
     let t0 = Instant::now();
-    let status = post(&http, &srv.base, &format!("/api/v1/wishes/{wish}/approve"), &dispatcher_token, &json!({})).await;
+    let status =
+        post(&http, &servers[0].base, &format!("/api/v1/wishes/{wish}/approve"), &dispatcher_token, &json!({})).await;
     if status != 200 {
         return Err(format!("approve answered {status}"));
     }
@@ -557,9 +575,12 @@ async fn fanout_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<Fa
         t.abort();
     }
     db.close().await;
-    srv.stop().await;
+    for s in servers {
+        s.stop().await;
+    }
     Ok(FanoutFigures {
         backend: backend.to_owned(),
+        instances,
         wanted: o.sse,
         connected,
         connect_time,
@@ -640,8 +661,14 @@ async fn real_main() -> Result<(), String> {
     for backend in &o.backends {
         feeds.push(feed_bench(&o, backend).await?);
     }
-    let fanout = if o.sse > 0 { Some(fanout_bench(&o, "sqlite").await?) } else { None };
-    let report = render(&o, &claims, &feeds, fanout.as_ref(), started.elapsed())?;
+    let mut fanout = Vec::new();
+    if o.sse > 0 {
+        fanout.push(fanout_bench(&o, "sqlite", 1).await?);
+        if o.backends.iter().any(|b| b == "postgres") || o.redis_only {
+            fanout.push(fanout_bench(&o, "postgres", 2).await?);
+        }
+    }
+    let report = render(&o, &claims, &feeds, &fanout, started.elapsed())?;
     std::fs::write(&o.out, report).map_err(|e| e.to_string())?;
     say(&format!("wrote {}", o.out.display()));
     Ok(())
@@ -651,7 +678,7 @@ fn render(
     o: &Options,
     claims: &[ClaimFigures],
     feeds: &[FeedFigures],
-    fanout: Option<&FanoutFigures>,
+    fanout: &[FanoutFigures],
     took: Duration,
 ) -> Result<String, String> {
     let mut r = String::new();
@@ -718,11 +745,11 @@ fn render(
             held(worst < 20.0)
         );
     }
-    match fanout {
+    match fanout.iter().find(|f| f.instances == 1) {
         Some(f) => {
             let _ = writeln!(
                 w,
-                "| 10,000 SSE connections under 200 MB RSS | {} connected: {:.1} MiB RSS | {} |",
+                "| 10,000 SSE connections under 200 MB RSS (one instance) | {} connected: {:.1} MiB RSS | {} |",
                 f.connected,
                 mib(f.rss_after),
                 held(f.connected >= 10_000 && f.delivered == f.connected && mib(f.rss_after) < 200.0)
@@ -897,40 +924,41 @@ fn render(
 
     // Fan-out.
     let _ = writeln!(w, "## 4. Live fan-out\n");
-    match fanout {
-        Some(f) => {
-            let per_conn = (f.rss_after.saturating_sub(f.rss_before)) as f64 * 1024.0 / f.connected.max(1) as f64;
+    if fanout.is_empty() {
+        let _ = writeln!(w, "Not measured in this run (`--sse 0`).\n");
+    } else {
+        let _ = writeln!(
+            w,
+            "`GET /api/v1/events/stream` connections (100 member accounts of one community, opened 500 at a \
+             time, spread evenly over the instances); then a dispatcher approves one wish on the first instance \
+             and every stream must deliver it. Two instances share one PostgreSQL database and exchange changes \
+             through Redis (`REDIS_URL`). The delay is from sending the approval to the event's arrival on each \
+             connection (the client reads all of them on the same 2 cores). RSS is summed over the instances.\n"
+        );
+        let _ = writeln!(
+            w,
+            "| backend | instances | connected | opened in | RSS before | RSS with all open | per connection | delivered | p50 delay ms | p99 delay ms | max ms |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        for f in fanout {
+            let per_conn = (f.rss_after.saturating_sub(f.rss_before)) as f64 / f.connected.max(1) as f64;
             let _ = writeln!(
                 w,
-                "{} `GET /api/v1/events/stream` connections ({} backend, 100 member accounts of one community, \
-                 opened 500 at a time) on one instance; then a dispatcher approves one wish and every stream \
-                 must deliver it. The delay is from sending the approval to the event's arrival on each \
-                 connection (the client reads all of them on the same 2 cores).\n",
-                f.wanted, f.backend
-            );
-            let _ = writeln!(
-                w,
-                "| connected | opened in | RSS before | RSS with all open | per connection | delivered | p50 delay ms | p99 delay ms | max ms |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-            );
-            let _ = writeln!(
-                w,
-                "| {} of {} | {:.1} s | {:.1} MiB | {:.1} MiB | {:.1} KiB | {} | {:.1} | {:.1} | {:.1} |\n",
+                "| {} | {} | {} of {} | {:.1} s | {:.1} MiB | {:.1} MiB | {:.1} KiB | {} | {:.1} | {:.1} | {:.1} |",
+                f.backend,
+                f.instances,
                 f.connected,
                 f.wanted,
                 f.connect_time.as_secs_f64(),
                 mib(f.rss_before),
                 mib(f.rss_after),
-                per_conn / 1024.0,
+                per_conn,
                 f.delivered,
                 quantile_ms(&f.delays, 0.5),
                 quantile_ms(&f.delays, 0.99),
                 quantile_ms(&f.delays, 1.0)
             );
-            let _ = writeln!(w, "Split over two instances through Redis: not measured yet.\n");
         }
-        None => {
-            let _ = writeln!(w, "Not measured in this run (`--sse 0`).\n");
-        }
+        let _ = writeln!(w);
     }
 
     // Footprint.

@@ -23,8 +23,19 @@ pub struct Server {
 /// Starts `bin` on `database_url` with a free loopback port, data in `data_dir`, and waits until
 /// `/readyz` answers 200 (at most 120 s).
 pub async fn start(bin: &Path, database_url: &str, data_dir: &Path) -> Result<Server, String> {
+    start_with(bin, database_url, data_dir, &[]).await
+}
+
+/// [`start`] with extra environment variables (e.g. `REDIS_URL`).
+pub async fn start_with(
+    bin: &Path,
+    database_url: &str,
+    data_dir: &Path,
+    extra: &[(String, String)],
+) -> Result<Server, String> {
     let started = Instant::now();
-    let log = std::fs::File::create(data_dir.join("server.log")).map_err(|e| e.to_string())?;
+    let log_name = format!("server-{}.log", started.elapsed().as_nanos());
+    let log = std::fs::File::create(data_dir.join(&log_name)).map_err(|e| e.to_string())?;
     let mut child = Command::new(bin)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -37,6 +48,7 @@ pub async fn start(bin: &Path, database_url: &str, data_dir: &Path) -> Result<Se
         .env("HAOLIN_LIMITS__WISHES_PER_ACCOUNT", "100000000")
         .env("HAOLIN_LIMITS__WISHES_PER_IP", "100000000")
         .env("RUST_LOG", "warn")
+        .envs(extra.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::from(log))
@@ -56,7 +68,7 @@ pub async fn start(bin: &Path, database_url: &str, data_dir: &Path) -> Result<Se
     .await
     .ok()
     .flatten()
-    .ok_or_else(|| format!("server did not start; see {}", data_dir.join("server.log").display()))?;
+    .ok_or_else(|| format!("server did not start; see {}", data_dir.join(&log_name).display()))?;
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     let base = addr.trim_end_matches('/').to_owned();
     let client = reqwest::Client::new();
