@@ -1024,8 +1024,9 @@ fn web_section(o: &Options) -> Result<String, String> {
         None => "not measured (no --web-size output given)\n".into(),
     };
     Ok(format!(
-        "{kept}\n{RUN}\n\n`scripts/web-size.sh` as run by `scripts/bench.sh` (it reports on `web/dist` when it has been \
-         built; `scripts/build-web.sh` builds it). A bare Leptos \"hello\" floor built with the same profile is not \
-         measured yet.\n\n```\n{fresh}```\n"
+        "{kept}\n{RUN}\n\n`scripts/web-size.sh` as run by `scripts/bench.sh`, after `scripts/build-web.sh`: first the web \
+         app (`web/dist`), then the floor (`bench/web-floor/dist`: a bare Leptos \"hello\" mounted to the body, \
+         built by Trunk with the same `wasm-release` profile and `wasm-opt -Oz --strip-debug --strip-producers`). \
+         The difference between the two totals is what the app itself weighs.\n\n```\n{fresh}```\n"
     ))
 }
