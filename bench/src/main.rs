@@ -98,7 +98,12 @@ impl Fresh {
             let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&pool).await;
             pool.close().await;
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
+        // HAOLIN_BENCH_KEEP=1 keeps the scratch folder (the SQLite file and the server logs).
+        if std::env::var("HAOLIN_BENCH_KEEP").as_deref() == Ok("1") {
+            say(&format!("kept {}", self.dir.display()));
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
