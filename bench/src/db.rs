@@ -1,0 +1,253 @@
+//! Direct database access: fast set-based seeding, the claim transaction exactly as
+//! `server/src/store/sql.rs` runs it, and EXPLAIN of the feed queries. One SQL text serves both
+//! backends, as in the server (`$n` parameters, BIGINT millisecond times).
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Row, SqlitePool};
+
+/// A pool on one of the two backends.
+#[derive(Clone)]
+pub enum Db {
+    /// SQLite, opened like the server opens it.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Pg(PgPool),
+}
+
+/// Runs `$body` with `$p` bound to the concrete pool: one text, both backends.
+macro_rules! on_pool {
+    ($db:expr, $p:ident => $body:expr) => {
+        match $db {
+            Db::Sqlite($p) => $body,
+            Db::Pg($p) => $body,
+        }
+    };
+}
+
+/// The wish columns the server selects (copied from `server/src/store/sql.rs` `WISH_SELECT`).
+pub const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.resident_id, r.name AS resident_name, w.title, \
+     w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
+     m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
+     w.created_at, w.updated_at \
+     FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id";
+
+/// The claim's conditional write (as `transition_wish` builds it for a claim with a live-claim limit).
+const CLAIM_UPDATE: &str = "UPDATE wishes SET status = $1, version = version + 1, member_id = $2, \
+     claim_expires_at = $3, fulfilled_at = $4, fulfilment_note = $5, rating = $6, comment = $7, updated_at = $8 \
+     WHERE id = $9 AND version = $10 AND status = $11 \
+     AND (SELECT COUNT(*) FROM wishes h WHERE h.member_id = $12 AND h.status IN ('assigned', 'claimed')) < $13";
+
+/// The event row of a transition.
+const EVENT_INSERT: &str = "INSERT INTO wish_events (wish_id, community_id, at, actor_id, action, from_status, \
+     to_status, reason) SELECT id, community_id, $1, $2, $3, $4, $5, $6 FROM wishes WHERE id = $7 RETURNING id";
+
+/// Opens `url` with the server's own pool settings (SQLite: WAL, NORMAL sync, 10 s busy timeout,
+/// 8 connections; PostgreSQL: 16 connections, the server's default).
+pub async fn connect(url: &str) -> Result<Db, String> {
+    if url.starts_with("sqlite:") {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| e.to_string())?
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let pool =
+            SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(|e| e.to_string())?;
+        Ok(Db::Sqlite(pool))
+    } else {
+        let options = PgConnectOptions::from_str(url).map_err(|e| e.to_string())?;
+        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await.map_err(|e| e.to_string())?;
+        Ok(Db::Pg(pool))
+    }
+}
+
+fn err(e: sqlx::Error) -> String {
+    e.to_string()
+}
+
+/// Milliseconds since the epoch now.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A series 1..=n as a recursive CTE both backends understand.
+const SERIES: &str = "WITH RECURSIVE s(n) AS (SELECT CAST(1 AS BIGINT) UNION ALL SELECT n + 1 FROM s \
+     WHERE n < CAST($1 AS BIGINT))";
+
+impl Db {
+    /// Closes the pool.
+    pub async fn close(&self) {
+        on_pool!(self, p => p.close().await)
+    }
+
+    /// Inserts a community; returns its id.
+    pub async fn community(&self, code: &str) -> Result<i64, String> {
+        let sql =
+            "INSERT INTO communities (name, code, street_code, created_at) VALUES ($1, $2, NULL, $3) RETURNING id";
+        on_pool!(self, p => sqlx::query_scalar(sql).bind(format!("社区{code}")).bind(code).bind(now_ms())
+            .fetch_one(p).await.map_err(err))
+    }
+
+    /// Inserts `n` accounts (phones from `phone_base + 1`) with `role` in `community` (if any);
+    /// returns their ids in order.
+    pub async fn users(&self, n: i64, phone_base: i64, role: &str, community: Option<i64>) -> Result<Vec<i64>, String> {
+        let before: i64 = on_pool!(self, p => sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users")
+            .fetch_one(p).await.map_err(err))?;
+        let insert = format!(
+            "{SERIES} INSERT INTO users (phone, name, password_hash, created_at) \
+             SELECT CAST(CAST($2 AS BIGINT) + n AS TEXT), '用户' || CAST(n AS TEXT), 'x', CAST($3 AS BIGINT) FROM s"
+        );
+        on_pool!(self, p => sqlx::query(&insert).bind(n).bind(phone_base).bind(now_ms()).execute(p).await.map(|_| ()).map_err(err))?;
+        let grant = "INSERT INTO role_grants (user_id, role, community_id, created_at) \
+                     SELECT id, $1, $2, $3 FROM users WHERE id > $4";
+        on_pool!(self, p => sqlx::query(grant).bind(role).bind(community).bind(now_ms()).bind(before)
+            .execute(p).await.map(|_| ()).map_err(err))?;
+        on_pool!(self, p => sqlx::query_scalar("SELECT id FROM users WHERE id > $1 ORDER BY id").bind(before)
+            .fetch_all(p).await.map_err(err))
+    }
+
+    /// Opens a session for each of `users` and returns an access token for each (HS256 with the
+    /// bench servers' key, the claims the server issues).
+    pub async fn tokens(&self, users: &[i64]) -> Result<Vec<String>, String> {
+        let (Some(first), Some(last)) = (users.first(), users.last()) else { return Ok(Vec::new()) };
+        let insert = "INSERT INTO sessions (user_id, created_at) SELECT id, $1 FROM users WHERE id >= $2 AND id <= $3";
+        on_pool!(self, p => sqlx::query(insert).bind(now_ms()).bind(first).bind(last).execute(p).await.map(|_| ()).map_err(err))?;
+        let rows: Vec<(i64, i64)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT user_id, MAX(id) FROM sessions WHERE user_id >= $1 AND user_id <= $2 GROUP BY user_id ORDER BY user_id")
+            .bind(first).bind(last).fetch_all(p).await.map_err(err))?;
+        let key = jsonwebtoken::EncodingKey::from_secret(crate::server::JWT_SECRET.as_bytes());
+        let now = chrono::Utc::now().timestamp();
+        rows.iter()
+            .map(|(user, session)| {
+                let claims =
+                    serde_json::json!({"sub": user.to_string(), "sid": session, "iat": now, "exp": now + 24 * 3600});
+                jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).map_err(|e| e.to_string())
+            })
+            .collect()
+    }
+
+    /// Inserts `n` wishes spread over `communities` (consecutive ids from `first_community`) and
+    /// residents (consecutive ids from `first_resident`); `status_sql` is an SQL expression of the
+    /// series number `n`. Returns the new ids in order.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn wishes(
+        &self,
+        n: i64,
+        first_community: i64,
+        communities: i64,
+        first_resident: i64,
+        residents: i64,
+        status_sql: &str,
+        return_ids: bool,
+    ) -> Result<Vec<i64>, String> {
+        let before: i64 = on_pool!(self, p => sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM wishes")
+            .fetch_one(p).await.map_err(err))?;
+        let insert = format!(
+            "{SERIES} INSERT INTO wishes (community_id, resident_id, posted_by, title, description, category, \
+             contact_phone, status, version, created_at, updated_at) \
+             SELECT CAST($2 AS BIGINT) + n % CAST($3 AS BIGINT), CAST($4 AS BIGINT) + n % CAST($5 AS BIGINT), \
+             CAST($4 AS BIGINT) + n % CAST($5 AS BIGINT), '心愿' || CAST(n AS TEXT), '楼道灯坏了，请帮忙换一下', '生活帮扶', \
+             '13900000000', {status_sql}, 1, CAST($6 AS BIGINT) + n, CAST($6 AS BIGINT) + n FROM s"
+        );
+        on_pool!(self, p => sqlx::query(&insert).bind(n).bind(first_community).bind(communities)
+            .bind(first_resident).bind(residents).bind(now_ms()).execute(p).await.map(|_| ()).map_err(err))?;
+        if !return_ids {
+            return Ok(Vec::new());
+        }
+        on_pool!(self, p => sqlx::query_scalar("SELECT id FROM wishes WHERE id > $1 ORDER BY id").bind(before)
+            .fetch_all(p).await.map_err(err))
+    }
+
+    /// Refreshes the planner's statistics.
+    pub async fn analyze(&self) -> Result<(), String> {
+        on_pool!(self, p => sqlx::query("ANALYZE").execute(p).await.map(|_| ()).map_err(err))?;
+        Ok(())
+    }
+
+    /// The claim of `wish` by `member`, with every statement `transition_wish` runs for it: on
+    /// PostgreSQL the member-row lock, then the conditional UPDATE, the event INSERT and the
+    /// re-read of the wish, in one transaction. Returns whether it won.
+    pub async fn claim(&self, wish: i64, member: i64) -> Result<bool, String> {
+        let at = now_ms();
+        on_pool!(self, p => {
+            let mut tx = p.begin().await.map_err(err)?;
+            if matches!(self, Db::Pg(_)) {
+                sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE").bind(member)
+                    .execute(&mut *tx).await.map_err(err)?;
+            }
+            let updated = sqlx::query(CLAIM_UPDATE)
+                .bind("claimed").bind(Some(member)).bind(Some(at + 72 * 3_600_000)).bind(None::<i64>)
+                .bind(None::<String>).bind(None::<i64>).bind(None::<String>).bind(at)
+                .bind(wish).bind(1_i64).bind("open").bind(member).bind(1_000_000_i64)
+                .execute(&mut *tx).await.map_err(err)?.rows_affected();
+            if updated == 0 {
+                tx.rollback().await.map_err(err)?;
+                return Ok(false);
+            }
+            let _event: i64 = sqlx::query_scalar(EVENT_INSERT)
+                .bind(at).bind(member).bind("claim").bind("open").bind("claimed").bind(None::<String>).bind(wish)
+                .fetch_one(&mut *tx).await.map_err(err)?;
+            let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(wish)
+                .fetch_one(&mut *tx).await.map_err(err)?;
+            let _status: String = row.try_get("status").map_err(err)?;
+            tx.commit().await.map_err(err)?;
+            Ok(true)
+        })
+    }
+
+    /// The reads a claim request makes before its transaction (the caller's session and grants,
+    /// then the wish), as the server's Caller extractor and `wishes::act` run them.
+    pub async fn request_reads(&self, wish: i64, member: i64, session: i64) -> Result<(), String> {
+        on_pool!(self, p => {
+            sqlx::query("SELECT u.id, u.phone, u.name, u.password_hash FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL").bind(member).bind(session)
+                .fetch_optional(p).await.map_err(err)?;
+            sqlx::query("SELECT role, community_id FROM role_grants WHERE user_id = $1 ORDER BY role, community_id")
+                .bind(member).fetch_all(p).await.map_err(err)?;
+            sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(wish).fetch_optional(p).await.map_err(err)?;
+            Ok(())
+        })
+    }
+
+    /// The session id of each of `users` (the latest).
+    pub async fn sessions(&self, users: &[i64]) -> Result<Vec<i64>, String> {
+        let (Some(first), Some(last)) = (users.first(), users.last()) else { return Ok(Vec::new()) };
+        on_pool!(self, p => sqlx::query_scalar(
+            "SELECT MAX(id) FROM sessions WHERE user_id >= $1 AND user_id <= $2 GROUP BY user_id ORDER BY user_id")
+            .bind(first).bind(last).fetch_all(p).await.map_err(err))
+    }
+
+    /// One integer from `sql` with one integer parameter.
+    pub async fn scalar(&self, sql: &str, a: i64) -> Result<i64, String> {
+        on_pool!(self, p => sqlx::query_scalar(sql).bind(a).fetch_one(p).await.map_err(err))
+    }
+
+    /// The plan of a feed query (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN (ANALYZE, BUFFERS)` on
+    /// PostgreSQL), its integer parameters bound in order.
+    pub async fn explain(&self, sql: &str, params: &[i64], status: &str) -> Result<String, String> {
+        let prefix = if matches!(self, Db::Sqlite(_)) { "EXPLAIN QUERY PLAN " } else { "EXPLAIN (ANALYZE, BUFFERS) " };
+        let text = format!("{prefix}{sql}");
+        on_pool!(self, p => {
+            let mut q = sqlx::query(&text);
+            for (i, v) in params.iter().enumerate() {
+                q = if i == 3 { q.bind(status.to_owned()).bind(*v) } else { q.bind(*v) };
+            }
+            let rows = q.fetch_all(p).await.map_err(err)?;
+            let mut out = String::new();
+            for row in &rows {
+                let line: String = if matches!(self, Db::Sqlite(_)) {
+                    row.try_get::<String, _>("detail").map_err(err)?
+                } else {
+                    row.try_get::<String, _>(0).map_err(err)?
+                };
+                out.push_str(&line);
+                out.push('\n');
+            }
+            Ok(out)
+        })
+    }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every benchmark (bench/, the `haolin-bench` binary) on loopback against the release server
+# and rewrites BENCHMARKS.md. Bounded: each load has a fixed number of requests and a time limit;
+# the whole run takes a few minutes. Needs PostgreSQL (scripts/db-services.sh starts it) unless
+# --backends sqlite is given. Extra arguments go to haolin-bench (see bench/src/main.rs).
+# Usage: scripts/bench.sh [--backends sqlite,postgres] [--feeds-wishes 500000] [--feeds-residents 100000]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# 1,000 simultaneous clients, each with its own connection, on both ends of loopback.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+if [[ " $* " != *" --backends sqlite "* ]]; then
+  scripts/db-services.sh
+fi
+cargo build --release -p haolin-server -p haolin-bench
+
+# The web app (rebuilt only when its sources changed) and its floor, a bare Leptos "hello" built
+# with the same profile and wasm-opt flags (bench/web-floor); both measured by scripts/web-size.sh.
+scripts/build-web.sh
+export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
+(cd bench/web-floor && trunk --config Trunk.toml build --release)
+web_size=$(mktemp)
+trap 'rm -f "$web_size"' EXIT
+{
+  scripts/web-size.sh || true
+  echo
+  echo "floor: bench/web-floor, a bare Leptos \"hello\" with the same profile"
+  WEB_SIZE_BUDGET=999999999 scripts/web-size.sh bench/web-floor/dist
+} >"$web_size" 2>&1
+
+target/release/haolin-bench --bin target/release/haolin --out BENCHMARKS.md --web-size "$web_size" "$@"
