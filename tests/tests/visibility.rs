@@ -162,3 +162,26 @@ async fn an_admin_reads_any_wish() {
     let events = app.events(&admin, str_of(&wish, "id")).await;
     assert_eq!(events.len(), 1);
 }
+
+#[tokio::test]
+async fn filtering_by_a_community_shows_only_what_the_caller_may_see_there() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let open = app.open_wish(&w).await;
+    let pending = app.post_wish(&w.resident.token, &w.community_id).await;
+    let c = &w.community_id;
+    let ids = |items: Vec<serde_json::Value>| items.iter().map(|i| i["id"].clone()).collect::<Vec<_>>();
+    // A member of the community asking for its open wishes sees the open one only.
+    let pool = ids(app.list_all_wishes(&w.member.token, &format!("community_id={c}&status=open")).await);
+    assert_eq!(pool, vec![open["id"].clone()]);
+    // Its dispatcher sees every wish there.
+    let all = ids(app.list_all_wishes(&w.dispatcher.token, &format!("community_id={c}")).await);
+    assert!(all.contains(&open["id"]) && all.contains(&pending["id"]));
+    // Someone of another community filtering by it sees nothing of it.
+    let other = app.create_community().await;
+    let outsider = app.create_actor(&["member", "dispatcher"], &[other.as_str()]).await;
+    assert!(app.list_all_wishes(&outsider.token, &format!("community_id={c}&status=open")).await.is_empty());
+    assert!(app.list_all_wishes(&outsider.token, &format!("community_id={c}")).await.is_empty());
+    // A member asking for the community's pending wishes sees none.
+    assert!(app.list_all_wishes(&w.member.token, &format!("community_id={c}&status=pending_review")).await.is_empty());
+}
