@@ -43,6 +43,38 @@ pub(super) fn unique_violation(err: &sqlx::Error) -> bool {
 macro_rules! sql_store {
     ($store:ident, $db:ty, $row:ty, $member_lock:expr) => {
         impl $store {
+            /// Inserts an account and its roles inside `tx`; a taken phone is
+            /// `AlreadyExists(taken)`.
+            async fn insert_user(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                user: &NewUser,
+                now: i64,
+                taken: &'static str,
+            ) -> Result<i64, StoreError> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (phone, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(&user.phone)
+                .bind(&user.name)
+                .bind(&user.password_hash)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| if unique_violation(&e) { StoreError::AlreadyExists(taken) } else { e.into() })?;
+                for grant in &user.grants {
+                    sqlx::query(
+                        "INSERT INTO role_grants (user_id, role, community_id, created_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(id)
+                    .bind(grant.role.as_str())
+                    .bind(grant.community_id)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(id)
+            }
+
             fn wish_from_row(row: &$row) -> Result<WishRecord, sqlx::Error> {
                 Ok(WishRecord {
                     id: row.try_get("id")?,
@@ -137,25 +169,7 @@ macro_rules! sql_store {
         async fn create_user(&self, user: NewUser) -> Result<UserRecord, StoreError> {
             let now = millis(Utc::now());
             let mut tx = self.pool.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (phone, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-            )
-            .bind(&user.phone)
-            .bind(&user.name)
-            .bind(&user.password_hash)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| if unique_violation(&e) { StoreError::AlreadyExists("phone") } else { e.into() })?;
-            for grant in &user.grants {
-                sqlx::query("INSERT INTO role_grants (user_id, role, community_id, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(id)
-                    .bind(grant.role.as_str())
-                    .bind(grant.community_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            let id = Self::insert_user(&mut tx, &user, now, "phone").await?;
             tx.commit().await?;
             Ok(UserRecord {
                 id,

@@ -310,27 +310,7 @@ macro_rules! wechat_store {
             ) -> Result<UserRecord, StoreError> {
                 let now = millis(Utc::now());
                 let mut tx = self.pool.begin().await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO users (phone, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-                )
-                .bind(&user.phone)
-                .bind(&user.name)
-                .bind(&user.password_hash)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| if unique_violation(&e) { StoreError::AlreadyExists("openid") } else { e.into() })?;
-                for grant in &user.grants {
-                    sqlx::query(
-                        "INSERT INTO role_grants (user_id, role, community_id, created_at) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(id)
-                    .bind(grant.role.as_str())
-                    .bind(grant.community_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                let id = Self::insert_user(&mut tx, &user, now, "openid").await?;
                 sqlx::query("INSERT INTO wechat_identities (openid, unionid, user_id, created_at) VALUES ($1, $2, $3, $4)")
                     .bind(openid)
                     .bind(unionid)
