@@ -54,13 +54,18 @@ async fn data_written_before_a_sigterm_is_there_after_a_restart() {
 async fn requests_in_flight_at_sigterm_are_answered_before_the_exit() {
     let mut app = spawn_app().await;
     let w = app.world().await;
-    // A fresh client, so no request rides on an idle connection the server is closing.
-    let client = reqwest::Client::new();
+    // Twelve connections the server has already accepted (kept alive), so that every login below
+    // is really in flight when the signal comes, not waiting in the kernel's accept queue.
+    let client = reqwest::Client::builder().pool_max_idle_per_host(12).build().unwrap();
+    let warm: Vec<_> = (0..12).map(|_| client.get(app.url("/healthz")).send()).collect();
+    for r in futures_util::future::join_all(warm).await {
+        assert_eq!(r.unwrap().status(), 200);
+    }
     let url = app.url("/api/v1/auth/login");
     let body = serde_json::json!({"phone": w.resident.phone, "password": haolin_tests::PASSWORD});
-    // Logins hash a password, so a batch of them takes a while to answer.
+    // Logins hash a password (at most one per core at a time), so the batch takes a while.
     let requests: Vec<_> = (0..12).map(|_| tokio::spawn(client.post(&url).json(&body).send())).collect();
-    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     app.signal("TERM");
     let mut answered = 0;
     for r in requests {
