@@ -80,4 +80,19 @@ impl Sse {
             }
         }
     }
+
+    /// The next message saying wish `id` is in `status`, skipping others. Across instances an
+    /// earlier change may be delivered after the stream opened, so a test waiting for one change
+    /// names the state it waits for.
+    pub async fn next_in_status(&mut self, id: &str, status: &str) -> Message {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let msg =
+                self.next(left).await.unwrap_or_else(|| panic!("no message saying wish {id} is {status} within 10 s"));
+            if msg.data["id"] == id && msg.data["status"] == status {
+                return msg;
+            }
+        }
+    }
 }
