@@ -183,6 +183,10 @@ async fn a_check_in_needs_a_real_community_branch_certificate_and_letter() {
         ("community_id", json!("987654"), "community_id"),
         ("unit_branch_id", json!("987654"), "unit_branch_id"),
         ("certificate_no", json!(""), "certificate_no"),
+        ("certificate_no", json!("FWZ 1"), "certificate_no"),
+        ("certificate_no", json!("服务证1"), "certificate_no"),
+        ("certificate_no", json!("F".repeat(33)), "certificate_no"),
+        ("letter_ref", json!("第1号\n第2号"), "letter_ref"),
         ("letter_ref", json!("x".repeat(65)), "letter_ref"),
     ] {
         assert_invalid_field(&app.post("/api/v1/checkins", &member.token, &with(key, value)).await, field);

@@ -8,7 +8,7 @@ use haolin_shared::api::{
     Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchRequest, ErrorBody, ErrorCode, Items, PersonRef,
     RejectCheckinRequest, Role, UnitBranch,
 };
-use haolin_shared::domain::{Reason, WishAction};
+use haolin_shared::domain::{CertificateNo, LetterRef, Reason, WishAction};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
@@ -75,15 +75,6 @@ pub async fn list_unit_branches(
     Ok(web::Json(Items { items: rows.into_iter().map(|(id, name)| UnitBranch { id: id.to_string(), name }).collect() }))
 }
 
-/// A certificate number or letter reference: trimmed, 1–`max` visible characters.
-fn reference(field: &str, raw: &str, max: usize) -> Result<String, ApiError> {
-    let value = raw.trim();
-    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(ApiError::invalid_field(field, format!("{field} 须为 1 到 {max} 个字符")));
-    }
-    Ok(value.to_owned())
-}
-
 /// A party member checks in to a community with the service certificate and introduction letter
 /// (一证一信); it waits, `pending`, for the community.
 #[utoipa::path(tag = "checkins", request_body = CreateCheckinRequest, responses(
@@ -115,8 +106,12 @@ pub async fn create_checkin(
         member_id: caller.id(),
         community_id,
         unit_branch_id,
-        certificate_no: reference("certificate_no", &req.certificate_no, 32)?,
-        letter_ref: reference("letter_ref", &req.letter_ref, 64)?,
+        certificate_no: CertificateNo::parse(&req.certificate_no)
+            .map_err(|e| ApiError::invalid_value("certificate_no", e))?
+            .into_inner(),
+        letter_ref: LetterRef::parse(&req.letter_ref)
+            .map_err(|e| ApiError::invalid_value("letter_ref", e))?
+            .into_inner(),
     };
     let id = state.store.create_checkin(checkin, Utc::now()).await?;
     let stored = state.store.checkin(id).await?.ok_or_else(ApiError::internal)?;

@@ -7,7 +7,7 @@ use haolin_shared::api::{
     CreateUnitBranchCheckinRequest, ErrorBody, ErrorCode, Items, PlaceLevel, RejectCheckinRequest, Role,
     UnitBranchCheckin,
 };
-use haolin_shared::domain::Reason;
+use haolin_shared::domain::{LetterRef, Reason};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
@@ -62,11 +62,8 @@ pub async fn create_branch_checkin(
         Some(p) if p.level == PlaceLevel::Community && p.retired_at.is_none() => {}
         _ => return Err(ApiError::invalid_field("community_id", "社区不存在或已撤销")),
     }
-    let letter = body.0.letter_ref.trim();
-    if letter.is_empty() || letter.chars().count() > 64 || letter.chars().any(char::is_control) {
-        return Err(ApiError::invalid_field("letter_ref", "letter_ref 须为 1 到 64 个字符"));
-    }
-    let id = state.store.create_branch_checkin(branch_id, community_id, letter, Utc::now()).await?;
+    let letter = LetterRef::parse(&body.0.letter_ref).map_err(|e| ApiError::invalid_value("letter_ref", e))?;
+    let id = state.store.create_branch_checkin(branch_id, community_id, letter.as_str(), Utc::now()).await?;
     let stored = state.store.branch_checkin(id).await?.ok_or_else(ApiError::internal)?;
     Ok(HttpResponse::Created().json(view(&stored)))
 }

@@ -36,9 +36,9 @@ pub struct CreateCheckinRequest {
     /// The member's work-unit branch.
     #[serde(default)]
     pub unit_branch_id: Option<String>,
-    /// The service certificate number (服务证), 1–32 letters, digits or `-`.
+    /// The service certificate number (服务证): 1–32 ASCII letters, digits or `-` (`domain::CertificateNo`).
     pub certificate_no: String,
-    /// The introduction letter's reference (介绍信), 1–64 characters.
+    /// The introduction letter's reference (介绍信): 1–64 characters on one line (`domain::LetterRef`).
     pub letter_ref: String,
 }
 

@@ -1,15 +1,17 @@
 //! The domain: values that are valid by construction, and the rules that move a wish.
 
 mod category;
+mod checkin;
 mod phone;
 mod rating;
 mod text;
 mod wish;
 
 pub use category::{Category, DEFAULT_CATEGORIES};
+pub use checkin::CertificateNo;
 pub use phone::PhoneNumber;
 pub use rating::Rating;
-pub use text::{Comment, NewPassword, Note, PersonName, Reason, WishDescription, WishTitle};
+pub use text::{Comment, LetterRef, NewPassword, Note, PersonName, Reason, WishDescription, WishTitle};
 pub use wish::{Refusal, Relations, WishAction, WishStatus, available_actions, transition};
 
 /// Why a raw value was refused by one of the domain newtypes.
@@ -44,4 +46,7 @@ pub enum ValueError {
     /// A category that is not on the configured list.
     #[error("请选择有效的类别")]
     Category,
+    /// A service certificate number with a character other than an ASCII letter, a digit or `-`.
+    #[error("只能包含字母、数字和连字符“-”")]
+    CertificateChars,
 }

@@ -87,6 +87,10 @@ text_newtype!(
     Comment, min = 1, max = 500, multiline = true
 );
 text_newtype!(
+    /// An introduction letter's reference (介绍信, e.g. `钟组介〔2026〕12号`): 1–64 characters on one line.
+    LetterRef, min = 1, max = 64, multiline = false
+);
+text_newtype!(
     /// A person's display name: 1–30 characters on one line.
     PersonName, min = 1, max = 30, multiline = false
 );
