@@ -1,6 +1,11 @@
 //! Serving the built web app: static files, and `index.html` for client-side routes.
+//!
+//! The web app is two Trunk bundles in one folder: the main app (`index.html` and its files at the
+//! top, for residents, members and dispatchers) and the admin app in `admin/` (its assets under
+//! `/admin/`), so the admin pages weigh nothing on a resident's phone. A client route under
+//! `/admin` falls back to `admin/index.html`, any other to `index.html`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use actix_files::{Files, NamedFile};
 use actix_web::HttpResponse;
@@ -9,11 +14,21 @@ use actix_web::http::header;
 
 use crate::error::ApiError;
 
-/// The static-file service for `dir`, falling back to `index.html` for unknown paths.
+/// The path prefix of the admin app's routes and assets, and its folder in the web app's folder.
+const ADMIN_PREFIX: &str = "/admin";
+
+/// The `index.html` that serves a client route: the admin app's for `/admin` and below (when it
+/// is built), else the main app's.
+fn index_for(dir: &Path, path: &str) -> PathBuf {
+    let admin_route = path.strip_prefix(ADMIN_PREFIX).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    let admin_index = dir.join("admin").join("index.html");
+    if admin_route && admin_index.is_file() { admin_index } else { dir.join("index.html") }
+}
+
+/// The static-file service for `dir`, falling back to the right `index.html` for unknown paths.
 pub fn service(dir: PathBuf) -> Files {
-    let index = dir.join("index.html");
-    Files::new("/", dir).index_file("index.html").default_handler(fn_service(move |req: ServiceRequest| {
-        let index = index.clone();
+    Files::new("/", dir.clone()).index_file("index.html").default_handler(fn_service(move |req: ServiceRequest| {
+        let index = index_for(&dir, req.path());
         async move {
             let (req, _) = req.into_parts();
             let res = match NamedFile::open_async(&index).await {

@@ -30,6 +30,25 @@ async fn the_web_app_is_served_at_the_root() {
 }
 
 #[tokio::test]
+async fn admin_routes_are_served_by_the_admin_app_once_it_is_built() {
+    let app = spawn_app().await;
+    // Before the admin app is built, its routes fall back to the main app like any client route.
+    assert_eq!(app.get_anon("/admin/places/3").await.text.trim(), INDEX_HTML);
+    let admin = app.web_dir().join("admin");
+    std::fs::create_dir_all(&admin).unwrap();
+    std::fs::write(admin.join("index.html"), "<p>haolin-admin-index</p>").unwrap();
+    std::fs::write(admin.join("haolin-admin.js"), "// admin glue").unwrap();
+    for path in ["/admin", "/admin/", "/admin/places/3"] {
+        let resp = app.get_anon(path).await;
+        assert_eq!((resp.status, resp.text.trim()), (200, "<p>haolin-admin-index</p>"), "{path}");
+    }
+    assert_eq!(app.get_anon("/admin/haolin-admin.js").await.text, "// admin glue");
+    for path in ["/resident", "/administer", "/wishes/admin"] {
+        assert_eq!(app.get_anon(path).await.text.trim(), INDEX_HTML, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn a_server_without_a_configured_admin_still_starts_and_answers() {
     let app = haolin_tests::spawn_app_with(|env| {
         env.remove("HAOLIN_ADMIN_PHONE").remove("HAOLIN_ADMIN_PASSWORD");
