@@ -1,9 +1,10 @@
 //! Serving the built web app: static files, and `index.html` for client-side routes.
 //!
 //! The web app is two Trunk bundles in one folder: the main app (`index.html` and its files at the
-//! top, for residents, members and dispatchers) and the admin app in `admin/` (its assets under
-//! `/admin/`), so the admin pages weigh nothing on a resident's phone. A client route under
-//! `/admin` falls back to `admin/index.html`, any other to `index.html`.
+//! top: residents' and members' everyday pages) and the office app in `office/` (its files under
+//! `/office/`: staff pages and the member's check-in paperwork), so a resident's phone never loads
+//! the office pages. A client route of the office app (`haolin_shared::bundles::is_office_route`)
+//! falls back to `office/index.html` once it is built, any other to `index.html`.
 
 use std::path::{Path, PathBuf};
 
@@ -11,18 +12,15 @@ use actix_files::{Files, NamedFile};
 use actix_web::HttpResponse;
 use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
 use actix_web::http::header;
+use haolin_shared::bundles;
 
 use crate::error::ApiError;
 
-/// The path prefix of the admin app's routes and assets, and its folder in the web app's folder.
-const ADMIN_PREFIX: &str = "/admin";
-
-/// The `index.html` that serves a client route: the admin app's for `/admin` and below (when it
-/// is built), else the main app's.
+/// The `index.html` that serves a client route: the office app's for its routes (when it is
+/// built), else the main app's.
 fn index_for(dir: &Path, path: &str) -> PathBuf {
-    let admin_route = path.strip_prefix(ADMIN_PREFIX).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
-    let admin_index = dir.join("admin").join("index.html");
-    if admin_route && admin_index.is_file() { admin_index } else { dir.join("index.html") }
+    let office_index = dir.join(bundles::OFFICE_DIR).join("index.html");
+    if bundles::is_office_route(path) && office_index.is_file() { office_index } else { dir.join("index.html") }
 }
 
 /// The static-file service for `dir`, falling back to the right `index.html` for unknown paths.

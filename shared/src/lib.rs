@@ -5,5 +5,6 @@
 //! browser validates input with exactly the rules the server enforces.
 
 pub mod api;
+pub mod bundles;
 pub mod domain;
 pub mod inbox;

@@ -30,20 +30,20 @@ async fn the_web_app_is_served_at_the_root() {
 }
 
 #[tokio::test]
-async fn admin_routes_are_served_by_the_admin_app_once_it_is_built() {
+async fn office_routes_are_served_by_the_office_app_once_it_is_built() {
     let app = spawn_app().await;
-    // Before the admin app is built, its routes fall back to the main app like any client route.
+    // Before the office app is built, its routes fall back to the main app like any client route.
     assert_eq!(app.get_anon("/admin/places/3").await.text.trim(), INDEX_HTML);
-    let admin = app.web_dir().join("admin");
-    std::fs::create_dir_all(&admin).unwrap();
-    std::fs::write(admin.join("index.html"), "<p>haolin-admin-index</p>").unwrap();
-    std::fs::write(admin.join("haolin-admin.js"), "// admin glue").unwrap();
-    for path in ["/admin", "/admin/", "/admin/places/3"] {
+    let office = app.web_dir().join("office");
+    std::fs::create_dir_all(&office).unwrap();
+    std::fs::write(office.join("index.html"), "<p>haolin-office-index</p>").unwrap();
+    std::fs::write(office.join("haolin-office.js"), "// office glue").unwrap();
+    for path in ["/admin", "/admin/places/3", "/dispatcher", "/dispatcher/checkins", "/checkins/4/certificate"] {
         let resp = app.get_anon(path).await;
-        assert_eq!((resp.status, resp.text.trim()), (200, "<p>haolin-admin-index</p>"), "{path}");
+        assert_eq!((resp.status, resp.text.trim()), (200, "<p>haolin-office-index</p>"), "{path}");
     }
-    assert_eq!(app.get_anon("/admin/haolin-admin.js").await.text, "// admin glue");
-    for path in ["/resident", "/administer", "/wishes/admin"] {
+    assert_eq!(app.get_anon("/office/haolin-office.js").await.text, "// office glue");
+    for path in ["/resident", "/administer", "/wishes/admin", "/member"] {
         assert_eq!(app.get_anon(path).await.text.trim(), INDEX_HTML, "{path}");
     }
 }
