@@ -1030,8 +1030,8 @@ fn web_section(o: &Options) -> Result<String, String> {
     };
     Ok(format!(
         "{kept}\n{RUN}\n\n`scripts/web-size.sh` as run by `scripts/bench.sh`, after `scripts/build-web.sh`: first the web \
-         app (`web/dist`), then the floor (`bench/web-floor/dist`: a bare Leptos \"hello\" mounted to the body, \
+         app's main bundle (`web/dist`, a resident's first load), then its office bundle (`web/dist/office`), then the floor (`bench/web-floor/dist`: a bare Leptos \"hello\" mounted to the body, \
          built by Trunk with the same `wasm-release` profile and `wasm-opt -Oz --strip-debug --strip-producers`). \
-         The difference between the two totals is what the app itself weighs.\n\n```\n{fresh}```\n"
+         The difference between the main bundle's total and the floor's is what the resident's app itself weighs.\n\n```\n{fresh}```\n"
     ))
 }

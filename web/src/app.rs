@@ -1,18 +1,39 @@
 //! The root component and the router: the current path picks the page; pages that need a login
-//! send a logged-out visitor to `/login`.
+//! send a logged-out visitor to `/login`. Which pages exist is the bundle's [`Pages`].
 
+use haolin_shared::api::User;
 use leptos::prelude::*;
 
 use crate::components::go;
 use crate::components::shell::{Shell, Toast};
 use crate::i18n::MESSAGES;
-use crate::pages::{auth, dispatcher, inbox, member, resident, wish};
 use crate::route::Route;
 use crate::{session, state};
 
+/// A bundle's pages: the view of `route` for the logged-in account (`None` on pages without a
+/// login), or `None` when the bundle has no such page.
+pub type Pages = fn(Route, Option<User>) -> Option<AnyView>;
+
+fn loading() -> AnyView {
+    view! { <p class="loading boot" role="status">{MESSAGES.loading}</p> }.into_any()
+}
+
+fn not_found() -> AnyView {
+    view! {
+        <main class="page">
+            <h1>{MESSAGES.not_found}</h1>
+            <a href="/" on:click=go("/".into())>{MESSAGES.go_home}</a>
+        </main>
+    }
+    .into_any()
+}
+
 /// The whole app.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// The bundle's pages.
+    pages: Pages,
+) -> impl IntoView {
     // Here rather than in `main`: resuming a session spawns futures, which needs Leptos's executor.
     state::start();
     let app = state::app();
@@ -38,33 +59,22 @@ pub fn App() -> impl IntoView {
         {move || {
             let r = route.get();
             if app.booting.get() {
-                return view! { <p class="loading boot" role="status">{MESSAGES.loading}</p> }.into_any();
+                return loading();
             }
-            match r {
-                Route::Login => view! { <auth::Login/> }.into_any(),
-                Route::Register => view! { <auth::Register/> }.into_any(),
-                Route::NotFound => view! {
-                    <main class="page">
-                        <h1>{MESSAGES.not_found}</h1>
-                        <a href="/" on:click=go("/".into())>{MESSAGES.go_home}</a>
-                    </main>
-                }.into_any(),
-                r => match app.me.get() {
-                    None => view! { <p class="loading boot" role="status">{MESSAGES.loading}</p> }.into_any(),
-                    Some(me) => {
-                        let page = match r {
-                            Route::Resident => view! { <resident::MyWishes me/> }.into_any(),
-                            Route::NewWish => view! { <resident::NewWish/> }.into_any(),
-                            Route::Member => view! { <member::Pool me/> }.into_any(),
-                            Route::Claims => view! { <member::Claims me/> }.into_any(),
-                            Route::Dispatcher => view! { <dispatcher::Dispatcher me/> }.into_any(),
-                            Route::Wish(id) => view! { <wish::WishPage id me/> }.into_any(),
-                            Route::Inbox => view! { <inbox::Inbox/> }.into_any(),
-                            _ => view! { <p class="loading" role="status">{MESSAGES.loading}</p> }.into_any(),
-                        };
-                        view! { <Shell>{page}</Shell> }.into_any()
-                    }
-                },
+            // A page of the other bundle is reached by a full page load (state::navigate); here
+            // only when the server could not send it there.
+            if r.bundle() != state::bundle() {
+                return not_found();
+            }
+            if !r.needs_login() {
+                return pages(r, None).unwrap_or_else(not_found);
+            }
+            match app.me.get() {
+                None => loading(),
+                Some(me) => {
+                    let page = pages(r, Some(me)).unwrap_or_else(loading);
+                    view! { <Shell>{page}</Shell> }.into_any()
+                }
             }
         }}
     }

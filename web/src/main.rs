@@ -1,25 +1,32 @@
-//! 好邻 (Haolin) web app: a Leptos client-side-rendered app, built by Trunk into `web/dist` and
-//! served by the Haolin server at `/`.
+//! The main bundle of the web app, served at `/`: login and registration, the resident's and the
+//! party member's everyday pages, the wish page and the inbox — what a resident's phone loads
+//! first, so it stays within the first-load budget (`scripts/web-size.sh`).
 
-mod api;
-mod app;
-mod components;
-mod error;
-mod i18n;
-mod live;
-mod pages;
-mod route;
-mod session;
-mod state;
-mod time;
-mod validate;
+use haolin_shared::api::User;
+use haolin_web::pages::{auth, inbox, member, resident, wish};
+use haolin_web::route::{Bundle, Route};
+use leptos::prelude::*;
 
-/// Creates the app-wide state and mounts the app on `<body>`.
+/// The page of `route`, for the logged-in `me` (`None` on the pages without a login).
+fn pages(route: Route, me: Option<User>) -> Option<AnyView> {
+    let Some(me) = me else {
+        return match route {
+            Route::Login => Some(view! { <auth::Login/> }.into_any()),
+            Route::Register => Some(view! { <auth::Register/> }.into_any()),
+            _ => None,
+        };
+    };
+    Some(match route {
+        Route::Resident => view! { <resident::MyWishes me/> }.into_any(),
+        Route::NewWish => view! { <resident::NewWish/> }.into_any(),
+        Route::Member => view! { <member::Pool me/> }.into_any(),
+        Route::Claims => view! { <member::Claims me/> }.into_any(),
+        Route::Wish(id) => view! { <wish::WishPage id me/> }.into_any(),
+        Route::Inbox => view! { <inbox::Inbox/> }.into_any(),
+        _ => return None,
+    })
+}
+
 fn main() {
-    // Debug builds report panics in the console; release builds abort without the text.
-    #[cfg(debug_assertions)]
-    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&info.to_string().into())));
-    // Created outside any component, so the app-wide signals are never disposed.
-    state::app();
-    leptos::mount::mount_to_body(app::App);
+    haolin_web::run(Bundle::Main, pages);
 }

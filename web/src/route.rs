@@ -1,4 +1,14 @@
-//! The app's client-side routes (a tiny router on the History API: no router crate to ship).
+//! The app's client-side routes (a tiny router on the History API: no router crate to ship), and
+//! which bundle of the web app draws each.
+
+/// One of the web app's two bundles (see the crate docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// The main app at `/`.
+    Main,
+    /// The office app (`haolin_shared::bundles`): staff pages and the check-in paperwork.
+    Office,
+}
 
 /// A page of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +27,7 @@ pub enum Route {
     Member,
     /// `/member/claims`: my claims.
     Claims,
-    /// `/dispatcher`: review queue and overview.
+    /// `/dispatcher`: review queue and overview (office bundle).
     Dispatcher,
     /// `/inbox`: my notifications.
     Inbox,
@@ -25,6 +35,11 @@ pub enum Route {
     Wish(String),
     /// Anything else.
     NotFound,
+}
+
+/// The one id segment of `rest`, if it is a single non-empty segment.
+fn id_segment(rest: Option<&str>) -> Option<String> {
+    rest.filter(|id| !id.is_empty() && !id.contains('/')).map(str::to_owned)
 }
 
 impl Route {
@@ -42,16 +57,28 @@ impl Route {
             "/member/claims" => Self::Claims,
             "/dispatcher" => Self::Dispatcher,
             "/inbox" => Self::Inbox,
-            _ => match path.strip_prefix("/wishes/") {
-                Some(id) if !id.is_empty() && !id.contains('/') => Self::Wish(id.to_owned()),
-                _ => Self::NotFound,
-            },
+            _ => {
+                if let Some(id) = id_segment(path.strip_prefix("/wishes/")) {
+                    Self::Wish(id)
+                } else {
+                    Self::NotFound
+                }
+            }
         }
     }
 
     /// Whether the page needs a logged-in user.
     pub fn needs_login(&self) -> bool {
         !matches!(self, Self::Login | Self::Register | Self::NotFound)
+    }
+
+    /// The bundle that draws the page: the office bundle for the routes the server sends there
+    /// (`haolin_shared::bundles::is_office_route`), else the main one.
+    pub fn bundle(&self) -> Bundle {
+        match self {
+            Self::Dispatcher => Bundle::Office,
+            _ => Bundle::Main,
+        }
     }
 }
 
@@ -75,10 +102,32 @@ mod tests {
 
     #[test]
     fn unknown_paths_are_not_found() {
-        assert_eq!(Route::parse("/wishes/"), Route::NotFound);
-        assert_eq!(Route::parse("/wishes/1/events"), Route::NotFound);
-        assert_eq!(Route::parse("/admin"), Route::NotFound);
+        for path in ["/wishes/", "/wishes/1/events", "/admin"] {
+            assert_eq!(Route::parse(path), Route::NotFound, "{path}");
+        }
         assert!(!Route::NotFound.needs_login());
         assert!(Route::Resident.needs_login());
+    }
+
+    #[test]
+    fn each_page_is_in_the_bundle_the_server_serves_its_path_from() {
+        let paths = [
+            "/",
+            "/login",
+            "/register",
+            "/resident",
+            "/resident/new",
+            "/member",
+            "/member/claims",
+            "/inbox",
+            "/wishes/1",
+            "/dispatcher",
+        ];
+        for path in paths {
+            let office = haolin_shared::bundles::is_office_route(path);
+            assert_eq!(Route::parse(path).bundle() == Bundle::Office, office, "{path}");
+        }
+        assert_eq!(Route::parse("/resident").bundle(), Bundle::Main);
+        assert_eq!(Route::parse("/dispatcher").bundle(), Bundle::Office);
     }
 }

@@ -1,7 +1,7 @@
 //! The app-wide state (current path, account, role, toast) and the session's life: login,
 //! refresh timer, logout and a session that ended on the server.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 
 use haolin_shared::api::{AuthResponse, Role, User};
 use leptos::prelude::*;
@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use crate::i18n::MESSAGES;
+use crate::route::{Bundle, Route};
 use crate::session::{self, Tokens};
 use crate::{api, live, time};
 
@@ -31,12 +32,36 @@ pub struct AppState {
 }
 
 thread_local! {
+    static BUNDLE: Cell<Bundle> = const { Cell::new(Bundle::Main) };
     static APP: OnceCell<AppState> = const { OnceCell::new() };
     static REFRESH_TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
 }
 
 fn current_path() -> String {
     web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".to_owned())
+}
+
+/// Says which bundle is running (before anything navigates).
+pub fn set_bundle(bundle: Bundle) {
+    BUNDLE.with(|b| b.set(bundle));
+}
+
+/// The bundle that is running.
+pub fn bundle() -> Bundle {
+    BUNDLE.with(Cell::get)
+}
+
+/// Loads `path` from the server if its page belongs to the other bundle (`replace`: without a
+/// new history entry); says whether it did.
+fn leave_bundle(path: &str, replace: bool) -> bool {
+    if Route::parse(path).bundle() == bundle() {
+        return false;
+    }
+    if let Some(w) = web_sys::window() {
+        let location = w.location();
+        let _ = if replace { location.replace(path) } else { location.assign(path) };
+    }
+    true
 }
 
 /// The app state (created on first use).
@@ -78,6 +103,9 @@ pub fn start() {
 
 /// Goes to `path` (a new history entry).
 pub fn navigate(path: &str) {
+    if leave_bundle(path, false) {
+        return;
+    }
     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
     }
@@ -89,6 +117,9 @@ pub fn navigate(path: &str) {
 
 /// Replaces the current history entry with `path`.
 pub fn redirect(path: &str) {
+    if leave_bundle(path, true) {
+        return;
+    }
     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
     }

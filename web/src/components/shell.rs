@@ -72,7 +72,10 @@ pub fn Shell(children: Children) -> impl IntoView {
     let logging_out = RwSignal::new(false);
     view! {
         <header class="topbar">
-            <a class="brand" href="/" on:click=go("/".to_owned())>{MESSAGES.product_name}</a>
+            {move || {
+                let home = session::home_path(app.role.get());
+                view! { <a class="brand" href=home on:click=go(home.to_owned())>{MESSAGES.product_name}</a> }
+            }}
             <span class="who">{move || app.me.with(|m| m.as_ref().map(|m| m.name.clone()))}</span>
             <Show when=move || { roles().len() > 1 }>
                 <label class="role-switch">

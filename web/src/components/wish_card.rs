@@ -10,7 +10,10 @@ use crate::time;
 
 /// The status badge (`wish-status`, with `data-status`).
 #[component]
-pub fn StatusBadge(status: WishStatus) -> impl IntoView {
+pub fn StatusBadge(
+    /// The status shown.
+    status: WishStatus,
+) -> impl IntoView {
     view! {
         <span class=format!("badge badge-{}", status.as_str()) data-testid="wish-status" data-status=status.as_str()>
             {MESSAGES.status(status)}
@@ -20,7 +23,10 @@ pub fn StatusBadge(status: WishStatus) -> impl IntoView {
 
 /// The claim deadline of a claimed wish (`claim-deadline`), in local time.
 #[component]
-pub fn Deadline(wish: Wish) -> impl IntoView {
+pub fn Deadline(
+    /// The wish.
+    wish: Wish,
+) -> impl IntoView {
     (wish.status == WishStatus::Claimed).then_some(wish.claim_expires_at).flatten().map(
         |at| view! { <p class="deadline" data-testid="claim-deadline">{MESSAGES.deadline}{MESSAGES.colon}{time::show(&at)}</p> },
     )
@@ -29,7 +35,13 @@ pub fn Deadline(wish: Wish) -> impl IntoView {
 /// A card: title (a link to the wish page), status, category, poster and time; `children` are
 /// the card's buttons.
 #[component]
-pub fn WishCard(wish: Wish, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+pub fn WishCard(
+    /// The wish.
+    wish: Wish,
+    /// The card's buttons.
+    #[prop(optional)]
+    children: Option<Children>,
+) -> impl IntoView {
     let href = format!("/wishes/{}", wish.id);
     view! {
         <article class="card" data-testid="wish-card" data-wish-id=wish.id.clone()>

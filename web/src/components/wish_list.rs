@@ -118,7 +118,17 @@ impl WishList {
 /// Renders a list: the cards (each from `card`), a loading line, an error with a retry button, an
 /// empty state and, when `paged`, a "load more" button that also fires when scrolled into view.
 #[component]
-pub fn WishListView<F, V>(list: WishList, testid: &'static str, card: F, #[prop(optional)] paged: bool) -> impl IntoView
+pub fn WishListView<F, V>(
+    /// The list's state.
+    list: WishList,
+    /// The list element's test id.
+    testid: &'static str,
+    /// Draws one wish.
+    card: F,
+    /// Whether more pages load on scroll.
+    #[prop(optional)]
+    paged: bool,
+) -> impl IntoView
 where
     F: Fn(Wish) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,

@@ -112,7 +112,12 @@ impl WishPageState {
 
 /// The wish page.
 #[component]
-pub fn WishPage(id: String, me: User) -> impl IntoView {
+pub fn WishPage(
+    /// The wish's id.
+    id: String,
+    /// The logged-in account.
+    me: User,
+) -> impl IntoView {
     let page = WishPageState {
         wish: RwSignal::new(None),
         events: RwSignal::new(Vec::new()),

@@ -131,7 +131,10 @@ fn Overview(communities: Vec<String>) -> impl IntoView {
 
 /// `/dispatcher`: the review queue of my communities and their overview.
 #[component]
-pub fn Dispatcher(me: User) -> impl IntoView {
+pub fn Dispatcher(
+    /// The logged-in account.
+    me: User,
+) -> impl IntoView {
     let keep_me = me.clone();
     let list = WishList::new("status=pending_review".to_owned(), move |w| {
         w.status == WishStatus::PendingReview && session::holds(&keep_me, Role::Dispatcher, &w.community_id)

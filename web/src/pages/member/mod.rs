@@ -53,7 +53,10 @@ fn PoolCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView 
 
 /// `/member`: open wishes of my communities, newest first, with infinite scroll.
 #[component]
-pub fn Pool(me: User) -> impl IntoView {
+pub fn Pool(
+    /// The logged-in account.
+    me: User,
+) -> impl IntoView {
     let keep_me = me.clone();
     let list = WishList::new("status=open".to_owned(), move |w| {
         w.status == WishStatus::Open && session::holds(&keep_me, Role::Member, &w.community_id)
@@ -67,7 +70,10 @@ pub fn Pool(me: User) -> impl IntoView {
 
 /// `/member/claims`: the wishes I hold, with their deadlines.
 #[component]
-pub fn Claims(me: User) -> impl IntoView {
+pub fn Claims(
+    /// The logged-in account.
+    me: User,
+) -> impl IntoView {
     let my_id = me.id.clone();
     let list = WishList::new("held=true".to_owned(), move |w| {
         w.claimant.as_ref().is_some_and(|p| p.id == my_id) || w.assignee.as_ref().is_some_and(|p| p.id == my_id)

@@ -14,7 +14,10 @@ use crate::i18n::MESSAGES;
 
 /// `/resident`: the wishes I posted, live.
 #[component]
-pub fn MyWishes(me: User) -> impl IntoView {
+pub fn MyWishes(
+    /// The logged-in account.
+    me: User,
+) -> impl IntoView {
     let my_id = me.id.clone();
     let list = WishList::new("mine=true".to_owned(), move |w| w.resident.id == my_id);
     view! {

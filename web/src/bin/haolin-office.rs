@@ -1,0 +1,22 @@
+//! The office bundle of the web app, built into `web/dist/office` and served for the routes
+//! `haolin_shared::bundles::is_office_route` names: the pages of staff (the dispatcher's desk,
+//! the admin's place tree) and the party member's check-in paperwork (双报到 and the printable
+//! certificate). Kept apart from the main bundle so a resident's phone never downloads them.
+
+use haolin_shared::api::User;
+use haolin_web::pages::dispatcher;
+use haolin_web::route::{Bundle, Route};
+use leptos::prelude::*;
+
+/// The page of `route` (every office page needs a login).
+fn pages(route: Route, me: Option<User>) -> Option<AnyView> {
+    let me = me?;
+    Some(match route {
+        Route::Dispatcher => view! { <dispatcher::Dispatcher me/> }.into_any(),
+        _ => return None,
+    })
+}
+
+fn main() {
+    haolin_web::run(Bundle::Office, pages);
+}
