@@ -119,6 +119,12 @@ pub async fn post<T: DeserializeOwned, B: Serialize>(path: &str, body: &B) -> Re
     authed("POST", path, Some(json), None).await
 }
 
+/// `PATCH` a JSON body to an authenticated path.
+pub async fn patch<T: DeserializeOwned, B: Serialize>(path: &str, body: &B) -> Result<T, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    authed("PATCH", path, Some(json), None).await
+}
+
 /// `POST` an already serialized JSON body to an authenticated path.
 pub async fn post_json<T: DeserializeOwned>(path: &str, json: String) -> Result<T, ApiError> {
     authed("POST", path, Some(json), None).await

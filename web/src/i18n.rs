@@ -2,7 +2,7 @@
 //! is one file under `i18n/` (today only `zh_cn.rs`), so adding a language is adding a file and
 //! pointing [`MESSAGES`] at it.
 
-use haolin_shared::api::Role;
+use haolin_shared::api::{GridKind, PlaceLevel, Role};
 use haolin_shared::domain::{WishAction, WishStatus};
 
 mod zh_cn;
@@ -169,6 +169,62 @@ pub struct Messages {
     pub reconnecting: &'static str,
     /// Session expired.
     pub session_expired: &'static str,
+    /// Navigation and heading: the admin's place tree.
+    pub nav_places: &'static str,
+    /// Accessible name of a place's path.
+    pub place_path: &'static str,
+    /// The top of the place tree.
+    pub all_places: &'static str,
+    /// Heading before the level of a place's children.
+    pub children_of: &'static str,
+    /// Shown for a place without children.
+    pub no_places: &'static str,
+    /// Badge of a retired place.
+    pub retired: &'static str,
+    /// Label before a place's level.
+    pub level_label: &'static str,
+    /// Label before a place's code.
+    pub code: &'static str,
+    /// Field: a place's name.
+    pub place_name: &'static str,
+    /// Error: a place needs a name.
+    pub name_required: &'static str,
+    /// Field: a district's code.
+    pub district_code: &'static str,
+    /// Field: a place's optional code.
+    pub code_optional: &'static str,
+    /// Field: a grid's kind.
+    pub grid_kind_label: &'static str,
+    /// Creates a place (before its level).
+    pub create: &'static str,
+    /// Opens the rename form.
+    pub rename: &'static str,
+    /// Saves a form.
+    pub save: &'static str,
+    /// Opens the move form.
+    pub move_place: &'static str,
+    /// Move form label, before the parent's level.
+    pub new_parent_code_1: &'static str,
+    /// Move form label, after the parent's level.
+    pub new_parent_code_2: &'static str,
+    /// Looks a code up.
+    pub find: &'static str,
+    /// Label before the found new parent.
+    pub move_to: &'static str,
+    /// Confirms the move.
+    pub confirm_move: &'static str,
+    /// Error before the level the new parent must have.
+    pub parent_must_be: &'static str,
+    /// Error: the new parent is retired.
+    pub parent_retired: &'static str,
+    /// Error: no place has the code.
+    pub no_such_code: &'static str,
+    /// Opens the retire confirmation.
+    pub retire: &'static str,
+    /// Asks before retiring a place.
+    pub retire_confirm: &'static str,
+    /// Confirms retiring.
+    pub confirm_retire: &'static str,
 }
 
 impl Messages {
@@ -185,6 +241,16 @@ impl Messages {
     /// The Chinese name of a role.
     pub fn role(&self, role: Role) -> &'static str {
         zh_cn::role(role)
+    }
+
+    /// The Chinese name of a place level.
+    pub fn place_level(&self, level: PlaceLevel) -> &'static str {
+        zh_cn::place_level(level)
+    }
+
+    /// The Chinese name of a grid kind.
+    pub fn grid_kind(&self, kind: GridKind) -> &'static str {
+        zh_cn::grid_kind(kind)
     }
 }
 
@@ -205,6 +271,9 @@ mod tests {
         }
         for r in Role::ALL {
             assert!(!MESSAGES.role(r).is_empty());
+        }
+        for l in PlaceLevel::ALL {
+            assert!(!MESSAGES.place_level(l).is_empty());
         }
     }
 

@@ -33,6 +33,10 @@ pub enum Route {
     Inbox,
     /// `/wishes/:id`.
     Wish(String),
+    /// `/admin`: the top of the place tree (office bundle).
+    Admin,
+    /// `/admin/places/:id`: one place of the tree with its children (office bundle).
+    AdminPlace(String),
     /// Anything else.
     NotFound,
 }
@@ -57,9 +61,12 @@ impl Route {
             "/member/claims" => Self::Claims,
             "/dispatcher" => Self::Dispatcher,
             "/inbox" => Self::Inbox,
+            "/admin" => Self::Admin,
             _ => {
                 if let Some(id) = id_segment(path.strip_prefix("/wishes/")) {
                     Self::Wish(id)
+                } else if let Some(id) = id_segment(path.strip_prefix("/admin/places/")) {
+                    Self::AdminPlace(id)
                 } else {
                     Self::NotFound
                 }
@@ -76,7 +83,7 @@ impl Route {
     /// (`haolin_shared::bundles::is_office_route`), else the main one.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Self::Dispatcher => Bundle::Office,
+            Self::Dispatcher | Self::Admin | Self::AdminPlace(_) => Bundle::Office,
             _ => Bundle::Main,
         }
     }
@@ -98,11 +105,13 @@ mod tests {
         assert_eq!(Route::parse("/dispatcher?x=1"), Route::Dispatcher);
         assert_eq!(Route::parse("/wishes/42"), Route::Wish("42".into()));
         assert_eq!(Route::parse("/inbox"), Route::Inbox);
+        assert_eq!(Route::parse("/admin/"), Route::Admin);
+        assert_eq!(Route::parse("/admin/places/12"), Route::AdminPlace("12".into()));
     }
 
     #[test]
     fn unknown_paths_are_not_found() {
-        for path in ["/wishes/", "/wishes/1/events", "/admin"] {
+        for path in ["/wishes/", "/wishes/1/events", "/admin/places/", "/admin/x"] {
             assert_eq!(Route::parse(path), Route::NotFound, "{path}");
         }
         assert!(!Route::NotFound.needs_login());
@@ -122,12 +131,14 @@ mod tests {
             "/inbox",
             "/wishes/1",
             "/dispatcher",
+            "/admin",
+            "/admin/places/3",
         ];
         for path in paths {
             let office = haolin_shared::bundles::is_office_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::Office, office, "{path}");
         }
         assert_eq!(Route::parse("/resident").bundle(), Bundle::Main);
-        assert_eq!(Route::parse("/dispatcher").bundle(), Bundle::Office);
+        assert_eq!(Route::parse("/admin").bundle(), Bundle::Office);
     }
 }

@@ -47,7 +47,10 @@ pub fn refresh_delay_ms(expires_at_ms: f64, now_ms: f64) -> f64 {
 
 /// The roles of `user` that have a home page, in a fixed order.
 pub fn home_roles(user: &User) -> Vec<Role> {
-    [Role::Resident, Role::Member, Role::Dispatcher].into_iter().filter(|r| user.roles.contains(r)).collect()
+    [Role::Resident, Role::Member, Role::Dispatcher, Role::Admin]
+        .into_iter()
+        .filter(|r| user.roles.contains(r))
+        .collect()
 }
 
 /// The role to start in: the stored one if the account still has it, else the most specific one.
@@ -64,6 +67,7 @@ pub fn home_path(role: Role) -> &'static str {
     match role {
         Role::Member => "/member",
         Role::Dispatcher => "/dispatcher",
+        Role::Admin => "/admin",
         _ => "/resident",
     }
 }
@@ -225,6 +229,14 @@ mod tests {
         assert_eq!(pick_role(&u, Some(Role::Resident)), Role::Resident);
         assert_eq!(pick_role(&u, Some(Role::Member)), Role::Dispatcher);
         assert_eq!(home_path(Role::Dispatcher), "/dispatcher");
+    }
+
+    #[test]
+    fn an_admin_starts_on_the_place_tree() {
+        let u = user("1", &[(Role::Resident, None), (Role::Admin, None)]);
+        assert_eq!(home_roles(&u), vec![Role::Resident, Role::Admin]);
+        assert_eq!(pick_role(&u, None), Role::Admin);
+        assert_eq!(home_path(Role::Admin), "/admin");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Pieces shared by several pages.
 
+pub mod confirm;
 pub mod shell;
 pub mod wish_card;
 pub mod wish_list;

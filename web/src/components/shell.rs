@@ -27,6 +27,7 @@ fn nav_links(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
             vec![("nav-member", "/member", MESSAGES.nav_member), ("nav-claims", "/member/claims", MESSAGES.nav_claims)]
         }
         Role::Dispatcher => vec![("nav-dispatcher", "/dispatcher", MESSAGES.nav_dispatcher)],
+        Role::Admin => vec![("nav-places", "/admin", MESSAGES.nav_places)],
         _ => vec![
             ("nav-resident", "/resident", MESSAGES.nav_resident),
             ("nav-new-wish", "/resident/new", MESSAGES.nav_new_wish),

@@ -1,6 +1,6 @@
 //! Simplified Chinese, the app's language.
 
-use haolin_shared::api::Role;
+use haolin_shared::api::{GridKind, PlaceLevel, Role};
 use haolin_shared::domain::{WishAction, WishStatus};
 
 use super::Messages;
@@ -87,6 +87,34 @@ pub const ZH_CN: Messages = Messages {
     left_view: "该心愿已不在您的可见范围",
     reconnecting: "实时连接中断，正在重连…",
     session_expired: "登录已过期，请重新登录",
+    nav_places: "地点管理",
+    place_path: "所在位置",
+    all_places: "全部地点",
+    children_of: "下级",
+    no_places: "暂无下级",
+    retired: "已撤销",
+    level_label: "层级",
+    code: "编码",
+    place_name: "名称",
+    name_required: "请输入名称",
+    district_code: "行政区划代码（6 位数字）",
+    code_optional: "编码（选填，留空则自动编号）",
+    grid_kind_label: "网格类型",
+    create: "新建",
+    rename: "改名",
+    save: "保存",
+    move_place: "迁移",
+    new_parent_code_1: "新上级（",
+    new_parent_code_2: "）的编码",
+    find: "查找",
+    move_to: "迁移到",
+    confirm_move: "确定迁移",
+    parent_must_be: "新上级须为",
+    parent_retired: "该地点已撤销，不能作为新上级",
+    no_such_code: "没有这个编码的地点",
+    retire: "撤销",
+    retire_confirm: "撤销后该地点保留编码和历史记录，但不再接受新的工作。确定撤销吗？",
+    confirm_retire: "确定撤销",
 };
 
 /// Wish statuses.
@@ -136,5 +164,24 @@ pub(super) fn role(role: Role) -> &'static str {
         Role::StreetOfficer => "街道",
         Role::DepartmentOfficer => "职能部门",
         Role::Admin => "管理员",
+    }
+}
+
+/// Place levels.
+pub(super) fn place_level(level: PlaceLevel) -> &'static str {
+    match level {
+        PlaceLevel::District => "区",
+        PlaceLevel::Street => "街道",
+        PlaceLevel::Community => "社区",
+        PlaceLevel::Grid => "网格",
+        PlaceLevel::Unit => "十联户",
+    }
+}
+
+/// Grid kinds.
+pub(super) fn grid_kind(kind: GridKind) -> &'static str {
+    match kind {
+        GridKind::Comprehensive => "综合网格",
+        GridKind::Dedicated => "专属网格",
     }
 }
