@@ -169,8 +169,84 @@ pub struct Messages {
     pub reconnecting: &'static str,
     /// Session expired.
     pub session_expired: &'static str,
+    /// Navigation: the member's dual check-in.
+    pub nav_checkins: &'static str,
+    /// Navigation: the dispatcher's check-in review.
+    pub nav_checkin_review: &'static str,
     /// Navigation and heading: the admin's place tree.
     pub nav_places: &'static str,
+    /// Link from a resident's page to the dual check-in.
+    pub goto_checkins: &'static str,
+    /// Heading: the dual check-in page.
+    pub checkins_title: &'static str,
+    /// What the dual check-in is.
+    pub checkins_intro: &'static str,
+    /// Heading: my check-ins.
+    pub my_checkins: &'static str,
+    /// Shown when I have no check-in.
+    pub no_checkins: &'static str,
+    /// Heading: the form of a new check-in.
+    pub new_checkin: &'static str,
+    /// Placeholder option and error: choose a community.
+    pub choose_community: &'static str,
+    /// Field: the optional work-unit branch.
+    pub unit_branch: &'static str,
+    /// Option: no unit branch.
+    pub no_unit_branch: &'static str,
+    /// Field: the service certificate number.
+    pub certificate_no: &'static str,
+    /// Hint under the certificate number.
+    pub certificate_hint: &'static str,
+    /// Field: the introduction letter's reference.
+    pub letter_ref: &'static str,
+    /// Submit button of the check-in form.
+    pub submit_checkin: &'static str,
+    /// Shown after filing a check-in.
+    pub checkin_filed: &'static str,
+    /// Label before when a check-in was filed.
+    pub filed_at: &'static str,
+    /// Label before a rejection's reason.
+    pub reject_reason: &'static str,
+    /// Opens the service certificate.
+    pub view_certificate: &'static str,
+    /// Withdraws a check-in.
+    pub withdraw: &'static str,
+    /// Asks before withdrawing a check-in.
+    pub withdraw_confirm: &'static str,
+    /// Confirms the withdrawal.
+    pub confirm_withdraw: &'static str,
+    /// Shown after a withdrawal.
+    pub withdrawn_ok: &'static str,
+    /// Heading of the printable certificate.
+    pub certificate_title: &'static str,
+    /// The check-in has no certificate (not approved, or not mine).
+    pub certificate_unavailable: &'static str,
+    /// Certificate line: the community's code.
+    pub community_code: &'static str,
+    /// Certificate line: the unit branch.
+    pub unit_branch_label: &'static str,
+    /// Certificate line: the approval date.
+    pub approved_on: &'static str,
+    /// Shown for a missing value.
+    pub none: &'static str,
+    /// Print button.
+    pub print: &'static str,
+    /// Back link.
+    pub back: &'static str,
+    /// Heading: check-ins waiting for a decision.
+    pub checkin_review: &'static str,
+    /// Shown when no check-in waits.
+    pub no_pending_checkins: &'static str,
+    /// Heading: the dual check-in figures.
+    pub checkin_figures: &'static str,
+    /// Figure: unit branches checked in.
+    pub figure_units: &'static str,
+    /// Figure: members checked in.
+    pub figure_members: &'static str,
+    /// Figure: wishes they claimed.
+    pub figure_claimed: &'static str,
+    /// Figure: wishes they fulfilled.
+    pub figure_fulfilled: &'static str,
     /// Accessible name of a place's path.
     pub place_path: &'static str,
     /// The top of the place tree.
@@ -243,6 +319,11 @@ impl Messages {
         zh_cn::role(role)
     }
 
+    /// The Chinese name of a check-in status (`pending`, `approved`, `rejected`, `withdrawn`).
+    pub fn checkin_status(&self, status: &str) -> &'static str {
+        zh_cn::checkin_status(status)
+    }
+
     /// The Chinese name of a place level.
     pub fn place_level(&self, level: PlaceLevel) -> &'static str {
         zh_cn::place_level(level)
@@ -274,6 +355,9 @@ mod tests {
         }
         for l in PlaceLevel::ALL {
             assert!(!MESSAGES.place_level(l).is_empty());
+        }
+        for s in ["pending", "approved", "rejected", "withdrawn"] {
+            assert_ne!(MESSAGES.checkin_status(s), MESSAGES.checkin_status("?"), "{s}");
         }
     }
 

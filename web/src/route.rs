@@ -27,8 +27,15 @@ pub enum Route {
     Member,
     /// `/member/claims`: my claims.
     Claims,
+    /// `/checkins`: my dual check-ins (双报到) and a new one (office bundle).
+    Checkins,
+    /// `/checkins/:id/certificate`: the printable service certificate of an approved check-in
+    /// (office bundle).
+    Certificate(String),
     /// `/dispatcher`: review queue and overview (office bundle).
     Dispatcher,
+    /// `/dispatcher/checkins`: the check-ins waiting for my communities' decision (office bundle).
+    CheckinReview,
     /// `/inbox`: my notifications.
     Inbox,
     /// `/wishes/:id`.
@@ -59,7 +66,9 @@ impl Route {
             "/resident/new" => Self::NewWish,
             "/member" => Self::Member,
             "/member/claims" => Self::Claims,
+            "/checkins" => Self::Checkins,
             "/dispatcher" => Self::Dispatcher,
+            "/dispatcher/checkins" => Self::CheckinReview,
             "/inbox" => Self::Inbox,
             "/admin" => Self::Admin,
             _ => {
@@ -67,6 +76,10 @@ impl Route {
                     Self::Wish(id)
                 } else if let Some(id) = id_segment(path.strip_prefix("/admin/places/")) {
                     Self::AdminPlace(id)
+                } else if let Some(id) =
+                    id_segment(path.strip_prefix("/checkins/").and_then(|p| p.strip_suffix("/certificate")))
+                {
+                    Self::Certificate(id)
                 } else {
                     Self::NotFound
                 }
@@ -83,7 +96,12 @@ impl Route {
     /// (`haolin_shared::bundles::is_office_route`), else the main one.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Self::Dispatcher | Self::Admin | Self::AdminPlace(_) => Bundle::Office,
+            Self::Dispatcher
+            | Self::CheckinReview
+            | Self::Checkins
+            | Self::Certificate(_)
+            | Self::Admin
+            | Self::AdminPlace(_) => Bundle::Office,
             _ => Bundle::Main,
         }
     }
@@ -103,15 +121,20 @@ mod tests {
         assert_eq!(Route::parse("/member"), Route::Member);
         assert_eq!(Route::parse("/member/claims/"), Route::Claims);
         assert_eq!(Route::parse("/dispatcher?x=1"), Route::Dispatcher);
+        assert_eq!(Route::parse("/dispatcher/checkins"), Route::CheckinReview);
         assert_eq!(Route::parse("/wishes/42"), Route::Wish("42".into()));
         assert_eq!(Route::parse("/inbox"), Route::Inbox);
+        assert_eq!(Route::parse("/checkins"), Route::Checkins);
+        assert_eq!(Route::parse("/checkins/7/certificate"), Route::Certificate("7".into()));
         assert_eq!(Route::parse("/admin/"), Route::Admin);
         assert_eq!(Route::parse("/admin/places/12"), Route::AdminPlace("12".into()));
     }
 
     #[test]
     fn unknown_paths_are_not_found() {
-        for path in ["/wishes/", "/wishes/1/events", "/admin/places/", "/admin/x"] {
+        for path in
+            ["/wishes/", "/wishes/1/events", "/checkins/7", "/checkins//certificate", "/admin/places/", "/admin/x"]
+        {
             assert_eq!(Route::parse(path), Route::NotFound, "{path}");
         }
         assert!(!Route::NotFound.needs_login());
@@ -130,7 +153,10 @@ mod tests {
             "/member/claims",
             "/inbox",
             "/wishes/1",
+            "/checkins",
+            "/checkins/4/certificate",
             "/dispatcher",
+            "/dispatcher/checkins",
             "/admin",
             "/admin/places/3",
         ];
@@ -139,6 +165,6 @@ mod tests {
             assert_eq!(Route::parse(path).bundle() == Bundle::Office, office, "{path}");
         }
         assert_eq!(Route::parse("/resident").bundle(), Bundle::Main);
-        assert_eq!(Route::parse("/admin").bundle(), Bundle::Office);
+        assert_eq!(Route::parse("/checkins").bundle(), Bundle::Office);
     }
 }

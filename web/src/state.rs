@@ -126,6 +126,20 @@ pub fn redirect(path: &str) {
     app().path.set(path.to_owned());
 }
 
+/// Reads `/me` again (roles change when a check-in is approved or withdrawn); the pages follow
+/// only if something changed.
+pub fn refresh_me() {
+    leptos::task::spawn_local(async {
+        if let Ok(me) = api::get::<User>("/me").await {
+            let app = app();
+            if app.me.with_untracked(|old| old.as_ref() != Some(&me)) {
+                app.role.set(session::pick_role(&me, Some(app.role.get_untracked())));
+                app.me.set(Some(me));
+            }
+        }
+    });
+}
+
 /// Shows `message` for a few seconds.
 pub fn toast(message: impl Into<String>) {
     let app = app();

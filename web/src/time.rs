@@ -100,6 +100,14 @@ pub fn show(rfc3339: &str) -> String {
     format_local(secs, offset, this_year)
 }
 
+/// `2026年11月28日`: the local date of an API time.
+pub fn show_date(rfc3339: &str) -> String {
+    match parse_rfc3339(rfc3339) {
+        Some(secs) => format_date(&local_date(secs, local_offset_minutes())),
+        None => rfc3339.to_owned(),
+    }
+}
+
 /// Today's local date, `YYYY-MM-DD`.
 pub fn today() -> String {
     local_date((now_ms() / 1000.0) as i64, local_offset_minutes())

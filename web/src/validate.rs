@@ -1,8 +1,10 @@
-//! Checks of the wish form with the shared newtypes, so the browser refuses exactly what the
-//! server would.
+//! Checks of the wish and check-in forms with the shared newtypes, so the browser refuses
+//! exactly what the server would.
 
-use haolin_shared::api::CreateWishRequest;
-use haolin_shared::domain::{Category, DEFAULT_CATEGORIES, PhoneNumber, WishDescription, WishTitle};
+use haolin_shared::api::{CreateCheckinRequest, CreateWishRequest};
+use haolin_shared::domain::{
+    Category, CertificateNo, DEFAULT_CATEGORIES, LetterRef, PhoneNumber, WishDescription, WishTitle,
+};
 
 use crate::i18n::MESSAGES;
 use crate::time::parse_rfc3339;
@@ -105,6 +107,81 @@ pub fn check_wish(form: &WishForm, today: &str) -> Result<CreateWishRequest, Box
         grid_id: None,
         resident_id: None,
     })
+}
+
+/// What the member typed into the check-in form (双报到).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckinForm {
+    /// The chosen community's id (empty when none is chosen).
+    pub community_id: String,
+    /// The chosen unit branch's id (empty for none).
+    pub unit_branch_id: String,
+    /// The service certificate number as typed.
+    pub certificate_no: String,
+    /// The introduction letter's reference as typed.
+    pub letter_ref: String,
+}
+
+/// The error of the certificate number field.
+pub fn certificate_error(raw: &str) -> Option<String> {
+    CertificateNo::parse(raw).err().map(|e| e.to_string())
+}
+
+/// The error of the letter reference field.
+pub fn letter_error(raw: &str) -> Option<String> {
+    LetterRef::parse(raw).err().map(|e| e.to_string())
+}
+
+/// Checks the check-in form; on success the request to send, else whether any field is wrong.
+pub fn check_checkin(form: &CheckinForm) -> Option<CreateCheckinRequest> {
+    let certificate_no = CertificateNo::parse(&form.certificate_no).ok()?.into_inner();
+    let letter_ref = LetterRef::parse(&form.letter_ref).ok()?.into_inner();
+    if form.community_id.is_empty() {
+        return None;
+    }
+    Some(CreateCheckinRequest {
+        community_id: form.community_id.clone(),
+        unit_branch_id: Some(form.unit_branch_id.clone()).filter(|b| !b.is_empty()),
+        certificate_no,
+        letter_ref,
+    })
+}
+
+#[cfg(test)]
+mod checkin_tests {
+    use super::*;
+
+    fn valid() -> CheckinForm {
+        CheckinForm {
+            community_id: "3".into(),
+            unit_branch_id: String::new(),
+            certificate_no: " FWZ-2026-0001 ".into(),
+            letter_ref: "钟组介〔2026〕12号".into(),
+        }
+    }
+
+    #[test]
+    fn a_valid_check_in_becomes_a_trimmed_request_without_a_branch() {
+        let req = check_checkin(&valid());
+        assert_eq!(req.as_ref().map(|r| r.certificate_no.as_str()), Some("FWZ-2026-0001"));
+        assert_eq!(req.and_then(|r| r.unit_branch_id), None);
+        let with_branch = CheckinForm { unit_branch_id: "9".into(), ..valid() };
+        assert_eq!(check_checkin(&with_branch).and_then(|r| r.unit_branch_id), Some("9".into()));
+    }
+
+    #[test]
+    fn a_certificate_number_with_chinese_or_spaces_is_refused_and_nothing_is_sent() {
+        assert_eq!(certificate_error("服务证 12").as_deref(), Some("只能包含字母、数字和连字符“-”"));
+        assert_eq!(check_checkin(&CheckinForm { certificate_no: "FWZ 1".into(), ..valid() }), None);
+        assert_eq!(certificate_error("FWZ-1"), None);
+    }
+
+    #[test]
+    fn the_letter_and_the_community_are_required() {
+        assert_eq!(letter_error("  ").as_deref(), Some("不能为空"));
+        assert_eq!(check_checkin(&CheckinForm { letter_ref: String::new(), ..valid() }), None);
+        assert_eq!(check_checkin(&CheckinForm { community_id: String::new(), ..valid() }), None);
+    }
 }
 
 #[cfg(test)]

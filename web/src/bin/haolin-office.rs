@@ -1,10 +1,10 @@
 //! The office bundle of the web app, built into `web/dist/office` and served for the routes
 //! `haolin_shared::bundles::is_office_route` names: the pages of staff (the dispatcher's desk,
-//! the admin's place tree). Kept apart from the main bundle so a resident's phone never downloads
-//! them.
+//! the admin's place tree) and the party member's check-in paperwork (双报到 and the printable
+//! certificate). Kept apart from the main bundle so a resident's phone never downloads them.
 
 use haolin_shared::api::User;
-use haolin_web::pages::{admin, dispatcher};
+use haolin_web::pages::{admin, checkins, dispatcher};
 use haolin_web::route::{Bundle, Route};
 use leptos::prelude::*;
 
@@ -13,6 +13,9 @@ fn pages(route: Route, me: Option<User>) -> Option<AnyView> {
     let me = me?;
     Some(match route {
         Route::Dispatcher => view! { <dispatcher::Dispatcher me/> }.into_any(),
+        Route::CheckinReview => view! { <dispatcher::CheckinReview me/> }.into_any(),
+        Route::Checkins => view! { <checkins::MyCheckins/> }.into_any(),
+        Route::Certificate(id) => view! { <checkins::Certificate id/> }.into_any(),
         Route::Admin => view! { <admin::PlaceTree id=None/> }.into_any(),
         Route::AdminPlace(id) => view! { <admin::PlaceTree id=Some(id)/> }.into_any(),
         _ => return None,

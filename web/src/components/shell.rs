@@ -23,10 +23,15 @@ pub fn Toast() -> impl IntoView {
 
 fn nav_links(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
     match role {
-        Role::Member => {
-            vec![("nav-member", "/member", MESSAGES.nav_member), ("nav-claims", "/member/claims", MESSAGES.nav_claims)]
-        }
-        Role::Dispatcher => vec![("nav-dispatcher", "/dispatcher", MESSAGES.nav_dispatcher)],
+        Role::Member => vec![
+            ("nav-member", "/member", MESSAGES.nav_member),
+            ("nav-claims", "/member/claims", MESSAGES.nav_claims),
+            ("nav-checkins", "/checkins", MESSAGES.nav_checkins),
+        ],
+        Role::Dispatcher => vec![
+            ("nav-dispatcher", "/dispatcher", MESSAGES.nav_dispatcher),
+            ("nav-checkin-review", "/dispatcher/checkins", MESSAGES.nav_checkin_review),
+        ],
         Role::Admin => vec![("nav-places", "/admin", MESSAGES.nav_places)],
         _ => vec![
             ("nav-resident", "/resident", MESSAGES.nav_resident),

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod checkins;
 pub mod dispatcher;
 pub mod inbox;
 pub mod member;

@@ -1,6 +1,11 @@
-//! The dispatcher's page (派单): the review queue and the overview by status.
+//! The dispatcher's pages (派单): the review queue with the overview by status and the
+//! check-in figures, and the review of check-ins.
 
-use haolin_shared::api::{CommunityStats, ReasonRequest, Role, User, VersionGuard, Wish};
+mod checkins;
+
+pub use checkins::CheckinReview;
+
+use haolin_shared::api::{CheckinFigures, CommunityStats, ReasonRequest, Role, User, VersionGuard, Wish};
 use haolin_shared::domain::{Reason, WishAction, WishStatus};
 use leptos::prelude::*;
 
@@ -129,6 +134,54 @@ fn Overview(communities: Vec<String>) -> impl IntoView {
     }
 }
 
+/// The dual check-in figures (双报到), summed over the dispatcher's communities: unit branches and
+/// members checked in, and the wishes those members claimed and fulfilled.
+#[component]
+fn Figures(communities: Vec<String>) -> impl IntoView {
+    let figures = RwSignal::new(None::<Result<[i64; 4], String>>);
+    leptos::task::spawn_local(async move {
+        let mut total = [0_i64; 4];
+        for id in communities {
+            match api::get::<CheckinFigures>(&format!("/communities/{id}/checkin-stats")).await {
+                Ok(f) => {
+                    for (t, n) in total.iter_mut().zip([
+                        f.units_checked_in,
+                        f.members_checked_in,
+                        f.wishes_claimed,
+                        f.wishes_fulfilled,
+                    ]) {
+                        *t += n;
+                    }
+                }
+                Err(e) => return figures.set(Some(Err(e.message()))),
+            }
+        }
+        figures.set(Some(Ok(total)));
+    });
+    let labels = [
+        ("figure-units", MESSAGES.figure_units),
+        ("figure-members", MESSAGES.figure_members),
+        ("figure-claimed", MESSAGES.figure_claimed),
+        ("figure-fulfilled", MESSAGES.figure_fulfilled),
+    ];
+    view! {
+        <section class="overview">
+            <h2>{MESSAGES.checkin_figures}</h2>
+            {move || match figures.get() {
+                None => view! { <p class="loading" role="status">{MESSAGES.loading}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
+                Some(Ok(values)) => view! {
+                    <dl class="counts" data-testid="checkin-figures">
+                        {labels.into_iter().zip(values).map(|((id, label), n)| view! {
+                            <div class="count"><dt>{label}</dt><dd data-testid=id>{n}</dd></div>
+                        }).collect_view()}
+                    </dl>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
 /// `/dispatcher`: the review queue of my communities and their overview.
 #[component]
 pub fn Dispatcher(
@@ -146,7 +199,8 @@ pub fn Dispatcher(
         WishList::new("limit=20".to_owned(), move |w| session::holds(&keep_me, Role::Dispatcher, &w.community_id));
     let me = StoredValue::new(me);
     view! {
-        <Overview communities/>
+        <Overview communities=communities.clone()/>
+        <Figures communities/>
         <h1>{MESSAGES.review_queue}</h1>
         <WishListView list testid="review-queue" paged=true card=move |w| view! { <QueueCard wish=w me list/> }/>
         <h2>{MESSAGES.community_wishes}</h2>

@@ -26,5 +26,6 @@ pub fn MyWishes(
             <a class="button primary" href="/resident/new" on:click=go("/resident/new".into())>{MESSAGES.nav_new_wish}</a>
         </div>
         <WishListView list testid="my-wishes" paged=true card=|w| view! { <WishCard wish=w/> }/>
+        <p class="alt"><a href="/checkins" data-testid="goto-checkins" on:click=go("/checkins".into())>{MESSAGES.goto_checkins}</a></p>
     }
 }
