@@ -575,11 +575,14 @@ pub struct StatusCount {
 }
 
 mod checkins;
+mod party;
 mod places;
 pub use checkins::{
     Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
     RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
 };
+pub use party::{CreatePartyOrgRequest, PartyOrg, PartyOrgLevel, PartyOrgRef, UpdatePartyOrgRequest};
 pub use places::{
-    CreatePlaceRequest, GeoPolygon, GridKind, ImportSummary, LineError, Place, PlaceGrant, PlaceRef, UpdatePlaceRequest,
+    CreatePlaceRequest, GeoPoint, GeoPolygon, GridKind, HeldRole, ImportSummary, LineError, Me, Place, PlaceGrant,
+    PlaceRef, SetHomeRequest, UpdatePlaceRequest,
 };

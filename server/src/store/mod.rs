@@ -6,6 +6,7 @@
 
 pub mod bulk;
 pub mod checkins;
+pub mod party;
 pub mod places;
 pub mod postgres;
 mod sql;
@@ -351,7 +352,7 @@ pub type RenderCreated = fn(&WishRecord) -> String;
 /// What the server needs from a database.
 #[async_trait]
 pub trait Store:
-    places::PlaceStore + checkins::CheckinStore + bulk::BulkStore + wechat::WechatStore + Send + Sync
+    places::PlaceStore + party::PartyStore + checkins::CheckinStore + bulk::BulkStore + wechat::WechatStore + Send + Sync
 {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
