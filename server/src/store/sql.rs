@@ -196,13 +196,31 @@ macro_rules! sql_store {
         }
 
         async fn user_of_session(&self, user_id: i64, session_id: i64) -> Result<Option<UserRecord>, StoreError> {
-            self.user_where(
-                "SELECT u.id, u.phone, u.name, u.password_hash FROM sessions s JOIN users u ON u.id = s.user_id \
-                 WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL",
-                user_id,
-                Some(session_id),
+            // Every request makes this call: the account and its grants in one round trip.
+            let rows = sqlx::query(
+                "SELECT u.id, u.phone, u.name, u.password_hash, g.role, g.community_id \
+                 FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_grants g ON g.user_id = u.id \
+                 WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL ORDER BY g.role, g.community_id",
             )
-            .await
+            .bind(user_id)
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?;
+            let Some(first) = rows.first() else { return Ok(None) };
+            let mut grants = Vec::with_capacity(rows.len());
+            for row in &rows {
+                if let Some(raw) = row.try_get::<Option<String>, _>("role")? {
+                    let role = Role::parse(&raw).ok_or_else(|| sqlx::Error::Decode(format!("bad role {raw}").into()))?;
+                    grants.push(Grant { role, community_id: row.try_get("community_id")? });
+                }
+            }
+            Ok(Some(UserRecord {
+                id: first.try_get("id")?,
+                phone: first.try_get("phone")?,
+                name: first.try_get("name")?,
+                password_hash: first.try_get("password_hash")?,
+                grants,
+            }))
         }
 
         async fn has_grant(&self, user_id: i64, role: Role, community_id: i64) -> Result<bool, StoreError> {
