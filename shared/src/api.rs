@@ -404,6 +404,12 @@ pub struct Wish {
     /// The resident's grid, when known.
     #[serde(default)]
     pub grid_id: Option<String>,
+    /// The community's unified code and name.
+    #[serde(default)]
+    pub community: Option<PlaceRef>,
+    /// The grid's unified code and name, when known.
+    #[serde(default)]
+    pub grid: Option<PlaceRef>,
     /// Its title.
     pub title: String,
     /// Its description.

@@ -106,6 +106,13 @@ async fn wishes_without_a_grid_carry_the_home_grid_of_their_community() {
 
     let wish = app.post("/api/v1/wishes", &resident.token, &app.wish_body(str_of(&community, "id"))).await;
     assert_eq!(wish.expect_status(201)["grid_id"], grid["id"], "a unit's home gives its grid");
+    assert_eq!(
+        wish.body["grid"],
+        json!({"id": grid["id"], "code": "520201001001001", "name": "第一网格", "level": "grid"})
+    );
+    assert_eq!(wish.body["community"]["code"], "520201001001", "a wish shows where it is by code and name");
+    let listed = app.list_all_wishes(&resident.token, "mine=true").await;
+    assert!(listed.iter().any(|w| w["grid"]["code"] == "520201001001001"), "lists show it too");
     let elsewhere = app.post("/api/v1/wishes", &resident.token, &app.wish_body(str_of(&other, "id"))).await;
     assert_eq!(elsewhere.expect_status(201)["grid_id"], Value::Null, "the home grid is not in that community");
 }

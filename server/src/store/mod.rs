@@ -128,6 +128,12 @@ pub struct WishRecord {
     /// The resident's grid, when known.
     #[serde(default)]
     pub grid_id: Option<i64>,
+    /// The community's unified code and name.
+    #[serde(default)]
+    pub community_place: Option<(String, String)>,
+    /// The grid's unified code and name.
+    #[serde(default)]
+    pub grid_place: Option<(String, String)>,
     /// The resident it is for.
     pub resident_id: i64,
     /// The resident's name.

@@ -9,8 +9,10 @@ use haolin_shared::domain::WishStatus;
 pub(super) const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, r.name AS resident_name, w.title, \
      w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
-     w.created_at, w.updated_at, w.flagged \
-     FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id";
+     w.created_at, w.updated_at, w.flagged, c.code AS community_code, c.name AS community_name, \
+     g.code AS grid_code, g.name AS grid_name \
+     FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id \
+     LEFT JOIN places c ON c.id = w.community_id LEFT JOIN places g ON g.id = w.grid_id";
 
 /// A time as stored.
 pub(super) fn millis(t: DateTime<Utc>) -> i64 {
@@ -80,6 +82,8 @@ macro_rules! sql_store {
                     id: row.try_get("id")?,
                     community_id: row.try_get("community_id")?,
                     grid_id: row.try_get("grid_id")?,
+                    community_place: row.try_get::<Option<String>, _>("community_code")?.zip(row.try_get("community_name")?),
+                    grid_place: row.try_get::<Option<String>, _>("grid_code")?.zip(row.try_get("grid_name")?),
                     resident_id: row.try_get("resident_id")?,
                     resident_name: row.try_get("resident_name")?,
                     title: row.try_get("title")?,
