@@ -13,6 +13,9 @@ mod sql;
 pub mod sqlite;
 pub mod wechat;
 
+/// The SQL texts the benchmarks run directly, so they measure exactly what the server runs.
+pub use sql::{CALLER_SELECT, WISH_SELECT};
+
 use std::sync::Arc;
 
 use async_trait::async_trait;

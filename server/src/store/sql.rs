@@ -6,13 +6,19 @@ use chrono::{DateTime, Utc};
 use haolin_shared::domain::WishStatus;
 
 /// The columns of a wish with the names of its resident and member.
-pub(super) const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, r.name AS resident_name, w.title, \
+pub const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, r.name AS resident_name, w.title, \
      w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
      w.created_at, w.updated_at, w.flagged, c.code AS community_code, c.name AS community_name, \
      g.code AS grid_code, g.name AS grid_name \
      FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id \
      LEFT JOIN places c ON c.id = w.community_id LEFT JOIN places g ON g.id = w.grid_id";
+
+/// The caller of a request: the account of a live session, one row per role grant (role and
+/// community null when it holds none). `$1` is the account, `$2` the session.
+pub const CALLER_SELECT: &str = "SELECT u.id, u.phone, u.name, u.password_hash, g.role, g.community_id \
+     FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_grants g ON g.user_id = u.id \
+     WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL ORDER BY g.role, g.community_id";
 
 /// A time as stored.
 pub(super) fn millis(t: DateTime<Utc>) -> i64 {
@@ -201,11 +207,7 @@ macro_rules! sql_store {
 
         async fn user_of_session(&self, user_id: i64, session_id: i64) -> Result<Option<UserRecord>, StoreError> {
             // Every request makes this call: the account and its grants in one round trip.
-            let rows = sqlx::query(
-                "SELECT u.id, u.phone, u.name, u.password_hash, g.role, g.community_id \
-                 FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_grants g ON g.user_id = u.id \
-                 WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL ORDER BY g.role, g.community_id",
-            )
+            let rows = sqlx::query($crate::store::CALLER_SELECT)
             .bind(user_id)
             .bind(session_id)
             .fetch_all(&self.pool)
