@@ -282,6 +282,9 @@ pub struct TransitionWrite {
     pub notices: Vec<wechat::Notice>,
     /// Flag the wish for review (the content safety check asked for it).
     pub flag: bool,
+    /// The wish as the write leaves it, when the caller can tell (it knows every name involved);
+    /// `None` has the transaction read it back.
+    pub after: Option<WishRecord>,
 }
 
 /// Why a conditional transition write did not happen.

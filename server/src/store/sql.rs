@@ -653,8 +653,14 @@ macro_rules! sql_store {
             .fetch_one(&mut *tx)
             .await?;
             Self::write_notices(&mut *tx, &write.notices, write.wish_id, at).await?;
-            let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(write.wish_id).fetch_one(&mut *tx).await?;
-            let record = Self::wish_from_row(&row)?;
+            let record = match write.after {
+                Some(after) => after,
+                None => {
+                    let row =
+                        sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(write.wish_id).fetch_one(&mut *tx).await?;
+                    Self::wish_from_row(&row)?
+                }
+            };
             tx.commit().await?;
             Ok(Recorded { wish: record, event_id })
         }
