@@ -3,6 +3,9 @@
 ALTER TABLE users ADD COLUMN home_place_id INTEGER REFERENCES places (id);
 CREATE INDEX users_by_home ON users (home_place_id) WHERE home_place_id IS NOT NULL;
 
+-- The wishes grid workers and household heads filed for residents, for them to follow up.
+CREATE INDEX wishes_by_filer ON wishes (posted_by, id) WHERE posted_by <> resident_id;
+
 -- Party organisations of the four-level architecture (see docs/PLACES.md): a street working
 -- committee at a street → a community branch at a community → a grid branch or party group at a
 -- grid → a party member central household at a ten-household unit. Each sits at one place; its

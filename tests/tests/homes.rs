@@ -175,6 +175,14 @@ async fn a_household_head_files_wishes_for_the_residents_of_their_unit_only() {
     assert_eq!(filed["resident"]["id"], neighbour.id.as_str());
     assert_eq!(filed["grid_id"], grid["id"], "the wish takes the unit's grid");
     assert_eq!(app.get_wish(&neighbour.token, str_of(filed, "id")).await.status, 200, "the resident sees it");
+    // The household head follows what they filed, without the resident's phone.
+    let followed = app.get_wish(&head.token, str_of(filed, "id")).await;
+    assert_eq!(followed.expect_status(200)["contact_phone"], Value::Null);
+    let listed = app.list_all_wishes(&head.token, "filed=true").await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], filed["id"]);
+    assert!(app.list_all_wishes(&neighbour.token, "filed=true").await.is_empty(), "the resident filed none for others");
+    assert_error(&app.get_wish(&stranger.token, str_of(filed, "id")).await, 404, "not_found");
 
     assert_error(&app.post("/api/v1/wishes", &head.token, &for_resident(&stranger.id)).await, 403, "forbidden");
     assert_invalid_field(&app.post("/api/v1/wishes", &head.token, &for_resident(&unregistered.id)).await, "grid_id");

@@ -139,6 +139,9 @@ pub struct WishRecord {
     pub grid_place: Option<(String, String)>,
     /// The resident it is for.
     pub resident_id: i64,
+    /// Who posted it: the resident, or a grid worker or household head on their behalf.
+    #[serde(default)]
+    pub posted_by: i64,
     /// The resident's name.
     pub resident_name: String,
     /// Title, validated.
@@ -348,6 +351,8 @@ pub struct WishQuery {
     pub mine: bool,
     /// Only wishes the caller holds (assigned or claimed by them).
     pub held: bool,
+    /// Only wishes the viewer filed for someone else (grid workers, household heads).
+    pub filed: bool,
     /// Only this status.
     pub status: Option<WishStatus>,
     /// Only this community.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use haolin_shared::domain::WishStatus;
 
 /// The columns of a wish with the names of its resident and member.
-pub const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, r.name AS resident_name, w.title, \
+pub const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, w.posted_by, r.name AS resident_name, w.title, \
      w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
      w.created_at, w.updated_at, w.flagged, c.code AS community_code, c.name AS community_name, \
@@ -91,6 +91,7 @@ macro_rules! sql_store {
                     community_place: row.try_get::<Option<String>, _>("community_code")?.zip(row.try_get("community_name")?),
                     grid_place: row.try_get::<Option<String>, _>("grid_code")?.zip(row.try_get("grid_name")?),
                     resident_id: row.try_get("resident_id")?,
+                    posted_by: row.try_get("posted_by")?,
                     resident_name: row.try_get("resident_name")?,
                     title: row.try_get("title")?,
                     description: row.try_get("description")?,
@@ -548,6 +549,9 @@ macro_rules! sql_store {
             }
             if query.held {
                 q.push(" AND w.member_id = ").push_bind(query.viewer_id);
+            }
+            if query.filed {
+                q.push(" AND w.posted_by = ").push_bind(query.viewer_id).push(" AND w.posted_by <> w.resident_id");
             }
             if let Some(status) = query.status {
                 q.push(" AND w.status = ").push_bind(status.as_str());
