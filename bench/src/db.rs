@@ -5,6 +5,8 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use haolin::store::CALLER_SELECT;
+pub use haolin::store::WISH_SELECT;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Row, SqlitePool};
@@ -27,13 +29,6 @@ macro_rules! on_pool {
         }
     };
 }
-
-/// The wish columns the server selects (copied from `server/src/store/sql.rs` `WISH_SELECT`).
-pub const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.resident_id, r.name AS resident_name, w.title, \
-     w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
-     m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
-     w.created_at, w.updated_at \
-     FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id";
 
 /// The claim's conditional write (as `transition_wish` builds it for a claim with a live-claim limit).
 const CLAIM_UPDATE: &str = "UPDATE wishes SET status = $1, version = version + 1, member_id = $2, \
@@ -199,15 +194,11 @@ impl Db {
         })
     }
 
-    /// The reads a claim request makes before its transaction (the caller's session and grants,
-    /// then the wish), as the server's Caller extractor and `wishes::act` run them.
+    /// The reads a claim request makes before its transaction (the caller's session and grants in
+    /// one query, then the wish), as the server's Caller extractor and `wishes::act` run them.
     pub async fn request_reads(&self, wish: i64, member: i64, session: i64) -> Result<(), String> {
         on_pool!(self, p => {
-            sqlx::query("SELECT u.id, u.phone, u.name, u.password_hash FROM sessions s JOIN users u ON u.id = s.user_id \
-                 WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL").bind(member).bind(session)
-                .fetch_optional(p).await.map_err(err)?;
-            sqlx::query("SELECT role, community_id FROM role_grants WHERE user_id = $1 ORDER BY role, community_id")
-                .bind(member).fetch_all(p).await.map_err(err)?;
+            sqlx::query(CALLER_SELECT).bind(member).bind(session).fetch_all(p).await.map_err(err)?;
             sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(wish).fetch_optional(p).await.map_err(err)?;
             Ok(())
         })
@@ -228,13 +219,13 @@ impl Db {
 
     /// The plan of a feed query (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN (ANALYZE, BUFFERS)` on
     /// PostgreSQL), its integer parameters bound in order.
-    pub async fn explain(&self, sql: &str, params: &[i64], status: &str) -> Result<String, String> {
+    pub async fn explain(&self, sql: &str, status: &str, params: &[i64]) -> Result<String, String> {
         let prefix = if matches!(self, Db::Sqlite(_)) { "EXPLAIN QUERY PLAN " } else { "EXPLAIN (ANALYZE, BUFFERS) " };
         let text = format!("{prefix}{sql}");
         on_pool!(self, p => {
-            let mut q = sqlx::query(&text);
-            for (i, v) in params.iter().enumerate() {
-                q = if i == 3 { q.bind(status.to_owned()).bind(*v) } else { q.bind(*v) };
+            let mut q = sqlx::query(&text).bind(status.to_owned());
+            for v in params {
+                q = q.bind(*v);
             }
             let rows = q.fetch_all(p).await.map_err(err)?;
             let mut out = String::new();

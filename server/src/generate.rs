@@ -86,6 +86,8 @@ pub struct Generated {
     pub wishes: usize,
     /// Wish events.
     pub events: usize,
+    /// Party organisations.
+    pub party_orgs: usize,
 }
 
 /// Why generation failed.
@@ -275,6 +277,7 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
             comprehensive.push((id, code, 0usize));
         }
     }
+    let mut units: Vec<(i64, usize)> = Vec::new(); // (unit id, index of its community)
     for u in 0..scale.units {
         let g = u % comprehensive.len().max(1);
         let Some(grid) = comprehensive.get_mut(g) else { break };
@@ -284,32 +287,60 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
         next_place += 1;
         let name = format!("{}号十联户", grid.2);
         places.row(format!("({id}, {}, {}, 'unit', NULL, {}, {now_ms})", lit(&code), lit(&name), grid.0)).await?;
+        units.push((id, grids.iter().find(|(gid, _)| *gid == grid.0).map_or(0, |(_, c)| *c)));
     }
     done.places = places.finish().await?;
     communities.finish().await?;
 
+    // Party organisations (docs/PLACES.md): a working committee per street, a branch per
+    // community, a grid branch in the first comprehensive grid and a party group in every other
+    // one; central households are added with the members below.
+    let mut next_org = store.max_id("party_orgs").await? + 1;
+    let mut orgs = Loader::new(store, "INSERT INTO party_orgs (id, name, level, place_id, leader_id, created_at)");
+    let mut org = |name: String, level: &str, place: i64, leader: Option<i64>| {
+        let id = next_org;
+        next_org += 1;
+        format!("({id}, {}, '{level}', {place}, {}, {now_ms})", lit(&name), opt(leader))
+    };
+    for (s, (street, _)) in street_codes.iter().enumerate() {
+        let name = format!("{}街道党工委", STREET_NAMES[s % STREET_NAMES.len()]);
+        orgs.row(org(name, "street_committee", *street, None)).await?;
+    }
+    for (c, community) in community_ids.iter().enumerate() {
+        orgs.row(org(format!("社区党支部{}", c + 1), "community_branch", *community, None)).await?;
+    }
+    for (g, (grid, _, _)) in comprehensive.iter().enumerate() {
+        let (level, name) = if g == 0 {
+            ("grid_branch", "网格党支部".to_owned())
+        } else {
+            ("party_group", format!("网格党小组{g}"))
+        };
+        orgs.row(org(name, level, *grid, None)).await?;
+    }
+
     // People: one dispatcher per community, one grid worker per grid, members, residents.
     let mut next_user = store.max_id("users").await? + 1;
-    let mut users = Loader::new(store, "INSERT INTO users (id, phone, name, password_hash, created_at)");
+    let mut users = Loader::new(store, "INSERT INTO users (id, phone, name, password_hash, created_at, home_place_id)");
     let mut grants = Loader::new(store, "INSERT INTO role_grants (user_id, role, community_id, created_at)");
     let mut place_grants = Loader::new(store, "INSERT INTO place_grants (user_id, role, place_id, created_at)");
-    let mut person = |prefix: &str, n: usize, rng: &mut Rng| {
+    let mut person = |prefix: &str, n: usize, rng: &mut Rng, home: Option<i64>| {
         let id = next_user;
         next_user += 1;
         let phone = format!("{prefix}{n:08}");
         let name = format!("{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN));
-        (Person { id, phone: phone.clone() }, format!("({id}, '{phone}', {}, {}, {now_ms})", lit(&name), lit(&hash)))
+        let row = format!("({id}, '{phone}', {}, {}, {now_ms}, {})", lit(&name), lit(&hash), opt(home));
+        (Person { id, phone: phone.clone() }, row)
     };
     let mut dispatchers = Vec::new();
     for (c, community) in community_ids.iter().enumerate() {
-        let (p, row) = person("134", c, &mut rng);
+        let (p, row) = person("134", c, &mut rng, None);
         users.row(row).await?;
         grants.row(format!("({}, 'resident', NULL, {now_ms})", p.id)).await?;
         grants.row(format!("({}, 'dispatcher', {community}, {now_ms})", p.id)).await?;
         dispatchers.push(p.id);
     }
     for (g, (grid, _)) in grids.iter().enumerate() {
-        let (p, row) = person("137", g, &mut rng);
+        let (p, row) = person("137", g, &mut rng, None);
         users.row(row).await?;
         grants.row(format!("({}, 'resident', NULL, {now_ms})", p.id)).await?;
         place_grants.row(format!("({}, 'grid_worker', {grid}, {now_ms})", p.id)).await?;
@@ -350,7 +381,7 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
     let mut members_of: Vec<Vec<i64>> = vec![Vec::new(); scale.communities];
     let two_years = 730 * 24 * 3600 * 1000_i64;
     for m in 0..scale.members {
-        let (p, row) = person("136", m, &mut rng);
+        let (p, row) = person("136", m, &mut rng, None);
         users.row(row).await?;
         let c = m % scale.communities;
         grants.row(format!("({}, 'resident', NULL, {now_ms})", p.id)).await?;
@@ -373,14 +404,22 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
     }
     let mut residents: Vec<(Person, usize)> = Vec::with_capacity(scale.residents);
     for r in 0..scale.residents {
-        let (p, row) = person("135", r, &mut rng);
+        let grid = r % grids.len().max(1);
+        let (p, row) = person("135", r, &mut rng, grids.get(grid).map(|(id, _)| *id));
         users.row(row).await?;
         grants.row(format!("({}, 'resident', NULL, {now_ms})", p.id)).await?;
-        residents.push((p, r % grids.len().max(1)));
+        residents.push((p, grid));
     }
     done.users = users.finish().await?;
+    // One party member central household in every twentieth unit, led by a member of its community.
+    for (u, (unit, c)) in units.iter().enumerate().step_by(20) {
+        if let Some(leader) = members_of[*c].get(u / 20 % members_of[*c].len().max(1)) {
+            orgs.row(org(format!("党员中心户{}", u / 20 + 1), "central_household", *unit, Some(*leader))).await?;
+        }
+    }
     grants.finish().await?;
     place_grants.finish().await?;
+    done.party_orgs = orgs.finish().await?;
     checkins.finish().await?;
     branch_checkins.finish().await?;
 

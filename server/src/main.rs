@@ -83,9 +83,11 @@ async fn generate() -> ExitCode {
     match haolin::generate::generate(&store, seed, scale).await {
         Ok(done) => {
             println!(
-                "generated district {}: {} places, {} accounts, {} wishes, {} events in {:.1} s (password {})",
+                "generated district {}: {} places, {} party organisations, {} accounts, {} wishes, {} events in {:.1} s \
+                 (password {})",
                 haolin::generate::DISTRICT_CODE,
                 done.places,
+                done.party_orgs,
                 done.users,
                 done.wishes,
                 done.events,

@@ -94,8 +94,11 @@ pub struct WishPlace {
 }
 
 /// Checks a new wish's community is in service and its grid (if any) is a grid in service of
-/// that community; a wish filed for another resident needs a grid where the caller is a grid
-/// worker or grid leader (403 otherwise).
+/// that community. Without a grid, the wish takes the grid of the resident's registered home when
+/// that grid is in the community. A wish filed for another resident (代办) needs a grid where the
+/// caller is a grid worker or grid leader, or the caller to be the household head of the
+/// ten-household unit the resident registered as home (403 otherwise); when the resident has
+/// registered a home, the wish's grid must be the home's grid.
 pub async fn wish_place(
     state: &AppState,
     caller: &Caller,
@@ -105,7 +108,7 @@ pub async fn wish_place(
     if state.store.place(community_id).await?.is_some_and(|c| c.retired_at.is_some()) {
         return Err(ApiError::new(ErrorCode::PlaceInUse, "该社区已撤销，不再受理心愿"));
     }
-    let grid_id = match &req.grid_id {
+    let named_grid = match &req.grid_id {
         None => None,
         Some(raw) => {
             let id = field_id("grid_id", raw)?;
@@ -119,24 +122,67 @@ pub async fn wish_place(
             }
         }
     };
-    let Some(raw) = &req.resident_id else {
-        return Ok(WishPlace { grid_id, resident_id: caller.id(), resident_phone: None });
+    let resident_id = match &req.resident_id {
+        None => caller.id(),
+        Some(raw) => field_id("resident_id", raw)?,
     };
-    let resident_id = field_id("resident_id", raw)?;
+    let home = home_of(state, resident_id).await?;
+    let home_grid = home.as_ref().filter(|h| h.community_id == Some(community_id)).map(|h| h.grid_id);
     if resident_id == caller.id() {
-        return Ok(WishPlace { grid_id, resident_id, resident_phone: None });
-    }
-    let grid = grid_id.ok_or_else(|| ApiError::invalid_field("grid_id", "代居民发布心愿须指明居民所在网格"))?;
-    let roles = state.store.place_roles(caller.id()).await?;
-    if !roles.iter().any(|(role, place)| *place == grid && matches!(role, Role::GridWorker | Role::GridLeader)) {
-        return Err(ApiError::forbidden());
+        return Ok(WishPlace { grid_id: named_grid.or(home_grid), resident_id, resident_phone: None });
     }
     let resident = state
         .store
         .user_by_id(resident_id)
         .await?
         .ok_or_else(|| ApiError::invalid_field("resident_id", "居民不存在"))?;
-    Ok(WishPlace { grid_id, resident_id, resident_phone: Some(resident.phone) })
+    let grid = named_grid
+        .or(home_grid)
+        .ok_or_else(|| ApiError::invalid_field("grid_id", "代居民发布心愿须指明居民所在网格"))?;
+    if home.as_ref().is_some_and(|h| h.grid_id != grid) {
+        return Err(ApiError::invalid_field("grid_id", "该居民登记的网格不是此网格"));
+    }
+    let roles = state.store.place_roles(caller.id()).await?;
+    let grid_staff =
+        roles.iter().any(|(role, place)| *place == grid && matches!(role, Role::GridWorker | Role::GridLeader));
+    let unit_head = home
+        .and_then(|h| h.unit_id)
+        .is_some_and(|unit| roles.iter().any(|(role, place)| *place == unit && *role == Role::HouseholdHead));
+    if !grid_staff && !unit_head {
+        return Err(ApiError::forbidden());
+    }
+    Ok(WishPlace { grid_id: Some(grid), resident_id, resident_phone: Some(resident.phone) })
+}
+
+/// Where a resident registered their home.
+#[derive(Debug, Clone, Copy)]
+struct Home {
+    /// The home's grid.
+    grid_id: i64,
+    /// The ten-household unit, when the home is one.
+    unit_id: Option<i64>,
+    /// The grid's community.
+    community_id: Option<i64>,
+}
+
+async fn home_of(state: &AppState, user_id: i64) -> Result<Option<Home>, ApiError> {
+    let Some(place_id) = state.store.home_place(user_id).await? else { return Ok(None) };
+    let Some(place) = state.store.place(place_id).await? else { return Ok(None) };
+    let (grid, unit_id) = match place.level {
+        PlaceLevel::Grid => (place, None),
+        PlaceLevel::Unit => match place.parent_id {
+            Some(parent) => match state.store.place(parent).await? {
+                Some(grid) => (grid, Some(place.id)),
+                None => return Ok(None),
+            },
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    if grid.retired_at.is_some() {
+        return Ok(None);
+    }
+    Ok(Some(Home { grid_id: grid.id, unit_id, community_id: grid.parent_id }))
 }
 
 /// A community whose figures the caller may read: its dispatchers, admins, and the street
@@ -155,6 +201,16 @@ pub async fn overseen_community(state: &AppState, caller: &Caller, raw_id: &str)
         Some(s) if roles.iter().any(|(role, place)| *role == Role::StreetOfficer && *place == s) => Ok(id),
         _ => Err(ApiError::not_found()),
     }
+}
+
+/// The grid in service whose boundary holds `[lng, lat]`.
+pub async fn grid_at(state: &AppState, point: [f64; 2]) -> Result<Option<i64>, ApiError> {
+    for (id, stored) in state.store.grid_boundaries().await? {
+        if geo::boundary_of(Some(&stored)).is_some_and(|b| geo::contains(&b, point)) {
+            return Ok(Some(id));
+        }
+    }
+    Ok(None)
 }
 
 /// Checks the kind against the level: grids need one, other levels have none.

@@ -1,7 +1,7 @@
 //! Records rendered as API bodies, applying what the viewer may see.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use haolin_shared::api::{Community, PersonRef, Role, RoleGrant, User, Wish, WishEvent};
+use haolin_shared::api::{Community, PersonRef, PlaceLevel, PlaceRef, Role, RoleGrant, User, Wish, WishEvent};
 use haolin_shared::domain::WishStatus;
 
 use crate::auth::Caller;
@@ -26,6 +26,10 @@ pub fn wish_for_resident(w: &WishRecord) -> String {
     serde_json::to_string(&wish_with_contact(w, true)).unwrap_or_default()
 }
 
+fn place(id: i64, names: &Option<(String, String)>, level: PlaceLevel) -> Option<PlaceRef> {
+    names.as_ref().map(|(code, name)| PlaceRef { id: id.to_string(), code: code.clone(), name: name.clone(), level })
+}
+
 fn wish_with_contact(w: &WishRecord, show_contact: bool) -> Wish {
     let member = match (w.member_id, &w.member_name) {
         (Some(id), Some(name)) => Some(PersonRef { id: id.to_string(), name: name.clone() }),
@@ -40,6 +44,8 @@ fn wish_with_contact(w: &WishRecord, show_contact: bool) -> Wish {
         id: w.id.to_string(),
         community_id: w.community_id.to_string(),
         grid_id: w.grid_id.map(|g| g.to_string()),
+        community: place(w.community_id, &w.community_place, PlaceLevel::Community),
+        grid: w.grid_id.and_then(|g| place(g, &w.grid_place, PlaceLevel::Grid)),
         title: w.title.clone(),
         description: w.description.clone(),
         category: w.category.clone(),

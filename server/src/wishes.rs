@@ -5,7 +5,7 @@
 //! still at the version the decision was made on. A lost race re-reads and decides again, so the
 //! loser is told the wish's real status (409), never silently overwritten.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use haolin_shared::api::{ErrorCode, Role};
 use haolin_shared::domain::{Refusal, Relations, WishAction, WishStatus, transition};
 
@@ -104,6 +104,8 @@ pub async fn act(
             Some(wish.id),
             &wish.title,
         );
+        let at = Utc::now();
+        let after = after(&wish, &changes, actor, at, flag);
         let write = TransitionWrite {
             wish_id: wish.id,
             from: wish.status,
@@ -113,9 +115,10 @@ pub async fn act(
             actor_id,
             reason: input.reason.clone().or_else(|| input.note.clone()).or_else(|| input.comment.clone()),
             live_claim_limit: limit,
-            at: Utc::now(),
+            at,
             notices,
             flag,
+            after,
         };
         match state.store.transition_wish(write).await {
             Ok(done) => {
@@ -145,6 +148,40 @@ pub async fn act(
         }
     }
     Err(ApiError::wish_conflict(ErrorCode::InvalidState, wish.status, wish.version))
+}
+
+/// The wish as a successful write of `changes` leaves it, when every name in it is known: the
+/// member holding it is nobody, the same as before, or the acting caller. (A dispatch to another
+/// member leaves it to the transaction to read the wish back.) Times are kept to the millisecond,
+/// as stored.
+fn after(
+    wish: &WishRecord,
+    changes: &WishChanges,
+    actor: Actor<'_>,
+    at: DateTime<Utc>,
+    flag: bool,
+) -> Option<WishRecord> {
+    let member_name = match (changes.member_id, actor) {
+        (None, _) => None,
+        (same, _) if same == wish.member_id => wish.member_name.clone(),
+        (Some(id), Actor::Person(caller)) if id == caller.id() => Some(caller.user.name.clone()),
+        _ => return None,
+    };
+    let ms = |t: DateTime<Utc>| DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t);
+    Some(WishRecord {
+        status: changes.status,
+        version: wish.version + 1,
+        member_id: changes.member_id,
+        member_name,
+        claim_expires_at: changes.claim_expires_at.map(ms),
+        fulfilled_at: changes.fulfilled_at.map(ms),
+        fulfilment_note: changes.fulfilment_note.clone(),
+        rating: changes.rating,
+        comment: changes.comment.clone(),
+        updated_at: ms(at),
+        flagged: wish.flagged || flag,
+        ..wish.clone()
+    })
 }
 
 /// The wish's new mutable state after `action`, and the live-claim limit the write must respect.

@@ -404,6 +404,12 @@ pub struct Wish {
     /// The resident's grid, when known.
     #[serde(default)]
     pub grid_id: Option<String>,
+    /// The community's unified code and name.
+    #[serde(default)]
+    pub community: Option<PlaceRef>,
+    /// The grid's unified code and name, when known.
+    #[serde(default)]
+    pub grid: Option<PlaceRef>,
     /// Its title.
     pub title: String,
     /// Its description.
@@ -575,11 +581,14 @@ pub struct StatusCount {
 }
 
 mod checkins;
+mod party;
 mod places;
 pub use checkins::{
     Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
     RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
 };
+pub use party::{CreatePartyOrgRequest, PartyOrg, PartyOrgLevel, PartyOrgRef, UpdatePartyOrgRequest};
 pub use places::{
-    CreatePlaceRequest, GeoPolygon, GridKind, ImportSummary, LineError, Place, PlaceGrant, PlaceRef, UpdatePlaceRequest,
+    CreatePlaceRequest, GeoPoint, GeoPolygon, GridKind, HeldRole, ImportSummary, LineError, Me, Place, PlaceGrant,
+    PlaceRef, SetHomeRequest, UpdatePlaceRequest,
 };

@@ -776,6 +776,12 @@ impl TestApp {
         assert_eq!(events.len(), before.len() + 1, "{action}: one new event expected: {events:?}");
         let ev = &events[events.len() - 1];
         assert_event(ev, action, Some(str_of(wish, "status")), to, Some(&actor.id), reason.as_deref());
+        // The answer is the wish as stored: a read right after shows the same (when the actor may
+        // still see it).
+        let read = self.get_wish(&actor.token, id).await;
+        if read.status == 200 {
+            assert_eq!(read.body, after, "{action}: the answer differs from the stored wish");
+        }
         after
     }
 

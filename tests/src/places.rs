@@ -11,6 +11,23 @@ impl TestApp {
         self.send(self.request(Method::PATCH, path, Some(token)).json(body)).await
     }
 
+    /// `PUT path` with a JSON body and a token.
+    pub async fn put(&self, path: &str, token: &str, body: &Value) -> ApiResponse {
+        self.send(self.request(Method::PUT, path, Some(token)).json(body)).await
+    }
+
+    /// `DELETE path` with a token.
+    pub async fn delete(&self, path: &str, token: &str) -> ApiResponse {
+        self.send(self.request(Method::DELETE, path, Some(token))).await
+    }
+
+    /// Grants `role` at `place` to the account `user_id`, as the admin (200).
+    pub async fn grant_at(&self, user_id: &str, role: &str, place: &Value) {
+        let admin = self.admin_token().await;
+        let body = json!({"role": role, "place_id": str_of(place, "id")});
+        self.post(&format!("/api/v1/admin/users/{user_id}/roles"), &admin, &body).await.expect_status(200);
+    }
+
     /// Creates a place as the admin; returns the created place (201).
     pub async fn create_place(&self, level: &str, name: &str, parent_id: Option<&str>, extra: Value) -> Value {
         let admin = self.admin_token().await;

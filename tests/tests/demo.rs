@@ -72,6 +72,55 @@ async fn the_demo_accounts_log_in_with_their_roles_and_wishes_exist_in_every_sta
 }
 
 #[tokio::test]
+async fn the_demo_has_the_grid_hierarchy_party_organisations_check_ins_and_homes() {
+    let app = demo_app().await;
+    let token = |login: Value| str_of(&login, "access_token").to_owned();
+    let zhao = token(app.login("13800000011", DEMO_PASSWORD).await);
+    let me = app.get("/api/v1/me", &zhao).await;
+    let home = &me.expect_status(200)["home"];
+    assert_eq!(home["code"], "520201001001001001");
+    let path: Vec<&str> = home["path"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(path, ["钟山区", "荷泉街道", "和平社区", "第一网格", "1栋十联户"]);
+    let located = app.get("/api/v1/places/locate?lng=106.832&lat=26.592", &zhao).await;
+    assert_eq!(located.expect_status(200)["name"], "第一网格");
+    let mine = app.list_all_wishes(&zhao, "mine=true").await;
+    assert!(mine.iter().all(|w| w["grid"]["name"] == "第一网格"), "demo wishes carry their grid");
+
+    let committees = app.get("/api/v1/party-orgs", &zhao).await;
+    assert_eq!(committees.expect_status(200)["items"][0]["name"], "荷泉街道党工委");
+    let unit = str_of(home, "id");
+    let household = app.get(&format!("/api/v1/party-orgs?place_id={unit}"), &zhao).await;
+    let household = &household.expect_status(200)["items"][0];
+    assert_eq!(household["level"], "central_household");
+    assert_eq!(household["path"].as_array().unwrap().len(), 4, "under the group, branch and committee");
+
+    let dispatcher = token(app.login("13800000001", DEMO_PASSWORD).await);
+    let pending = app.get("/api/v1/checkins?status=pending", &dispatcher).await;
+    let pending = pending.expect_status(200)["items"].as_array().unwrap().clone();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0]["member"]["name"], "周党员");
+    let approved = app.get("/api/v1/checkins?status=approved", &dispatcher).await;
+    assert_eq!(approved.expect_status(200)["items"].as_array().unwrap().len(), 2);
+    let community = str_of(&pending[0], "community_id");
+    let figures = app.get(&format!("/api/v1/communities/{community}/checkin-stats"), &dispatcher).await;
+    assert_eq!(figures.expect_status(200)["units_checked_in"], 1);
+    assert_eq!(figures.body["members_checked_in"], 2);
+
+    let worker = token(app.login("13800000004", DEMO_PASSWORD).await);
+    let me = app.get("/api/v1/me", &worker).await;
+    assert_eq!(me.expect_status(200)["place_roles"][0]["role"], "grid_worker");
+    let head = token(app.login("13800000006", DEMO_PASSWORD).await);
+    let mut body = app.wish_body(community);
+    body["resident_id"] = me_id(&app, &zhao).await;
+    let filed = app.post("/api/v1/wishes", &head, &body).await;
+    assert_eq!(filed.expect_status(201)["grid"]["name"], "第一网格", "the household head files for 赵阿姨");
+}
+
+async fn me_id(app: &TestApp, token: &str) -> Value {
+    app.get("/api/v1/me", token).await.body["id"].clone()
+}
+
+#[tokio::test]
 async fn starting_the_demo_twice_on_the_same_database_does_not_duplicate_it() {
     let mut app = demo_app().await;
     let (wishes, communities) = dispatcher_view(&app).await;

@@ -95,6 +95,29 @@ async fn the_small_district_is_consistent_and_the_same_for_the_same_seed() {
     assert_eq!(figures["units_checked_in"], 4);
     assert!(figures["wishes_claimed"].as_i64().unwrap() > 0);
 
+    // The party organisations: a committee per street, a branch per community, one per
+    // comprehensive grid, each under the organisation of the place above.
+    let committees = app.get("/api/v1/party-orgs", &token).await;
+    let committees = committees.expect_status(200)["items"].as_array().unwrap().clone();
+    assert_eq!(committees.len(), 2);
+    for committee in &committees {
+        let branches = app.get(&format!("/api/v1/party-orgs?parent_id={}", str_of(committee, "id")), &token).await;
+        let branches = branches.expect_status(200)["items"].as_array().unwrap().clone();
+        assert_eq!(branches.len(), 2, "two communities per street");
+        for branch in &branches {
+            assert_eq!(branch["parent_id"], committee["id"]);
+            let grids = app.get(&format!("/api/v1/party-orgs?parent_id={}", str_of(branch, "id")), &token).await;
+            for grid_org in grids.expect_status(200)["items"].as_array().unwrap() {
+                assert_eq!(grid_org["parent_id"], branch["id"]);
+                assert_eq!(grid_org["place"]["level"], "grid");
+            }
+        }
+    }
+    // Residents registered their homes: a grid.
+    let resident = app.login("13500000000", "haolin123").await;
+    let me = app.get("/api/v1/me", str_of(&resident, "access_token")).await;
+    assert_eq!(me.expect_status(200)["home"]["level"], "grid");
+
     let twin = spawn_app().await;
     generate(&twin, 3).await;
     let twin_admin = twin.admin_token().await;

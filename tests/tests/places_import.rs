@@ -146,6 +146,59 @@ unit,520201002001001002,新十联户,
 }
 
 #[tokio::test]
+async fn boundaries_and_household_lists_are_imported_and_checked() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    let square = r#""{""type"":""Polygon"",""coordinates"":[[[106.82,26.58],[106.84,26.58],[106.84,26.60],[106.82,26.60],[106.82,26.58]]]}""#;
+    let csv = format!(
+        "level,code,name,kind,boundary,households
+district,520201,钟山区,,,
+street,520201001,荷泉街道,,,
+community,520201001001,和平社区,,,
+grid,520201001001001,和平社区第一网格,comprehensive,{square},
+unit,520201001001001001,一号楼十联户,,,1单元101；1单元102;1单元201
+"
+    );
+    let first = app.import_csv(&admin, &csv).await;
+    assert_eq!(first.expect_status(200), &json!({"created": 5, "updated": 0, "unchanged": 0}));
+    let unit = app.get("/api/v1/places/by-code/520201001001001001", &admin).await;
+    assert_eq!(unit.expect_status(200)["households"], json!(["1单元101", "1单元102", "1单元201"]));
+    let resident = app.register_resident().await;
+    let found = app.get("/api/v1/places/locate?lng=106.83&lat=26.59", &resident.token).await;
+    assert_eq!(found.expect_status(200)["code"], "520201001001001", "the imported boundary locates the grid");
+    let again = app.import_csv(&admin, &csv).await;
+    assert_eq!(again.expect_status(200), &json!({"created": 0, "updated": 0, "unchanged": 5}));
+
+    let changed = "level,code,name,households\nunit,520201001001001001,一号楼十联户,1单元101\n";
+    let resp = app.import_csv(&admin, changed).await;
+    assert_eq!(resp.expect_status(200), &json!({"created": 0, "updated": 1, "unchanged": 0}));
+    let unit = app.get("/api/v1/places/by-code/520201001001001001", &admin).await;
+    assert_eq!(unit.body["households"], json!(["1单元101"]));
+
+    let bad = format!(
+        "level,code,name,kind,boundary,households
+street,520201002,大湾街道,,{square},
+grid,520201001001002,第二网格,comprehensive,not json,
+grid,520201001001003,第三网格,comprehensive,\"{{\"\"type\"\":\"\"Polygon\"\",\"\"coordinates\"\":[[[1,1],[2,2]]]}}\",
+community,520201001002,幸福社区,,,一户
+"
+    );
+    let resp = app.import_csv(&admin, &bad).await;
+    let details = assert_error(&resp, 422, "invalid_import");
+    let at: Vec<(u64, Option<String>)> = errors_of(&details);
+    assert_eq!(
+        at,
+        vec![
+            (2, Some("boundary".to_owned())),
+            (3, Some("boundary".to_owned())),
+            (4, Some("boundary".to_owned())),
+            (5, Some("households".to_owned()))
+        ]
+    );
+    assert_error(&app.get("/api/v1/places/by-code/520201002", &admin).await, 404, "not_found");
+}
+
+#[tokio::test]
 async fn only_an_admin_imports_and_only_csv() {
     let app = spawn_app().await;
     let w = app.world().await;

@@ -201,6 +201,8 @@ mod tests {
             id: id.into(),
             community_id: "1".into(),
             grid_id: None,
+            community: None,
+            grid: None,
             title: format!("心愿{id}"),
             description: "d".into(),
             category: "其他".into(),

@@ -179,6 +179,8 @@ mod tests {
             id: "9".into(),
             community_id: "1".into(),
             grid_id: None,
+            community: None,
+            grid: None,
             title: "t".into(),
             description: "d".into(),
             category: "其他".into(),

@@ -60,10 +60,11 @@ impl Caller {
         }
     }
 
-    /// Whether the caller may see a wish: its resident, the member holding it, the community's
-    /// dispatchers, its members while it is open, and admins.
+    /// Whether the caller may see a wish: its resident, whoever filed it for the resident, the
+    /// member holding it, the community's dispatchers, its members while it is open, and admins.
     pub fn can_see(&self, wish: &WishRecord) -> bool {
         wish.resident_id == self.id()
+            || wish.posted_by == self.id()
             || wish.member_id == Some(self.id())
             || self.holds(Role::Dispatcher, wish.community_id)
             || (wish.status == WishStatus::Open && self.holds(Role::Member, wish.community_id))

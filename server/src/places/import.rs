@@ -1,16 +1,20 @@
 //! The bulk import of places from CSV (docs/PLACES.md).
 //!
 //! One file holds every level: a header naming the columns `level`, `code`, `name` and `kind`
-//! (in any order; `kind` may be left out when the file has no grids), then one place per line.
+//! (in any order; `kind` may be left out when the file has no grids), optionally `boundary` (a
+//! grid's GeoJSON Polygon) and `households` (a unit's households, separated by `;`), then one
+//! place per line.
 //! A place's parent is the place whose code is its own without the last 3 digits, either in the
 //! file or already stored. The file is checked as a whole; only if every line is right is the
 //! plan applied, parents first, in one transaction. Lines whose place already exists with the
-//! same name and kind change nothing, so importing the same file twice changes nothing.
+//! same name, kind, boundary and households change nothing (an empty boundary or households cell
+//! leaves what is stored), so importing the same file twice changes nothing.
 
 use std::collections::HashMap;
 
-use haolin_shared::api::{GridKind, ImportSummary, LineError, PlaceLevel};
+use haolin_shared::api::{GeoPolygon, GridKind, ImportSummary, LineError, PlaceLevel};
 
+use super::geo::{check_boundary, check_households};
 use super::parse_name;
 use crate::store::places::{ImportOp, NewPlace, PlaceRecord};
 
@@ -32,7 +36,14 @@ pub struct ImportRow {
     pub name: String,
     /// The kind.
     pub kind: Option<GridKind>,
+    /// A grid's boundary, as stored JSON.
+    pub boundary: Option<String>,
+    /// A unit's households, as stored JSON.
+    pub households: Option<String>,
 }
+
+/// The columns a file may have.
+const COLUMNS: [&str; 6] = ["level", "code", "name", "kind", "boundary", "households"];
 
 impl ImportRow {
     /// The parent's code (`None` for a district).
@@ -99,7 +110,9 @@ pub fn parse(text: &str) -> (Vec<ImportRow>, Vec<LineError>) {
         return (Vec::new(), vec![error(1, None, "表头须包含 level、code、name 列（以及网格的 kind 列）")]);
     };
     let kind_at = find("kind");
-    if let Some(unknown) = columns.iter().find(|c| !["level", "code", "name", "kind"].contains(&c.as_str())) {
+    let boundary_at = find("boundary");
+    let households_at = find("households");
+    if let Some(unknown) = columns.iter().find(|c| !COLUMNS.contains(&c.as_str())) {
         errors.push(error(1, Some(unknown), format!("未知的列：{unknown}")));
     }
     let mut rows = Vec::new();
@@ -154,10 +167,35 @@ pub fn parse(text: &str) -> (Vec<ImportRow>, Vec<LineError>) {
                 None
             }
         };
+        let raw_boundary = boundary_at.map(|k| fields[k].trim()).unwrap_or("");
+        let boundary = match (level, raw_boundary) {
+            (_, "") => None,
+            (Some(PlaceLevel::Grid), raw) => serde_json::from_str::<GeoPolygon>(raw)
+                .map_err(|_| "边界须为 GeoJSON Polygon 的 JSON 文本".into())
+                .and_then(|polygon| check_boundary(&polygon).map_err(|e| e.message))
+                .map_err(|m| errors.push(error(line, Some("boundary"), m)))
+                .ok(),
+            (_, _) => {
+                errors.push(error(line, Some("boundary"), "只有网格有边界"));
+                None
+            }
+        };
+        let raw_households = households_at.map(|k| fields[k].trim()).unwrap_or("");
+        let households = match (level, raw_households) {
+            (_, "") => None,
+            (Some(PlaceLevel::Unit), raw) => {
+                let list: Vec<String> = raw.split([';', '；']).map(|h| h.trim().to_owned()).collect();
+                check_households(&list).map_err(|e| errors.push(error(line, Some("households"), e.message))).ok()
+            }
+            (_, _) => {
+                errors.push(error(line, Some("households"), "只有十联户有住户列表"));
+                None
+            }
+        };
         if errors.len() == before
             && let (Some(level), Some(name)) = (level, name)
         {
-            rows.push(ImportRow { line, level, code, name, kind });
+            rows.push(ImportRow { line, level, code, name, kind, boundary, households });
         }
     }
     (rows, errors)
@@ -218,10 +256,23 @@ pub fn plan(
             Some(place) if place.retired_at.is_some() => {
                 errors.push(error(row.line, Some("code"), "该编码的地点已撤销，编码不再使用"));
             }
-            Some(place) if place.name == row.name && place.kind == row.kind => summary.unchanged += 1,
+            Some(place)
+                if place.name == row.name
+                    && place.kind == row.kind
+                    && (row.boundary.is_none() || place.boundary == row.boundary)
+                    && (row.households.is_none() || place.households == row.households) =>
+            {
+                summary.unchanged += 1;
+            }
             Some(place) => {
                 summary.updated += 1;
-                ops.push(ImportOp::Update { id: place.id, name: row.name.clone(), kind: row.kind });
+                ops.push(ImportOp::Update {
+                    id: place.id,
+                    name: row.name.clone(),
+                    kind: row.kind,
+                    boundary: row.boundary.clone(),
+                    households: row.households.clone(),
+                });
             }
             None => {
                 summary.created += 1;
@@ -232,8 +283,8 @@ pub fn plan(
                         level: row.level,
                         kind: row.kind,
                         parent_id: None,
-                        boundary: None,
-                        households: None,
+                        boundary: row.boundary.clone(),
+                        households: row.households.clone(),
                     },
                     parent_code: row.parent_code().map(str::to_owned),
                 });

@@ -1,10 +1,8 @@
 //! Accounts and sessions: register, log in, refresh, log out, and who am I.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::Utc;
-use haolin_shared::api::{
-    AuthResponse, ErrorBody, ErrorCode, LoginRequest, RefreshRequest, RegisterRequest, Role, User,
-};
+use haolin_shared::api::{AuthResponse, ErrorBody, ErrorCode, LoginRequest, RefreshRequest, RegisterRequest, Role};
 use haolin_shared::domain::{PersonName, PhoneNumber};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -18,7 +16,7 @@ use crate::views;
 
 /// Registers the account routes.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(register).service(login).service(refresh).service(logout).service(me);
+    cfg.service(register).service(login).service(refresh).service(logout);
 }
 
 /// Starts a session for `user` and returns its first token pair.
@@ -138,11 +136,4 @@ pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) 
 pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     state.store.revoke_session(caller.session_id, Utc::now()).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// The caller's account, roles and communities.
-#[utoipa::path(tag = "accounts", responses((status = 200, body = User), (status = 401, body = ErrorBody)))]
-#[get("/me")]
-pub async fn me(caller: Caller) -> web::Json<User> {
-    web::Json(views::user(&caller.user))
 }

@@ -6,7 +6,9 @@ pub mod admin;
 pub mod checkins;
 pub mod communities;
 pub mod health;
+pub mod homes;
 pub mod notifications;
+pub mod party;
 pub mod places;
 pub mod roles;
 pub mod stream;
@@ -23,9 +25,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// Registers every `/api/v1` route.
 pub fn configure(cfg: &mut ServiceConfig) {
     accounts::configure(cfg);
+    homes::configure(cfg);
     admin::configure(cfg);
     communities::configure(cfg);
     places::configure(cfg);
+    party::configure(cfg);
     checkins::configure(cfg);
     unit_branch_checkins::configure(cfg);
     roles::configure(cfg);

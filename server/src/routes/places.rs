@@ -35,7 +35,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(import_places);
 }
 
-fn place_ref(p: &PlaceRecord) -> PlaceRef {
+/// One step of a path.
+pub fn place_ref(p: &PlaceRecord) -> PlaceRef {
     PlaceRef { id: p.id.to_string(), code: p.code.clone(), name: p.name.clone(), level: p.level }
 }
 
@@ -58,7 +59,7 @@ fn view(p: &PlaceRecord, ancestors: &[PlaceRecord]) -> Place {
 }
 
 /// The API view of a stored place, reading its path.
-async fn render(state: &AppState, id: i64) -> Result<Place, ApiError> {
+pub async fn render(state: &AppState, id: i64) -> Result<Place, ApiError> {
     let mut path = state.store.place_path(id).await?;
     let place = path.pop().ok_or_else(ApiError::not_found)?;
     Ok(view(&place, &path))
@@ -128,12 +129,8 @@ pub async fn locate_place(
             .ok_or_else(|| ApiError::invalid_field(field, format!("{field} 须为有效的坐标")))
     };
     let point = [coordinate("lng", -180.0..=180.0)?, coordinate("lat", -90.0..=90.0)?];
-    for (id, stored) in state.store.grid_boundaries().await? {
-        if geo::boundary_of(Some(&stored)).is_some_and(|b| geo::contains(&b, point)) {
-            return Ok(web::Json(render(&state, id).await?));
-        }
-    }
-    Err(ApiError::not_found())
+    let grid = places::grid_at(&state, point).await?.ok_or_else(ApiError::not_found)?;
+    Ok(web::Json(render(&state, grid).await?))
 }
 
 /// One place with its path.
@@ -274,7 +271,8 @@ pub async fn update_place(
 }
 
 /// Retires a place: it stays (with its code, never reused) for history, and takes no new work.
-/// Refused while places under it are in service or it has unfinished wishes.
+/// Refused while places under it are in service, it has unfinished wishes, or a party
+/// organisation in service sits at it.
 #[utoipa::path(tag = "admin", params(("id" = String, Path)), responses(
     (status = 200, body = Place), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 409, description = "open work", body = ErrorBody)))]
@@ -287,11 +285,13 @@ pub async fn retire_place(
     caller.require_admin()?;
     let place = state.store.place(path_id(&id)?).await?.ok_or_else(ApiError::not_found)?;
     if place.retired_at.is_none() && !state.store.retire_place(place.id, Utc::now()).await? {
-        let (children, wishes) = state.store.place_open_work(place.id).await?;
-        let message = if children > 0 {
-            format!("该地点下还有 {children} 个在用的下级，须先撤销或迁走")
+        let work = state.store.place_open_work(place.id).await?;
+        let message = if work.children > 0 {
+            format!("该地点下还有 {} 个在用的下级，须先撤销或迁走", work.children)
+        } else if work.wishes > 0 {
+            format!("该地点还有 {} 个未办结的心愿，不能撤销", work.wishes)
         } else {
-            format!("该地点还有 {wishes} 个未办结的心愿，不能撤销")
+            "该地点还有在用的党组织，须先撤销该党组织".to_owned()
         };
         return Err(ApiError::new(ErrorCode::PlaceInUse, message));
     }

@@ -164,6 +164,7 @@ pub async fn create_wish(
     ("community_id" = Option<String>, Query),
     ("mine" = Option<bool>, Query, description = "only wishes I posted"),
     ("held" = Option<bool>, Query, description = "only wishes I hold as assignee or claimant"),
+    ("filed" = Option<bool>, Query, description = "only wishes I filed for other residents"),
     ("cursor" = Option<String>, Query),
     ("limit" = Option<u32>, Query, description = "1–100, default 20")),
     responses((status = 200, body = Page<Wish>), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -186,13 +187,16 @@ pub async fn list_wishes(
     let within_scope = community_id.is_some_and(|c| {
         caller.holds(Role::Dispatcher, c) || (status == Some(WishStatus::Open) && caller.holds(Role::Member, c))
     });
+    // Wishes the caller filed for others are theirs to follow, whatever the visibility clause says.
+    let filed = flag("filed", get("filed"))?;
     let query = WishQuery {
         viewer_id: caller.id(),
-        sees_all: caller.has_role(Role::Admin) || within_scope,
+        sees_all: caller.has_role(Role::Admin) || within_scope || filed,
         dispatcher_of: caller.communities(Role::Dispatcher),
         member_of: caller.communities(Role::Member),
         mine: flag("mine", get("mine"))?,
         held: flag("held", get("held"))?,
+        filed,
         status,
         community_id,
         before_id: get("cursor").map(decode_cursor).transpose()?,

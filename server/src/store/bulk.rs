@@ -6,8 +6,17 @@ use async_trait::async_trait;
 use super::StoreError;
 
 /// The tables the generator fills with explicit ids.
-pub const BULK_TABLES: [&str; 8] =
-    ["users", "places", "communities", "unit_branches", "unit_branch_checkins", "checkins", "wishes", "wish_events"];
+pub const BULK_TABLES: [&str; 9] = [
+    "users",
+    "places",
+    "communities",
+    "unit_branches",
+    "unit_branch_checkins",
+    "checkins",
+    "wishes",
+    "wish_events",
+    "party_orgs",
+];
 
 /// What the generator needs from a database.
 #[async_trait]

@@ -6,11 +6,15 @@
 
 pub mod bulk;
 pub mod checkins;
+pub mod party;
 pub mod places;
 pub mod postgres;
 mod sql;
 pub mod sqlite;
 pub mod wechat;
+
+/// The SQL texts the benchmarks run directly, so they measure exactly what the server runs.
+pub use sql::{CALLER_SELECT, WISH_SELECT};
 
 use std::sync::Arc;
 
@@ -127,8 +131,17 @@ pub struct WishRecord {
     /// The resident's grid, when known.
     #[serde(default)]
     pub grid_id: Option<i64>,
+    /// The community's unified code and name.
+    #[serde(default)]
+    pub community_place: Option<(String, String)>,
+    /// The grid's unified code and name.
+    #[serde(default)]
+    pub grid_place: Option<(String, String)>,
     /// The resident it is for.
     pub resident_id: i64,
+    /// Who posted it: the resident, or a grid worker or household head on their behalf.
+    #[serde(default)]
+    pub posted_by: i64,
     /// The resident's name.
     pub resident_name: String,
     /// Title, validated.
@@ -272,6 +285,9 @@ pub struct TransitionWrite {
     pub notices: Vec<wechat::Notice>,
     /// Flag the wish for review (the content safety check asked for it).
     pub flag: bool,
+    /// The wish as the write leaves it, when the caller can tell (it knows every name involved);
+    /// `None` has the transaction read it back.
+    pub after: Option<WishRecord>,
 }
 
 /// Why a conditional transition write did not happen.
@@ -335,6 +351,8 @@ pub struct WishQuery {
     pub mine: bool,
     /// Only wishes the caller holds (assigned or claimed by them).
     pub held: bool,
+    /// Only wishes the viewer filed for someone else (grid workers, household heads).
+    pub filed: bool,
     /// Only this status.
     pub status: Option<WishStatus>,
     /// Only this community.
@@ -351,7 +369,7 @@ pub type RenderCreated = fn(&WishRecord) -> String;
 /// What the server needs from a database.
 #[async_trait]
 pub trait Store:
-    places::PlaceStore + checkins::CheckinStore + bulk::BulkStore + wechat::WechatStore + Send + Sync
+    places::PlaceStore + party::PartyStore + checkins::CheckinStore + bulk::BulkStore + wechat::WechatStore + Send + Sync
 {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

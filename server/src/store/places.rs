@@ -78,7 +78,7 @@ pub enum ImportOp {
         /// Its parent's code.
         parent_code: Option<String>,
     },
-    /// Rename or re-kind an existing place.
+    /// Rename or re-kind an existing place, and set its boundary or households when given.
     Update {
         /// The place.
         id: i64,
@@ -86,7 +86,22 @@ pub enum ImportOp {
         name: String,
         /// The new kind.
         kind: Option<GridKind>,
+        /// A new boundary (GeoJSON Polygon text).
+        boundary: Option<String>,
+        /// A new list of households (JSON array text).
+        households: Option<String>,
     },
+}
+
+/// What keeps a place from being retired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenWork {
+    /// Places under it in service.
+    pub children: i64,
+    /// Unfinished wishes whose community or grid it is.
+    pub wishes: i64,
+    /// Party organisations in service at it.
+    pub party_orgs: i64,
 }
 
 /// What the server needs to store places.
@@ -115,8 +130,9 @@ pub trait PlaceStore: Send + Sync {
     async fn create_place(&self, place: NewPlace, at: DateTime<Utc>) -> Result<PlaceRecord, StoreError>;
     /// Renames, re-kinds or moves a place in one transaction.
     async fn update_place(&self, id: i64, change: PlaceChange) -> Result<(), StoreError>;
-    /// What keeps a place in service: `(places under it in service, unfinished wishes in it)`.
-    async fn place_open_work(&self, id: i64) -> Result<(i64, i64), StoreError>;
+    /// What keeps a place in service: places under it in service, unfinished wishes in it, and
+    /// party organisations in service at it.
+    async fn place_open_work(&self, id: i64) -> Result<OpenWork, StoreError>;
     /// Retires a place if it is in service and has no open work; says whether it did.
     async fn retire_place(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError>;
     /// `(id, boundary)` of every grid in service that has a boundary.
@@ -150,7 +166,7 @@ macro_rules! place_sql {
 
             use super::$store;
             use $crate::store::StoreError;
-            use $crate::store::places::{ImportOp, NewPlace, PlaceChange, PlaceRecord, PlaceStore};
+            use $crate::store::places::{ImportOp, NewPlace, OpenWork, PlaceChange, PlaceRecord, PlaceStore};
 
             const PLACE_COLUMNS: &str = "id, code, name, level, kind, parent_id, retired_at, boundary, households";
 
@@ -395,7 +411,7 @@ macro_rules! place_sql {
                     Ok(())
                 }
 
-                async fn place_open_work(&self, id: i64) -> Result<(i64, i64), StoreError> {
+                async fn place_open_work(&self, id: i64) -> Result<OpenWork, StoreError> {
                     let children: i64 =
                         sqlx::query_scalar("SELECT COUNT(*) FROM places WHERE parent_id = $1 AND retired_at IS NULL")
                             .bind(id)
@@ -408,7 +424,13 @@ macro_rules! place_sql {
                     .bind(id)
                     .fetch_one(&self.pool)
                     .await?;
-                    Ok((children, wishes))
+                    let party_orgs: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM party_orgs WHERE place_id = $1 AND retired_at IS NULL",
+                    )
+                    .bind(id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                    Ok(OpenWork { children, wishes, party_orgs })
                 }
 
                 async fn retire_place(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
@@ -416,7 +438,8 @@ macro_rules! place_sql {
                         "UPDATE places SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL \
                          AND NOT EXISTS (SELECT 1 FROM places c WHERE c.parent_id = $2 AND c.retired_at IS NULL) \
                          AND NOT EXISTS (SELECT 1 FROM wishes w WHERE (w.community_id = $2 OR w.grid_id = $2) \
-                                         AND w.status NOT IN ('rejected', 'confirmed', 'cancelled'))",
+                                         AND w.status NOT IN ('rejected', 'confirmed', 'cancelled')) \
+                         AND NOT EXISTS (SELECT 1 FROM party_orgs o WHERE o.place_id = $2 AND o.retired_at IS NULL)",
                     )
                     .bind(millis(at))
                     .bind(id)
@@ -456,7 +479,18 @@ macro_rules! place_sql {
                                 }
                                 insert_place(&mut tx, &place, at).await?;
                             }
-                            ImportOp::Update { id, name, kind } => rename(&mut tx, id, &name, kind).await?,
+                            ImportOp::Update { id, name, kind, boundary, households } => {
+                                rename(&mut tx, id, &name, kind).await?;
+                                sqlx::query(
+                                    "UPDATE places SET boundary = COALESCE($1, boundary), \
+                                     households = COALESCE($2, households) WHERE id = $3",
+                                )
+                                .bind(&boundary)
+                                .bind(&households)
+                                .bind(id)
+                                .execute(&mut *tx)
+                                .await?;
+                            }
                         }
                     }
                     tx.commit().await?;

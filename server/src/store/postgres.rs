@@ -47,5 +47,6 @@ impl PgStore {
 sql_store!(PgStore, Postgres, PgRow, Some("SELECT id FROM users WHERE id = $1 FOR UPDATE"));
 super::places::place_sql!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);
 super::checkins::checkin_sql!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);
+super::party::party_sql!(PgStore, sqlx::Postgres, sqlx::postgres::PgRow);
 super::bulk::bulk_sql!(PgStore, true);
 wechat_store!(PgStore, Postgres, PgRow);

@@ -6,11 +6,19 @@ use chrono::{DateTime, Utc};
 use haolin_shared::domain::WishStatus;
 
 /// The columns of a wish with the names of its resident and member.
-pub(super) const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, r.name AS resident_name, w.title, \
+pub const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, w.posted_by, r.name AS resident_name, w.title, \
      w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
-     w.created_at, w.updated_at, w.flagged \
-     FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id";
+     w.created_at, w.updated_at, w.flagged, c.code AS community_code, c.name AS community_name, \
+     g.code AS grid_code, g.name AS grid_name \
+     FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id \
+     LEFT JOIN places c ON c.id = w.community_id LEFT JOIN places g ON g.id = w.grid_id";
+
+/// The caller of a request: the account of a live session, one row per role grant (role and
+/// community null when it holds none). `$1` is the account, `$2` the session.
+pub const CALLER_SELECT: &str = "SELECT u.id, u.phone, u.name, u.password_hash, g.role, g.community_id \
+     FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_grants g ON g.user_id = u.id \
+     WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL ORDER BY g.role, g.community_id";
 
 /// A time as stored.
 pub(super) fn millis(t: DateTime<Utc>) -> i64 {
@@ -80,7 +88,10 @@ macro_rules! sql_store {
                     id: row.try_get("id")?,
                     community_id: row.try_get("community_id")?,
                     grid_id: row.try_get("grid_id")?,
+                    community_place: row.try_get::<Option<String>, _>("community_code")?.zip(row.try_get("community_name")?),
+                    grid_place: row.try_get::<Option<String>, _>("grid_code")?.zip(row.try_get("grid_name")?),
                     resident_id: row.try_get("resident_id")?,
+                    posted_by: row.try_get("posted_by")?,
                     resident_name: row.try_get("resident_name")?,
                     title: row.try_get("title")?,
                     description: row.try_get("description")?,
@@ -196,13 +207,27 @@ macro_rules! sql_store {
         }
 
         async fn user_of_session(&self, user_id: i64, session_id: i64) -> Result<Option<UserRecord>, StoreError> {
-            self.user_where(
-                "SELECT u.id, u.phone, u.name, u.password_hash FROM sessions s JOIN users u ON u.id = s.user_id \
-                 WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL",
-                user_id,
-                Some(session_id),
-            )
-            .await
+            // Every request makes this call: the account and its grants in one round trip.
+            let rows = sqlx::query($crate::store::CALLER_SELECT)
+            .bind(user_id)
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?;
+            let Some(first) = rows.first() else { return Ok(None) };
+            let mut grants = Vec::with_capacity(rows.len());
+            for row in &rows {
+                if let Some(raw) = row.try_get::<Option<String>, _>("role")? {
+                    let role = Role::parse(&raw).ok_or_else(|| sqlx::Error::Decode(format!("bad role {raw}").into()))?;
+                    grants.push(Grant { role, community_id: row.try_get("community_id")? });
+                }
+            }
+            Ok(Some(UserRecord {
+                id: first.try_get("id")?,
+                phone: first.try_get("phone")?,
+                name: first.try_get("name")?,
+                password_hash: first.try_get("password_hash")?,
+                grants,
+            }))
         }
 
         async fn has_grant(&self, user_id: i64, role: Role, community_id: i64) -> Result<bool, StoreError> {
@@ -525,6 +550,9 @@ macro_rules! sql_store {
             if query.held {
                 q.push(" AND w.member_id = ").push_bind(query.viewer_id);
             }
+            if query.filed {
+                q.push(" AND w.posted_by = ").push_bind(query.viewer_id).push(" AND w.posted_by <> w.resident_id");
+            }
             if let Some(status) = query.status {
                 q.push(" AND w.status = ").push_bind(status.as_str());
             }
@@ -629,8 +657,14 @@ macro_rules! sql_store {
             .fetch_one(&mut *tx)
             .await?;
             Self::write_notices(&mut *tx, &write.notices, write.wish_id, at).await?;
-            let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(write.wish_id).fetch_one(&mut *tx).await?;
-            let record = Self::wish_from_row(&row)?;
+            let record = match write.after {
+                Some(after) => after,
+                None => {
+                    let row =
+                        sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(write.wish_id).fetch_one(&mut *tx).await?;
+                    Self::wish_from_row(&row)?
+                }
+            };
             tx.commit().await?;
             Ok(Recorded { wish: record, event_id })
         }

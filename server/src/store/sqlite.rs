@@ -51,5 +51,6 @@ impl SqliteStore {
 sql_store!(SqliteStore, Sqlite, SqliteRow, None::<&str>);
 super::places::place_sql!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);
 super::checkins::checkin_sql!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);
+super::party::party_sql!(SqliteStore, sqlx::Sqlite, sqlx::sqlite::SqliteRow);
 super::bulk::bulk_sql!(SqliteStore, false);
 wechat_store!(SqliteStore, Sqlite, SqliteRow);

@@ -232,3 +232,54 @@ pub struct PlaceGrant {
     /// The place.
     pub place_id: String,
 }
+
+/// A point in WGS 84.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct GeoPoint {
+    /// Longitude, −180 to 180.
+    pub lng: f64,
+    /// Latitude, −90 to 90.
+    pub lat: f64,
+}
+
+/// `PUT /api/v1/me/home`: where the caller lives, by place (a grid or a ten-household unit) or by
+/// a location inside a grid's boundary. Exactly one of the two.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetHomeRequest {
+    /// A grid or a unit in service.
+    #[serde(default)]
+    pub place_id: Option<String>,
+    /// A point; the grid whose boundary holds it becomes the home.
+    #[serde(default)]
+    pub location: Option<GeoPoint>,
+}
+
+/// A role held at a place, with the place's path (`GET /api/v1/me`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HeldRole {
+    /// The role.
+    pub role: super::Role,
+    /// The place it is held at.
+    pub place: PlaceRef,
+    /// The path from the top down to the place, itself included.
+    pub path: Vec<PlaceRef>,
+}
+
+/// `GET /api/v1/me`: the account, where it lives, and every role it holds at a place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Me {
+    /// The account.
+    #[serde(flatten)]
+    pub user: super::User,
+    /// The registered home (a grid or a unit) with its path; `null` when none.
+    pub home: Option<Place>,
+    /// Roles held at places: dispatchers and members at communities, grid leaders and workers at
+    /// grids, household heads at units, street officers at streets.
+    pub place_roles: Vec<HeldRole>,
+}

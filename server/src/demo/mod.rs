@@ -1,5 +1,9 @@
-//! Demo data for a first look: one community, its dispatcher, two members, two residents and a
-//! wish in every status. Seeded only into an empty database.
+//! Demo data for a first look: a district down to ten-household units, one community with its
+//! dispatcher, party organisations, members checked in (and one pending), a grid worker, a
+//! household head, two residents with registered homes and a wish in every status. Seeded only
+//! into an empty database.
+
+mod structure;
 
 use chrono::Utc;
 use haolin_shared::api::Role;
@@ -32,7 +36,8 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
     if !state.store.list_communities(None, 1).await?.is_empty() {
         return Ok(false);
     }
-    let community = state.store.create_community("和平社区", "520201001001", Some("520201001")).await?;
+    structure::seed_district(state).await?;
+    let community = state.store.create_community("和平社区", "520201001001", Some(structure::STREET_CODE)).await?;
     let hash = password::hash(PASSWORD.to_owned()).await?;
     let mut people: Vec<Caller> = Vec::new();
     for (phone, name, role) in ACCOUNTS {
@@ -53,6 +58,8 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
     let [_, dispatcher, li, zhang, zhao, qian] = &people[..] else {
         return Err(ApiError::internal());
     };
+    let ids = [dispatcher.id(), li.id(), zhang.id(), zhao.id(), qian.id()];
+    let grid = structure::seed_places(state, community.id, ids).await?;
     let post = |resident: &Caller, title: &str, description: &str, category: &str| NewWish {
         community_id: community.id,
         resident_id: resident.id(),
@@ -62,7 +69,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
         category: category.into(),
         contact_phone: resident.user.phone.clone(),
         expected_by: None,
-        grid_id: None,
+        grid_id: Some(grid),
         at: Utc::now(),
         notices: Vec::new(),
         flagged: false,
@@ -154,6 +161,9 @@ pub fn credentials() -> String {
     let mut out = String::from("demo accounts (password haolin123):\n");
     for (phone, name, role) in ACCOUNTS {
         out.push_str(&format!("  {phone}  {name}  {}\n", role.as_str()));
+    }
+    for (phone, name, what) in structure::ACCOUNTS {
+        out.push_str(&format!("  {phone}  {name}  {what}\n"));
     }
     out
 }
