@@ -76,13 +76,14 @@ fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|_| ApiError::Decode)
 }
 
-/// An authenticated call, refreshing an expired token once.
-async fn authed<T: DeserializeOwned>(
+/// An authenticated exchange, refreshing an expired token once: the final status and body text.
+/// Not generic, so its code exists once however many types the app decodes.
+async fn exchange(
     method: &str,
     path: &str,
     body: Option<String>,
     idempotency_key: Option<&str>,
-) -> Result<T, ApiError> {
+) -> Result<(u16, String), ApiError> {
     let mut retried = false;
     loop {
         let Some(token) = session::access_token() else {
@@ -90,8 +91,8 @@ async fn authed<T: DeserializeOwned>(
             return Err(ApiError::Status { status: 401, info: None });
         };
         let (status, text) = send(method, path, body.as_deref(), Some(&token), idempotency_key).await?;
-        let result = decode::<T>(status, &text);
-        match result.as_ref().err().and_then(ApiError::auth_failure) {
+        let failure = if status == 401 { ApiError::from_response(status, &text).auth_failure() } else { None };
+        match failure {
             Some(AuthFailure::Expired) if !retried => {
                 retried = true;
                 // Someone else may have refreshed while this call was in flight.
@@ -101,11 +102,22 @@ async fn authed<T: DeserializeOwned>(
             }
             Some(_) => {
                 state::session_over();
-                return result;
+                return Ok((status, text));
             }
-            None => return result,
+            None => return Ok((status, text)),
         }
     }
+}
+
+/// An authenticated call decoded into `T`.
+async fn authed<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    idempotency_key: Option<&str>,
+) -> Result<T, ApiError> {
+    let (status, text) = exchange(method, path, body, idempotency_key).await?;
+    decode(status, &text)
 }
 
 /// `GET` an authenticated path (below `/api/v1`).
