@@ -131,6 +131,12 @@ pub async fn post<T: DeserializeOwned, B: Serialize>(path: &str, body: &B) -> Re
     authed("POST", path, Some(json), None).await
 }
 
+/// `PUT` a JSON body to an authenticated path.
+pub async fn put<T: DeserializeOwned, B: Serialize>(path: &str, body: &B) -> Result<T, ApiError> {
+    let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;
+    authed("PUT", path, Some(json), None).await
+}
+
 /// `PATCH` a JSON body to an authenticated path.
 pub async fn patch<T: DeserializeOwned, B: Serialize>(path: &str, body: &B) -> Result<T, ApiError> {
     let json = serde_json::to_string(body).map_err(|_| ApiError::Decode)?;

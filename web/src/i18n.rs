@@ -301,6 +301,32 @@ pub struct Messages {
     pub retire_confirm: &'static str,
     /// Confirms retiring.
     pub confirm_retire: &'static str,
+    /// Navigation and heading: the resident's home grid.
+    pub nav_home: &'static str,
+    /// Label of the registered home.
+    pub my_home: &'static str,
+    /// Shown when no home is registered.
+    pub no_home: &'static str,
+    /// Finds the home grid from the browser's location.
+    pub use_my_location: &'static str,
+    /// Heading: choosing the home from the tree.
+    pub choose_home: &'static str,
+    /// Placeholder option of a choice.
+    pub please_choose: &'static str,
+    /// Field: the optional ten-household unit.
+    pub unit_optional: &'static str,
+    /// Registers the chosen home.
+    pub save_home: &'static str,
+    /// Shown after registering a home.
+    pub home_saved: &'static str,
+    /// The browser could not or would not tell the location.
+    pub location_unavailable: &'static str,
+    /// No grid holds the location.
+    pub no_grid_here: &'static str,
+    /// Label of the wish's grid on the wish form.
+    pub wish_grid: &'static str,
+    /// Link from the wish form to registering a home.
+    pub set_home: &'static str,
 }
 
 impl Messages {

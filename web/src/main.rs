@@ -19,6 +19,7 @@ fn pages(route: Route, me: Option<User>) -> Option<AnyView> {
     Some(match route {
         Route::Resident => view! { <resident::MyWishes me/> }.into_any(),
         Route::NewWish => view! { <resident::NewWish/> }.into_any(),
+        Route::HomeGrid => view! { <resident::HomeGrid/> }.into_any(),
         Route::Member => view! { <member::Pool me/> }.into_any(),
         Route::Claims => view! { <member::Claims me/> }.into_any(),
         Route::Wish(id) => view! { <wish::WishPage id me/> }.into_any(),

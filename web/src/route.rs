@@ -23,6 +23,8 @@ pub enum Route {
     Resident,
     /// `/resident/new`: post a wish.
     NewWish,
+    /// `/resident/grid`: my home grid (where I live), and choosing it.
+    HomeGrid,
     /// `/member`: the open-wish pool.
     Member,
     /// `/member/claims`: my claims.
@@ -64,6 +66,7 @@ impl Route {
             "/register" => Self::Register,
             "/resident" => Self::Resident,
             "/resident/new" => Self::NewWish,
+            "/resident/grid" => Self::HomeGrid,
             "/member" => Self::Member,
             "/member/claims" => Self::Claims,
             "/checkins" => Self::Checkins,
@@ -118,6 +121,7 @@ mod tests {
         assert_eq!(Route::parse("/register"), Route::Register);
         assert_eq!(Route::parse("/resident"), Route::Resident);
         assert_eq!(Route::parse("/resident/new"), Route::NewWish);
+        assert_eq!(Route::parse("/resident/grid"), Route::HomeGrid);
         assert_eq!(Route::parse("/member"), Route::Member);
         assert_eq!(Route::parse("/member/claims/"), Route::Claims);
         assert_eq!(Route::parse("/dispatcher?x=1"), Route::Dispatcher);
@@ -149,6 +153,7 @@ mod tests {
             "/register",
             "/resident",
             "/resident/new",
+            "/resident/grid",
             "/member",
             "/member/claims",
             "/inbox",

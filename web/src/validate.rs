@@ -14,6 +14,9 @@ use crate::time::parse_rfc3339;
 pub struct WishForm {
     /// The chosen community's id.
     pub community_id: String,
+    /// The resident's home grid in that community (empty for none: the server then takes the
+    /// registered home grid if it is there).
+    pub grid_id: String,
     /// The chosen category (empty when none is chosen).
     pub category: String,
     /// The title as typed.
@@ -104,7 +107,7 @@ pub fn check_wish(form: &WishForm, today: &str) -> Result<CreateWishRequest, Box
         category: form.category.trim().to_owned(),
         contact_phone,
         expected_by: Some(form.expected_by.trim().to_owned()).filter(|d| !d.is_empty()),
-        grid_id: None,
+        grid_id: Some(form.grid_id.clone()).filter(|g| !g.is_empty()),
         resident_id: None,
     })
 }
@@ -191,6 +194,7 @@ mod tests {
     fn valid() -> WishForm {
         WishForm {
             community_id: "1".into(),
+            grid_id: String::new(),
             category: "生活帮扶".into(),
             title: "  帮忙买菜 ".into(),
             description: "腿脚不便，想请人帮忙买菜".into(),
@@ -202,8 +206,11 @@ mod tests {
     #[test]
     fn a_valid_form_becomes_a_trimmed_request() {
         let req = check_wish(&valid(), "2026-11-28").map_err(|e| format!("{e:?}"));
-        let req = req.as_ref().map(|r| (r.title.as_str(), r.contact_phone.clone(), r.expected_by.clone()));
-        assert_eq!(req, Ok(("帮忙买菜", None, None)));
+        let req =
+            req.as_ref().map(|r| (r.title.as_str(), r.contact_phone.clone(), r.expected_by.clone(), r.grid_id.clone()));
+        assert_eq!(req, Ok(("帮忙买菜", None, None, None)));
+        let at_home = WishForm { grid_id: "7".into(), ..valid() };
+        assert_eq!(check_wish(&at_home, "2026-11-28").ok().and_then(|r| r.grid_id), Some("7".into()));
     }
 
     #[test]

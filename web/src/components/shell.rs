@@ -36,6 +36,7 @@ fn nav_links(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
         _ => vec![
             ("nav-resident", "/resident", MESSAGES.nav_resident),
             ("nav-new-wish", "/resident/new", MESSAGES.nav_new_wish),
+            ("nav-home", "/resident/grid", MESSAGES.nav_home),
         ],
     }
 }

@@ -153,6 +153,19 @@ pub const ZH_CN: Messages = Messages {
     retire: "撤销",
     retire_confirm: "撤销后该地点保留编码和历史记录，但不再接受新的工作。确定撤销吗？",
     confirm_retire: "确定撤销",
+    nav_home: "我的网格",
+    my_home: "我登记的网格",
+    no_home: "还没有登记所在网格。登记后，您发布的心愿会归属该网格，由网格员和社区跟进。",
+    use_my_location: "用我的位置",
+    choose_home: "从列表选择",
+    please_choose: "请选择",
+    unit_optional: "十联户（选填）",
+    save_home: "登记为我的网格",
+    home_saved: "已登记您的网格",
+    location_unavailable: "无法获取您的位置，请允许定位，或从列表中选择",
+    no_grid_here: "没有网格包含您当前的位置，请从列表中选择",
+    wish_grid: "所在网格",
+    set_home: "选择网格",
 };
 
 /// Wish statuses.

@@ -1,7 +1,9 @@
-//! The resident's pages (点单): my wishes and posting a wish.
+//! The resident's pages (点单): my wishes, posting a wish, and my home grid.
 
+mod home;
 mod new_wish;
 
+pub use home::HomeGrid;
 pub use new_wish::NewWish;
 
 use haolin_shared::api::User;

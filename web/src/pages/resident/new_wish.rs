@@ -1,9 +1,11 @@
 //! `/resident/new`: post a wish, with inline validation by the shared newtypes.
 
-use haolin_shared::api::{Community, Page, Wish};
+use haolin_shared::api::{Community, Page, PlaceLevel, PlaceRef, Wish};
 use haolin_shared::domain::DEFAULT_CATEGORIES;
 use leptos::prelude::*;
 
+use super::home::{Home, on_path};
+use crate::components::go;
 use crate::i18n::MESSAGES;
 use crate::validate::{self, WishForm};
 use crate::{api, state, time};
@@ -20,6 +22,8 @@ fn field_error(id: &'static str, error: Signal<Option<String>>) -> impl IntoView
 pub fn NewWish() -> impl IntoView {
     let communities = RwSignal::new(Vec::<Community>::new());
     let community = RwSignal::new(String::new());
+    // The registered home's community and grid: the form's default.
+    let home = RwSignal::new(None::<(PlaceRef, PlaceRef)>);
     let category = RwSignal::new(String::new());
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
@@ -32,16 +36,24 @@ pub fn NewWish() -> impl IntoView {
     let key = StoredValue::new(format!("{:x}{:x}", time::now_ms() as u64, (js_sys::Math::random() * 1e12) as u64));
 
     leptos::task::spawn_local(async move {
+        let at_home = api::get::<Home>("/me").await.ok().and_then(|me| me.home).and_then(|h| {
+            Some((on_path(&h.path, PlaceLevel::Community)?.clone(), on_path(&h.path, PlaceLevel::Grid)?.clone()))
+        });
         match api::get::<Page<Community>>("/communities").await {
             Ok(page) => {
-                if let Some(first) = page.items.first() {
-                    community.set(first.id.clone());
-                }
+                let default = match &at_home {
+                    Some((c, _)) => Some(c.id.clone()),
+                    None => page.items.first().map(|c| c.id.clone()),
+                };
                 communities.set(page.items);
+                community.set(default.unwrap_or_default());
             }
             Err(e) => failure.set(Some(e.message())),
         }
+        home.set(at_home);
     });
+    // The home grid goes with the wish while the home's community is the chosen one.
+    let grid = move || home.get().filter(|(c, _)| community.with(|id| *id == c.id)).map(|(_, g)| g);
 
     let touch = move |i: usize| touched.update(|t| t[i] = true);
     let shown = move |i: usize, err: Option<String>| if touched.with(|t| t[i]) { err } else { None };
@@ -59,6 +71,7 @@ pub fn NewWish() -> impl IntoView {
         touched.set([true; 5]);
         let form = WishForm {
             community_id: community.get_untracked(),
+            grid_id: grid().map(|g| g.id).unwrap_or_default(),
             category: category.get_untracked(),
             title: title.get_untracked(),
             description: description.get_untracked(),
@@ -97,6 +110,11 @@ pub fn NewWish() -> impl IntoView {
                     {move || communities.get().into_iter().map(|c| view! { <option value=c.id.clone()>{c.name.clone()}</option> }).collect_view()}
                 </select>
             </Show>
+            <p class="hint">
+                {MESSAGES.wish_grid}{MESSAGES.colon}
+                <span data-testid="wish-grid">{move || grid().map_or(MESSAGES.none.to_owned(), |g| format!("{} {}", g.name, g.code))}</span>" "
+                <a href="/resident/grid" data-testid="wish-set-home" on:click=go("/resident/grid".into())>{MESSAGES.set_home}</a>
+            </p>
             <label for="wish-category">{MESSAGES.category}</label>
             <select id="wish-category" data-testid="wish-category" aria-describedby="error-category-msg" prop:value=category aria-invalid=invalid(e_category)
                 on:change=move |ev| { category.set(event_target_value(&ev)); touch(0); } on:blur=move |_| touch(0)>
