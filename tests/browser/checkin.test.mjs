@@ -140,6 +140,7 @@ test('a member checks in, is rejected then approved, prints the certificate and 
     assert.ok(await cert.isVisible());
     const colours = await cert.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(document.body).backgroundColor]);
     assert.deepEqual(colours, ['rgb(0, 0, 0)', 'rgb(255, 255, 255)']);
+    await screenshot(mp, 'certificate-print');
     for (const format of ['A5', 'A4']) {
       const pdf = (await mp.pdf({ format })).toString('latin1');
       assert.equal(pdf.match(/\/Type\s*\/Page(?!s)/g)?.length, 1, `the certificate fits one ${format} page`);
