@@ -30,6 +30,11 @@ macro_rules! on_pool {
     };
 }
 
+/// The resident's in-app notification of a claim (as `write_notices` writes it; the server binds
+/// the resident and the title it already holds, here they are read in the same statement).
+const NOTIFICATION_INSERT: &str = "INSERT INTO notifications (user_id, wish_id, kind, title, body, created_at) \
+     SELECT resident_id, id, 'wish_claimed', '心愿有党员接单', title, $2 FROM wishes WHERE id = $1";
+
 /// The claim's conditional write (as `transition_wish` builds it for a claim with a live-claim limit).
 const CLAIM_UPDATE: &str = "UPDATE wishes SET status = $1, version = version + 1, member_id = $2, \
      claim_expires_at = $3, fulfilled_at = $4, fulfilment_note = $5, rating = $6, comment = $7, updated_at = $8 \
@@ -165,7 +170,8 @@ impl Db {
 
     /// The claim of `wish` by `member`, with every statement `transition_wish` runs for it: on
     /// PostgreSQL the member-row lock, then the conditional UPDATE, the event INSERT and the
-    /// re-read of the wish, in one transaction. Returns whether it won.
+    /// resident's notification, in one transaction (the server builds the claimed wish from its
+    /// decision instead of reading it back). Returns whether it won.
     pub async fn claim(&self, wish: i64, member: i64) -> Result<bool, String> {
         let at = now_ms();
         on_pool!(self, p => {
@@ -186,9 +192,7 @@ impl Db {
             let _event: i64 = sqlx::query_scalar(EVENT_INSERT)
                 .bind(at).bind(member).bind("claim").bind("open").bind("claimed").bind(None::<String>).bind(wish)
                 .fetch_one(&mut *tx).await.map_err(err)?;
-            let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(wish)
-                .fetch_one(&mut *tx).await.map_err(err)?;
-            let _status: String = row.try_get("status").map_err(err)?;
+            sqlx::query(NOTIFICATION_INSERT).bind(wish).bind(at).execute(&mut *tx).await.map_err(err)?;
             tx.commit().await.map_err(err)?;
             Ok(true)
         })

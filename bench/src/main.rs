@@ -786,7 +786,7 @@ fn render(
          - **HTTP**: `POST /api/v1/wishes/{{id}}/claim` to the release server (reqwest, keep-alive).\n\
          - **direct**: the claim transaction exactly as `store/sql.rs` `transition_wish` runs it \
          (PostgreSQL: `SELECT … FOR UPDATE` of the member row; the conditional `UPDATE … WHERE id AND version AND status AND live-claim count < limit`; \
-         the `wish_events` `INSERT`; the re-read of the wish; `COMMIT`), sqlx with the server's pool settings.\n\
+         the `wish_events` `INSERT`; the resident's notification `INSERT`; `COMMIT`), sqlx with the server's pool settings.\n\
          - **direct + reads**: the same plus the two reads the request makes first (session + user + grants, the wish).\n\n\
          Throughput is the median of the rounds; latencies are pooled over all rounds.\n"
     );

@@ -26,7 +26,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::events::EventBus;
 use crate::ratelimit::RateLimiter;
 use crate::redis_conn::RedisConn;
-use crate::routes::{self, ApiDoc, health};
+use crate::routes::{self, ApiDoc};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::store::{self, Grant, NewUser};
@@ -60,7 +60,8 @@ pub struct Application {
 }
 
 /// The documented routes (health checks and `/api/v1`) and the OpenAPI document collected from
-/// them: the one place routes are registered, so the document cannot miss one.
+/// them. Routes are listed once, in `routes::configure_top` and `routes::configure`, which both
+/// this and [`worker_routes`] run, so the document cannot miss one.
 fn documented_routes() -> (
     App<
         impl ServiceFactory<
@@ -76,15 +77,27 @@ fn documented_routes() -> (
     App::new()
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
-        .service(health::healthz)
-        .service(health::readyz)
-        .service(utoipa_actix_web::scope("/api/v1").configure(routes::configure))
+        .configure(|cfg| routes::configure_top(cfg))
+        .service(utoipa_actix_web::scope("/api/v1").configure(|cfg| routes::configure(cfg)))
         .split_for_parts()
 }
 
-/// The OpenAPI document of every route the app registers.
+/// The OpenAPI document of every route the app registers, built once at start-up.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     documented_routes().1
+}
+
+/// The same routes as a worker registers them: plain actix, without collecting the document again.
+fn worker_routes() -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<BoxBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new().configure(routes::configure_top).service(web::scope("/api/v1").configure(routes::configure))
 }
 
 /// The actix app: the documented routes, the OpenAPI document, the web app and the middleware.
@@ -102,8 +115,7 @@ fn app(
     >,
 > {
     let body_limit = state.settings.http.body_limit;
-    let app = documented_routes()
-        .0
+    let app = worker_routes()
         .app_data(state)
         .app_data(openapi_json)
         .app_data(web::PayloadConfig::new(body_limit))

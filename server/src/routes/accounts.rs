@@ -4,18 +4,18 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::Utc;
 use haolin_shared::api::{AuthResponse, ErrorBody, ErrorCode, LoginRequest, RefreshRequest, RegisterRequest, Role};
 use haolin_shared::domain::{PersonName, PhoneNumber};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
 use crate::auth::{Caller, password};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, client_ip};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::{Grant, NewUser, Rotation, UserRecord};
 use crate::views;
 
 /// Registers the account routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(register).service(login).service(refresh).service(logout);
 }
 

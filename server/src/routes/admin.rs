@@ -3,18 +3,18 @@
 use actix_web::{HttpResponse, post, web};
 use haolin_shared::api::{Community, CreateCommunityRequest, CreateUserRequest, ErrorBody, Role, User};
 use haolin_shared::domain::PersonName;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::accounts::new_user;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::Grant;
 use crate::views;
 
 /// Registers the admin routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(create_user).service(create_community);
 }
 

@@ -9,12 +9,12 @@ use haolin_shared::api::{
     RejectCheckinRequest, Role, UnitBranch,
 };
 use haolin_shared::domain::{CertificateNo, LetterRef, Reason, WishAction};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id, path_id};
 use crate::places::parse_name;
+use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
 use crate::store::checkins::{CheckinQuery, CheckinRecord, NewCheckin};
@@ -22,7 +22,7 @@ use crate::views::rfc3339;
 use crate::wishes::{ActionInput, Actor, act};
 
 /// Registers the check-in routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(create_unit_branch)
         .service(list_unit_branches)
         .service(create_checkin)

@@ -4,17 +4,17 @@ use actix_web::{HttpRequest, get, web};
 use haolin_shared::api::Page;
 use haolin_shared::api::{Community, CommunityStats, ErrorBody, Items, PersonRef, Role, StatusCount};
 use haolin_shared::domain::WishStatus;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{decode_cursor, encode_cursor, page_limit, path_id};
+use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
 use crate::views;
 
 /// Registers the community routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(list_communities).service(community_members).service(community_stats);
 }
 

@@ -3,17 +3,17 @@
 
 use actix_web::{HttpResponse, delete, get, put, web};
 use haolin_shared::api::{ErrorBody, ErrorCode, HeldRole, Me, PlaceLevel, SetHomeRequest};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id};
+use crate::routes::Routes;
 use crate::routes::places::{place_ref, render};
 use crate::state::AppState;
 use crate::views;
 
 /// Registers the routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(me).service(set_home).service(clear_home);
 }
 

@@ -18,12 +18,47 @@ pub mod wechat;
 pub mod wish_actions;
 pub mod wishes;
 
+use actix_web::dev::HttpServiceFactory;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::OpenApiFactory;
+
+/// Where the route modules register their handlers: the documented app, which also collects the
+/// OpenAPI document (built once, at start-up), or a worker's plain actix app. Every handler must
+/// be documented to be registered at all, so the document cannot miss a route; the workers skip
+/// collecting it (a few MB of schema building that each worker thread's allocator would keep).
+pub trait Routes {
+    /// Registers a handler.
+    fn service<F>(&mut self, factory: F) -> &mut Self
+    where
+        F: HttpServiceFactory + OpenApiFactory + 'static;
+}
+
+impl Routes for utoipa_actix_web::service_config::ServiceConfig<'_> {
+    fn service<F>(&mut self, factory: F) -> &mut Self
+    where
+        F: HttpServiceFactory + OpenApiFactory + 'static,
+    {
+        utoipa_actix_web::service_config::ServiceConfig::service(self, factory)
+    }
+}
+
+impl Routes for actix_web::web::ServiceConfig {
+    fn service<F>(&mut self, factory: F) -> &mut Self
+    where
+        F: HttpServiceFactory + OpenApiFactory + 'static,
+    {
+        actix_web::web::ServiceConfig::service(self, factory)
+    }
+}
+
+/// Registers the routes outside `/api/v1`: the health checks.
+pub fn configure_top(cfg: &mut impl Routes) {
+    cfg.service(health::healthz).service(health::readyz);
+}
 
 /// Registers every `/api/v1` route.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     accounts::configure(cfg);
     homes::configure(cfg);
     admin::configure(cfg);

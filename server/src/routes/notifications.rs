@@ -4,18 +4,18 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use haolin_shared::api::ErrorBody;
 use haolin_shared::inbox::{Notification, NotificationList, UnreadCount};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{decode_cursor, encode_cursor, page_limit, path_id};
+use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
 use crate::store::wechat::NotificationRecord;
 use crate::views::rfc3339;
 
 /// Registers the notification routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(list_notifications).service(unread_count).service(read_all).service(read_one);
 }
 

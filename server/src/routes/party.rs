@@ -10,12 +10,12 @@ use haolin_shared::api::{
     CreatePartyOrgRequest, ErrorBody, ErrorCode, Items, PartyOrg, PartyOrgLevel, PartyOrgRef, PersonRef,
     UpdatePartyOrgRequest,
 };
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id, path_id};
 use crate::places::parse_name;
+use crate::routes::Routes;
 use crate::routes::places::place_ref;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
@@ -23,7 +23,7 @@ use crate::store::party::{NewPartyOrg, PartyOrgRecord};
 use crate::views::rfc3339;
 
 /// Registers the routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(list_party_orgs)
         .service(get_party_org)
         .service(create_party_org)

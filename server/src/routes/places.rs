@@ -9,12 +9,12 @@ use futures_util::StreamExt;
 use haolin_shared::api::{
     CreatePlaceRequest, ErrorBody, ErrorCode, ImportSummary, Page, Place, PlaceLevel, PlaceRef, UpdatePlaceRequest,
 };
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, decode_cursor, encode_cursor, field_id, page_limit, path_id};
 use crate::places::{self, geo, import};
+use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
 use crate::store::places::{NewPlace, PlaceChange, PlaceRecord};
@@ -24,7 +24,7 @@ use crate::views::rfc3339;
 const IMPORT_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Registers the place routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(list_places)
         .service(locate_place)
         .service(place_by_code)

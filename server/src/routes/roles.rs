@@ -4,15 +4,15 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::Utc;
 use haolin_shared::api::{ErrorBody, ErrorCode, Items, PlaceGrant};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id, path_id};
+use crate::routes::Routes;
 use crate::state::AppState;
 
 /// Registers the role routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(list_roles).service(grant_role).service(revoke_role);
 }
 

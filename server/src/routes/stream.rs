@@ -15,16 +15,16 @@ use haolin_shared::api::{ErrorBody, Role, Wish};
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 use tokio::time::{Interval, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::events::Live;
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::WishRecord;
 use crate::views;
 
 /// Registers the stream route.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(stream);
 }
 

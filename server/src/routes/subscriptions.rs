@@ -3,17 +3,17 @@
 use actix_web::{HttpRequest, get, post, web};
 use haolin_shared::api::ErrorBody;
 use haolin_shared::inbox::{OutboxItem, OutboxList, SubscriptionCredit, SubscriptionsRequest, SubscriptionsResponse};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, decode_cursor, encode_cursor, page_limit};
+use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
 use crate::views::rfc3339;
 
 /// Registers the subscription and outbox routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(add_subscriptions).service(subscriptions).service(admin_outbox);
 }
 

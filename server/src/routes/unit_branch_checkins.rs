@@ -8,17 +8,17 @@ use haolin_shared::api::{
     UnitBranchCheckin,
 };
 use haolin_shared::domain::{LetterRef, Reason};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id, path_id};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::checkins::BranchCheckinRecord;
 use crate::views::rfc3339;
 
 /// Registers the unit-branch check-in routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(create_branch_checkin)
         .service(list_branch_checkins)
         .service(approve_branch_checkin)

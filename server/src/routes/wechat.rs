@@ -5,11 +5,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use haolin_shared::api::{AuthResponse, ErrorBody, ErrorCode, Role, User, WechatLoginRequest};
 use haolin_shared::domain::PhoneNumber;
 use haolin_shared::inbox::{WechatBinding, WechatCodeRequest};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, client_ip};
+use crate::routes::Routes;
 use crate::routes::accounts::start_session;
 use crate::state::AppState;
 use crate::store::wechat::BindOutcome;
@@ -18,7 +18,7 @@ use crate::views;
 use crate::wechat::{WechatClient, placeholder_phone};
 
 /// Registers the WeChat account routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(wechat_login).service(bind_wechat).service(wechat_binding).service(phone_from_wechat);
 }
 

@@ -8,17 +8,17 @@ use haolin_shared::api::{
     ConfirmRequest, DispatchRequest, ErrorBody, FulfilRequest, OptionalReasonRequest, ReasonRequest, VersionGuard, Wish,
 };
 use haolin_shared::domain::{Comment, Note, Rating, Reason, WishAction};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id, path_id};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::views;
 use crate::wishes::{ActionInput, Actor, act};
 
 /// Registers the action routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(approve)
         .service(reject)
         .service(dispatch)

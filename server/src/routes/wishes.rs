@@ -8,18 +8,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use haolin_shared::api::{CreateWishRequest, ErrorBody, ErrorCode, Items, Page, Role, Wish, WishEvent};
 use haolin_shared::domain::{Category, PhoneNumber, WishDescription, WishStatus, WishTitle};
 use sha2::{Digest, Sha256};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::events::WishChange;
 use crate::extract::{ApiJson, client_ip, decode_cursor, encode_cursor, field_id, flag, page_limit, path_id};
+use crate::routes::Routes;
 use crate::state::AppState;
 use crate::store::{IdempotencyWrite, IdempotentResponse, NewWish, WishQuery, WishRecord};
 use crate::views;
 
 /// Registers the wish routes.
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl Routes) {
     cfg.service(create_wish).service(list_wishes).service(get_wish).service(wish_events);
 }
 
