@@ -5,7 +5,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use haolin::store::CALLER_SELECT;
+use haolin::store::CALLER_WISH_SELECT;
 pub use haolin::store::WISH_SELECT;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -198,12 +198,12 @@ impl Db {
         })
     }
 
-    /// The reads a claim request makes before its transaction (the caller's session and grants in
-    /// one query, then the wish), as the server's Caller extractor and `wishes::act` run them.
+    /// The read a claim request makes before its transaction (the caller's session, account and
+    /// grants with the wish, in one statement), as the server's `CallerWithWish` extractor runs it.
     pub async fn request_reads(&self, wish: i64, member: i64, session: i64) -> Result<(), String> {
         on_pool!(self, p => {
-            sqlx::query(CALLER_SELECT).bind(member).bind(session).fetch_all(p).await.map_err(err)?;
-            sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(wish).fetch_optional(p).await.map_err(err)?;
+            sqlx::query(CALLER_WISH_SELECT.as_str()).bind(member).bind(session).bind(wish)
+                .fetch_all(p).await.map_err(err)?;
             Ok(())
         })
     }

@@ -787,7 +787,7 @@ fn render(
          - **direct**: the claim transaction exactly as `store/sql.rs` `transition_wish` runs it \
          (PostgreSQL: `SELECT … FOR UPDATE` of the member row; the conditional `UPDATE … WHERE id AND version AND status AND live-claim count < limit`; \
          the `wish_events` `INSERT`; the resident's notification `INSERT`; `COMMIT`), sqlx with the server's pool settings.\n\
-         - **direct + reads**: the same plus the two reads the request makes first (session + user + grants, the wish).\n\n\
+         - **direct + reads**: the same plus the read the request makes first (the caller's session, account and grants with the wish, one statement).\n\n\
          Throughput is the median of the rounds; latencies are pooled over all rounds.\n"
     );
     let _ = writeln!(w, "| backend | phase | claims/s | p50 ms | p99 ms | errors |\n|---|---|---:|---:|---:|---:|");

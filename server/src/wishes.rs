@@ -65,7 +65,18 @@ pub async fn act(
     action: WishAction,
     input: &ActionInput,
 ) -> Result<WishRecord, ApiError> {
-    let mut wish = state.store.wish(id).await?.ok_or_else(ApiError::not_found)?;
+    let wish = state.store.wish(id).await?.ok_or_else(ApiError::not_found)?;
+    act_on(state, actor, wish, action, input).await
+}
+
+/// [`act`] on a wish already read (as the wish-action routes read it with their caller).
+pub async fn act_on(
+    state: &AppState,
+    actor: Actor<'_>,
+    mut wish: WishRecord,
+    action: WishAction,
+    input: &ActionInput,
+) -> Result<WishRecord, ApiError> {
     let flag = match actor {
         // Checked once the caller is known to see the wish, so a stranger learns nothing from it.
         Actor::Person(caller) if caller.can_see(&wish) => {

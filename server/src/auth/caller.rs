@@ -114,3 +114,35 @@ impl FromRequest for Caller {
         })
     }
 }
+
+/// The caller of a wish action and the wish named by the route's `{id}`, read in one round trip
+/// (the session, the account, its grants and the wish). `wish` is `None` when the id is malformed
+/// or there is no such wish; the handler answers 404 for it in its usual order, after the body.
+#[derive(Debug, Clone)]
+pub struct CallerWithWish {
+    /// The caller.
+    pub caller: Caller,
+    /// The wish, as stored now.
+    pub wish: Option<WishRecord>,
+}
+
+impl FromRequest for CallerWithWish {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let wish_id = req.match_info().get("id").and_then(|raw| crate::extract::path_id(raw).ok());
+        Box::pin(async move {
+            let token = token?;
+            let state = state.ok_or_else(ApiError::internal)?;
+            let (user_id, session_id) = state.tokens.verify(&token)?;
+            let (user, wish) = match wish_id {
+                Some(id) => state.store.caller_and_wish(user_id, session_id, id).await?.ok_or_else(invalid_token)?,
+                None => (state.store.user_of_session(user_id, session_id).await?.ok_or_else(invalid_token)?, None),
+            };
+            Ok(Self { caller: Caller { user, session_id }, wish })
+        })
+    }
+}

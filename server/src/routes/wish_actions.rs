@@ -9,13 +9,13 @@ use haolin_shared::api::{
 };
 use haolin_shared::domain::{Comment, Note, Rating, Reason, WishAction};
 
-use crate::auth::Caller;
+use crate::auth::CallerWithWish;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id, path_id};
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::views;
-use crate::wishes::{ActionInput, Actor, act};
+use crate::wishes::{ActionInput, Actor, act_on};
 
 /// Registers the action routes.
 pub fn configure(cfg: &mut impl Routes) {
@@ -89,7 +89,7 @@ impl TryFrom<ConfirmRequest> for ActionInput {
 /// Validates the body, takes the action and renders the wish for the caller.
 async fn run<B>(
     state: &AppState,
-    caller: &Caller,
+    read: CallerWithWish,
     id: &str,
     action: WishAction,
     body: B,
@@ -97,9 +97,11 @@ async fn run<B>(
 where
     ActionInput: TryFrom<B, Error = ApiError>,
 {
-    let id = path_id(id)?;
+    path_id(id)?;
     let input = ActionInput::try_from(body)?;
-    let wish = act(state, Actor::Person(caller), id, action, &input).await?;
+    let wish = read.wish.ok_or_else(ApiError::not_found)?;
+    let caller = &read.caller;
+    let wish = act_on(state, Actor::Person(caller), wish, action, &input).await?;
     Ok(web::Json(views::wish(caller, &wish)))
 }
 
@@ -115,11 +117,11 @@ macro_rules! action_route {
         #[post($path)]
         pub async fn $name(
             state: web::Data<AppState>,
-            caller: Caller,
+            read: CallerWithWish,
             id: web::Path<String>,
             body: ApiJson<$body>,
         ) -> Result<web::Json<Wish>, ApiError> {
-            run(&state, &caller, &id, $action, body.0).await
+            run(&state, read, &id, $action, body.0).await
         }
     };
 }

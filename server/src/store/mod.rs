@@ -14,7 +14,7 @@ pub mod sqlite;
 pub mod wechat;
 
 /// The SQL texts the benchmarks run directly, so they measure exactly what the server runs.
-pub use sql::{CALLER_SELECT, WISH_SELECT};
+pub use sql::{CALLER_SELECT, CALLER_WISH_SELECT, WISH_SELECT};
 
 use std::sync::Arc;
 
@@ -382,6 +382,13 @@ pub trait Store:
     async fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, StoreError>;
     /// Finds the account of a live (not revoked) session.
     async fn user_of_session(&self, user_id: i64, session_id: i64) -> Result<Option<UserRecord>, StoreError>;
+    /// The account of a live session and the wish `wish_id` (if it exists), in one round trip.
+    async fn caller_and_wish(
+        &self,
+        user_id: i64,
+        session_id: i64,
+        wish_id: i64,
+    ) -> Result<Option<(UserRecord, Option<WishRecord>)>, StoreError>;
     /// Whether the account holds `role` in `community_id`.
     async fn has_grant(&self, user_id: i64, role: Role, community_id: i64) -> Result<bool, StoreError>;
     /// How many accounts exist.

@@ -2,6 +2,8 @@
 //! times as UTC milliseconds in BIGINT columns); [`sql_store!`] implements [`super::Store`] for a
 //! backend's store type, so one text of each query serves both and they cannot drift apart.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use haolin_shared::domain::WishStatus;
 
@@ -14,11 +16,25 @@ pub const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.residen
      FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id \
      LEFT JOIN places c ON c.id = w.community_id LEFT JOIN places g ON g.id = w.grid_id";
 
-/// The caller of a request: the account of a live session, one row per role grant (role and
-/// community null when it holds none). `$1` is the account, `$2` the session.
-pub const CALLER_SELECT: &str = "SELECT u.id, u.phone, u.name, u.password_hash, g.role, g.community_id \
-     FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_grants g ON g.user_id = u.id \
-     WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL ORDER BY g.role, g.community_id";
+/// The caller's columns: the account, and one role grant per row (null when it holds none).
+const CALLER_COLUMNS: &str = "u.id AS caller_id, u.phone AS caller_phone, u.name AS caller_name, \
+     u.password_hash AS caller_hash, g.role AS caller_role, g.community_id AS caller_community";
+const CALLER_FROM: &str =
+    "FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN role_grants g ON g.user_id = u.id";
+const CALLER_WHERE: &str = "WHERE u.id = $1 AND s.id = $2 AND s.revoked_at IS NULL ORDER BY g.role, g.community_id";
+
+/// The caller of a request: the account of a live session with its grants, one row per grant.
+/// `$1` is the account, `$2` the session.
+pub static CALLER_SELECT: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {CALLER_COLUMNS} {CALLER_FROM} {CALLER_WHERE}"));
+
+/// The caller and, on every row, the wish `$3` (its columns null when there is none): what a wish
+/// action reads before deciding, in one round trip.
+pub static CALLER_WISH_SELECT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {CALLER_COLUMNS}, wq.* {CALLER_FROM} LEFT JOIN ({WISH_SELECT} WHERE w.id = $3) wq ON 1 = 1 {CALLER_WHERE}"
+    )
+});
 
 /// A time as stored.
 pub(super) fn millis(t: DateTime<Utc>) -> i64 {
@@ -129,6 +145,26 @@ macro_rules! sql_store {
                 .map_err(Into::into)
         }
 
+        /// The caller from the rows of [`CALLER_SELECT`] or [`CALLER_WISH_SELECT`] (none: no live
+        /// session).
+        fn caller_from_rows(rows: &[$row]) -> Result<Option<UserRecord>, sqlx::Error> {
+            let Some(first) = rows.first() else { return Ok(None) };
+            let mut grants = Vec::with_capacity(rows.len());
+            for row in rows {
+                if let Some(raw) = row.try_get::<Option<String>, _>("caller_role")? {
+                    let role = Role::parse(&raw).ok_or_else(|| sqlx::Error::Decode(format!("bad role {raw}").into()))?;
+                    grants.push(Grant { role, community_id: row.try_get("caller_community")? });
+                }
+            }
+            Ok(Some(UserRecord {
+                id: first.try_get("caller_id")?,
+                phone: first.try_get("caller_phone")?,
+                name: first.try_get("caller_name")?,
+                password_hash: first.try_get("caller_hash")?,
+                grants,
+            }))
+        }
+
         async fn user_where(&self, sql: &str, a: i64, b: Option<i64>) -> Result<Option<UserRecord>, StoreError> {
             let mut q = sqlx::query(sql).bind(a);
             if let Some(b) = b {
@@ -208,26 +244,32 @@ macro_rules! sql_store {
 
         async fn user_of_session(&self, user_id: i64, session_id: i64) -> Result<Option<UserRecord>, StoreError> {
             // Every request makes this call: the account and its grants in one round trip.
-            let rows = sqlx::query($crate::store::CALLER_SELECT)
-            .bind(user_id)
-            .bind(session_id)
-            .fetch_all(&self.pool)
-            .await?;
-            let Some(first) = rows.first() else { return Ok(None) };
-            let mut grants = Vec::with_capacity(rows.len());
-            for row in &rows {
-                if let Some(raw) = row.try_get::<Option<String>, _>("role")? {
-                    let role = Role::parse(&raw).ok_or_else(|| sqlx::Error::Decode(format!("bad role {raw}").into()))?;
-                    grants.push(Grant { role, community_id: row.try_get("community_id")? });
-                }
-            }
-            Ok(Some(UserRecord {
-                id: first.try_get("id")?,
-                phone: first.try_get("phone")?,
-                name: first.try_get("name")?,
-                password_hash: first.try_get("password_hash")?,
-                grants,
-            }))
+            let rows = sqlx::query($crate::store::CALLER_SELECT.as_str())
+                .bind(user_id)
+                .bind(session_id)
+                .fetch_all(&self.pool)
+                .await?;
+            Ok(Self::caller_from_rows(&rows)?)
+        }
+
+        async fn caller_and_wish(
+            &self,
+            user_id: i64,
+            session_id: i64,
+            wish_id: i64,
+        ) -> Result<Option<(UserRecord, Option<WishRecord>)>, StoreError> {
+            let rows = sqlx::query($crate::store::CALLER_WISH_SELECT.as_str())
+                .bind(user_id)
+                .bind(session_id)
+                .bind(wish_id)
+                .fetch_all(&self.pool)
+                .await?;
+            let Some(user) = Self::caller_from_rows(&rows)? else { return Ok(None) };
+            let wish = match rows.first() {
+                Some(row) if row.try_get::<Option<i64>, _>("id")?.is_some() => Some(Self::wish_from_row(row)?),
+                _ => None,
+            };
+            Ok(Some((user, wish)))
         }
 
         async fn has_grant(&self, user_id: i64, role: Role, community_id: i64) -> Result<bool, StoreError> {
