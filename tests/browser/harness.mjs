@@ -332,9 +332,13 @@ export async function statusIs(scope, status, timeout = WAIT) {
   await visible(scope.locator(`[data-testid="wish-status"][data-status="${status}"]`), timeout);
 }
 
-/** Waits for the client-side route to match `re` (a pathname test), without a page load. */
+/**
+ * Waits for the route to match `re` (a pathname test). Polls the page's URL rather than waiting
+ * for a navigation: moving between the two bundles is a full page load, and a navigation that a
+ * newer one supersedes is reported as aborted even though the page ends where it should.
+ */
 export async function routeIs(page, re, timeout = WAIT) {
-  await page.waitForURL((u) => re.test(u.pathname), { timeout, waitUntil: 'commit' });
+  await eventually(`${page.label ?? 'page'} at a path matching ${re}`, async () => re.test(new URL(page.url()).pathname), timeout);
 }
 
 /**
