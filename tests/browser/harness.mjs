@@ -334,8 +334,8 @@ export async function statusIs(scope, status, timeout = WAIT) {
 
 /**
  * Waits for the route to match `re` (a pathname test). Polls the page's URL rather than waiting
- * for a navigation: moving between the two bundles is a full page load, and a navigation that a
- * newer one supersedes is reported as aborted even though the page ends where it should.
+ * for a navigation event: a route may be reached by a client-side route change or, between the
+ * two bundles, by a full page load, and the wait must not depend on which.
  */
 export async function routeIs(page, re, timeout = WAIT) {
   await eventually(`${page.label ?? 'page'} at a path matching ${re}`, async () => re.test(new URL(page.url()).pathname), timeout);

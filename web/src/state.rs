@@ -33,6 +33,9 @@ pub struct AppState {
 
 thread_local! {
     static BUNDLE: Cell<Bundle> = const { Cell::new(Bundle::Main) };
+    /// Set once a full page load to the other bundle has started: later navigations (the login
+    /// handler's and the root route's redirect both go home) would only supersede it.
+    static LEAVING: Cell<bool> = const { Cell::new(false) };
     static APP: OnceCell<AppState> = const { OnceCell::new() };
     static REFRESH_TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
 }
@@ -56,6 +59,9 @@ pub fn bundle() -> Bundle {
 fn leave_bundle(path: &str, replace: bool) -> bool {
     if Route::parse(path).bundle() == bundle() {
         return false;
+    }
+    if LEAVING.with(|l| l.replace(true)) {
+        return true;
     }
     if let Some(w) = web_sys::window() {
         let location = w.location();
