@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use chrono::Utc;
 
+use crate::store::bulk::{BulkLoader, BulkTable, int, text};
 use crate::store::{DynStore, StoreError};
 
 /// The district's administrative code (钟山区, 六盘水市).
@@ -146,66 +147,6 @@ const WISHES: [(&str, &str); 8] = [
     ("读报聊天", "独居老人，想请人来家里读报聊天。"),
 ];
 
-/// Collects rows of one table into multi-row `INSERT`s, a batch of statements per transaction.
-struct Loader<'a> {
-    store: &'a DynStore,
-    head: String,
-    rows: Vec<String>,
-    statements: Vec<String>,
-    written: usize,
-}
-
-const ROWS_PER_INSERT: usize = 500;
-const INSERTS_PER_TX: usize = 20;
-
-impl<'a> Loader<'a> {
-    fn new(store: &'a DynStore, head: &str) -> Self {
-        Self { store, head: head.to_owned(), rows: Vec::new(), statements: Vec::new(), written: 0 }
-    }
-
-    /// Adds a row; rows are written by [`Loader::flush`] (so a caller controls the order tables
-    /// reach the database in, parents first).
-    async fn row(&mut self, row: String) -> Result<(), StoreError> {
-        self.rows.push(row);
-        if self.rows.len() >= ROWS_PER_INSERT {
-            self.cut();
-        }
-        Ok(())
-    }
-
-    /// Writes everything collected so far, `INSERTS_PER_TX` statements per transaction.
-    async fn flush(&mut self) -> Result<(), StoreError> {
-        self.cut();
-        for chunk in self.statements.chunks(INSERTS_PER_TX) {
-            self.store.run_batch(chunk).await?;
-        }
-        self.statements.clear();
-        Ok(())
-    }
-
-    fn cut(&mut self) {
-        if !self.rows.is_empty() {
-            self.written += self.rows.len();
-            self.statements.push(format!("{} VALUES {}", self.head, self.rows.join(", ")));
-            self.rows.clear();
-        }
-    }
-
-    async fn finish(mut self) -> Result<usize, StoreError> {
-        self.flush().await?;
-        Ok(self.written)
-    }
-}
-
-/// A SQL string literal.
-fn lit(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-fn opt(v: Option<i64>) -> String {
-    v.map_or_else(|| "NULL".to_owned(), |v| v.to_string())
-}
-
 /// One generated event: `(at, actor, action, from, to, reason)`.
 type LogEntry = (i64, Option<i64>, &'static str, Option<&'static str>, &'static str, Option<&'static str>);
 
@@ -217,6 +158,7 @@ struct Person {
 
 /// Fills the database behind `store` with a district of `scale` from `seed`.
 pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Generated, GenerateError> {
+    let bulk = BulkLoader::for_generator(store);
     if store.place_by_code(DISTRICT_CODE).await?.is_some() {
         return Err(GenerateError::AlreadyGenerated);
     }
@@ -227,9 +169,9 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
     let mut done = Generated::default();
 
     // Places: ids continue after what is there; codes follow docs/PLACES.md.
-    let mut next_place = store.max_id("places").await?.max(store.max_id("communities").await?) + 1;
-    let mut places = Loader::new(store, "INSERT INTO places (id, code, name, level, kind, parent_id, created_at)");
-    let mut communities = Loader::new(store, "INSERT INTO communities (id, name, code, street_code, created_at)");
+    let mut next_place = bulk.max_id(BulkTable::Places).await?.max(bulk.max_id(BulkTable::Communities).await?) + 1;
+    let mut places = bulk.table(BulkTable::Places);
+    let mut communities = bulk.table(BulkTable::Communities);
     let district = next_place;
     next_place += 1;
     places.row(format!("({district}, '{DISTRICT_CODE}', '钟山区', 'district', NULL, NULL, {now_ms})")).await?;
@@ -240,7 +182,7 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
         let (id, code) = (next_place, format!("{DISTRICT_CODE}{:03}", s + 1));
         next_place += 1;
         let name = format!("{}街道", STREET_NAMES[s % STREET_NAMES.len()]);
-        places.row(format!("({id}, {}, {}, 'street', NULL, {district}, {now_ms})", lit(&code), lit(&name))).await?;
+        places.row(format!("({id}, {}, {}, 'street', NULL, {district}, {now_ms})", text(&code), text(&name))).await?;
         street_codes.push((id, code));
     }
     let mut community_codes = Vec::new();
@@ -250,8 +192,10 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
         let id = next_place;
         next_place += 1;
         let name = format!("{}{}社区", rng.pick(&SURNAMES), rng.pick(&GIVEN));
-        places.row(format!("({id}, {}, {}, 'community', NULL, {street_id}, {now_ms})", lit(&code), lit(&name))).await?;
-        communities.row(format!("({id}, {}, {}, {}, {now_ms})", lit(&name), lit(&code), lit(street_code))).await?;
+        places
+            .row(format!("({id}, {}, {}, 'community', NULL, {street_id}, {now_ms})", text(&code), text(&name)))
+            .await?;
+        communities.row(format!("({id}, {}, {}, {}, {now_ms})", text(&name), text(&code), text(street_code))).await?;
         community_ids.push(id);
         community_codes.push((code, 0usize));
     }
@@ -270,7 +214,7 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
             ("comprehensive", format!("第{}网格", community_codes[c].1))
         };
         places
-            .row(format!("({id}, {}, {}, 'grid', '{kind}', {}, {now_ms})", lit(&code), lit(&name), community_ids[c]))
+            .row(format!("({id}, {}, {}, 'grid', '{kind}', {}, {now_ms})", text(&code), text(&name), community_ids[c]))
             .await?;
         grids.push((id, c));
         if !dedicated {
@@ -286,7 +230,7 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
         let id = next_place;
         next_place += 1;
         let name = format!("{}号十联户", grid.2);
-        places.row(format!("({id}, {}, {}, 'unit', NULL, {}, {now_ms})", lit(&code), lit(&name), grid.0)).await?;
+        places.row(format!("({id}, {}, {}, 'unit', NULL, {}, {now_ms})", text(&code), text(&name), grid.0)).await?;
         units.push((id, grids.iter().find(|(gid, _)| *gid == grid.0).map_or(0, |(_, c)| *c)));
     }
     done.places = places.finish().await?;
@@ -295,12 +239,12 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
     // Party organisations (docs/PLACES.md): a working committee per street, a branch per
     // community, a grid branch in the first comprehensive grid and a party group in every other
     // one; central households are added with the members below.
-    let mut next_org = store.max_id("party_orgs").await? + 1;
-    let mut orgs = Loader::new(store, "INSERT INTO party_orgs (id, name, level, place_id, leader_id, created_at)");
+    let mut next_org = bulk.max_id(BulkTable::PartyOrgs).await? + 1;
+    let mut orgs = bulk.table(BulkTable::PartyOrgs);
     let mut org = |name: String, level: &str, place: i64, leader: Option<i64>| {
         let id = next_org;
         next_org += 1;
-        format!("({id}, {}, '{level}', {place}, {}, {now_ms})", lit(&name), opt(leader))
+        format!("({id}, {}, '{level}', {place}, {}, {now_ms})", text(&name), int(leader))
     };
     for (s, (street, _)) in street_codes.iter().enumerate() {
         let name = format!("{}街道党工委", STREET_NAMES[s % STREET_NAMES.len()]);
@@ -319,16 +263,16 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
     }
 
     // People: one dispatcher per community, one grid worker per grid, members, residents.
-    let mut next_user = store.max_id("users").await? + 1;
-    let mut users = Loader::new(store, "INSERT INTO users (id, phone, name, password_hash, created_at, home_place_id)");
-    let mut grants = Loader::new(store, "INSERT INTO role_grants (user_id, role, community_id, created_at)");
-    let mut place_grants = Loader::new(store, "INSERT INTO place_grants (user_id, role, place_id, created_at)");
+    let mut next_user = bulk.max_id(BulkTable::Users).await? + 1;
+    let mut users = bulk.table(BulkTable::Users);
+    let mut grants = bulk.table(BulkTable::RoleGrants);
+    let mut place_grants = bulk.table(BulkTable::PlaceGrants);
     let mut person = |prefix: &str, n: usize, rng: &mut Rng, home: Option<i64>| {
         let id = next_user;
         next_user += 1;
         let phone = format!("{prefix}{n:08}");
         let name = format!("{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN));
-        let row = format!("({id}, '{phone}', {}, {}, {now_ms}, {})", lit(&name), lit(&hash), opt(home));
+        let row = format!("({id}, '{phone}', {}, {}, {now_ms}, {})", text(&name), text(&hash), int(home));
         (Person { id, phone: phone.clone() }, row)
     };
     let mut dispatchers = Vec::new();
@@ -345,19 +289,15 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
         grants.row(format!("({}, 'resident', NULL, {now_ms})", p.id)).await?;
         place_grants.row(format!("({}, 'grid_worker', {grid}, {now_ms})", p.id)).await?;
     }
-    let mut branches = Loader::new(store, "INSERT INTO unit_branches (id, name, created_at)");
-    let first_branch = store.max_id("unit_branches").await? + 1;
+    let mut branches = bulk.table(BulkTable::UnitBranches);
+    let first_branch = bulk.max_id(BulkTable::UnitBranches).await? + 1;
     for b in 0..scale.unit_branches {
         branches.row(format!("({}, '区直单位{}党支部', {now_ms})", first_branch + b as i64, b + 1)).await?;
     }
     branches.finish().await?;
     // Each branch checks in (approved) to one community.
-    let mut branch_checkins = Loader::new(
-        store,
-        "INSERT INTO unit_branch_checkins (id, unit_branch_id, community_id, letter_ref, status, decided_by, \
-         created_at, decided_at)",
-    );
-    let first_branch_checkin = store.max_id("unit_branch_checkins").await? + 1;
+    let mut branch_checkins = bulk.table(BulkTable::UnitBranchCheckins);
+    let first_branch_checkin = bulk.max_id(BulkTable::UnitBranchCheckins).await? + 1;
     for b in 0..scale.unit_branches {
         let c = b % scale.communities;
         let at = now_ms - 800 * 86_400_000;
@@ -372,12 +312,8 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
             ))
             .await?;
     }
-    let mut checkins = Loader::new(
-        store,
-        "INSERT INTO checkins (id, member_id, community_id, unit_branch_id, certificate_no, letter_ref, status, \
-         decided_by, created_at, decided_at)",
-    );
-    let first_checkin = store.max_id("checkins").await? + 1;
+    let mut checkins = bulk.table(BulkTable::Checkins);
+    let first_checkin = bulk.max_id(BulkTable::Checkins).await? + 1;
     let mut members_of: Vec<Vec<i64>> = vec![Vec::new(); scale.communities];
     let two_years = 730 * 24 * 3600 * 1000_i64;
     for m in 0..scale.members {
@@ -394,7 +330,7 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
                 first_checkin + m as i64,
                 p.id,
                 community_ids[c],
-                opt(branch),
+                int(branch),
                 m + 1,
                 m + 1,
                 dispatchers[c]
@@ -424,18 +360,10 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
     branch_checkins.finish().await?;
 
     // Wishes over two years: older ones finished, recent ones in every live state.
-    let mut next_wish = store.max_id("wishes").await? + 1;
-    let mut next_event = store.max_id("wish_events").await? + 1;
-    let mut wishes = Loader::new(
-        store,
-        "INSERT INTO wishes (id, community_id, grid_id, resident_id, posted_by, title, description, category, \
-         contact_phone, status, version, member_id, claim_expires_at, fulfilled_at, fulfilment_note, rating, \
-         comment, created_at, updated_at)",
-    );
-    let mut events = Loader::new(
-        store,
-        "INSERT INTO wish_events (id, wish_id, community_id, at, actor_id, action, from_status, to_status, reason)",
-    );
+    let mut next_wish = bulk.max_id(BulkTable::Wishes).await? + 1;
+    let mut next_event = bulk.max_id(BulkTable::WishEvents).await? + 1;
+    let mut wishes = bulk.table(BulkTable::Wishes);
+    let mut events = bulk.table(BulkTable::WishEvents);
     let hour = 3_600_000_i64;
     for n in 0..scale.wishes {
         if n % 5_000 == 0 {
@@ -501,25 +429,25 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
             "({id}, {community}, {grid}, {}, {}, {}, {}, {}, '{}', '{status}', {}, {}, {}, {}, {}, {}, NULL, {created}, {updated})",
             resident.id,
             resident.id,
-            lit(title),
-            lit(description),
-            lit(category),
+            text(title),
+            text(description),
+            text(category),
             resident.phone,
             log.len(),
-            opt(holder),
-            opt(claim_expires),
-            opt(fulfilled_at),
+            int(holder),
+            int(claim_expires),
+            int(fulfilled_at),
             if fulfilled_at.is_some() { "'已办好'" } else { "NULL" },
-            opt(rating),
+            int(rating),
         );
         wishes.row(row).await?;
         for (at, actor, action, from, to, reason) in log {
-            let from = from.map_or_else(|| "NULL".to_owned(), lit);
-            let reason = reason.map_or_else(|| "NULL".to_owned(), lit);
+            let from = from.map_or_else(|| "NULL".to_owned(), text);
+            let reason = reason.map_or_else(|| "NULL".to_owned(), text);
             events
                 .row(format!(
                     "({next_event}, {id}, {community}, {at}, {}, '{action}', {from}, '{to}', {reason})",
-                    opt(actor)
+                    int(actor)
                 ))
                 .await?;
             next_event += 1;
@@ -527,6 +455,6 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
     }
     done.wishes = wishes.finish().await?;
     done.events = events.finish().await?;
-    store.reset_sequences().await?;
+    bulk.reset_sequences().await?;
     Ok(done)
 }

@@ -1,76 +1,206 @@
-//! Bulk loading for the demo-district generator: statements of literal rows run in one
-//! transaction each, and identity sequences moved past explicitly inserted ids afterwards.
+//! Bulk loading for the demo-district generator (`haolin generate`): rows of literal values
+//! collected into multi-row `INSERT`s, run a batch of statements per transaction, and identity
+//! sequences moved past the explicitly inserted ids afterwards.
+//!
+//! [`BulkLoader`] is its own type, made only by [`BulkLoader::for_generator`]; request handlers
+//! hold a [`Store`] and never see this raw-SQL entry point.
 
-use async_trait::async_trait;
+use super::{Backend, Store, StoreError};
 
-use super::StoreError;
-
-/// The tables the generator fills with explicit ids.
-pub const BULK_TABLES: [&str; 9] = [
-    "users",
-    "places",
-    "communities",
-    "unit_branches",
-    "unit_branch_checkins",
-    "checkins",
-    "wishes",
-    "wish_events",
-    "party_orgs",
-];
-
-/// What the generator needs from a database.
-#[async_trait]
-pub trait BulkStore: Send + Sync {
-    /// The highest id in `table` (one of [`BULK_TABLES`]), 0 when empty.
-    async fn max_id(&self, table: &'static str) -> Result<i64, StoreError>;
-    /// Runs the statements in one transaction.
-    async fn run_batch(&self, statements: &[String]) -> Result<(), StoreError>;
-    /// Moves each table's id sequence past its highest id (PostgreSQL; SQLite needs nothing).
-    async fn reset_sequences(&self) -> Result<(), StoreError>;
+/// The tables the generator fills, each with the columns it writes, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkTable {
+    /// `places`.
+    Places,
+    /// `communities`.
+    Communities,
+    /// `party_orgs`.
+    PartyOrgs,
+    /// `users`.
+    Users,
+    /// `role_grants` (no id column).
+    RoleGrants,
+    /// `place_grants` (no id column).
+    PlaceGrants,
+    /// `unit_branches`.
+    UnitBranches,
+    /// `unit_branch_checkins`.
+    UnitBranchCheckins,
+    /// `checkins`.
+    Checkins,
+    /// `wishes`.
+    Wishes,
+    /// `wish_events`.
+    WishEvents,
 }
 
-/// Implements [`BulkStore`] for `$store`; `$sequences` says whether identity sequences need
-/// resetting after explicit ids (PostgreSQL).
-macro_rules! bulk_sql {
-    ($store:ident, $sequences:expr) => {
-        mod bulk_impl {
-            use async_trait::async_trait;
+impl BulkTable {
+    /// Every table with an id column, whose sequence moves after a load.
+    const WITH_IDS: [BulkTable; 9] = [
+        Self::Users,
+        Self::Places,
+        Self::Communities,
+        Self::UnitBranches,
+        Self::UnitBranchCheckins,
+        Self::Checkins,
+        Self::Wishes,
+        Self::WishEvents,
+        Self::PartyOrgs,
+    ];
 
-            use super::$store;
-            use $crate::store::StoreError;
-            use $crate::store::bulk::{BULK_TABLES, BulkStore};
+    /// The table's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Places => "places",
+            Self::Communities => "communities",
+            Self::PartyOrgs => "party_orgs",
+            Self::Users => "users",
+            Self::RoleGrants => "role_grants",
+            Self::PlaceGrants => "place_grants",
+            Self::UnitBranches => "unit_branches",
+            Self::UnitBranchCheckins => "unit_branch_checkins",
+            Self::Checkins => "checkins",
+            Self::Wishes => "wishes",
+            Self::WishEvents => "wish_events",
+        }
+    }
 
-            #[async_trait]
-            impl BulkStore for $store {
-                async fn max_id(&self, table: &'static str) -> Result<i64, StoreError> {
-                    let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
-                    Ok(sqlx::query_scalar(&sql).fetch_one(&self.pool).await?)
-                }
-
-                async fn run_batch(&self, statements: &[String]) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await?;
-                    for statement in statements {
-                        sqlx::query(statement).persistent(false).execute(&mut *tx).await?;
-                    }
-                    tx.commit().await?;
-                    Ok(())
-                }
-
-                async fn reset_sequences(&self) -> Result<(), StoreError> {
-                    if $sequences {
-                        for table in BULK_TABLES {
-                            let sql = format!(
-                                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
-                                 COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-                            );
-                            sqlx::query(&sql).execute(&self.pool).await?;
-                        }
-                    }
-                    Ok(())
-                }
+    /// The `INSERT INTO table (columns)` head; rows give the values in this order.
+    fn head(self) -> &'static str {
+        match self {
+            Self::Places => "INSERT INTO places (id, code, name, level, kind, parent_id, created_at)",
+            Self::Communities => "INSERT INTO communities (id, name, code, street_code, created_at)",
+            Self::PartyOrgs => "INSERT INTO party_orgs (id, name, level, place_id, leader_id, created_at)",
+            Self::Users => "INSERT INTO users (id, phone, name, password_hash, created_at, home_place_id)",
+            Self::RoleGrants => "INSERT INTO role_grants (user_id, role, community_id, created_at)",
+            Self::PlaceGrants => "INSERT INTO place_grants (user_id, role, place_id, created_at)",
+            Self::UnitBranches => "INSERT INTO unit_branches (id, name, created_at)",
+            Self::UnitBranchCheckins => {
+                "INSERT INTO unit_branch_checkins (id, unit_branch_id, community_id, letter_ref, status, decided_by, \
+                 created_at, decided_at)"
+            }
+            Self::Checkins => {
+                "INSERT INTO checkins (id, member_id, community_id, unit_branch_id, certificate_no, letter_ref, status, \
+                 decided_by, created_at, decided_at)"
+            }
+            Self::Wishes => {
+                "INSERT INTO wishes (id, community_id, grid_id, resident_id, posted_by, title, description, category, \
+                 contact_phone, status, version, member_id, claim_expires_at, fulfilled_at, fulfilment_note, rating, \
+                 comment, created_at, updated_at)"
+            }
+            Self::WishEvents => {
+                "INSERT INTO wish_events (id, wish_id, community_id, at, actor_id, action, from_status, to_status, reason)"
             }
         }
-    };
+    }
 }
 
-pub(super) use bulk_sql;
+/// A text value as a SQL literal.
+pub fn text(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// An optional integer as a SQL literal.
+pub fn int(v: Option<i64>) -> String {
+    v.map_or_else(|| "NULL".to_owned(), |v| v.to_string())
+}
+
+/// The generator's access to the database.
+#[derive(Debug, Clone)]
+pub struct BulkLoader {
+    store: Store,
+}
+
+/// How many rows go into one `INSERT`.
+const ROWS_PER_INSERT: usize = 500;
+/// How many `INSERT`s go into one transaction.
+const INSERTS_PER_TX: usize = 20;
+
+impl BulkLoader {
+    /// The loader for `haolin generate`, over the same database as `store`.
+    pub fn for_generator(store: &Store) -> Self {
+        Self { store: store.clone() }
+    }
+
+    /// The highest id in `table`, 0 when empty.
+    pub async fn max_id(&self, table: BulkTable) -> Result<i64, StoreError> {
+        let sql = format!("SELECT COALESCE(MAX(id), 0) FROM {}", table.name());
+        Ok(sqlx::query_scalar(&sql).fetch_one(&self.store.pool).await?)
+    }
+
+    /// A collector of rows for `table`.
+    pub fn table(&self, table: BulkTable) -> TableLoader<'_> {
+        TableLoader { loader: self, head: table.head(), rows: Vec::new(), statements: Vec::new(), written: 0 }
+    }
+
+    /// Runs the statements in one transaction.
+    async fn run_batch(&self, statements: &[String]) -> Result<(), StoreError> {
+        let mut tx = self.store.pool.begin().await?;
+        for statement in statements {
+            sqlx::query(statement).persistent(false).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Moves each table's id sequence past its highest id (PostgreSQL; SQLite needs nothing).
+    pub async fn reset_sequences(&self) -> Result<(), StoreError> {
+        if self.store.backend == Backend::Postgres {
+            for table in BulkTable::WITH_IDS.map(BulkTable::name) {
+                let sql = format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                     COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                );
+                sqlx::query(&sql).execute(&self.store.pool).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Collects rows of one table into multi-row `INSERT`s, a batch of statements per transaction.
+#[derive(Debug)]
+pub struct TableLoader<'a> {
+    loader: &'a BulkLoader,
+    head: &'static str,
+    rows: Vec<String>,
+    statements: Vec<String>,
+    written: usize,
+}
+
+impl TableLoader<'_> {
+    /// Adds a row, `(v1, v2, …)` with its values as SQL literals ([`text`], [`int`]) in the
+    /// table's column order. Rows are written by [`TableLoader::flush`], so a caller controls the
+    /// order tables reach the database in, parents first.
+    pub async fn row(&mut self, row: String) -> Result<(), StoreError> {
+        self.rows.push(row);
+        if self.rows.len() >= ROWS_PER_INSERT {
+            self.cut();
+        }
+        Ok(())
+    }
+
+    /// Writes everything collected so far.
+    pub async fn flush(&mut self) -> Result<(), StoreError> {
+        self.cut();
+        for chunk in self.statements.chunks(INSERTS_PER_TX) {
+            self.loader.run_batch(chunk).await?;
+        }
+        self.statements.clear();
+        Ok(())
+    }
+
+    fn cut(&mut self) {
+        if !self.rows.is_empty() {
+            self.written += self.rows.len();
+            self.statements.push(format!("{} VALUES {}", self.head, self.rows.join(", ")));
+            self.rows.clear();
+        }
+    }
+
+    /// Writes the rest; says how many rows were written in all.
+    pub async fn finish(mut self) -> Result<usize, StoreError> {
+        self.flush().await?;
+        Ok(self.written)
+    }
+}

@@ -2,10 +2,13 @@
 //! writes the member's `role_grants` row for the community in the same transaction, and a
 //! withdrawal removes it, so every existing membership rule follows the check-in.
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::StoreError;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::sql_builder::SqlBuilder;
+use super::{Store, StoreError, time};
 
 /// A check-in as stored, with the member's name.
 #[derive(Debug, Clone)]
@@ -85,246 +88,183 @@ pub struct CheckinQuery {
     pub status: Option<String>,
 }
 
-/// What the server needs to store check-ins.
-#[async_trait]
-pub trait CheckinStore: Send + Sync {
-    /// Registers a work-unit branch (`AlreadyExists("name")` when the name is taken).
-    async fn create_unit_branch(&self, name: &str, at: DateTime<Utc>) -> Result<i64, StoreError>;
-    /// Every unit branch, by name.
-    async fn unit_branches(&self) -> Result<Vec<(i64, String)>, StoreError>;
-    /// Files a check-in as pending (`AlreadyExists("community_id")` when one is live already).
-    async fn create_checkin(&self, checkin: NewCheckin, at: DateTime<Utc>) -> Result<i64, StoreError>;
-    /// One check-in.
-    async fn checkin(&self, id: i64) -> Result<Option<CheckinRecord>, StoreError>;
-    /// The check-ins a caller may see, newest first (at most 100).
-    async fn list_checkins(&self, query: &CheckinQuery) -> Result<Vec<CheckinRecord>, StoreError>;
-    /// Approves (granting membership) or rejects a pending check-in; says whether it was pending.
-    async fn decide_checkin(
-        &self,
-        id: i64,
-        approve: bool,
-        reason: Option<&str>,
-        by: i64,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    /// Withdraws a pending or approved check-in (an approved one's membership ends); returns the
-    /// status it had, or `None` if it was neither.
-    async fn withdraw_checkin(&self, id: i64, at: DateTime<Utc>) -> Result<Option<String>, StoreError>;
-    /// `(units, members, wishes claimed, wishes fulfilled)` of a community's approved check-ins.
-    async fn checkin_figures(&self, community_id: i64) -> Result<(i64, i64, i64, i64), StoreError>;
-    /// The ids of the wishes of a community that a member holds live (assigned or claimed).
-    async fn live_claims_in(&self, member_id: i64, community_id: i64) -> Result<Vec<i64>, StoreError>;
-    /// Files a branch's check-in as pending (`AlreadyExists("community_id")` when one is live).
-    async fn create_branch_checkin(
-        &self,
-        unit_branch_id: i64,
-        community_id: i64,
-        letter_ref: &str,
-        at: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
-    /// One branch check-in.
-    async fn branch_checkin(&self, id: i64) -> Result<Option<BranchCheckinRecord>, StoreError>;
-    /// A branch's check-ins, newest first.
-    async fn branch_checkins(&self, unit_branch_id: i64) -> Result<Vec<BranchCheckinRecord>, StoreError>;
-    /// Approves or rejects a pending branch check-in; says whether it was pending.
-    async fn decide_branch_checkin(
-        &self,
-        id: i64,
-        approve: bool,
-        reason: Option<&str>,
-        by: i64,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-}
-
-/// Implements [`CheckinStore`] for `$store` with rows `$row` on `$db`.
-macro_rules! checkin_sql {
-    ($store:ident, $db:ty, $row:ty) => {
-        mod checkin_impl {
-            use async_trait::async_trait;
-            use chrono::{DateTime, Utc};
-            use sqlx::{QueryBuilder, Row};
-
-            use super::$store;
-            use $crate::store::StoreError;
-            use $crate::store::checkins::{BranchCheckinRecord, CheckinQuery, CheckinRecord, CheckinStore, NewCheckin};
-
-            const BRANCH_SELECT: &str = "SELECT id, unit_branch_id, community_id, letter_ref, status, reason, \
+const BRANCH_SELECT: &str = "SELECT id, unit_branch_id, community_id, letter_ref, status, reason, \
                  created_at, decided_at FROM unit_branch_checkins";
 
-            fn branch_from_row(row: &$row) -> Result<BranchCheckinRecord, sqlx::Error> {
-                Ok(BranchCheckinRecord {
-                    id: row.try_get("id")?,
-                    unit_branch_id: row.try_get("unit_branch_id")?,
-                    community_id: row.try_get("community_id")?,
-                    letter_ref: row.try_get("letter_ref")?,
-                    status: row.try_get("status")?,
-                    reason: row.try_get("reason")?,
-                    created_at: time(row.try_get("created_at")?)?,
-                    decided_at: row.try_get::<Option<i64>, _>("decided_at")?.map(time).transpose()?,
-                })
-            }
+fn branch_from_row(row: &AnyRow) -> Result<BranchCheckinRecord, sqlx::Error> {
+    Ok(BranchCheckinRecord {
+        id: row.try_get("id")?,
+        unit_branch_id: row.try_get("unit_branch_id")?,
+        community_id: row.try_get("community_id")?,
+        letter_ref: row.try_get("letter_ref")?,
+        status: row.try_get("status")?,
+        reason: row.try_get("reason")?,
+        created_at: time(row.try_get("created_at")?)?,
+        decided_at: row.try_get::<Option<i64>, _>("decided_at")?.map(time).transpose()?,
+    })
+}
 
-            const SELECT: &str = "SELECT c.id, c.member_id, u.name AS member_name, c.community_id, c.unit_branch_id, \
+const SELECT: &str = "SELECT c.id, c.member_id, u.name AS member_name, c.community_id, c.unit_branch_id, \
                  c.certificate_no, c.letter_ref, c.status, c.reason, c.created_at, c.decided_at \
                  FROM checkins c JOIN users u ON u.id = c.member_id";
 
-            fn time(ms: i64) -> Result<DateTime<Utc>, sqlx::Error> {
-                DateTime::from_timestamp_millis(ms).ok_or_else(|| sqlx::Error::Decode(format!("bad time {ms}").into()))
-            }
+fn from_row(row: &AnyRow) -> Result<CheckinRecord, sqlx::Error> {
+    Ok(CheckinRecord {
+        id: row.try_get("id")?,
+        member_id: row.try_get("member_id")?,
+        member_name: row.try_get("member_name")?,
+        community_id: row.try_get("community_id")?,
+        unit_branch_id: row.try_get("unit_branch_id")?,
+        certificate_no: row.try_get("certificate_no")?,
+        letter_ref: row.try_get("letter_ref")?,
+        status: row.try_get("status")?,
+        reason: row.try_get("reason")?,
+        created_at: time(row.try_get("created_at")?)?,
+        decided_at: row.try_get::<Option<i64>, _>("decided_at")?.map(time).transpose()?,
+    })
+}
 
-            fn from_row(row: &$row) -> Result<CheckinRecord, sqlx::Error> {
-                Ok(CheckinRecord {
-                    id: row.try_get("id")?,
-                    member_id: row.try_get("member_id")?,
-                    member_name: row.try_get("member_name")?,
-                    community_id: row.try_get("community_id")?,
-                    unit_branch_id: row.try_get("unit_branch_id")?,
-                    certificate_no: row.try_get("certificate_no")?,
-                    letter_ref: row.try_get("letter_ref")?,
-                    status: row.try_get("status")?,
-                    reason: row.try_get("reason")?,
-                    created_at: time(row.try_get("created_at")?)?,
-                    decided_at: row.try_get::<Option<i64>, _>("decided_at")?.map(time).transpose()?,
-                })
-            }
+fn taken(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::AlreadyExists(field),
+        _ => e.into(),
+    }
+}
 
-            fn taken(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
-                move |e| match &e {
-                    sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::AlreadyExists(field),
-                    _ => e.into(),
-                }
-            }
+impl Store {
+    /// Registers a work-unit branch (`AlreadyExists("name")` when the name is taken).
+    pub async fn create_unit_branch(&self, name: &str, at: DateTime<Utc>) -> Result<i64, StoreError> {
+        sqlx::query_scalar("INSERT INTO unit_branches (name, created_at) VALUES ($1, $2) RETURNING id")
+            .bind(name)
+            .bind(at.timestamp_millis())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(taken("name"))
+    }
 
-            #[async_trait]
-            impl CheckinStore for $store {
-                async fn create_unit_branch(&self, name: &str, at: DateTime<Utc>) -> Result<i64, StoreError> {
-                    sqlx::query_scalar("INSERT INTO unit_branches (name, created_at) VALUES ($1, $2) RETURNING id")
-                        .bind(name)
-                        .bind(at.timestamp_millis())
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(taken("name"))
-                }
+    /// Every unit branch, by name.
+    pub async fn unit_branches(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query("SELECT id, name FROM unit_branches ORDER BY name, id LIMIT 1000")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("name")?))).collect::<Result<_, sqlx::Error>>()?)
+    }
 
-                async fn unit_branches(&self) -> Result<Vec<(i64, String)>, StoreError> {
-                    let rows = sqlx::query("SELECT id, name FROM unit_branches ORDER BY name, id LIMIT 1000")
-                        .fetch_all(&self.pool)
-                        .await?;
-                    Ok(rows
-                        .iter()
-                        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-                        .collect::<Result<_, sqlx::Error>>()?)
-                }
-
-                async fn create_checkin(&self, c: NewCheckin, at: DateTime<Utc>) -> Result<i64, StoreError> {
-                    sqlx::query_scalar(
-                        "INSERT INTO checkins (member_id, community_id, unit_branch_id, certificate_no, letter_ref, \
+    /// Files a check-in as pending (`AlreadyExists("community_id")` when one is live already).
+    pub async fn create_checkin(&self, c: NewCheckin, at: DateTime<Utc>) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "INSERT INTO checkins (member_id, community_id, unit_branch_id, certificate_no, letter_ref, \
                          status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
-                    )
-                    .bind(c.member_id)
-                    .bind(c.community_id)
-                    .bind(c.unit_branch_id)
-                    .bind(&c.certificate_no)
-                    .bind(&c.letter_ref)
-                    .bind(at.timestamp_millis())
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(taken("community_id"))
-                }
+        )
+        .bind(c.member_id)
+        .bind(c.community_id)
+        .bind(c.unit_branch_id)
+        .bind(&c.certificate_no)
+        .bind(&c.letter_ref)
+        .bind(at.timestamp_millis())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(taken("community_id"))
+    }
 
-                async fn checkin(&self, id: i64) -> Result<Option<CheckinRecord>, StoreError> {
-                    let row = sqlx::query(&format!("{SELECT} WHERE c.id = $1")).bind(id).fetch_optional(&self.pool).await?;
-                    Ok(row.as_ref().map(from_row).transpose()?)
-                }
+    /// One check-in.
+    pub async fn checkin(&self, id: i64) -> Result<Option<CheckinRecord>, StoreError> {
+        let row = sqlx::query(&format!("{SELECT} WHERE c.id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.as_ref().map(from_row).transpose()?)
+    }
 
-                async fn list_checkins(&self, query: &CheckinQuery) -> Result<Vec<CheckinRecord>, StoreError> {
-                    let mut q = QueryBuilder::<$db>::new(SELECT);
-                    q.push(" WHERE 1 = 1");
-                    if !query.sees_all {
-                        q.push(" AND (c.member_id = ").push_bind(query.viewer_id);
-                        for community in &query.dispatcher_of {
-                            q.push(" OR c.community_id = ").push_bind(*community);
-                        }
-                        q.push(")");
-                    }
-                    if let Some(community) = query.community_id {
-                        q.push(" AND c.community_id = ").push_bind(community);
-                    }
-                    if let Some(status) = &query.status {
-                        q.push(" AND c.status = ").push_bind(status.clone());
-                    }
-                    q.push(" ORDER BY c.id DESC LIMIT 100");
-                    let rows = q.build().fetch_all(&self.pool).await?;
-                    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
-                }
+    /// The check-ins a caller may see, newest first (at most 100).
+    pub async fn list_checkins(&self, query: &CheckinQuery) -> Result<Vec<CheckinRecord>, StoreError> {
+        let mut q = SqlBuilder::new(SELECT);
+        q.push(" WHERE 1 = 1");
+        if !query.sees_all {
+            q.push(" AND (c.member_id = ").push_bind(query.viewer_id);
+            for community in &query.dispatcher_of {
+                q.push(" OR c.community_id = ").push_bind(*community);
+            }
+            q.push(")");
+        }
+        if let Some(community) = query.community_id {
+            q.push(" AND c.community_id = ").push_bind(community);
+        }
+        if let Some(status) = &query.status {
+            q.push(" AND c.status = ").push_bind(status.clone());
+        }
+        q.push(" ORDER BY c.id DESC LIMIT 100");
+        let rows = q.build().fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    }
 
-                async fn decide_checkin(
-                    &self,
-                    id: i64,
-                    approve: bool,
-                    reason: Option<&str>,
-                    by: i64,
-                    at: DateTime<Utc>,
-                ) -> Result<bool, StoreError> {
-                    let at = at.timestamp_millis();
-                    let mut tx = self.pool.begin().await?;
-                    let done = sqlx::query(
-                        "UPDATE checkins SET status = $1, reason = $2, decided_by = $3, decided_at = $4 \
+    /// Approves (granting membership) or rejects a pending check-in; says whether it was pending.
+    pub async fn decide_checkin(
+        &self,
+        id: i64,
+        approve: bool,
+        reason: Option<&str>,
+        by: i64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let at = at.timestamp_millis();
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE checkins SET status = $1, reason = $2, decided_by = $3, decided_at = $4 \
                          WHERE id = $5 AND status = 'pending'",
-                    )
-                    .bind(if approve { "approved" } else { "rejected" })
-                    .bind(reason)
-                    .bind(by)
-                    .bind(at)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if done > 0 && approve {
-                        sqlx::query(
-                            "INSERT INTO role_grants (user_id, role, community_id, created_at) \
+        )
+        .bind(if approve { "approved" } else { "rejected" })
+        .bind(reason)
+        .bind(by)
+        .bind(at)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done > 0 && approve {
+            sqlx::query(
+                "INSERT INTO role_grants (user_id, role, community_id, created_at) \
                              SELECT member_id, 'member', community_id, $1 FROM checkins WHERE id = $2 \
                              ON CONFLICT DO NOTHING",
-                        )
-                        .bind(at)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    tx.commit().await?;
-                    Ok(done > 0)
-                }
+            )
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done > 0)
+    }
 
-                async fn withdraw_checkin(&self, id: i64, at: DateTime<Utc>) -> Result<Option<String>, StoreError> {
-                    let mut tx = self.pool.begin().await?;
-                    let row = sqlx::query(
-                        "UPDATE checkins SET status = 'withdrawn', withdrawn_at = $1 \
+    /// Withdraws a pending or approved check-in (an approved one's membership ends); returns the
+    /// status it had, or `None` if it was neither.
+    pub async fn withdraw_checkin(&self, id: i64, at: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(
+            "UPDATE checkins SET status = 'withdrawn', withdrawn_at = $1 \
                          WHERE id = $2 AND status IN ('pending', 'approved') \
                          RETURNING member_id, community_id, decided_at",
-                    )
-                    .bind(at.timestamp_millis())
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    let Some(row) = row else {
-                        tx.rollback().await?;
-                        return Ok(None);
-                    };
-                    let approved = row.try_get::<Option<i64>, _>("decided_at")?.is_some();
-                    if approved {
-                        sqlx::query("DELETE FROM role_grants WHERE user_id = $1 AND role = 'member' AND community_id = $2")
-                            .bind(row.try_get::<i64, _>("member_id")?)
-                            .bind(row.try_get::<i64, _>("community_id")?)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    tx.commit().await?;
-                    Ok(Some(if approved { "approved" } else { "pending" }.to_owned()))
-                }
+        )
+        .bind(at.timestamp_millis())
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let approved = row.try_get::<Option<i64>, _>("decided_at")?.is_some();
+        if approved {
+            sqlx::query("DELETE FROM role_grants WHERE user_id = $1 AND role = 'member' AND community_id = $2")
+                .bind(row.try_get::<i64, _>("member_id")?)
+                .bind(row.try_get::<i64, _>("community_id")?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(if approved { "approved" } else { "pending" }.to_owned()))
+    }
 
-                async fn checkin_figures(&self, community_id: i64) -> Result<(i64, i64, i64, i64), StoreError> {
-                    let row = sqlx::query(
+    /// `(units, members, wishes claimed, wishes fulfilled)` of a community's approved check-ins.
+    pub async fn checkin_figures(&self, community_id: i64) -> Result<(i64, i64, i64, i64), StoreError> {
+        let row = sqlx::query(
                         "SELECT (SELECT COUNT(DISTINCT b.unit_branch_id) FROM unit_branch_checkins b \
                             WHERE b.community_id = $1 AND b.status = 'approved') AS units, \
                          COUNT(DISTINCT member_id) AS members, \
@@ -339,79 +279,78 @@ macro_rules! checkin_sql {
                     .bind(community_id)
                     .fetch_one(&self.pool)
                     .await?;
-                    Ok((row.try_get("units")?, row.try_get("members")?, row.try_get("claimed")?, row.try_get("fulfilled")?))
-                }
+        Ok((row.try_get("units")?, row.try_get("members")?, row.try_get("claimed")?, row.try_get("fulfilled")?))
+    }
 
-                async fn live_claims_in(&self, member_id: i64, community_id: i64) -> Result<Vec<i64>, StoreError> {
-                    Ok(sqlx::query_scalar(
-                        "SELECT id FROM wishes WHERE member_id = $1 AND community_id = $2 \
+    /// The ids of the wishes of a community that a member holds live (assigned or claimed).
+    pub async fn live_claims_in(&self, member_id: i64, community_id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM wishes WHERE member_id = $1 AND community_id = $2 \
                          AND status IN ('assigned', 'claimed') ORDER BY id",
-                    )
-                    .bind(member_id)
-                    .bind(community_id)
-                    .fetch_all(&self.pool)
-                    .await?)
-                }
+        )
+        .bind(member_id)
+        .bind(community_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
 
-                async fn create_branch_checkin(
-                    &self,
-                    unit_branch_id: i64,
-                    community_id: i64,
-                    letter_ref: &str,
-                    at: DateTime<Utc>,
-                ) -> Result<i64, StoreError> {
-                    sqlx::query_scalar(
-                        "INSERT INTO unit_branch_checkins (unit_branch_id, community_id, letter_ref, status, created_at) \
+    /// Files a branch's check-in as pending (`AlreadyExists("community_id")` when one is live).
+    pub async fn create_branch_checkin(
+        &self,
+        unit_branch_id: i64,
+        community_id: i64,
+        letter_ref: &str,
+        at: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        sqlx::query_scalar(
+            "INSERT INTO unit_branch_checkins (unit_branch_id, community_id, letter_ref, status, created_at) \
                          VALUES ($1, $2, $3, 'pending', $4) RETURNING id",
-                    )
-                    .bind(unit_branch_id)
-                    .bind(community_id)
-                    .bind(letter_ref)
-                    .bind(at.timestamp_millis())
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(taken("community_id"))
-                }
+        )
+        .bind(unit_branch_id)
+        .bind(community_id)
+        .bind(letter_ref)
+        .bind(at.timestamp_millis())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(taken("community_id"))
+    }
 
-                async fn branch_checkin(&self, id: i64) -> Result<Option<BranchCheckinRecord>, StoreError> {
-                    let row =
-                        sqlx::query(&format!("{BRANCH_SELECT} WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
-                    Ok(row.as_ref().map(branch_from_row).transpose()?)
-                }
+    /// One branch check-in.
+    pub async fn branch_checkin(&self, id: i64) -> Result<Option<BranchCheckinRecord>, StoreError> {
+        let row = sqlx::query(&format!("{BRANCH_SELECT} WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.as_ref().map(branch_from_row).transpose()?)
+    }
 
-                async fn branch_checkins(&self, unit_branch_id: i64) -> Result<Vec<BranchCheckinRecord>, StoreError> {
-                    let rows = sqlx::query(&format!("{BRANCH_SELECT} WHERE unit_branch_id = $1 ORDER BY id DESC LIMIT 500"))
-                        .bind(unit_branch_id)
-                        .fetch_all(&self.pool)
-                        .await?;
-                    Ok(rows.iter().map(branch_from_row).collect::<Result<_, _>>()?)
-                }
+    /// A branch's check-ins, newest first.
+    pub async fn branch_checkins(&self, unit_branch_id: i64) -> Result<Vec<BranchCheckinRecord>, StoreError> {
+        let rows = sqlx::query(&format!("{BRANCH_SELECT} WHERE unit_branch_id = $1 ORDER BY id DESC LIMIT 500"))
+            .bind(unit_branch_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(branch_from_row).collect::<Result<_, _>>()?)
+    }
 
-                async fn decide_branch_checkin(
-                    &self,
-                    id: i64,
-                    approve: bool,
-                    reason: Option<&str>,
-                    by: i64,
-                    at: DateTime<Utc>,
-                ) -> Result<bool, StoreError> {
-                    let done = sqlx::query(
-                        "UPDATE unit_branch_checkins SET status = $1, reason = $2, decided_by = $3, decided_at = $4 \
+    /// Approves or rejects a pending branch check-in; says whether it was pending.
+    pub async fn decide_branch_checkin(
+        &self,
+        id: i64,
+        approve: bool,
+        reason: Option<&str>,
+        by: i64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE unit_branch_checkins SET status = $1, reason = $2, decided_by = $3, decided_at = $4 \
                          WHERE id = $5 AND status = 'pending'",
-                    )
-                    .bind(if approve { "approved" } else { "rejected" })
-                    .bind(reason)
-                    .bind(by)
-                    .bind(at.timestamp_millis())
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await?
-                    .rows_affected();
-                    Ok(done > 0)
-                }
-            }
-        }
-    };
+        )
+        .bind(if approve { "approved" } else { "rejected" })
+        .bind(reason)
+        .bind(by)
+        .bind(at.timestamp_millis())
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(done > 0)
+    }
 }
-
-pub(super) use checkin_sql;

@@ -1,30 +1,41 @@
 //! Storage: the one place that speaks SQL.
 //!
-//! [`Store`] is what the rest of the server needs from a database; [`sqlite::SqliteStore`]
-//! implements it (PostgreSQL comes behind the same trait). Times are UTC and cross this boundary as
-//! `chrono::DateTime<Utc>`; ids are `i64`.
+//! [`Store`] is one plain-Rust implementation over `sqlx::Any`: SQLite (the embedded default) and
+//! PostgreSQL run the same SQL text of every query (`$n` parameters, times as UTC milliseconds in
+//! BIGINT columns, ids as `i64`), so the backends cannot drift apart, and one test suite runs on
+//! both. Its methods live in one file per domain: `accounts.rs` (accounts, grants, sessions, the
+//! caller), `communities.rs`, `wishes.rs`, `places.rs`, `checkins.rs`, `party.rs`, `wechat.rs` (identities, notifications, the
+//! outbox). The few places where the backends differ ask [`Store::backend`]. The bulk loader of
+//! `haolin generate` is a separate type ([`bulk::BulkLoader`]) that request handlers never hold.
 
+mod accounts;
 pub mod bulk;
 pub mod checkins;
+mod communities;
 pub mod party;
 pub mod places;
-pub mod postgres;
-mod sql;
-pub mod sqlite;
+mod sql_builder;
 pub mod wechat;
+mod wishes;
 
 /// The SQL texts the benchmarks run directly, so they measure exactly what the server runs.
-pub use sql::{CALLER_SELECT, CALLER_WISH_SELECT, WISH_SELECT};
+pub use accounts::{CALLER_SELECT, CALLER_WISH_SELECT};
+pub use wishes::{WISH_SELECT, transition_sql};
 
+use std::path::Path;
+use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use haolin_shared::api::Role;
 use haolin_shared::domain::{WishAction, WishStatus};
+use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::{AnyPool, Executor};
 
 /// A shared handle to the configured store.
-pub type DynStore = Arc<dyn Store>;
+pub type DynStore = Arc<Store>;
 
 /// Why a storage call failed.
 #[derive(Debug, thiserror::Error)]
@@ -366,112 +377,113 @@ pub struct WishQuery {
 /// Renders the creator's response for a new wish, stored with its idempotency key.
 pub type RenderCreated = fn(&WishRecord) -> String;
 
-/// What the server needs from a database.
-#[async_trait]
-pub trait Store:
-    places::PlaceStore + party::PartyStore + checkins::CheckinStore + bulk::BulkStore + wechat::WechatStore + Send + Sync
-{
-    /// Checks that the database answers.
-    async fn ping(&self) -> Result<(), StoreError>;
-
-    /// Creates an account with its roles.
-    async fn create_user(&self, user: NewUser) -> Result<UserRecord, StoreError>;
-    /// Finds an account by phone number.
-    async fn user_by_phone(&self, phone: &str) -> Result<Option<UserRecord>, StoreError>;
-    /// Finds an account by id.
-    async fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, StoreError>;
-    /// Finds the account of a live (not revoked) session.
-    async fn user_of_session(&self, user_id: i64, session_id: i64) -> Result<Option<UserRecord>, StoreError>;
-    /// The account of a live session and the wish `wish_id` (if it exists), in one round trip.
-    async fn caller_and_wish(
-        &self,
-        user_id: i64,
-        session_id: i64,
-        wish_id: i64,
-    ) -> Result<Option<(UserRecord, Option<WishRecord>)>, StoreError>;
-    /// Whether the account holds `role` in `community_id`.
-    async fn has_grant(&self, user_id: i64, role: Role, community_id: i64) -> Result<bool, StoreError>;
-    /// How many accounts exist.
-    async fn count_users(&self) -> Result<i64, StoreError>;
-
-    /// Starts a session with its first refresh token (stored as a hash).
-    async fn create_session(
-        &self,
-        user_id: i64,
-        refresh_hash: &[u8],
-        expires_at: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
-    /// Uses up `old_hash` and stores `new_hash` for the same session, or says why not.
-    async fn rotate_refresh(
-        &self,
-        old_hash: &[u8],
-        new_hash: &[u8],
-        expires_at: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> Result<Rotation, StoreError>;
-    /// Revokes a session: its refresh and access tokens stop working.
-    async fn revoke_session(&self, session_id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
-
-    /// Creates a community.
-    async fn create_community(
-        &self,
-        name: &str,
-        code: &str,
-        street_code: Option<&str>,
-    ) -> Result<CommunityRecord, StoreError>;
-    /// Lists communities by id, after `after_id`.
-    async fn list_communities(&self, after_id: Option<i64>, limit: u32) -> Result<Vec<CommunityRecord>, StoreError>;
-    /// The members checked in to a community whose name contains `name_part`, by name.
-    async fn community_members(
-        &self,
-        community_id: i64,
-        name_part: &str,
-        limit: u32,
-    ) -> Result<Vec<(i64, String)>, StoreError>;
-    /// How many wishes of a community are in each status (absent statuses have none).
-    async fn wish_counts(&self, community_id: i64) -> Result<Vec<(WishStatus, i64)>, StoreError>;
-    /// How many of `ids` exist.
-    async fn count_communities(&self, ids: &[i64]) -> Result<i64, StoreError>;
-
-    /// Inserts a wish and its `post` event, and the idempotency record if given, in one transaction.
-    /// On a concurrent duplicate idempotency key, returns the response stored by the winner.
-    async fn create_wish(
-        &self,
-        wish: NewWish,
-        idempotency: Option<IdempotencyWrite>,
-        render: RenderCreated,
-    ) -> Result<Result<Recorded, IdempotentResponse>, StoreError>;
-    /// The response stored for an idempotency key.
-    async fn idempotent_response(&self, user_id: i64, key: &str) -> Result<Option<IdempotentResponse>, StoreError>;
-    /// Deletes idempotency records older than `before`.
-    async fn purge_idempotency(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
-    /// One wish.
-    async fn wish(&self, id: i64) -> Result<Option<WishRecord>, StoreError>;
-    /// A page of the wishes a caller may see, newest first.
-    async fn list_wishes(&self, query: &WishQuery) -> Result<Vec<WishRecord>, StoreError>;
-    /// A wish's events, oldest first.
-    async fn wish_events(&self, wish_id: i64) -> Result<Vec<EventRecord>, StoreError>;
-    /// Applies a transition if the wish is still at the expected version, with its event.
-    async fn transition_wish(&self, write: TransitionWrite) -> Result<Recorded, TransitionFailure>;
-    /// Every wish changed by an event after `after_event_id`, as it is now, with its latest event
-    /// id, in event order (for replaying missed live updates).
-    async fn wishes_changed_since(&self, after_event_id: i64, limit: u32) -> Result<Vec<Recorded>, StoreError>;
-    /// Claimed wishes whose deadline has passed: `(id, version)`.
-    async fn expired_claims(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<(i64, i64)>, StoreError>;
-    /// Fulfilled wishes fulfilled before `cutoff`: `(id, version)`.
-    async fn unanswered_fulfilments(&self, cutoff: DateTime<Utc>, limit: u32) -> Result<Vec<(i64, i64)>, StoreError>;
+/// Which database a [`Store`] speaks to, for the few statements that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default: one file, writers serialised by SQLite.
+    Sqlite,
+    /// The production backend shared by several instances.
+    Postgres,
 }
 
-/// Opens the store named by the URL's scheme (`sqlite:` or `postgres:`/`postgresql:`) and brings
-/// its schema up to date.
-pub async fn connect(url: &str, max_connections: u32) -> Result<DynStore, StoreError> {
-    if url.starts_with("sqlite:") {
-        Ok(Arc::new(sqlite::SqliteStore::connect(url).await?))
-    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Ok(Arc::new(postgres::PgStore::connect(url, max_connections).await?))
-    } else {
-        Err(StoreError::Other(sqlx::Error::Configuration(
-            "unsupported DATABASE_URL scheme (use sqlite:PATH or postgres://…)".into(),
-        )))
+/// The database: a connection pool over `sqlx::Any` and the backend behind it.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
+
+    /// Opens the database named by the URL's scheme (`sqlite:` or `postgres:`/`postgresql:`) and
+    /// brings its schema up to date.
+    ///
+    /// SQLite runs in WAL mode with a busy timeout and foreign keys on; PostgreSQL gives up
+    /// acquiring a connection after 5 s, so while the database is down requests fail fast with 503
+    /// instead of hanging, and connections are tested before use and re-made after.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)?;
+            if let Some(parent) = Path::new(options.get_filename()).parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent).map_err(|e| StoreError::Other(sqlx::Error::Io(e)))?;
+            }
+            // `mode=rwc` creates the file when missing; the pragmas are set on every connection.
+            let url = if url.contains('?') { format!("{url}&mode=rwc") } else { format!("{url}?mode=rwc") };
+            let pool = AnyPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                })
+                .connect(&url)
+                .await?;
+            sqlx::migrate!("../migrations/sqlite").run(&pool).await.map_err(|e| StoreError::Other(e.into()))?;
+            Ok(Self { pool, backend: Backend::Sqlite })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let url = if url.contains("application_name=") {
+                url.to_owned()
+            } else if url.contains('?') {
+                format!("{url}&application_name=haolin")
+            } else {
+                format!("{url}?application_name=haolin")
+            };
+            let pool = AnyPoolOptions::new()
+                .max_connections(max_connections)
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(5))
+                .test_before_acquire(true)
+                .connect(&url)
+                .await?;
+            sqlx::migrate!("../migrations/postgres").run(&pool).await.map_err(|e| StoreError::Other(e.into()))?;
+            Ok(Self { pool, backend: Backend::Postgres })
+        } else {
+            Err(StoreError::Other(sqlx::Error::Configuration(
+                "unsupported DATABASE_URL scheme (use sqlite:PATH or postgres://…)".into(),
+            )))
+        }
+    }
+}
+
+/// Opens the store named by `url` (see [`Store::connect`]).
+pub async fn connect(url: &str, max_connections: u32) -> Result<DynStore, StoreError> {
+    Ok(Arc::new(Store::connect(url, max_connections).await?))
+}
+
+/// A time as stored.
+fn millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// A stored time.
+fn time(ms: i64) -> Result<DateTime<Utc>, sqlx::Error> {
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| sqlx::Error::Decode(format!("bad time {ms}").into()))
+}
+
+/// A stored optional time.
+fn opt_time(ms: Option<i64>) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+    ms.map(time).transpose()
+}
+
+/// A stored status.
+fn status(raw: &str) -> Result<WishStatus, sqlx::Error> {
+    WishStatus::parse(raw).ok_or_else(|| sqlx::Error::Decode(format!("bad status {raw}").into()))
+}
+
+/// Whether the error is a unique-constraint violation.
+fn unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }

@@ -1,14 +1,16 @@
 //! Storage of the place hierarchy (district → street → community → grid → unit).
 //!
-//! [`PlaceStore`] is a supertrait of [`super::Store`]; [`place_sql!`] implements it for both
-//! backends with one SQL text. A community is a place whose id is also the id of its row in
+//! A community is a place whose id is also the id of its row in
 //! `communities` (kept in sync here: name, code, street code).
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use haolin_shared::api::{GridKind, PlaceLevel, Role};
 
-use super::StoreError;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row};
+
+use super::sql_builder::SqlBuilder;
+use super::{Store, StoreError, millis, unique_violation};
 
 /// A place as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,456 +106,376 @@ pub struct OpenWork {
     pub party_orgs: i64,
 }
 
-/// What the server needs to store places.
-#[async_trait]
-pub trait PlaceStore: Send + Sync {
-    /// One place.
-    async fn place(&self, id: i64) -> Result<Option<PlaceRecord>, StoreError>;
-    /// The place with a code.
-    async fn place_by_code(&self, code: &str) -> Result<Option<PlaceRecord>, StoreError>;
-    /// The places from the top down to `id`, itself included (empty if absent).
-    async fn place_path(&self, id: i64) -> Result<Vec<PlaceRecord>, StoreError>;
-    /// Places under `parent_id`, of `level` if given, by id after `after_id`. Without a parent:
-    /// every place of `level`, or the top-level places when no level is given either.
-    async fn child_places(
-        &self,
-        parent_id: Option<i64>,
-        level: Option<PlaceLevel>,
-        after_id: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<PlaceRecord>, StoreError>;
-    /// The codes of every place directly under `parent_id`, retired ones included.
-    async fn child_codes(&self, parent_id: i64) -> Result<Vec<String>, StoreError>;
-    /// Every place whose code is in `codes`.
-    async fn places_by_codes(&self, codes: &[String]) -> Result<Vec<PlaceRecord>, StoreError>;
-    /// Creates a place (and its `communities` row for a community).
-    async fn create_place(&self, place: NewPlace, at: DateTime<Utc>) -> Result<PlaceRecord, StoreError>;
-    /// Renames, re-kinds or moves a place in one transaction.
-    async fn update_place(&self, id: i64, change: PlaceChange) -> Result<(), StoreError>;
-    /// What keeps a place in service: places under it in service, unfinished wishes in it, and
-    /// party organisations in service at it.
-    async fn place_open_work(&self, id: i64) -> Result<OpenWork, StoreError>;
-    /// Retires a place if it is in service and has no open work; says whether it did.
-    async fn retire_place(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError>;
-    /// `(id, boundary)` of every grid in service that has a boundary.
-    async fn grid_boundaries(&self) -> Result<Vec<(i64, String)>, StoreError>;
-    /// Applies an import plan in one transaction.
-    async fn apply_import(&self, ops: Vec<ImportOp>, at: DateTime<Utc>) -> Result<(), StoreError>;
+const PLACE_COLUMNS: &str = "id, code, name, level, kind, parent_id, retired_at, boundary, households";
 
-    /// Grants `role` at a place (community roles go to the community grants); granting twice
-    /// changes nothing.
-    async fn grant_place_role(
-        &self,
-        user_id: i64,
-        role: Role,
-        place_id: i64,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    /// Revokes `role` at a place; says whether it was held.
-    async fn revoke_place_role(&self, user_id: i64, role: Role, place_id: i64) -> Result<bool, StoreError>;
-    /// Every role the account holds at a place (community roles included), by role and place.
-    async fn place_roles(&self, user_id: i64) -> Result<Vec<(Role, i64)>, StoreError>;
+fn place_from_row(row: &AnyRow) -> Result<PlaceRecord, sqlx::Error> {
+    let level: String = row.try_get("level")?;
+    let kind: Option<String> = row.try_get("kind")?;
+    let retired: Option<i64> = row.try_get("retired_at")?;
+    Ok(PlaceRecord {
+        id: row.try_get("id")?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        level: PlaceLevel::parse(&level).ok_or_else(|| sqlx::Error::Decode(format!("bad level {level}").into()))?,
+        kind: kind.as_deref().and_then(GridKind::parse),
+        parent_id: row.try_get("parent_id")?,
+        retired_at: retired.and_then(DateTime::from_timestamp_millis),
+        boundary: row.try_get("boundary")?,
+        households: row.try_get("households")?,
+    })
 }
 
-/// Implements [`PlaceStore`] for `$store` (a struct with a `pool` field) with rows `$row` on `$db`.
-macro_rules! place_sql {
-    ($store:ident, $db:ty, $row:ty) => {
-        mod place_impl {
-            use async_trait::async_trait;
-            use chrono::{DateTime, Utc};
-            use haolin_shared::api::{GridKind, PlaceLevel, Role};
-            use sqlx::{QueryBuilder, Row};
+fn code_taken(err: sqlx::Error) -> StoreError {
+    if unique_violation(&err) { StoreError::AlreadyExists("code") } else { err.into() }
+}
 
-            use super::$store;
-            use $crate::store::StoreError;
-            use $crate::store::places::{ImportOp, NewPlace, OpenWork, PlaceChange, PlaceRecord, PlaceStore};
-
-            const PLACE_COLUMNS: &str = "id, code, name, level, kind, parent_id, retired_at, boundary, households";
-
-            fn millis(t: DateTime<Utc>) -> i64 {
-                t.timestamp_millis()
-            }
-
-            fn place_from_row(row: &$row) -> Result<PlaceRecord, sqlx::Error> {
-                let level: String = row.try_get("level")?;
-                let kind: Option<String> = row.try_get("kind")?;
-                let retired: Option<i64> = row.try_get("retired_at")?;
-                Ok(PlaceRecord {
-                    id: row.try_get("id")?,
-                    code: row.try_get("code")?,
-                    name: row.try_get("name")?,
-                    level: PlaceLevel::parse(&level)
-                        .ok_or_else(|| sqlx::Error::Decode(format!("bad level {level}").into()))?,
-                    kind: kind.as_deref().and_then(GridKind::parse),
-                    parent_id: row.try_get("parent_id")?,
-                    retired_at: retired.and_then(DateTime::from_timestamp_millis),
-                    boundary: row.try_get("boundary")?,
-                    households: row.try_get("households")?,
-                })
-            }
-
-            fn unique_violation(err: &sqlx::Error) -> bool {
-                matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
-            }
-
-            fn code_taken(err: sqlx::Error) -> StoreError {
-                if unique_violation(&err) { StoreError::AlreadyExists("code") } else { err.into() }
-            }
-
-            async fn insert_place(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                place: &NewPlace,
-                at: i64,
-            ) -> Result<i64, StoreError> {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO places (code, name, level, kind, parent_id, created_at, boundary, households) \
+async fn insert_place(tx: &mut sqlx::Transaction<'_, Any>, place: &NewPlace, at: i64) -> Result<i64, StoreError> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO places (code, name, level, kind, parent_id, created_at, boundary, households) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                )
-                .bind(&place.code)
-                .bind(&place.name)
-                .bind(place.level.as_str())
-                .bind(place.kind.map(GridKind::as_str))
-                .bind(place.parent_id)
-                .bind(at)
-                .bind(&place.boundary)
-                .bind(&place.households)
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(code_taken)?;
-                if place.level == PlaceLevel::Community {
-                    sqlx::query(
-                        "INSERT INTO communities (id, name, code, street_code, created_at) \
+    )
+    .bind(&place.code)
+    .bind(&place.name)
+    .bind(place.level.as_str())
+    .bind(place.kind.map(GridKind::as_str))
+    .bind(place.parent_id)
+    .bind(at)
+    .bind(&place.boundary)
+    .bind(&place.households)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(code_taken)?;
+    if place.level == PlaceLevel::Community {
+        sqlx::query(
+            "INSERT INTO communities (id, name, code, street_code, created_at) \
                          SELECT $1, $2, $3, (SELECT code FROM places WHERE id = $4), $5",
-                    )
-                    .bind(id)
-                    .bind(&place.name)
-                    .bind(&place.code)
-                    .bind(place.parent_id)
-                    .bind(at)
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(code_taken)?;
-                }
-                Ok(id)
-            }
+        )
+        .bind(id)
+        .bind(&place.name)
+        .bind(&place.code)
+        .bind(place.parent_id)
+        .bind(at)
+        .execute(&mut **tx)
+        .await
+        .map_err(code_taken)?;
+    }
+    Ok(id)
+}
 
-            async fn rename(
-                tx: &mut sqlx::Transaction<'_, $db>,
-                id: i64,
-                name: &str,
-                kind: Option<GridKind>,
-            ) -> Result<(), StoreError> {
-                sqlx::query("UPDATE places SET name = $1, kind = COALESCE($2, kind) WHERE id = $3")
-                    .bind(name)
-                    .bind(kind.map(GridKind::as_str))
-                    .bind(id)
-                    .execute(&mut **tx)
-                    .await?;
-                sqlx::query("UPDATE communities SET name = $1 WHERE id = $2").bind(name).bind(id).execute(&mut **tx).await?;
-                Ok(())
-            }
+async fn rename(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    id: i64,
+    name: &str,
+    kind: Option<GridKind>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE places SET name = $1, kind = COALESCE($2, kind) WHERE id = $3")
+        .bind(name)
+        .bind(kind.map(GridKind::as_str))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE communities SET name = $1 WHERE id = $2").bind(name).bind(id).execute(&mut **tx).await?;
+    Ok(())
+}
 
-            impl $store {
-                async fn places_where(&self, sql: &str, id: i64) -> Result<Vec<PlaceRecord>, StoreError> {
-                    let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
-                    Ok(rows.iter().map(place_from_row).collect::<Result<_, _>>()?)
-                }
-            }
+impl Store {
+    pub(super) async fn places_where(&self, sql: &str, id: i64) -> Result<Vec<PlaceRecord>, StoreError> {
+        let rows = sqlx::query(sql).bind(id).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(place_from_row).collect::<Result<_, _>>()?)
+    }
+}
 
-            #[async_trait]
-            impl PlaceStore for $store {
-                async fn place(&self, id: i64) -> Result<Option<PlaceRecord>, StoreError> {
-                    let sql = format!("SELECT {PLACE_COLUMNS} FROM places WHERE id = $1");
-                    Ok(self.places_where(&sql, id).await?.pop())
-                }
+impl Store {
+    /// One place.
+    pub async fn place(&self, id: i64) -> Result<Option<PlaceRecord>, StoreError> {
+        let sql = format!("SELECT {PLACE_COLUMNS} FROM places WHERE id = $1");
+        Ok(self.places_where(&sql, id).await?.pop())
+    }
 
-                async fn place_by_code(&self, code: &str) -> Result<Option<PlaceRecord>, StoreError> {
-                    let sql = format!("SELECT {PLACE_COLUMNS} FROM places WHERE code = $1");
-                    let row = sqlx::query(&sql).bind(code).fetch_optional(&self.pool).await?;
-                    Ok(row.as_ref().map(place_from_row).transpose()?)
-                }
+    /// The place with a code.
+    pub async fn place_by_code(&self, code: &str) -> Result<Option<PlaceRecord>, StoreError> {
+        let sql = format!("SELECT {PLACE_COLUMNS} FROM places WHERE code = $1");
+        let row = sqlx::query(&sql).bind(code).fetch_optional(&self.pool).await?;
+        Ok(row.as_ref().map(place_from_row).transpose()?)
+    }
 
-                async fn place_path(&self, id: i64) -> Result<Vec<PlaceRecord>, StoreError> {
-                    let sql = format!(
-                        "WITH RECURSIVE up (id, code, name, level, kind, parent_id, retired_at, boundary, households, depth) AS ( \
+    /// The places from the top down to `id`, itself included (empty if absent).
+    pub async fn place_path(&self, id: i64) -> Result<Vec<PlaceRecord>, StoreError> {
+        let sql = format!(
+            "WITH RECURSIVE up (id, code, name, level, kind, parent_id, retired_at, boundary, households, depth) AS ( \
                            SELECT {PLACE_COLUMNS}, 0 FROM places WHERE id = $1 \
                            UNION ALL \
                            SELECT p.id, p.code, p.name, p.level, p.kind, p.parent_id, p.retired_at, p.boundary, p.households, \
                                   up.depth + 1 \
                            FROM places p JOIN up ON p.id = up.parent_id WHERE up.depth < 10) \
                          SELECT {PLACE_COLUMNS} FROM up ORDER BY depth DESC"
-                    );
-                    self.places_where(&sql, id).await
-                }
+        );
+        self.places_where(&sql, id).await
+    }
 
-                async fn child_places(
-                    &self,
-                    parent_id: Option<i64>,
-                    level: Option<PlaceLevel>,
-                    after_id: Option<i64>,
-                    limit: u32,
-                ) -> Result<Vec<PlaceRecord>, StoreError> {
-                    let mut q = QueryBuilder::<$db>::new(format!("SELECT {PLACE_COLUMNS} FROM places WHERE "));
-                    match (parent_id, level) {
-                        (Some(parent), _) => q.push("parent_id = ").push_bind(parent),
-                        (None, Some(_)) => q.push("1 = 1"),
-                        (None, None) => q.push("parent_id IS NULL"),
-                    };
-                    if let Some(level) = level {
-                        q.push(" AND level = ").push_bind(level.as_str());
-                    }
-                    q.push(" AND id > ").push_bind(after_id.unwrap_or(0));
-                    q.push(" ORDER BY id LIMIT ").push_bind(i64::from(limit));
-                    let rows = q.build().fetch_all(&self.pool).await?;
-                    Ok(rows.iter().map(place_from_row).collect::<Result<_, _>>()?)
-                }
+    /// Places under `parent_id`, of `level` if given, by id after `after_id`. Without a parent:
+    /// every place of `level`, or the top-level places when no level is given either.
+    pub async fn child_places(
+        &self,
+        parent_id: Option<i64>,
+        level: Option<PlaceLevel>,
+        after_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<PlaceRecord>, StoreError> {
+        let mut q = SqlBuilder::new(format!("SELECT {PLACE_COLUMNS} FROM places WHERE "));
+        match (parent_id, level) {
+            (Some(parent), _) => q.push("parent_id = ").push_bind(parent),
+            (None, Some(_)) => q.push("1 = 1"),
+            (None, None) => q.push("parent_id IS NULL"),
+        };
+        if let Some(level) = level {
+            q.push(" AND level = ").push_bind(level.as_str());
+        }
+        q.push(" AND id > ").push_bind(after_id.unwrap_or(0));
+        q.push(" ORDER BY id LIMIT ").push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(place_from_row).collect::<Result<_, _>>()?)
+    }
 
-                async fn child_codes(&self, parent_id: i64) -> Result<Vec<String>, StoreError> {
-                    Ok(sqlx::query_scalar("SELECT code FROM places WHERE parent_id = $1")
-                        .bind(parent_id)
-                        .fetch_all(&self.pool)
-                        .await?)
-                }
+    /// The codes of every place directly under `parent_id`, retired ones included.
+    pub async fn child_codes(&self, parent_id: i64) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT code FROM places WHERE parent_id = $1")
+            .bind(parent_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
 
-                async fn places_by_codes(&self, codes: &[String]) -> Result<Vec<PlaceRecord>, StoreError> {
-                    let mut found = Vec::new();
-                    for chunk in codes.chunks(500) {
-                        let mut q =
-                            QueryBuilder::<$db>::new(format!("SELECT {PLACE_COLUMNS} FROM places WHERE code IN ("));
-                        let mut list = q.separated(", ");
-                        for code in chunk {
-                            list.push_bind(code.clone());
-                        }
-                        q.push(")");
-                        let rows = q.build().fetch_all(&self.pool).await?;
-                        for row in &rows {
-                            found.push(place_from_row(row)?);
-                        }
-                    }
-                    Ok(found)
-                }
+    /// Every place whose code is in `codes`.
+    pub async fn places_by_codes(&self, codes: &[String]) -> Result<Vec<PlaceRecord>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in codes.chunks(500) {
+            let mut q = SqlBuilder::new(format!("SELECT {PLACE_COLUMNS} FROM places WHERE code IN ("));
+            q.push_binds(chunk.iter().cloned());
+            q.push(")");
+            let rows = q.build().fetch_all(&self.pool).await?;
+            for row in &rows {
+                found.push(place_from_row(row)?);
+            }
+        }
+        Ok(found)
+    }
 
-                async fn create_place(&self, place: NewPlace, at: DateTime<Utc>) -> Result<PlaceRecord, StoreError> {
-                    let mut tx = self.pool.begin().await?;
-                    let id = insert_place(&mut tx, &place, millis(at)).await?;
-                    tx.commit().await?;
-                    Ok(PlaceRecord {
-                        id,
-                        code: place.code,
-                        name: place.name,
-                        level: place.level,
-                        kind: place.kind,
-                        parent_id: place.parent_id,
-                        retired_at: None,
-                        boundary: place.boundary,
-                        households: place.households,
-                    })
-                }
+    /// Creates a place (and its `communities` row for a community).
+    pub async fn create_place(&self, place: NewPlace, at: DateTime<Utc>) -> Result<PlaceRecord, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id = insert_place(&mut tx, &place, millis(at)).await?;
+        tx.commit().await?;
+        Ok(PlaceRecord {
+            id,
+            code: place.code,
+            name: place.name,
+            level: place.level,
+            kind: place.kind,
+            parent_id: place.parent_id,
+            retired_at: None,
+            boundary: place.boundary,
+            households: place.households,
+        })
+    }
 
-                async fn update_place(&self, id: i64, change: PlaceChange) -> Result<(), StoreError> {
-                    let mut tx = self.pool.begin().await?;
-                    if let Some((parent, code)) = &change.moved {
-                        let old: String = sqlx::query_scalar("SELECT code FROM places WHERE id = $1")
-                            .bind(id)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        let from = i32::try_from(old.len() + 1).unwrap_or(i32::MAX);
-                        sqlx::query(
-                            "WITH RECURSIVE down (id) AS ( \
+    /// Renames, re-kinds or moves a place in one transaction.
+    pub async fn update_place(&self, id: i64, change: PlaceChange) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if let Some((parent, code)) = &change.moved {
+            let old: String =
+                sqlx::query_scalar("SELECT code FROM places WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
+            let from = i32::try_from(old.len() + 1).unwrap_or(i32::MAX);
+            sqlx::query(
+                "WITH RECURSIVE down (id) AS ( \
                                SELECT id FROM places WHERE id = $1 \
                                UNION ALL SELECT p.id FROM places p JOIN down ON p.parent_id = down.id) \
                              UPDATE places SET code = $2 || SUBSTR(code, $3) WHERE id IN (SELECT id FROM down)",
-                        )
-                        .bind(id)
-                        .bind(code)
-                        .bind(from)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(code_taken)?;
-                        sqlx::query("UPDATE places SET parent_id = $1 WHERE id = $2")
-                            .bind(parent)
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                        sqlx::query(
-                            "UPDATE communities SET \
+            )
+            .bind(id)
+            .bind(code)
+            .bind(from)
+            .execute(&mut *tx)
+            .await
+            .map_err(code_taken)?;
+            sqlx::query("UPDATE places SET parent_id = $1 WHERE id = $2")
+                .bind(parent)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE communities SET \
                                code = (SELECT p.code FROM places p WHERE p.id = communities.id), \
                                street_code = (SELECT s.code FROM places p JOIN places s ON s.id = p.parent_id \
                                               WHERE p.id = communities.id) \
                              WHERE code <> (SELECT p.code FROM places p WHERE p.id = communities.id)",
-                        )
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(code_taken)?;
-                    }
-                    if change.boundary.is_some() || change.households.is_some() {
-                        sqlx::query(
-                            "UPDATE places SET boundary = COALESCE($1, boundary), households = COALESCE($2, households) \
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(code_taken)?;
+        }
+        if change.boundary.is_some() || change.households.is_some() {
+            sqlx::query(
+                "UPDATE places SET boundary = COALESCE($1, boundary), households = COALESCE($2, households) \
                              WHERE id = $3",
-                        )
-                        .bind(&change.boundary)
-                        .bind(&change.households)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    if change.name.is_some() || change.kind.is_some() {
-                        let name = match &change.name {
-                            Some(name) => name.clone(),
-                            None => sqlx::query_scalar("SELECT name FROM places WHERE id = $1")
-                                .bind(id)
-                                .fetch_one(&mut *tx)
-                                .await?,
-                        };
-                        rename(&mut tx, id, &name, change.kind).await?;
-                    }
-                    tx.commit().await?;
-                    Ok(())
+            )
+            .bind(&change.boundary)
+            .bind(&change.households)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if change.name.is_some() || change.kind.is_some() {
+            let name = match &change.name {
+                Some(name) => name.clone(),
+                None => {
+                    sqlx::query_scalar("SELECT name FROM places WHERE id = $1").bind(id).fetch_one(&mut *tx).await?
                 }
+            };
+            rename(&mut tx, id, &name, change.kind).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
 
-                async fn place_open_work(&self, id: i64) -> Result<OpenWork, StoreError> {
-                    let children: i64 =
-                        sqlx::query_scalar("SELECT COUNT(*) FROM places WHERE parent_id = $1 AND retired_at IS NULL")
-                            .bind(id)
-                            .fetch_one(&self.pool)
-                            .await?;
-                    let wishes: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM wishes WHERE (community_id = $1 OR grid_id = $1) \
+    /// What keeps a place in service: places under it in service, unfinished wishes in it, and
+    /// party organisations in service at it.
+    pub async fn place_open_work(&self, id: i64) -> Result<OpenWork, StoreError> {
+        let children: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM places WHERE parent_id = $1 AND retired_at IS NULL")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        let wishes: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM wishes WHERE (community_id = $1 OR grid_id = $1) \
                          AND status NOT IN ('rejected', 'confirmed', 'cancelled')",
-                    )
-                    .bind(id)
-                    .fetch_one(&self.pool)
-                    .await?;
-                    let party_orgs: i64 = sqlx::query_scalar(
-                        "SELECT COUNT(*) FROM party_orgs WHERE place_id = $1 AND retired_at IS NULL",
-                    )
-                    .bind(id)
-                    .fetch_one(&self.pool)
-                    .await?;
-                    Ok(OpenWork { children, wishes, party_orgs })
-                }
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let party_orgs: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM party_orgs WHERE place_id = $1 AND retired_at IS NULL")
+                .bind(id)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(OpenWork { children, wishes, party_orgs })
+    }
 
-                async fn retire_place(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
-                    let done = sqlx::query(
-                        "UPDATE places SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL \
+    /// Retires a place if it is in service and has no open work; says whether it did.
+    pub async fn retire_place(&self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE places SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL \
                          AND NOT EXISTS (SELECT 1 FROM places c WHERE c.parent_id = $2 AND c.retired_at IS NULL) \
                          AND NOT EXISTS (SELECT 1 FROM wishes w WHERE (w.community_id = $2 OR w.grid_id = $2) \
                                          AND w.status NOT IN ('rejected', 'confirmed', 'cancelled')) \
                          AND NOT EXISTS (SELECT 1 FROM party_orgs o WHERE o.place_id = $2 AND o.retired_at IS NULL)",
-                    )
-                    .bind(millis(at))
-                    .bind(id)
-                    .execute(&self.pool)
-                    .await?
-                    .rows_affected();
-                    Ok(done > 0)
-                }
+        )
+        .bind(millis(at))
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(done > 0)
+    }
 
-                async fn grid_boundaries(&self) -> Result<Vec<(i64, String)>, StoreError> {
-                    let rows = sqlx::query(
-                        "SELECT id, boundary FROM places WHERE level = 'grid' AND retired_at IS NULL \
+    /// `(id, boundary)` of every grid in service that has a boundary.
+    pub async fn grid_boundaries(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, boundary FROM places WHERE level = 'grid' AND retired_at IS NULL \
                          AND boundary IS NOT NULL ORDER BY id",
-                    )
-                    .fetch_all(&self.pool)
-                    .await?;
-                    let mut found = Vec::with_capacity(rows.len());
-                    for row in &rows {
-                        found.push((row.try_get("id")?, row.try_get("boundary")?));
-                    }
-                    Ok(found)
-                }
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut found = Vec::with_capacity(rows.len());
+        for row in &rows {
+            found.push((row.try_get("id")?, row.try_get("boundary")?));
+        }
+        Ok(found)
+    }
 
-                async fn apply_import(&self, ops: Vec<ImportOp>, at: DateTime<Utc>) -> Result<(), StoreError> {
-                    let at = millis(at);
-                    let mut tx = self.pool.begin().await?;
-                    for op in ops {
-                        match op {
-                            ImportOp::Create { mut place, parent_code } => {
-                                if let Some(parent_code) = parent_code {
-                                    place.parent_id = Some(
-                                        sqlx::query_scalar("SELECT id FROM places WHERE code = $1")
-                                            .bind(parent_code)
-                                            .fetch_one(&mut *tx)
-                                            .await?,
-                                    );
-                                }
-                                insert_place(&mut tx, &place, at).await?;
-                            }
-                            ImportOp::Update { id, name, kind, boundary, households } => {
-                                rename(&mut tx, id, &name, kind).await?;
-                                sqlx::query(
-                                    "UPDATE places SET boundary = COALESCE($1, boundary), \
+    /// Applies an import plan in one transaction.
+    pub async fn apply_import(&self, ops: Vec<ImportOp>, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let at = millis(at);
+        let mut tx = self.pool.begin().await?;
+        for op in ops {
+            match op {
+                ImportOp::Create { mut place, parent_code } => {
+                    if let Some(parent_code) = parent_code {
+                        place.parent_id = Some(
+                            sqlx::query_scalar("SELECT id FROM places WHERE code = $1")
+                                .bind(parent_code)
+                                .fetch_one(&mut *tx)
+                                .await?,
+                        );
+                    }
+                    insert_place(&mut tx, &place, at).await?;
+                }
+                ImportOp::Update { id, name, kind, boundary, households } => {
+                    rename(&mut tx, id, &name, kind).await?;
+                    sqlx::query(
+                        "UPDATE places SET boundary = COALESCE($1, boundary), \
                                      households = COALESCE($2, households) WHERE id = $3",
-                                )
-                                .bind(&boundary)
-                                .bind(&households)
-                                .bind(id)
-                                .execute(&mut *tx)
-                                .await?;
-                            }
-                        }
-                    }
-                    tx.commit().await?;
-                    Ok(())
-                }
-
-                async fn grant_place_role(
-                    &self,
-                    user_id: i64,
-                    role: Role,
-                    place_id: i64,
-                    at: DateTime<Utc>,
-                ) -> Result<(), StoreError> {
-                    let sql = if matches!(role, Role::Dispatcher | Role::Member) {
-                        "INSERT INTO role_grants (user_id, role, community_id, created_at) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT DO NOTHING"
-                    } else {
-                        "INSERT INTO place_grants (user_id, role, place_id, created_at) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT DO NOTHING"
-                    };
-                    sqlx::query(sql)
-                        .bind(user_id)
-                        .bind(role.as_str())
-                        .bind(place_id)
-                        .bind(millis(at))
-                        .execute(&self.pool)
-                        .await?;
-                    Ok(())
-                }
-
-                async fn revoke_place_role(&self, user_id: i64, role: Role, place_id: i64) -> Result<bool, StoreError> {
-                    let sql = if matches!(role, Role::Dispatcher | Role::Member) {
-                        "DELETE FROM role_grants WHERE user_id = $1 AND role = $2 AND community_id = $3"
-                    } else {
-                        "DELETE FROM place_grants WHERE user_id = $1 AND role = $2 AND place_id = $3"
-                    };
-                    let done =
-                        sqlx::query(sql).bind(user_id).bind(role.as_str()).bind(place_id).execute(&self.pool).await?;
-                    Ok(done.rows_affected() > 0)
-                }
-
-                async fn place_roles(&self, user_id: i64) -> Result<Vec<(Role, i64)>, StoreError> {
-                    let rows = sqlx::query(
-                        "SELECT role, community_id AS place_id FROM role_grants \
-                         WHERE user_id = $1 AND community_id IS NOT NULL \
-                         UNION ALL SELECT role, place_id FROM place_grants WHERE user_id = $1 \
-                         ORDER BY role, place_id",
                     )
-                    .bind(user_id)
-                    .fetch_all(&self.pool)
+                    .bind(&boundary)
+                    .bind(&households)
+                    .bind(id)
+                    .execute(&mut *tx)
                     .await?;
-                    let mut found = Vec::with_capacity(rows.len());
-                    for row in &rows {
-                        let raw: String = row.try_get("role")?;
-                        if let Some(role) = Role::parse(&raw) {
-                            found.push((role, row.try_get("place_id")?));
-                        }
-                    }
-                    Ok(found)
                 }
             }
         }
-    };
-}
+        tx.commit().await?;
+        Ok(())
+    }
 
-pub(super) use place_sql;
+    /// Grants `role` at a place (community roles go to the community grants); granting twice
+    /// changes nothing.
+    pub async fn grant_place_role(
+        &self,
+        user_id: i64,
+        role: Role,
+        place_id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let sql = if matches!(role, Role::Dispatcher | Role::Member) {
+            "INSERT INTO role_grants (user_id, role, community_id, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT DO NOTHING"
+        } else {
+            "INSERT INTO place_grants (user_id, role, place_id, created_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT DO NOTHING"
+        };
+        sqlx::query(sql).bind(user_id).bind(role.as_str()).bind(place_id).bind(millis(at)).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Revokes `role` at a place; says whether it was held.
+    pub async fn revoke_place_role(&self, user_id: i64, role: Role, place_id: i64) -> Result<bool, StoreError> {
+        let sql = if matches!(role, Role::Dispatcher | Role::Member) {
+            "DELETE FROM role_grants WHERE user_id = $1 AND role = $2 AND community_id = $3"
+        } else {
+            "DELETE FROM place_grants WHERE user_id = $1 AND role = $2 AND place_id = $3"
+        };
+        let done = sqlx::query(sql).bind(user_id).bind(role.as_str()).bind(place_id).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Every role the account holds at a place (community roles included), by role and place.
+    pub async fn place_roles(&self, user_id: i64) -> Result<Vec<(Role, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT role, community_id AS place_id FROM role_grants \
+                         WHERE user_id = $1 AND community_id IS NOT NULL \
+                         UNION ALL SELECT role, place_id FROM place_grants WHERE user_id = $1 \
+                         ORDER BY role, place_id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut found = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let raw: String = row.try_get("role")?;
+            if let Some(role) = Role::parse(&raw) {
+                found.push((role, row.try_get("place_id")?));
+            }
+        }
+        Ok(found)
+    }
+}
