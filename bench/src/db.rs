@@ -1,12 +1,11 @@
-//! Direct database access: fast set-based seeding, the claim transaction exactly as
-//! `server/src/store/sql.rs` runs it, and EXPLAIN of the feed queries. One SQL text serves both
+//! Direct database access: fast set-based seeding, the claim exactly as
+//! `server/src/store/wishes.rs` runs it, and EXPLAIN of the feed queries. One SQL text serves both
 //! backends, as in the server (`$n` parameters, BIGINT millisecond times).
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use haolin::store::CALLER_WISH_SELECT;
-pub use haolin::store::WISH_SELECT;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, Row, SqlitePool};
@@ -30,10 +29,49 @@ macro_rules! on_pool {
     };
 }
 
-/// The resident's in-app notification of a claim (as `write_notices` writes it; the server binds
-/// the resident and the title it already holds, here they are read in the same statement).
+/// An in-app notification, as `write_notices` writes it on SQLite.
 const NOTIFICATION_INSERT: &str = "INSERT INTO notifications (user_id, wish_id, kind, title, body, created_at) \
-     SELECT resident_id, id, 'wish_claimed', '心愿有党员接单', title, $2 FROM wishes WHERE id = $1";
+     VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// The title of a claim's notification.
+const CLAIM_TITLE: &str = "心愿有党员接单";
+
+/// The server's one-statement transition for a claim of `wish` by `member` with a live-claim limit
+/// and the resident's notification (bound in the order `Db::claim` binds them).
+fn claim_statement(wish: i64, member: i64, at: i64) -> String {
+    use haolin::store::wechat::{Notice, Recipient};
+    use haolin::store::{TransitionWrite, WishChanges};
+    use haolin_shared::domain::{WishAction, WishStatus};
+    let time = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default();
+    haolin::store::transition_sql(&TransitionWrite {
+        wish_id: wish,
+        from: WishStatus::Open,
+        expected_version: 1,
+        changes: WishChanges {
+            status: WishStatus::Claimed,
+            member_id: Some(member),
+            claim_expires_at: Some(time(at + 72 * 3_600_000)),
+            fulfilled_at: None,
+            fulfilment_note: None,
+            rating: None,
+            comment: None,
+        },
+        action: WishAction::Claim,
+        actor_id: Some(member),
+        reason: None,
+        live_claim_limit: Some((member, 1_000_000)),
+        at: time(at),
+        notices: vec![Notice {
+            to: Recipient::User(member),
+            kind: "wish_claimed",
+            title: CLAIM_TITLE.to_owned(),
+            body: String::new(),
+            message: None,
+        }],
+        flag: false,
+        after: None,
+    })
+}
 
 /// The claim's conditional write (as `transition_wish` builds it for a claim with a live-claim limit).
 const CLAIM_UPDATE: &str = "UPDATE wishes SET status = $1, version = version + 1, member_id = $2, \
@@ -168,34 +206,104 @@ impl Db {
         Ok(())
     }
 
-    /// The claim of `wish` by `member`, with every statement `transition_wish` runs for it: on
-    /// PostgreSQL the member-row lock, then the conditional UPDATE, the event INSERT and the
-    /// resident's notification, in one transaction (the server builds the claimed wish from its
-    /// decision instead of reading it back). Returns whether it won.
+    /// The claim of `wish` by `member`, with the statements `transition_wish` runs for it. On
+    /// PostgreSQL: the member-row lock in the `BEGIN` round trip, then the server's own one-statement
+    /// transition (`haolin::store::transition_sql`: the conditional UPDATE, the event and the
+    /// resident's notification), then `COMMIT`. On SQLite: the conditional UPDATE, the event INSERT
+    /// and the notification INSERT in one transaction. The notification's recipient and title are
+    /// bound as parameters, as the server binds the ones it read; this harness does not track each
+    /// wish's resident, so it binds the member (the same work for the database). Returns whether it
+    /// won.
     pub async fn claim(&self, wish: i64, member: i64) -> Result<bool, String> {
         let at = now_ms();
-        on_pool!(self, p => {
-            let mut tx = p.begin().await.map_err(err)?;
-            if matches!(self, Db::Pg(_)) {
-                sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE").bind(member)
-                    .execute(&mut *tx).await.map_err(err)?;
+        let expires = at + 72 * 3_600_000;
+        match self {
+            Db::Pg(p) => {
+                let sql = claim_statement(wish, member, at);
+                let mut tx = p
+                    .begin_with(format!("BEGIN; SELECT id FROM users WHERE id = {member} FOR UPDATE"))
+                    .await
+                    .map_err(err)?;
+                let event: Option<i64> = sqlx::query_scalar(&sql)
+                    .bind("claimed")
+                    .bind(Some(member))
+                    .bind(Some(expires))
+                    .bind(None::<i64>)
+                    .bind(None::<String>)
+                    .bind(None::<i64>)
+                    .bind(None::<String>)
+                    .bind(at)
+                    .bind(wish)
+                    .bind(1_i64)
+                    .bind("open")
+                    .bind(member)
+                    .bind(1_000_000_i64)
+                    .bind(at)
+                    .bind(Some(member))
+                    .bind("claim")
+                    .bind("open")
+                    .bind("claimed")
+                    .bind(None::<String>)
+                    .bind(member)
+                    .bind("wish_claimed")
+                    .bind(CLAIM_TITLE)
+                    .bind("")
+                    .bind(at)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                tx.commit().await.map_err(err)?;
+                Ok(event.is_some())
             }
-            let updated = sqlx::query(CLAIM_UPDATE)
-                .bind("claimed").bind(Some(member)).bind(Some(at + 72 * 3_600_000)).bind(None::<i64>)
-                .bind(None::<String>).bind(None::<i64>).bind(None::<String>).bind(at)
-                .bind(wish).bind(1_i64).bind("open").bind(member).bind(1_000_000_i64)
-                .execute(&mut *tx).await.map_err(err)?.rows_affected();
-            if updated == 0 {
-                tx.rollback().await.map_err(err)?;
-                return Ok(false);
+            Db::Sqlite(p) => {
+                let mut tx = p.begin().await.map_err(err)?;
+                let updated = sqlx::query(CLAIM_UPDATE)
+                    .bind("claimed")
+                    .bind(Some(member))
+                    .bind(Some(expires))
+                    .bind(None::<i64>)
+                    .bind(None::<String>)
+                    .bind(None::<i64>)
+                    .bind(None::<String>)
+                    .bind(at)
+                    .bind(wish)
+                    .bind(1_i64)
+                    .bind("open")
+                    .bind(member)
+                    .bind(1_000_000_i64)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?
+                    .rows_affected();
+                if updated == 0 {
+                    tx.rollback().await.map_err(err)?;
+                    return Ok(false);
+                }
+                let _event: i64 = sqlx::query_scalar(EVENT_INSERT)
+                    .bind(at)
+                    .bind(member)
+                    .bind("claim")
+                    .bind("open")
+                    .bind("claimed")
+                    .bind(None::<String>)
+                    .bind(wish)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                sqlx::query(NOTIFICATION_INSERT)
+                    .bind(member)
+                    .bind(wish)
+                    .bind("wish_claimed")
+                    .bind(CLAIM_TITLE)
+                    .bind("")
+                    .bind(at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                tx.commit().await.map_err(err)?;
+                Ok(true)
             }
-            let _event: i64 = sqlx::query_scalar(EVENT_INSERT)
-                .bind(at).bind(member).bind("claim").bind("open").bind("claimed").bind(None::<String>).bind(wish)
-                .fetch_one(&mut *tx).await.map_err(err)?;
-            sqlx::query(NOTIFICATION_INSERT).bind(wish).bind(at).execute(&mut *tx).await.map_err(err)?;
-            tx.commit().await.map_err(err)?;
-            Ok(true)
-        })
+        }
     }
 
     /// The read a claim request makes before its transaction (the caller's session, account and

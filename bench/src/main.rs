@@ -344,7 +344,12 @@ const FEED_COMMUNITIES: i64 = 10;
 /// with or without a cursor.
 fn feed_sql(cursor: bool) -> String {
     let before = if cursor { " AND w.id < $3 ORDER BY w.id DESC LIMIT $4" } else { " ORDER BY w.id DESC LIMIT $3" };
-    format!("{} WHERE 1 = 1 AND w.status = $1 AND w.community_id = $2{before}", db::WISH_SELECT)
+    format!(
+        "SELECT {} FROM ({} AND w.status = $1 AND w.community_id = $2{before}{}",
+        haolin::store::WISH_COLUMNS,
+        haolin::store::WISH_PAGE_HEAD,
+        *haolin::store::WISH_PAGE_TAIL
+    )
 }
 
 async fn feed_bench(o: &Options, backend: &str) -> Result<FeedFigures, String> {

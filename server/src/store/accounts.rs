@@ -28,7 +28,8 @@ pub static CALLER_SELECT: LazyLock<String> =
 /// action reads before deciding, in one round trip.
 pub static CALLER_WISH_SELECT: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT {CALLER_COLUMNS}, wq.* {CALLER_FROM} LEFT JOIN ({WISH_SELECT} WHERE w.id = $3) wq ON 1 = 1 {CALLER_WHERE}"
+        "SELECT {CALLER_COLUMNS}, wq.* {CALLER_FROM} LEFT JOIN ({} WHERE w.id = $3) wq ON 1 = 1 {CALLER_WHERE}",
+        *WISH_SELECT
     )
 });
 

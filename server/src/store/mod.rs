@@ -20,7 +20,7 @@ mod wishes;
 
 /// The SQL texts the benchmarks run directly, so they measure exactly what the server runs.
 pub use accounts::{CALLER_SELECT, CALLER_WISH_SELECT};
-pub use wishes::{WISH_SELECT, transition_sql};
+pub use wishes::{WISH_COLUMNS, WISH_PAGE_HEAD, WISH_PAGE_TAIL, WISH_SELECT, transition_sql};
 
 use std::path::Path;
 use std::str::FromStr;

@@ -1,6 +1,8 @@
 //! Wishes: posting (with the idempotency record), reading and listing, the conditional transition
 //! write with its event and notifications, the live-update catch-up and the jobs' queries.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use haolin_shared::domain::WishAction;
 use sqlx::Row;
@@ -13,14 +15,29 @@ use super::{
     TransitionFailure, TransitionWrite, WishQuery, WishRecord, millis, opt_time, status, time, unique_violation,
 };
 
-/// The columns of a wish with the names of its resident and member.
-pub const WISH_SELECT: &str = "SELECT w.id, w.community_id, w.grid_id, w.resident_id, w.posted_by, r.name AS resident_name, w.title, \
-     w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
+/// The columns of a wish (`w`) with the names of its resident and member and its places' codes.
+pub const WISH_COLUMNS: &str = "w.id, w.community_id, w.grid_id, w.resident_id, w.posted_by, r.name AS resident_name, \
+     w.title, w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
      w.created_at, w.updated_at, w.flagged, c.code AS community_code, c.name AS community_name, \
-     g.code AS grid_code, g.name AS grid_name \
-     FROM wishes w JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id \
+     g.code AS grid_code, g.name AS grid_name";
+
+/// The joins that bring in the names and places of [`WISH_COLUMNS`].
+const WISH_JOINS: &str = "JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id \
      LEFT JOIN places c ON c.id = w.community_id LEFT JOIN places g ON g.id = w.grid_id";
+
+/// A wish with the names of its resident and member (add `WHERE w.…`).
+pub static WISH_SELECT: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {WISH_COLUMNS} FROM wishes w {WISH_JOINS}"));
+
+/// A page of wishes: the ids first, from the index alone (`list_wishes` appends the filters, the
+/// order and the limit, then [`WISH_PAGE_TAIL`]), then one join per row of the page. PostgreSQL
+/// can then keep one generic plan for the page query instead of planning the joins every time.
+pub const WISH_PAGE_HEAD: &str = "SELECT w.id FROM wishes w WHERE 1 = 1";
+
+/// The end of a page query (see [`WISH_PAGE_HEAD`]).
+pub static WISH_PAGE_TAIL: LazyLock<String> =
+    LazyLock::new(|| format!(") page JOIN wishes w ON w.id = page.id {WISH_JOINS} ORDER BY w.id DESC"));
 
 impl Store {
     pub(super) fn wish_from_row(row: &AnyRow) -> Result<WishRecord, sqlx::Error> {
@@ -115,7 +132,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         Self::write_notices(&mut tx, &wish.notices, id, at).await?;
-        let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(id).fetch_one(&mut *tx).await?;
+        let row = sqlx::query(&format!("{} WHERE w.id = $1", *WISH_SELECT)).bind(id).fetch_one(&mut *tx).await?;
         let record = Self::wish_from_row(&row)?;
         if let Some(idem) = idempotency {
             let inserted = sqlx::query(
@@ -161,14 +178,13 @@ impl Store {
 
     /// One wish.
     pub async fn wish(&self, id: i64) -> Result<Option<WishRecord>, StoreError> {
-        let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&format!("{} WHERE w.id = $1", *WISH_SELECT)).bind(id).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(Self::wish_from_row).transpose()?)
     }
 
     /// A page of the wishes a caller may see, newest first.
     pub async fn list_wishes(&self, query: &WishQuery) -> Result<Vec<WishRecord>, StoreError> {
-        let mut q = SqlBuilder::new(WISH_SELECT);
-        q.push(" WHERE 1 = 1");
+        let mut q = SqlBuilder::new(format!("SELECT {WISH_COLUMNS} FROM ({WISH_PAGE_HEAD}"));
         if !query.sees_all {
             q.push(" AND (w.resident_id = ").push_bind(query.viewer_id);
             q.push(" OR w.member_id = ").push_bind(query.viewer_id);
@@ -202,7 +218,7 @@ impl Store {
         if let Some(before) = query.before_id {
             q.push(" AND w.id < ").push_bind(before);
         }
-        q.push(" ORDER BY w.id DESC LIMIT ").push_bind(i64::from(query.limit));
+        q.push(" ORDER BY w.id DESC LIMIT ").push_bind(i64::from(query.limit)).push(&WISH_PAGE_TAIL);
         let rows = q.build().fetch_all(&self.pool).await?;
         Ok(rows.iter().map(Self::wish_from_row).collect::<Result<_, _>>()?)
     }
@@ -326,7 +342,7 @@ impl Store {
         Ok(match &write.after {
             Some(after) => after.clone(),
             None => {
-                let row = sqlx::query(&format!("{WISH_SELECT} WHERE w.id = $1"))
+                let row = sqlx::query(&format!("{} WHERE w.id = $1", *WISH_SELECT))
                     .bind(write.wish_id)
                     .fetch_one(&mut **tx)
                     .await?;
