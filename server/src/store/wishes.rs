@@ -30,6 +30,9 @@ const WISH_JOINS: &str = "JOIN users r ON r.id = w.resident_id LEFT JOIN users m
 pub static WISH_SELECT: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {WISH_COLUMNS} FROM wishes w {WISH_JOINS}"));
 
+/// One wish by id (`$1`).
+static WISH_BY_ID: LazyLock<String> = LazyLock::new(|| format!("{} WHERE w.id = $1", *WISH_SELECT));
+
 /// A page of wishes: the ids first, from the index alone (`list_wishes` appends the filters, the
 /// order and the limit, then [`WISH_PAGE_TAIL`]), then one join per row of the page. PostgreSQL
 /// can then keep one generic plan for the page query instead of planning the joins every time.
@@ -132,7 +135,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         Self::write_notices(&mut tx, &wish.notices, id, at).await?;
-        let row = sqlx::query(&format!("{} WHERE w.id = $1", *WISH_SELECT)).bind(id).fetch_one(&mut *tx).await?;
+        let row = sqlx::query(WISH_BY_ID.as_str()).bind(id).fetch_one(&mut *tx).await?;
         let record = Self::wish_from_row(&row)?;
         if let Some(idem) = idempotency {
             let inserted = sqlx::query(
@@ -178,7 +181,7 @@ impl Store {
 
     /// One wish.
     pub async fn wish(&self, id: i64) -> Result<Option<WishRecord>, StoreError> {
-        let row = sqlx::query(&format!("{} WHERE w.id = $1", *WISH_SELECT)).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(WISH_BY_ID.as_str()).bind(id).fetch_optional(&self.pool).await?;
         Ok(row.as_ref().map(Self::wish_from_row).transpose()?)
     }
 
@@ -342,10 +345,7 @@ impl Store {
         Ok(match &write.after {
             Some(after) => after.clone(),
             None => {
-                let row = sqlx::query(&format!("{} WHERE w.id = $1", *WISH_SELECT))
-                    .bind(write.wish_id)
-                    .fetch_one(&mut **tx)
-                    .await?;
+                let row = sqlx::query(WISH_BY_ID.as_str()).bind(write.wish_id).fetch_one(&mut **tx).await?;
                 Self::wish_from_row(&row)?
             }
         })
