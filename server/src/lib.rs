@@ -5,6 +5,7 @@
 //! in [`wishes`], SQL in [`store`], HTTP shapes in [`routes`] and [`views`].
 
 pub mod auth;
+pub mod checkins;
 pub mod demo;
 pub mod error;
 pub mod events;

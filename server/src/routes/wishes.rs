@@ -184,14 +184,12 @@ pub async fn list_wishes(
     // A filter that stays inside the caller's scope (a dispatcher's community; a member's
     // community asked for open wishes) needs no visibility clause: the query then reads one
     // range of the (community, status, id) index, however deep the page.
-    let within_scope = community_id.is_some_and(|c| {
-        caller.holds(Role::Dispatcher, c) || (status == Some(WishStatus::Open) && caller.holds(Role::Member, c))
-    });
+    let within_scope = community_id.is_some_and(|c| caller.sees_all_wishes_in(c, status));
     // Wishes the caller filed for others are theirs to follow, whatever the visibility clause says.
     let filed = flag("filed", get("filed"))?;
     let query = WishQuery {
         viewer_id: caller.id(),
-        sees_all: caller.has_role(Role::Admin) || within_scope || filed,
+        sees_all: caller.is_admin() || within_scope || filed,
         dispatcher_of: caller.communities(Role::Dispatcher),
         member_of: caller.communities(Role::Member),
         mine: flag("mine", get("mine"))?,
