@@ -12,6 +12,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod generate;
+pub mod homes;
 pub mod jobs;
 pub mod notify;
 pub mod party;

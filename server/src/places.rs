@@ -6,6 +6,7 @@
 //! (`001`–`999`): street 9 digits, community 12, grid 15, ten-household unit 18. Communities
 //! created through the older `POST /admin/communities` keep the code they were given.
 
+pub mod admin;
 pub mod geo;
 pub mod import;
 
