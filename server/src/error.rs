@@ -9,6 +9,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use haolin_shared::api::{ErrorBody, ErrorCode, ErrorDetails, ErrorInfo};
 use haolin_shared::domain::{ValueError, WishStatus};
+use haolin_shared::labels::Label;
 
 use crate::store::StoreError;
 
@@ -63,7 +64,7 @@ impl ApiError {
         let message = match code {
             ErrorCode::VersionConflict => "心愿已被他人更新，请刷新后重试".to_owned(),
             _ if status == WishStatus::Claimed => "手慢了，该心愿已被他人认领".to_owned(),
-            _ => format!("该心愿当前状态（{}）不允许此操作", status_label(status)),
+            _ => format!("该心愿当前状态（{}）不允许此操作", status.label()),
         };
         let mut e = Self::new(code, message);
         e.details.status = Some(status);
@@ -81,20 +82,6 @@ impl ApiError {
     /// 500: logged, with nothing internal revealed.
     pub fn internal() -> Self {
         Self::new(ErrorCode::Internal, "服务器内部错误，请稍后重试")
-    }
-}
-
-/// The Chinese label of a status, for messages.
-pub fn status_label(status: WishStatus) -> &'static str {
-    match status {
-        WishStatus::PendingReview => "待审核",
-        WishStatus::Rejected => "已驳回",
-        WishStatus::Open => "待认领",
-        WishStatus::Assigned => "已派单",
-        WishStatus::Claimed => "已认领",
-        WishStatus::Fulfilled => "待确认",
-        WishStatus::Confirmed => "已完成",
-        WishStatus::Cancelled => "已取消",
     }
 }
 

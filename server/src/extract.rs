@@ -150,6 +150,18 @@ pub fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> String {
     req.peer_addr().map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
 }
 
+/// The `Idempotency-Key` header: 1–255 visible ASCII characters (trimmed), or none.
+pub fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get("Idempotency-Key") else { return Ok(None) };
+    value
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .map(|k| Some(k.to_owned()))
+        .ok_or_else(|| ApiError::invalid_field("Idempotency-Key", "Idempotency-Key 须为 1 到 255 个可见字符"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

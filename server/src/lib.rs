@@ -1,17 +1,21 @@
 //! The Haolin server: micro-wishes for community grid governance ("群众点单、社区派单、党员接单").
 //!
 //! `main.rs` only parses the command line; [`startup::Application`] wires everything. Where a rule
-//! lives: permissions in [`auth`], transitions in `haolin_shared::domain`, the workflow around them
-//! in [`wishes`], SQL in [`store`], HTTP shapes in [`routes`] and [`views`].
+//! lives: permissions and scope in [`auth`] (`Caller`), transitions in `haolin_shared::domain`,
+//! the workflows around them in [`wishes`], [`checkins`], [`places`] and [`party`], SQL in
+//! [`store`], HTTP shapes in [`routes`] and [`views`].
 
 pub mod auth;
+pub mod checkins;
 pub mod demo;
 pub mod error;
 pub mod events;
 pub mod extract;
 pub mod generate;
+pub mod homes;
 pub mod jobs;
 pub mod notify;
+pub mod party;
 pub mod places;
 pub mod ratelimit;
 pub mod redis_conn;

@@ -4,8 +4,10 @@
 //! The resident hears that their wish was approved, rejected, claimed (or accepted after a
 //! dispatch) and fulfilled; the member that a wish was assigned to them or disputed; the
 //! dispatchers of the community that a new wish waits for review. Nobody is told of their own act.
+//! Statuses are named as everywhere else (`haolin_shared::labels`).
 
-use haolin_shared::domain::WishAction;
+use haolin_shared::domain::{WishAction, WishStatus};
+use haolin_shared::labels::Label;
 
 use crate::store::WishRecord;
 use chrono::Utc;
@@ -20,7 +22,7 @@ pub fn for_post(community_id: i64, title: &str, posted_by: i64, flagged: bool) -
     vec![Notice {
         to: Recipient::Dispatchers { community_id, except: Some(posted_by) },
         kind: "wish_pending_review",
-        title: format!("新心愿「{title}」待审核"),
+        title: format!("新心愿「{title}」{}", WishStatus::PendingReview.label()),
         body: if flagged { "内容安全检查建议人工复核".to_owned() } else { String::new() },
         message: None,
     }]
@@ -40,11 +42,14 @@ pub fn for_transition(
     let resident = Recipient::User(wish.resident_id);
     let (to, kind, summary) = match action {
         WishAction::Approve => (resident, "wish_approved", format!("您的心愿「{title}」已通过审核")),
-        WishAction::Reject => (resident, "wish_rejected", format!("您的心愿「{title}」未通过审核")),
+        WishAction::Reject => {
+            (resident, "wish_rejected", format!("您的心愿「{title}」{}审核", WishStatus::Rejected.label()))
+        }
         WishAction::Claim | WishAction::Accept => {
             (resident, "wish_claimed", format!("您的心愿「{title}」已有党员接单"))
         }
-        WishAction::Fulfil => (resident, "wish_fulfilled", format!("您的心愿「{title}」已完成，请确认并评价")),
+        // "已完成" is the name of a confirmed wish; a fulfilled one still waits for the resident.
+        WishAction::Fulfil => (resident, "wish_fulfilled", format!("党员已办完您的心愿「{title}」，请确认并评价")),
         WishAction::Dispatch => match member_after {
             Some(member) => {
                 (Recipient::User(member), "wish_assigned", format!("您被指派了心愿「{title}」，请接受或婉拒"))

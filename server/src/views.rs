@@ -1,7 +1,7 @@
 //! Records rendered as API bodies, applying what the viewer may see.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use haolin_shared::api::{Community, PersonRef, PlaceLevel, PlaceRef, Role, RoleGrant, User, Wish, WishEvent};
+use haolin_shared::api::{Community, PersonRef, PlaceLevel, PlaceRef, RoleGrant, User, Wish, WishEvent};
 use haolin_shared::domain::WishStatus;
 
 use crate::auth::Caller;
@@ -15,7 +15,7 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 /// A wish as `viewer` may see it.
 pub fn wish(viewer: &Caller, w: &WishRecord) -> Wish {
     let mut out = wish_with_contact(w, viewer.can_see_contact(w));
-    if viewer.holds(Role::Dispatcher, w.community_id) || viewer.has_role(Role::Admin) {
+    if viewer.can_see_flag(w) {
         out.flagged = Some(w.flagged);
     }
     out

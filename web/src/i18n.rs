@@ -1,9 +1,11 @@
 //! User-visible text. Every string the app shows lives in a catalogue of this shape; each locale
 //! is one file under `i18n/` (today only `zh_cn.rs`), so adding a language is adding a file and
-//! pointing [`MESSAGES`] at it.
+//! pointing [`MESSAGES`] at it. The names of statuses, levels and roles come from
+//! `haolin_shared::labels`, the table the server's messages use too.
 
 use haolin_shared::api::{GridKind, PlaceLevel, Role};
-use haolin_shared::domain::{WishAction, WishStatus};
+use haolin_shared::domain::{CheckinAction, CheckinStatus, WishAction, WishStatus};
+use haolin_shared::labels::Label;
 
 mod zh_cn;
 
@@ -199,8 +201,6 @@ pub struct Messages {
     pub certificate_hint: &'static str,
     /// Field: the introduction letter's reference.
     pub letter_ref: &'static str,
-    /// Submit button of the check-in form.
-    pub submit_checkin: &'static str,
     /// Shown after filing a check-in.
     pub checkin_filed: &'static str,
     /// Label before when a check-in was filed.
@@ -209,8 +209,6 @@ pub struct Messages {
     pub reject_reason: &'static str,
     /// Opens the service certificate.
     pub view_certificate: &'static str,
-    /// Withdraws a check-in.
-    pub withdraw: &'static str,
     /// Asks before withdrawing a check-in.
     pub withdraw_confirm: &'static str,
     /// Confirms the withdrawal.
@@ -330,9 +328,9 @@ pub struct Messages {
 }
 
 impl Messages {
-    /// The Chinese name of a wish status.
+    /// The Chinese name of a wish status (`haolin_shared::labels`, as the server says it).
     pub fn status(&self, status: WishStatus) -> &'static str {
-        zh_cn::status(status)
+        status.label()
     }
 
     /// The Chinese name of a wish action (button text and timeline entry).
@@ -340,24 +338,29 @@ impl Messages {
         zh_cn::action(action)
     }
 
-    /// The Chinese name of a role.
-    pub fn role(&self, role: Role) -> &'static str {
-        zh_cn::role(role)
+    /// The button text of a check-in action.
+    pub fn checkin_action(&self, action: CheckinAction) -> &'static str {
+        zh_cn::checkin_action(action)
     }
 
-    /// The Chinese name of a check-in status (`pending`, `approved`, `rejected`, `withdrawn`).
-    pub fn checkin_status(&self, status: &str) -> &'static str {
-        zh_cn::checkin_status(status)
+    /// The Chinese name of a role.
+    pub fn role(&self, role: Role) -> &'static str {
+        role.label()
+    }
+
+    /// The Chinese name of a check-in status.
+    pub fn checkin_status(&self, status: CheckinStatus) -> &'static str {
+        status.label()
     }
 
     /// The Chinese name of a place level.
     pub fn place_level(&self, level: PlaceLevel) -> &'static str {
-        zh_cn::place_level(level)
+        level.label()
     }
 
     /// The Chinese name of a grid kind.
     pub fn grid_kind(&self, kind: GridKind) -> &'static str {
-        zh_cn::grid_kind(kind)
+        kind.label()
     }
 }
 
@@ -382,8 +385,11 @@ mod tests {
         for l in PlaceLevel::ALL {
             assert!(!MESSAGES.place_level(l).is_empty());
         }
-        for s in ["pending", "approved", "rejected", "withdrawn"] {
-            assert_ne!(MESSAGES.checkin_status(s), MESSAGES.checkin_status("?"), "{s}");
+        for s in CheckinStatus::ALL {
+            assert!(!MESSAGES.checkin_status(s).is_empty());
+        }
+        for a in CheckinAction::ALL {
+            assert!(!MESSAGES.checkin_action(a).is_empty());
         }
     }
 

@@ -5,11 +5,12 @@ use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use haolin_shared::api::{ErrorCode, Role};
-use haolin_shared::domain::{Relations, WishStatus};
+use haolin_shared::domain::{CheckinRelations, Relations, WishStatus};
 
 use super::tokens::invalid_token;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store::checkins::{BranchCheckinRecord, CheckinRecord};
 use crate::store::{UserRecord, WishRecord};
 
 /// The account behind a valid access token of a live session.
@@ -42,9 +43,46 @@ impl Caller {
         self.user.grants.iter().filter(|g| g.role == role).filter_map(|g| g.community_id).collect()
     }
 
+    /// Whether the account is an admin.
+    pub fn is_admin(&self) -> bool {
+        self.has_role(Role::Admin)
+    }
+
     /// Refuses anyone but an admin.
     pub fn require_admin(&self) -> Result<(), ApiError> {
-        if self.has_role(Role::Admin) { Ok(()) } else { Err(ApiError::forbidden()) }
+        if self.is_admin() { Ok(()) } else { Err(ApiError::forbidden()) }
+    }
+
+    /// Whether the account dispatches for `community_id` (reviews, dispatches, decides check-ins).
+    pub fn dispatches_for(&self, community_id: i64) -> bool {
+        self.holds(Role::Dispatcher, community_id)
+    }
+
+    /// Whether the account manages a community: a dispatcher of it, or an admin. They see all of
+    /// its wishes (with the content-safety flag), its check-ins and its members.
+    pub fn manages(&self, community_id: i64) -> bool {
+        self.dispatches_for(community_id) || self.is_admin()
+    }
+
+    /// Whether the account oversees a community (reads its figures): those who manage it, and the
+    /// street officers of its street. `street_id` is the community's street and `place_roles` the
+    /// roles the account holds at places, both read only when [`Self::manages`] is not enough.
+    pub fn oversees(&self, community_id: i64, street_id: Option<i64>, place_roles: &[(Role, i64)]) -> bool {
+        self.manages(community_id)
+            || street_id.is_some_and(|s| place_roles.iter().any(|(r, p)| *r == Role::StreetOfficer && *p == s))
+    }
+
+    /// Whether a filter on one community (and maybe a status) stays inside what the account may
+    /// see anyway: a community it dispatches for, or the open wishes of one it is a member of.
+    pub fn sees_all_wishes_in(&self, community_id: i64, status: Option<WishStatus>) -> bool {
+        self.dispatches_for(community_id)
+            || (status == Some(WishStatus::Open) && self.holds(Role::Member, community_id))
+    }
+
+    /// Whether the account takes part in a community's wishes (a member or a dispatcher of it):
+    /// who hears of a change whose earlier state is unknown.
+    pub fn follows(&self, community_id: i64) -> bool {
+        self.holds(Role::Member, community_id) || self.dispatches_for(community_id)
     }
 
     /// How the caller stands to a wish, for the state machine.
@@ -54,7 +92,7 @@ impl Caller {
             resident: wish.resident_id == self.id(),
             claimant: wish.member_id == me && matches!(wish.status, WishStatus::Claimed | WishStatus::Fulfilled),
             assignee: wish.member_id == me && wish.status == WishStatus::Assigned,
-            dispatcher: self.holds(Role::Dispatcher, wish.community_id),
+            dispatcher: self.dispatches_for(wish.community_id),
             member: self.holds(Role::Member, wish.community_id),
             system: false,
         }
@@ -66,9 +104,8 @@ impl Caller {
         wish.resident_id == self.id()
             || wish.posted_by == self.id()
             || wish.member_id == Some(self.id())
-            || self.holds(Role::Dispatcher, wish.community_id)
+            || self.manages(wish.community_id)
             || (wish.status == WishStatus::Open && self.holds(Role::Member, wish.community_id))
-            || self.has_role(Role::Admin)
     }
 
     /// Whether the caller may see the resident's contact phone: the resident, the claimant and the
@@ -76,6 +113,39 @@ impl Caller {
     pub fn can_see_contact(&self, wish: &WishRecord) -> bool {
         let r = self.relations(wish);
         r.resident || r.claimant || r.dispatcher
+    }
+
+    /// Whether the caller may see a wish's content-safety flag: those who manage its community.
+    pub fn can_see_flag(&self, wish: &WishRecord) -> bool {
+        self.manages(wish.community_id)
+    }
+
+    /// How the caller stands to a member's check-in, for the check-in state machine.
+    pub fn checkin_relations(&self, checkin: &CheckinRecord) -> CheckinRelations {
+        CheckinRelations {
+            member: checkin.member_id == self.id(),
+            dispatcher: self.dispatches_for(checkin.community_id),
+            admin: self.is_admin(),
+        }
+    }
+
+    /// How the caller stands to a work-unit branch's check-in (nobody is its member).
+    pub fn branch_checkin_relations(&self, checkin: &BranchCheckinRecord) -> CheckinRelations {
+        CheckinRelations {
+            member: false,
+            dispatcher: self.dispatches_for(checkin.community_id),
+            admin: self.is_admin(),
+        }
+    }
+
+    /// Whether the caller may see a member's check-in: its member and those who manage its community.
+    pub fn can_see_checkin(&self, checkin: &CheckinRecord) -> bool {
+        checkin.member_id == self.id() || self.manages(checkin.community_id)
+    }
+
+    /// Whether the caller may see a branch's check-in: those who manage its community.
+    pub fn can_see_branch_checkin(&self, checkin: &BranchCheckinRecord) -> bool {
+        self.manages(checkin.community_id)
     }
 }
 

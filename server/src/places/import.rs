@@ -13,6 +13,7 @@
 use std::collections::HashMap;
 
 use haolin_shared::api::{GeoPolygon, GridKind, ImportSummary, LineError, PlaceLevel};
+use haolin_shared::labels::Label;
 
 use super::geo::{check_boundary, check_households};
 use super::parse_name;
@@ -144,7 +145,7 @@ pub fn parse(text: &str) -> (Vec<ImportRow>, Vec<LineError>) {
             errors.push(error(
                 line,
                 Some("code"),
-                format!("{}的编码须为 {} 位数字，末 3 位不为 000", level_label(level), level.code_len()),
+                format!("{}的编码须为 {} 位数字，末 3 位不为 000", level.label(), level.code_len()),
             ));
         }
         let name = parse_name(&fields[name_at]).map_err(|m| errors.push(error(line, Some("name"), m))).ok();
@@ -201,17 +202,6 @@ pub fn parse(text: &str) -> (Vec<ImportRow>, Vec<LineError>) {
     (rows, errors)
 }
 
-/// The Chinese name of a level.
-pub fn level_label(level: PlaceLevel) -> &'static str {
-    match level {
-        PlaceLevel::District => "区",
-        PlaceLevel::Street => "街道",
-        PlaceLevel::Community => "社区",
-        PlaceLevel::Grid => "网格",
-        PlaceLevel::Unit => "十联户",
-    }
-}
-
 /// Every code the rows name or need as parents, for looking up what is stored.
 pub fn codes_to_look_up(rows: &[ImportRow]) -> Vec<String> {
     let mut codes: Vec<String> =
@@ -251,7 +241,7 @@ pub fn plan(
         }
         match stored.get(&row.code) {
             Some(place) if place.level != row.level => {
-                errors.push(error(row.line, Some("level"), format!("编码已属于一个{}", level_label(place.level))));
+                errors.push(error(row.line, Some("level"), format!("编码已属于一个{}", place.level.label())));
             }
             Some(place) if place.retired_at.is_some() => {
                 errors.push(error(row.line, Some("code"), "该编码的地点已撤销，编码不再使用"));

@@ -1,25 +1,23 @@
 //! Dual check-in (双报到): work-unit branches, members' check-ins to communities, the
-//! community's decision, the member's withdrawal (which releases their live claims there), and
-//! the community's figures.
+//! community's decision, the member's withdrawal, and the community's figures. The handlers parse
+//! and render; the rules are `crate::checkins`.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::Utc;
 use haolin_shared::api::{
-    Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchRequest, ErrorBody, ErrorCode, Items, PersonRef,
-    RejectCheckinRequest, Role, UnitBranch,
+    Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchRequest, ErrorBody, Items, PersonRef,
+    RejectCheckinRequest, UnitBranch,
 };
-use haolin_shared::domain::{CertificateNo, LetterRef, Reason, WishAction};
+use haolin_shared::domain::{CertificateNo, CheckinStatus, LetterRef, Reason};
 
 use crate::auth::Caller;
+use crate::checkins::{self, CheckinFiling, Decision, branches};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id, path_id};
-use crate::places::parse_name;
 use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
-use crate::store::checkins::{CheckinQuery, CheckinRecord, NewCheckin};
+use crate::store::checkins::CheckinRecord;
 use crate::views::rfc3339;
-use crate::wishes::{ActionInput, Actor, act};
 
 /// Registers the check-in routes.
 pub fn configure(cfg: &mut impl Routes) {
@@ -33,10 +31,10 @@ pub fn configure(cfg: &mut impl Routes) {
         .service(checkin_figures);
 }
 
-fn view(c: &CheckinRecord) -> Checkin {
-    Checkin {
+fn view(c: &CheckinRecord) -> Result<Checkin, ApiError> {
+    Ok(Checkin {
         id: c.id.to_string(),
-        status: c.status.clone(),
+        status: checkins::parse_status(&c.status)?,
         member: PersonRef { id: c.member_id.to_string(), name: c.member_name.clone() },
         community_id: c.community_id.to_string(),
         unit_branch_id: c.unit_branch_id.map(|u| u.to_string()),
@@ -45,7 +43,7 @@ fn view(c: &CheckinRecord) -> Checkin {
         reason: c.reason.clone(),
         created_at: rfc3339(c.created_at),
         decided_at: c.decided_at.map(rfc3339),
-    }
+    })
 }
 
 /// Registers a work-unit party branch (admin).
@@ -58,9 +56,7 @@ pub async fn create_unit_branch(
     caller: Caller,
     body: ApiJson<CreateUnitBranchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    let name = parse_name(&body.0.name).map_err(|m| ApiError::invalid_field("name", m))?;
-    let id = state.store.create_unit_branch(&name, Utc::now()).await?;
+    let (id, name) = branches::register(&state, &caller, &body.0.name).await?;
     Ok(HttpResponse::Created().json(UnitBranch { id: id.to_string(), name }))
 }
 
@@ -71,7 +67,7 @@ pub async fn list_unit_branches(
     state: web::Data<AppState>,
     _caller: Caller,
 ) -> Result<web::Json<Items<UnitBranch>>, ApiError> {
-    let rows = state.store.unit_branches().await?;
+    let rows = branches::all(&state).await?;
     Ok(web::Json(Items { items: rows.into_iter().map(|(id, name)| UnitBranch { id: id.to_string(), name }).collect() }))
 }
 
@@ -87,36 +83,15 @@ pub async fn create_checkin(
     body: ApiJson<CreateCheckinRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.0;
-    let community_id = field_id("community_id", &req.community_id)?;
-    match state.store.place(community_id).await? {
-        Some(p) if p.level == haolin_shared::api::PlaceLevel::Community && p.retired_at.is_none() => {}
-        _ => return Err(ApiError::invalid_field("community_id", "社区不存在或已撤销")),
-    }
-    let unit_branch_id = match &req.unit_branch_id {
-        None => None,
-        Some(raw) => {
-            let id = field_id("unit_branch_id", raw)?;
-            if !state.store.unit_branches().await?.iter().any(|(u, _)| *u == id) {
-                return Err(ApiError::invalid_field("unit_branch_id", "单位党支部不存在"));
-            }
-            Some(id)
-        }
-    };
-    let checkin = NewCheckin {
-        member_id: caller.id(),
-        community_id,
-        unit_branch_id,
+    let filing = CheckinFiling {
+        community_id: field_id("community_id", &req.community_id)?,
+        unit_branch_id: req.unit_branch_id.as_deref().map(|raw| field_id("unit_branch_id", raw)).transpose()?,
         certificate_no: CertificateNo::parse(&req.certificate_no)
-            .map_err(|e| ApiError::invalid_value("certificate_no", e))?
-            .into_inner(),
-        letter_ref: LetterRef::parse(&req.letter_ref)
-            .map_err(|e| ApiError::invalid_value("letter_ref", e))?
-            .into_inner(),
+            .map_err(|e| ApiError::invalid_value("certificate_no", e))?,
+        letter_ref: LetterRef::parse(&req.letter_ref).map_err(|e| ApiError::invalid_value("letter_ref", e))?,
     };
-    let id = state.store.create_checkin(checkin, Utc::now()).await?;
-    let stored = state.store.checkin(id).await?.ok_or_else(ApiError::internal)?;
-    tracing::info!(checkin_id = id, community_id, "member checked in");
-    Ok(HttpResponse::Created().json(view(&stored)))
+    let stored = checkins::file(&state, &caller, filing).await?;
+    Ok(HttpResponse::Created().json(view(&stored)?))
 }
 
 /// The check-ins the caller may see: their own, their communities' (dispatchers), all (admins).
@@ -129,33 +104,16 @@ pub async fn list_checkins(
     req: HttpRequest,
 ) -> Result<web::Json<Items<Checkin>>, ApiError> {
     let q = query_map(&req)?;
-    let status = q.get("status").cloned();
-    if status.as_deref().is_some_and(|s| !["pending", "approved", "rejected", "withdrawn"].contains(&s)) {
-        return Err(ApiError::invalid_field("status", "状态须为 pending、approved、rejected 或 withdrawn"));
-    }
-    let query = CheckinQuery {
-        sees_all: caller.has_role(Role::Admin),
-        viewer_id: caller.id(),
-        dispatcher_of: caller.communities(Role::Dispatcher),
-        community_id: q.get("community_id").map(|raw| field_id("community_id", raw)).transpose()?,
-        status,
-    };
-    let rows = state.store.list_checkins(&query).await?;
-    Ok(web::Json(Items { items: rows.iter().map(view).collect() }))
-}
-
-/// A check-in the caller may see: its member, the community's dispatchers, admins; else 404.
-async fn visible(state: &AppState, caller: &Caller, raw: &str) -> Result<CheckinRecord, ApiError> {
-    let c = state.store.checkin(path_id(raw)?).await?.ok_or_else(ApiError::not_found)?;
-    if c.member_id == caller.id() || caller.holds(Role::Dispatcher, c.community_id) || caller.has_role(Role::Admin) {
-        Ok(c)
-    } else {
-        Err(ApiError::not_found())
-    }
-}
-
-fn not_pending(c: &CheckinRecord) -> ApiError {
-    ApiError::new(ErrorCode::InvalidState, format!("该报到当前状态为 {}，不能再审核", c.status))
+    let status = q
+        .get("status")
+        .map(|s| {
+            CheckinStatus::parse(s)
+                .ok_or_else(|| ApiError::invalid_field("status", "状态须为 pending、approved、rejected 或 withdrawn"))
+        })
+        .transpose()?;
+    let community_id = q.get("community_id").map(|raw| field_id("community_id", raw)).transpose()?;
+    let rows = checkins::list(&state, &caller, community_id, status).await?;
+    Ok(web::Json(Items { items: rows.iter().map(view).collect::<Result<_, _>>()? }))
 }
 
 /// Approves a pending check-in (a dispatcher of its community): the member may now see and claim
@@ -169,7 +127,8 @@ pub async fn approve_checkin(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<Checkin>, ApiError> {
-    decide(&state, &caller, &id, true, None).await
+    let now = checkins::decide(&state, &caller, path_id(&id)?, Decision::Approve).await?;
+    Ok(web::Json(view(&now)?))
 }
 
 /// Rejects a pending check-in with a reason (a dispatcher of its community).
@@ -184,26 +143,8 @@ pub async fn reject_checkin(
     body: ApiJson<RejectCheckinRequest>,
 ) -> Result<web::Json<Checkin>, ApiError> {
     let reason = Reason::parse(&body.0.reason).map_err(|e| ApiError::invalid_value("reason", e))?;
-    decide(&state, &caller, &id, false, Some(reason.into_inner())).await
-}
-
-async fn decide(
-    state: &AppState,
-    caller: &Caller,
-    raw: &str,
-    approve: bool,
-    reason: Option<String>,
-) -> Result<web::Json<Checkin>, ApiError> {
-    let c = visible(state, caller, raw).await?;
-    if !caller.holds(Role::Dispatcher, c.community_id) {
-        return Err(ApiError::forbidden());
-    }
-    if !state.store.decide_checkin(c.id, approve, reason.as_deref(), caller.id(), Utc::now()).await? {
-        return Err(not_pending(&c));
-    }
-    tracing::info!(checkin_id = c.id, approve, "check-in decided");
-    let now = state.store.checkin(c.id).await?.ok_or_else(ApiError::internal)?;
-    Ok(web::Json(view(&now)))
+    let now = checkins::decide(&state, &caller, path_id(&id)?, Decision::Reject(reason)).await?;
+    Ok(web::Json(view(&now)?))
 }
 
 /// The member withdraws their check-in; if it was approved, their membership of the community
@@ -217,32 +158,8 @@ pub async fn withdraw_checkin(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<Checkin>, ApiError> {
-    let c = visible(&state, &caller, &id).await?;
-    if c.member_id != caller.id() {
-        return Err(ApiError::forbidden());
-    }
-    let Some(was) = state.store.withdraw_checkin(c.id, Utc::now()).await? else {
-        return Err(ApiError::new(ErrorCode::InvalidState, format!("该报到当前状态为 {}，不能撤回", c.status)));
-    };
-    if was == "approved" {
-        let reason = Some("党员撤回报到，心愿退回待认领".to_owned());
-        for wish_id in state.store.live_claims_in(caller.id(), c.community_id).await? {
-            let Some(wish) = state.store.wish(wish_id).await? else { continue };
-            let action = if wish.status == haolin_shared::domain::WishStatus::Assigned {
-                WishAction::Decline
-            } else {
-                WishAction::Release
-            };
-            let input = ActionInput { reason: reason.clone(), ..ActionInput::default() };
-            // A wish that moved on meanwhile (fulfilled, revoked) is no longer held: nothing to release.
-            if let Err(e) = act(&state, Actor::Person(&caller), wish_id, action, &input).await {
-                tracing::info!(wish_id, code = ?e.code, "held wish not released on withdrawal");
-            }
-        }
-    }
-    tracing::info!(checkin_id = c.id, "check-in withdrawn");
-    let now = state.store.checkin(c.id).await?.ok_or_else(ApiError::internal)?;
-    Ok(web::Json(view(&now)))
+    let now = checkins::withdraw(&state, &caller, path_id(&id)?).await?;
+    Ok(web::Json(view(&now)?))
 }
 
 /// The community's check-in figures (its dispatchers, its street's officers and admins): unit branches and members
@@ -255,13 +172,5 @@ pub async fn checkin_figures(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<CheckinFigures>, ApiError> {
-    let id = crate::places::overseen_community(&state, &caller, &id).await?;
-    let (units, members, claimed, fulfilled) = state.store.checkin_figures(id).await?;
-    Ok(web::Json(CheckinFigures {
-        community_id: id.to_string(),
-        units_checked_in: units,
-        members_checked_in: members,
-        wishes_claimed: claimed,
-        wishes_fulfilled: fulfilled,
-    }))
+    Ok(web::Json(checkins::figures(&state, &caller, &id).await?))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpRequest, get, web};
 use haolin_shared::api::Page;
-use haolin_shared::api::{Community, CommunityStats, ErrorBody, Items, PersonRef, Role, StatusCount};
+use haolin_shared::api::{Community, CommunityStats, ErrorBody, Items, PersonRef, StatusCount};
 use haolin_shared::domain::WishStatus;
 
 use crate::auth::Caller;
@@ -43,7 +43,7 @@ pub async fn list_communities(
 /// A community the caller dispatches for (admins: any existing one), or 404.
 fn dispatched_community(caller: &Caller, raw_id: &str) -> Result<i64, ApiError> {
     let id = path_id(raw_id)?;
-    if caller.holds(Role::Dispatcher, id) || caller.has_role(Role::Admin) { Ok(id) } else { Err(ApiError::not_found()) }
+    if caller.manages(id) { Ok(id) } else { Err(ApiError::not_found()) }
 }
 
 /// The members checked in to the community, by name; `q` filters by part of the name.

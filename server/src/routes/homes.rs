@@ -1,12 +1,13 @@
 //! The caller's own account (`GET /me`) with where they live and the places where they hold
-//! roles, and registering their home grid (`PUT`/`DELETE /me/home`).
+//! roles, and registering their home grid (`PUT`/`DELETE /me/home`; the rules are `crate::homes`).
 
 use actix_web::{HttpResponse, delete, get, put, web};
-use haolin_shared::api::{ErrorBody, ErrorCode, HeldRole, Me, PlaceLevel, SetHomeRequest};
+use haolin_shared::api::{ErrorBody, HeldRole, Me, SetHomeRequest};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id};
+use crate::homes::{self, HomeChoice};
 use crate::routes::Routes;
 use crate::routes::places::{place_ref, render};
 use crate::state::AppState;
@@ -52,14 +53,8 @@ pub async fn set_home(
     body: ApiJson<SetHomeRequest>,
 ) -> Result<web::Json<Me>, ApiError> {
     let body = body.0;
-    let place_id = match (&body.place_id, body.location) {
-        (Some(raw), None) => {
-            let id = field_id("place_id", raw)?;
-            match state.store.place(id).await? {
-                Some(p) if matches!(p.level, PlaceLevel::Grid | PlaceLevel::Unit) && p.retired_at.is_none() => p.id,
-                _ => return Err(ApiError::invalid_field("place_id", "请选择一个在用的网格或十联户")),
-            }
-        }
+    let choice = match (&body.place_id, body.location) {
+        (Some(raw), None) => HomeChoice::Place(field_id("place_id", raw)?),
         (None, Some(point)) => {
             if !(-180.0..=180.0).contains(&point.lng) {
                 return Err(ApiError::invalid_field("location.lng", "经度须在 -180 到 180 之间"));
@@ -67,13 +62,11 @@ pub async fn set_home(
             if !(-90.0..=90.0).contains(&point.lat) {
                 return Err(ApiError::invalid_field("location.lat", "纬度须在 -90 到 90 之间"));
             }
-            crate::places::grid_at(&state, [point.lng, point.lat])
-                .await?
-                .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "没有网格包含这个位置，请从列表中选择"))?
+            HomeChoice::Location([point.lng, point.lat])
         }
         _ => return Err(ApiError::invalid_field("place_id", "须给出 place_id 或 location 之一")),
     };
-    state.store.set_home_place(caller.id(), Some(place_id)).await?;
+    homes::set_home(&state, &caller, choice).await?;
     Ok(web::Json(me_view(&state, &caller).await?))
 }
 
@@ -81,6 +74,6 @@ pub async fn set_home(
 #[utoipa::path(tag = "accounts", responses((status = 204), (status = 401, body = ErrorBody)))]
 #[delete("/me/home")]
 pub async fn clear_home(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    state.store.set_home_place(caller.id(), None).await?;
+    homes::clear_home(&state, &caller).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,10 +1,8 @@
 //! Places: browsing the hierarchy (anyone logged in) and administering it (admins): create,
-//! rename, move, retire, and the bulk CSV import.
-
-use std::collections::HashMap;
+//! rename, move, retire, and the bulk CSV import. The handlers parse and render; the rules are
+//! `crate::places` and `crate::places::admin`.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
-use chrono::Utc;
 use futures_util::StreamExt;
 use haolin_shared::api::{
     CreatePlaceRequest, ErrorBody, ErrorCode, ImportSummary, Page, Place, PlaceLevel, PlaceRef, UpdatePlaceRequest,
@@ -13,11 +11,11 @@ use haolin_shared::api::{
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, decode_cursor, encode_cursor, field_id, page_limit, path_id};
-use crate::places::{self, geo, import};
+use crate::places::{self, geo};
 use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
-use crate::store::places::{NewPlace, PlaceChange, PlaceRecord};
+use crate::store::places::PlaceRecord;
 use crate::views::rfc3339;
 
 /// The largest CSV file accepted by the import, in bytes.
@@ -158,12 +156,6 @@ pub async fn place_by_code(
     Ok(web::Json(render(&state, place.id).await?))
 }
 
-/// A parent named in a request, which must exist.
-async fn parent_of(state: &AppState, raw: &str) -> Result<PlaceRecord, ApiError> {
-    let id = field_id("parent_id", raw)?;
-    state.store.place(id).await?.ok_or_else(|| ApiError::invalid_field("parent_id", "上级不存在"))
-}
-
 /// Creates a place. A district needs its 6-digit code; other places need a parent one level up,
 /// and take the given code (the parent's plus 3 digits) or the next free one.
 #[utoipa::path(tag = "admin", request_body = CreatePlaceRequest, responses(
@@ -176,50 +168,8 @@ pub async fn create_place(
     caller: Caller,
     body: ApiJson<CreatePlaceRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    let req = body.0;
-    let name = places::parse_name(&req.name).map_err(|m| ApiError::invalid_field("name", m))?;
-    places::check_kind(req.level, req.kind)?;
-    let (parent_id, code) = match (req.level, &req.parent_id) {
-        (PlaceLevel::District, Some(_)) => return Err(ApiError::invalid_field("parent_id", "区没有上级")),
-        (PlaceLevel::District, None) => {
-            let raw =
-                req.code.as_deref().ok_or_else(|| ApiError::invalid_field("code", "区须给出 6 位行政区划代码"))?;
-            (None, places::parse_district_code(raw).map_err(|m| ApiError::invalid_field("code", m))?)
-        }
-        (_, None) => return Err(ApiError::invalid_field("parent_id", "须指明上级")),
-        (level, Some(raw)) => {
-            let parent = parent_of(&state, raw).await?;
-            places::check_parent(level, &parent)?;
-            let code = match &req.code {
-                Some(raw) => {
-                    places::parse_child_code(&parent.code, raw).map_err(|m| ApiError::invalid_field("code", m))?
-                }
-                None => places::next_child_code(&parent.code, &state.store.child_codes(parent.id).await?)
-                    .ok_or_else(|| ApiError::invalid_field("parent_id", "上级下的编码已用完"))?,
-            };
-            (Some(parent.id), code)
-        }
-    };
-    let (boundary, households) = extras(req.level, req.boundary.as_ref(), req.households.as_deref())?;
-    let place = NewPlace { code, name, level: req.level, kind: req.kind, parent_id, boundary, households };
-    let created = state.store.create_place(place, Utc::now()).await?;
-    Ok(HttpResponse::Created().json(render(&state, created.id).await?))
-}
-
-/// A grid's boundary and a unit's households, checked against the level.
-fn extras(
-    level: PlaceLevel,
-    boundary: Option<&haolin_shared::api::GeoPolygon>,
-    households: Option<&[String]>,
-) -> Result<(Option<String>, Option<String>), ApiError> {
-    if boundary.is_some() && level != PlaceLevel::Grid {
-        return Err(ApiError::invalid_field("boundary", "只有网格有边界"));
-    }
-    if households.is_some() && level != PlaceLevel::Unit {
-        return Err(ApiError::invalid_field("households", "只有十联户列住户"));
-    }
-    Ok((boundary.map(geo::check_boundary).transpose()?, households.map(geo::check_households).transpose()?))
+    let id = places::admin::create(&state, &caller, &body.0).await?;
+    Ok(HttpResponse::Created().json(render(&state, id).await?))
 }
 
 /// Renames a place, changes a grid's kind, or moves the place under another parent of the same
@@ -234,40 +184,9 @@ pub async fn update_place(
     id: web::Path<String>,
     body: ApiJson<UpdatePlaceRequest>,
 ) -> Result<web::Json<Place>, ApiError> {
-    caller.require_admin()?;
-    let place = state.store.place(path_id(&id)?).await?.ok_or_else(ApiError::not_found)?;
-    let req = body.0;
-    if place.retired_at.is_some() {
-        return Err(ApiError::new(ErrorCode::PlaceInUse, "该地点已撤销，不能再修改"));
-    }
-    let mut change = PlaceChange {
-        name: req
-            .name
-            .as_deref()
-            .map(places::parse_name)
-            .transpose()
-            .map_err(|m| ApiError::invalid_field("name", m))?,
-        ..PlaceChange::default()
-    };
-    (change.boundary, change.households) = extras(place.level, req.boundary.as_ref(), req.households.as_deref())?;
-    if let Some(kind) = req.kind {
-        places::check_kind(place.level, Some(kind))?;
-        change.kind = Some(kind);
-    }
-    if let Some(raw) = &req.parent_id {
-        if place.level == PlaceLevel::District {
-            return Err(ApiError::invalid_field("parent_id", "区没有上级"));
-        }
-        let parent = parent_of(&state, raw).await?;
-        places::check_parent(place.level, &parent)?;
-        if place.parent_id != Some(parent.id) {
-            let code = places::next_child_code(&parent.code, &state.store.child_codes(parent.id).await?)
-                .ok_or_else(|| ApiError::invalid_field("parent_id", "上级下的编码已用完"))?;
-            change.moved = Some((parent.id, code));
-        }
-    }
-    state.store.update_place(place.id, change).await?;
-    Ok(web::Json(render(&state, place.id).await?))
+    let id = path_id(&id)?;
+    places::admin::update(&state, &caller, id, &body.0).await?;
+    Ok(web::Json(render(&state, id).await?))
 }
 
 /// Retires a place: it stays (with its code, never reused) for history, and takes no new work.
@@ -282,20 +201,9 @@ pub async fn retire_place(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<Place>, ApiError> {
-    caller.require_admin()?;
-    let place = state.store.place(path_id(&id)?).await?.ok_or_else(ApiError::not_found)?;
-    if place.retired_at.is_none() && !state.store.retire_place(place.id, Utc::now()).await? {
-        let work = state.store.place_open_work(place.id).await?;
-        let message = if work.children > 0 {
-            format!("该地点下还有 {} 个在用的下级，须先撤销或迁走", work.children)
-        } else if work.wishes > 0 {
-            format!("该地点还有 {} 个未办结的心愿，不能撤销", work.wishes)
-        } else {
-            "该地点还有在用的党组织，须先撤销该党组织".to_owned()
-        };
-        return Err(ApiError::new(ErrorCode::PlaceInUse, message));
-    }
-    Ok(web::Json(render(&state, place.id).await?))
+    let id = path_id(&id)?;
+    places::admin::retire(&state, &caller, id).await?;
+    Ok(web::Json(render(&state, id).await?))
 }
 
 /// Imports places from a CSV file (`text/csv`, docs/PLACES.md): all of it in one transaction, or
@@ -326,24 +234,5 @@ pub async fn import_places(
         body.extend_from_slice(&chunk);
     }
     let text = std::str::from_utf8(&body).map_err(|_| ApiError::malformed("文件须为 UTF-8 编码"))?;
-    let (rows, errors) = import::parse(text);
-    let codes = import::codes_to_look_up(&rows);
-    let stored: HashMap<String, PlaceRecord> =
-        state.store.places_by_codes(&codes).await?.into_iter().map(|p| (p.code.clone(), p)).collect();
-    let (ops, summary) = import::plan(&rows, &stored, errors).map_err(|errors| {
-        let mut e =
-            ApiError::new(ErrorCode::InvalidImport, format!("导入文件有 {} 处错误，未做任何更改", errors.len()));
-        e.details.errors = Some(errors);
-        e
-    })?;
-    if !ops.is_empty() {
-        state.store.apply_import(ops, Utc::now()).await?;
-    }
-    tracing::info!(
-        created = summary.created,
-        updated = summary.updated,
-        unchanged = summary.unchanged,
-        "places imported"
-    );
-    Ok(web::Json(summary))
+    Ok(web::Json(places::admin::import_csv(&state, &caller, text).await?))
 }

@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::Utc;
 use haolin_shared::api::{ErrorBody, ErrorCode, Items, PlaceGrant};
+use haolin_shared::labels::Label;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -29,16 +30,12 @@ async fn check_grant(state: &AppState, grant: &PlaceGrant) -> Result<i64, ApiErr
     let place_id = field_id("place_id", &grant.place_id)?;
     let place = state.store.place(place_id).await?.ok_or_else(|| ApiError::invalid_field("place_id", "地点不存在"))?;
     if place.level != level {
-        return Err(ApiError::invalid_field("place_id", format!("该角色须授予在{}一级", level_label(level))));
+        return Err(ApiError::invalid_field("place_id", format!("该角色须授予在{}一级", level.label())));
     }
     if place.retired_at.is_some() {
         return Err(ApiError::new(ErrorCode::PlaceInUse, "该地点已撤销"));
     }
     Ok(place.id)
-}
-
-fn level_label(level: haolin_shared::api::PlaceLevel) -> &'static str {
-    crate::places::import::level_label(level)
 }
 
 /// Every role the account holds at a place.

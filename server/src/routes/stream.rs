@@ -11,7 +11,7 @@ use std::time::Duration;
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use haolin_shared::api::{ErrorBody, Role, Wish};
+use haolin_shared::api::{ErrorBody, Wish};
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 use tokio::time::{Interval, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
@@ -149,10 +149,7 @@ impl Connection {
             let saw_it = match before {
                 Some(Some(before)) => self.caller.can_see(before),
                 Some(None) => false,
-                None => {
-                    self.caller.holds(Role::Member, wish.community_id)
-                        || self.caller.holds(Role::Dispatcher, wish.community_id)
-                }
+                None => self.caller.follows(wish.community_id),
             };
             if !saw_it {
                 return;

@@ -1,15 +1,13 @@
 //! A work-unit branch's own check-in to a community (单位报到): filed by an admin for the branch,
 //! decided by the community's dispatchers. Approved ones count as the community's units checked in.
+//! The handlers parse and render; the rules are `crate::checkins::branches`.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::Utc;
-use haolin_shared::api::{
-    CreateUnitBranchCheckinRequest, ErrorBody, ErrorCode, Items, PlaceLevel, RejectCheckinRequest, Role,
-    UnitBranchCheckin,
-};
+use haolin_shared::api::{CreateUnitBranchCheckinRequest, ErrorBody, Items, RejectCheckinRequest, UnitBranchCheckin};
 use haolin_shared::domain::{LetterRef, Reason};
 
 use crate::auth::Caller;
+use crate::checkins::{Decision, branches, parse_status};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id, path_id};
 use crate::routes::Routes;
@@ -25,23 +23,17 @@ pub fn configure(cfg: &mut impl Routes) {
         .service(reject_branch_checkin);
 }
 
-fn view(c: &BranchCheckinRecord) -> UnitBranchCheckin {
-    UnitBranchCheckin {
+fn view(c: &BranchCheckinRecord) -> Result<UnitBranchCheckin, ApiError> {
+    Ok(UnitBranchCheckin {
         id: c.id.to_string(),
         unit_branch_id: c.unit_branch_id.to_string(),
         community_id: c.community_id.to_string(),
         letter_ref: c.letter_ref.clone(),
-        status: c.status.clone(),
+        status: parse_status(&c.status)?,
         reason: c.reason.clone(),
         created_at: rfc3339(c.created_at),
         decided_at: c.decided_at.map(rfc3339),
-    }
-}
-
-/// The branch of the path, which must exist.
-async fn branch(state: &AppState, raw: &str) -> Result<i64, ApiError> {
-    let id = path_id(raw)?;
-    if state.store.unit_branches().await?.iter().any(|(b, _)| *b == id) { Ok(id) } else { Err(ApiError::not_found()) }
+    })
 }
 
 /// Files the branch's check-in to a community (admin, for the branch) as pending.
@@ -55,17 +47,11 @@ pub async fn create_branch_checkin(
     id: web::Path<String>,
     body: ApiJson<CreateUnitBranchCheckinRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    let branch_id = branch(&state, &id).await?;
+    let branch_id = path_id(&id)?;
     let community_id = field_id("community_id", &body.0.community_id)?;
-    match state.store.place(community_id).await? {
-        Some(p) if p.level == PlaceLevel::Community && p.retired_at.is_none() => {}
-        _ => return Err(ApiError::invalid_field("community_id", "社区不存在或已撤销")),
-    }
     let letter = LetterRef::parse(&body.0.letter_ref).map_err(|e| ApiError::invalid_value("letter_ref", e))?;
-    let id = state.store.create_branch_checkin(branch_id, community_id, letter.as_str(), Utc::now()).await?;
-    let stored = state.store.branch_checkin(id).await?.ok_or_else(ApiError::internal)?;
-    Ok(HttpResponse::Created().json(view(&stored)))
+    let stored = branches::file(&state, &caller, branch_id, community_id, &letter).await?;
+    Ok(HttpResponse::Created().json(view(&stored)?))
 }
 
 /// The branch's check-ins: all for admins, those to their communities for dispatchers.
@@ -77,36 +63,8 @@ pub async fn list_branch_checkins(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<Items<UnitBranchCheckin>>, ApiError> {
-    let branch_id = branch(&state, &id).await?;
-    let admin = caller.has_role(Role::Admin);
-    let rows = state.store.branch_checkins(branch_id).await?;
-    let items =
-        rows.iter().filter(|c| admin || caller.holds(Role::Dispatcher, c.community_id)).map(view).collect::<Vec<_>>();
-    Ok(web::Json(Items { items }))
-}
-
-async fn decide(
-    state: &AppState,
-    caller: &Caller,
-    path: &(String, String),
-    approve: bool,
-    reason: Option<String>,
-) -> Result<web::Json<UnitBranchCheckin>, ApiError> {
-    let branch_id = path_id(&path.0)?;
-    let c = state.store.branch_checkin(path_id(&path.1)?).await?.ok_or_else(ApiError::not_found)?;
-    if c.unit_branch_id != branch_id
-        || !(caller.holds(Role::Dispatcher, c.community_id) || caller.has_role(Role::Admin))
-    {
-        return Err(ApiError::not_found());
-    }
-    if !caller.holds(Role::Dispatcher, c.community_id) {
-        return Err(ApiError::forbidden());
-    }
-    if !state.store.decide_branch_checkin(c.id, approve, reason.as_deref(), caller.id(), Utc::now()).await? {
-        return Err(ApiError::new(ErrorCode::InvalidState, format!("该报到当前状态为 {}，不能再审核", c.status)));
-    }
-    let now = state.store.branch_checkin(c.id).await?.ok_or_else(ApiError::internal)?;
-    Ok(web::Json(view(&now)))
+    let rows = branches::list(&state, &caller, path_id(&id)?).await?;
+    Ok(web::Json(Items { items: rows.iter().map(view).collect::<Result<_, _>>()? }))
 }
 
 /// Approves a branch's pending check-in (a dispatcher of its community).
@@ -119,7 +77,8 @@ pub async fn approve_branch_checkin(
     caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<web::Json<UnitBranchCheckin>, ApiError> {
-    decide(&state, &caller, &path, true, None).await
+    let now = branches::decide(&state, &caller, path_id(&path.0)?, path_id(&path.1)?, Decision::Approve).await?;
+    Ok(web::Json(view(&now)?))
 }
 
 /// Rejects a branch's pending check-in with a reason (a dispatcher of its community).
@@ -135,5 +94,7 @@ pub async fn reject_branch_checkin(
     body: ApiJson<RejectCheckinRequest>,
 ) -> Result<web::Json<UnitBranchCheckin>, ApiError> {
     let reason = Reason::parse(&body.0.reason).map_err(|e| ApiError::invalid_value("reason", e))?;
-    decide(&state, &caller, &path, false, Some(reason.into_inner())).await
+    let decision = Decision::Reject(reason);
+    let now = branches::decide(&state, &caller, path_id(&path.0)?, path_id(&path.1)?, decision).await?;
+    Ok(web::Json(view(&now)?))
 }

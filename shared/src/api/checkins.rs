@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::PersonRef;
+use crate::domain::CheckinStatus;
 
 /// A work-unit party branch (机关企事业单位党支部).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,7 +50,7 @@ pub struct Checkin {
     /// The id.
     pub id: String,
     /// `pending`, `approved`, `rejected` or `withdrawn`.
-    pub status: String,
+    pub status: CheckinStatus,
     /// The member.
     pub member: PersonRef,
     /// The community.
@@ -116,8 +117,8 @@ pub struct UnitBranchCheckin {
     pub community_id: String,
     /// The introduction letter's reference.
     pub letter_ref: String,
-    /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    /// `pending`, `approved` or `rejected` (a branch's check-in is never withdrawn).
+    pub status: CheckinStatus,
     /// Why it was rejected.
     pub reason: Option<String>,
     /// When it was filed (RFC 3339).

@@ -1,78 +1,178 @@
-//! The two references of a dual check-in (双报到, "一证一信"): the party member's service
-//! certificate number and the introduction letter's reference. The server parses request fields
-//! with these and the web client checks its form with them, so both refuse the same input.
+//! The dual check-in (双报到) state machine: a party member's check-in to a community, and a
+//! work-unit branch's check-in to one.
+//!
+//! [`transition`] is the single source of truth for which actions move a check-in where and who
+//! may take them. The server calls it before every write; the web client calls
+//! [`available_actions`] to decide which buttons to offer.
 
-use super::ValueError;
+use serde::{Deserialize, Serialize};
 
-/// A service certificate number (服务证编号): 1–32 ASCII letters, digits or `-` after trimming,
-/// e.g. `FWZ-2026-0001`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CertificateNo(String);
+/// Where a check-in is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CheckinStatus {
+    /// Filed, waiting for a dispatcher of the community.
+    Pending,
+    /// Approved: a member is checked in (may see and claim the community's wishes); a branch
+    /// counts as one of the community's units.
+    Approved,
+    /// Refused by a dispatcher, with a reason. Terminal.
+    Rejected,
+    /// Withdrawn by the member. Terminal; only a member's check-in gets here.
+    Withdrawn,
+}
 
-impl CertificateNo {
-    /// The most characters a number may have.
-    pub const MAX_CHARS: usize = 32;
+impl CheckinStatus {
+    /// Every status, in life-cycle order.
+    pub const ALL: [CheckinStatus; 4] = [Self::Pending, Self::Approved, Self::Rejected, Self::Withdrawn];
 
-    /// Trims and validates `raw`.
-    pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        let value = raw.trim();
-        if value.is_empty() {
-            return Err(ValueError::Empty);
+    /// The API name (`pending`, …), also the stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
         }
-        if !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(ValueError::CertificateChars);
-        }
-        if value.len() > Self::MAX_CHARS {
-            return Err(ValueError::TooLong { max: Self::MAX_CHARS });
-        }
-        Ok(Self(value.to_owned()))
     }
 
-    /// The number.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// Parses an API name.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
 
-    /// The number, owned.
-    pub fn into_inner(self) -> String {
-        self.0
+    /// Whether no action leads out of this status.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Rejected | Self::Withdrawn)
     }
+
+    /// Whether the check-in is live: it blocks another one to the same community, and the member
+    /// may still withdraw it.
+    pub fn is_live(self) -> bool {
+        matches!(self, Self::Pending | Self::Approved)
+    }
+}
+
+/// Whose check-in it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CheckinKind {
+    /// A party member's own check-in (`/checkins`).
+    Member,
+    /// A work-unit branch's check-in, filed by an admin for the branch (`/unit-branches/{id}/checkins`).
+    UnitBranch,
+}
+
+/// Something that happens to a check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckinAction {
+    /// The member (or an admin, for a branch) files the check-in. Creates it; never a transition.
+    File,
+    /// A dispatcher of the community approves a pending check-in.
+    Approve,
+    /// A dispatcher of the community rejects a pending check-in, with a reason.
+    Reject,
+    /// The member withdraws their pending or approved check-in.
+    Withdraw,
+}
+
+impl CheckinAction {
+    /// Every action.
+    pub const ALL: [CheckinAction; 4] = [Self::File, Self::Approve, Self::Reject, Self::Withdraw];
+
+    /// The API name, also the last segment of its URL (`/checkins/{id}/approve`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::File => "file",
+            Self::Approve => "approve",
+            Self::Reject => "reject",
+            Self::Withdraw => "withdraw",
+        }
+    }
+}
+
+/// How the actor stands to one check-in. Several may hold at once (a dispatcher checking in to
+/// their own community is its member and its dispatcher).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct CheckinRelations {
+    /// The actor is the member the check-in is for (never, for a branch's check-in).
+    pub member: bool,
+    /// The actor is a dispatcher of the check-in's community.
+    pub dispatcher: bool,
+    /// The actor is an admin.
+    pub admin: bool,
+}
+
+/// Why [`transition`] refused an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CheckinRefusal {
+    /// The actor may never take this action on this check-in, whatever its status.
+    #[error("no permission for this action")]
+    Forbidden,
+    /// The actor could take this action, but not while the check-in is in `current`.
+    #[error("not allowed while the check-in is {}", current.as_str())]
+    InvalidState {
+        /// The check-in's status now.
+        current: CheckinStatus,
+    },
+}
+
+use CheckinStatus as S;
+
+/// Who may take `action` on a check-in of `kind`, and from which statuses.
+fn allowed_from(kind: CheckinKind, action: CheckinAction, who: &CheckinRelations) -> &'static [CheckinStatus] {
+    use CheckinAction as A;
+    match (kind, action) {
+        (_, A::Approve | A::Reject) if who.dispatcher => &[S::Pending],
+        (CheckinKind::Member, A::Withdraw) if who.member => &[S::Pending, S::Approved],
+        _ => &[],
+    }
+}
+
+/// Where `action` takes a check-in.
+fn target(action: CheckinAction) -> CheckinStatus {
+    match action {
+        CheckinAction::File => S::Pending,
+        CheckinAction::Approve => S::Approved,
+        CheckinAction::Reject => S::Rejected,
+        CheckinAction::Withdraw => S::Withdrawn,
+    }
+}
+
+/// Whether `who` may file a check-in of `kind`: a member files their own (the filer is its
+/// member), an admin files a branch's.
+pub fn may_file(kind: CheckinKind, who: &CheckinRelations) -> bool {
+    match kind {
+        CheckinKind::Member => who.member,
+        CheckinKind::UnitBranch => who.admin,
+    }
+}
+
+/// The next status of a check-in of `kind` in `from` when an actor with relations `who` takes
+/// `action`, or why not.
+///
+/// As for wishes, [`CheckinRefusal::Forbidden`] (HTTP 403) is "never yours to do" and
+/// [`CheckinRefusal::InvalidState`] (HTTP 409) is "not now", so a dispatcher who loses a race to
+/// decide learns the check-in's real status. Admins see every check-in but decide none: deciding
+/// is the community's.
+pub fn transition(
+    kind: CheckinKind,
+    from: CheckinStatus,
+    action: CheckinAction,
+    who: &CheckinRelations,
+) -> Result<CheckinStatus, CheckinRefusal> {
+    let allowed = allowed_from(kind, action, who);
+    if allowed.is_empty() {
+        return Err(CheckinRefusal::Forbidden);
+    }
+    if allowed.contains(&from) { Ok(target(action)) } else { Err(CheckinRefusal::InvalidState { current: from }) }
+}
+
+/// The actions `who` could take on a check-in of `kind` in `status` right now (for buttons).
+pub fn available_actions(kind: CheckinKind, status: CheckinStatus, who: &CheckinRelations) -> Vec<CheckinAction> {
+    CheckinAction::ALL.into_iter().filter(|a| transition(kind, status, *a, who).is_ok()).collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::LetterRef;
-
-    #[test]
-    fn a_certificate_number_is_trimmed_letters_digits_and_dashes() {
-        assert_eq!(CertificateNo::parse("  FWZ-2026-0001 ").map(CertificateNo::into_inner), Ok("FWZ-2026-0001".into()));
-        assert_eq!(CertificateNo::parse("fwz000123").map(|c| c.as_str().to_owned()), Ok("fwz000123".into()));
-    }
-
-    #[test]
-    fn a_certificate_number_refuses_spaces_chinese_and_punctuation() {
-        for bad in ["FWZ 1", "服务证1", "FWZ_1", "FWZ/1", "a\u{0}b"] {
-            assert_eq!(CertificateNo::parse(bad), Err(ValueError::CertificateChars), "{bad:?}");
-        }
-        assert_eq!(CertificateNo::parse("   "), Err(ValueError::Empty));
-    }
-
-    #[test]
-    fn a_certificate_number_has_at_most_32_characters() {
-        assert!(CertificateNo::parse(&"9".repeat(32)).is_ok());
-        assert_eq!(CertificateNo::parse(&"9".repeat(33)), Err(ValueError::TooLong { max: 32 }));
-    }
-
-    #[test]
-    fn a_letter_reference_is_one_line_of_at_most_64_characters() {
-        assert_eq!(
-            LetterRef::parse(" 钟组介〔2026〕12号 ").map(LetterRef::into_inner),
-            Ok("钟组介〔2026〕12号".into())
-        );
-        assert!(LetterRef::parse(&"函".repeat(64)).is_ok());
-        assert_eq!(LetterRef::parse(&"函".repeat(65)), Err(ValueError::TooLong { max: 64 }));
-        assert_eq!(LetterRef::parse("第1号\n第2号"), Err(ValueError::ControlCharacter));
-        assert_eq!(LetterRef::parse(""), Err(ValueError::Empty));
-    }
-}
+mod tests;

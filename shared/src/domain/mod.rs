@@ -1,14 +1,17 @@
-//! The domain: values that are valid by construction, and the rules that move a wish.
+//! The domain: values that are valid by construction, and the rules that move a wish and a
+//! check-in.
 
 mod category;
-mod checkin;
+mod certificate;
+pub mod checkin;
 mod phone;
 mod rating;
 mod text;
 mod wish;
 
 pub use category::{Category, DEFAULT_CATEGORIES};
-pub use checkin::CertificateNo;
+pub use certificate::CertificateNo;
+pub use checkin::{CheckinAction, CheckinKind, CheckinRefusal, CheckinRelations, CheckinStatus};
 pub use phone::PhoneNumber;
 pub use rating::Rating;
 pub use text::{Comment, LetterRef, NewPassword, Note, PersonName, Reason, WishDescription, WishTitle};

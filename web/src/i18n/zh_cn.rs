@@ -1,7 +1,6 @@
 //! Simplified Chinese, the app's language.
 
-use haolin_shared::api::{GridKind, PlaceLevel, Role};
-use haolin_shared::domain::{WishAction, WishStatus};
+use haolin_shared::domain::{CheckinAction, WishAction};
 
 use super::Messages;
 
@@ -102,12 +101,10 @@ pub const ZH_CN: Messages = Messages {
     certificate_no: "党员服务证编号",
     certificate_hint: "字母、数字或“-”，最多 32 位",
     letter_ref: "介绍信编号",
-    submit_checkin: "提交报到",
     checkin_filed: "报到已提交，等待社区审核",
     filed_at: "提交时间",
     reject_reason: "驳回原因",
     view_certificate: "查看服务证",
-    withdraw: "撤回报到",
     withdraw_confirm: "撤回后您将不再是该社区的报到党员，您在该社区认领或被派的心愿将退回心愿池。确定撤回吗？",
     confirm_withdraw: "确定撤回",
     withdrawn_ok: "已撤回报到",
@@ -168,20 +165,6 @@ pub const ZH_CN: Messages = Messages {
     set_home: "选择网格",
 };
 
-/// Wish statuses.
-pub(super) fn status(status: WishStatus) -> &'static str {
-    match status {
-        WishStatus::PendingReview => "待审核",
-        WishStatus::Rejected => "未通过",
-        WishStatus::Open => "待认领",
-        WishStatus::Assigned => "已派单",
-        WishStatus::Claimed => "进行中",
-        WishStatus::Fulfilled => "待确认",
-        WishStatus::Confirmed => "已完成",
-        WishStatus::Cancelled => "已取消",
-    }
-}
-
 /// Wish actions.
 pub(super) fn action(action: WishAction) -> &'static str {
     match action {
@@ -203,47 +186,12 @@ pub(super) fn action(action: WishAction) -> &'static str {
     }
 }
 
-/// Roles.
-pub(super) fn role(role: Role) -> &'static str {
-    match role {
-        Role::Resident => "居民",
-        Role::Member => "党员",
-        Role::Dispatcher => "派单员",
-        Role::GridWorker => "网格员",
-        Role::GridLeader => "网格长",
-        Role::HouseholdHead => "联户长",
-        Role::StreetOfficer => "街道",
-        Role::DepartmentOfficer => "职能部门",
-        Role::Admin => "管理员",
-    }
-}
-
-/// Check-in statuses.
-pub(super) fn checkin_status(status: &str) -> &'static str {
-    match status {
-        "pending" => "待审核",
-        "approved" => "已通过",
-        "rejected" => "已驳回",
-        "withdrawn" => "已撤回",
-        _ => "未知",
-    }
-}
-
-/// Place levels.
-pub(super) fn place_level(level: PlaceLevel) -> &'static str {
-    match level {
-        PlaceLevel::District => "区",
-        PlaceLevel::Street => "街道",
-        PlaceLevel::Community => "社区",
-        PlaceLevel::Grid => "网格",
-        PlaceLevel::Unit => "十联户",
-    }
-}
-
-/// Grid kinds.
-pub(super) fn grid_kind(kind: GridKind) -> &'static str {
-    match kind {
-        GridKind::Comprehensive => "综合网格",
-        GridKind::Dedicated => "专属网格",
+/// Check-in actions (button texts).
+pub(super) fn checkin_action(action: CheckinAction) -> &'static str {
+    match action {
+        CheckinAction::File => "提交报到",
+        CheckinAction::Approve => "审核通过",
+        CheckinAction::Reject => "驳回",
+        CheckinAction::Withdraw => "撤回报到",
     }
 }

@@ -2,7 +2,9 @@
 //! opening the certificate of an approved one) and files a new one with the service certificate
 //! and introduction letter (一证一信); `/checkins/:id/certificate` is the printable certificate.
 
-use haolin_shared::api::{Checkin, Community, Items, Page, Place, UnitBranch};
+use haolin_shared::api::{Checkin, Community, Items, Page, Place, Role, UnitBranch, User};
+use haolin_shared::domain::checkin::{CheckinKind, available_actions};
+use haolin_shared::domain::{CheckinAction, CheckinRelations, CheckinStatus};
 use leptos::prelude::*;
 
 use crate::components::confirm::confirm_box;
@@ -10,7 +12,21 @@ use crate::components::go;
 use crate::error::ApiError;
 use crate::i18n::MESSAGES;
 use crate::validate::{self, CheckinForm};
-use crate::{api, state, time};
+use crate::{api, session, state, time};
+
+/// How `me` stands to a member's check-in, for the shared state machine.
+pub(crate) fn relations(me: &User, checkin: &Checkin) -> CheckinRelations {
+    CheckinRelations {
+        member: checkin.member.id == me.id,
+        dispatcher: session::holds(me, Role::Dispatcher, &checkin.community_id),
+        admin: me.roles.contains(&Role::Admin),
+    }
+}
+
+/// The actions `me` may take on a member's check-in now, exactly as the shared state machine allows.
+pub(crate) fn actions_for(me: Option<&User>, checkin: &Checkin) -> Vec<CheckinAction> {
+    me.map(|me| available_actions(CheckinKind::Member, checkin.status, &relations(me, checkin))).unwrap_or_default()
+}
 
 /// Every community, page by page (the form's choices and the names in the list).
 async fn all_communities() -> Result<Vec<Community>, ApiError> {
@@ -27,9 +43,9 @@ async fn all_communities() -> Result<Vec<Community>, ApiError> {
 }
 
 /// A check-in's status badge (`checkin-status`, with `data-status`).
-fn status_badge(status: &str) -> impl IntoView + use<> {
+fn status_badge(status: CheckinStatus) -> impl IntoView + use<> {
     view! {
-        <span class=format!("badge checkin-{status}") data-testid="checkin-status" data-status=status.to_owned()>
+        <span class=format!("badge checkin-{}", status.as_str()) data-testid="checkin-status" data-status=status.as_str()>
             {MESSAGES.checkin_status(status)}
         </span>
     }
@@ -61,13 +77,14 @@ fn CheckinCard(checkin: Checkin, community: String, items: RwSignal<Option<Vec<C
             busy.set(false);
         });
     };
-    let live = matches!(checkin.status.as_str(), "pending" | "approved");
+    let may_withdraw =
+        state::app().me.with_untracked(|me| actions_for(me.as_ref(), &checkin).contains(&CheckinAction::Withdraw));
     let certificate = format!("/checkins/{}/certificate", checkin.id);
     view! {
-        <article class="card" data-testid="checkin-item" data-checkin-id=checkin.id.clone() data-status=checkin.status.clone()>
+        <article class="card" data-testid="checkin-item" data-checkin-id=checkin.id.clone() data-status=checkin.status.as_str()>
             <div class="card-head">
                 <strong>{community}</strong>
-                {status_badge(&checkin.status)}
+                {status_badge(checkin.status)}
             </div>
             <p class="meta">
                 {MESSAGES.certificate_no}{MESSAGES.colon}{checkin.certificate_no.clone()}<br/>
@@ -78,14 +95,14 @@ fn CheckinCard(checkin: Checkin, community: String, items: RwSignal<Option<Vec<C
                 <p class="reason" data-testid="checkin-reason">{MESSAGES.reject_reason}{MESSAGES.colon}{r}</p>
             })}
             <div class="card-actions">
-                {(checkin.status == "approved").then(|| view! {
+                {(checkin.status == CheckinStatus::Approved).then(|| view! {
                     <a class="button primary" data-testid="certificate-link" href=certificate.clone()
                         on:click=go(certificate.clone())>{MESSAGES.view_certificate}</a>
                 })}
-                {live.then(|| view! {
+                {may_withdraw.then(|| view! {
                     <button type="button" class="danger" data-testid="withdraw-button"
                         aria-expanded=move || confirming.get().to_string()
-                        on:click=move |_| confirming.set(true)>{MESSAGES.withdraw}</button>
+                        on:click=move |_| confirming.set(true)>{MESSAGES.checkin_action(CheckinAction::Withdraw)}</button>
                 })}
             </div>
             <Show when=move || confirming.get()>
@@ -196,7 +213,7 @@ fn NewCheckin(
             {field_error("error-letter", e_letter)}
 
             {move || failure.get().map(|e| view! { <p class="error" role="alert" data-testid="checkin-error">{e}</p> })}
-            <button type="submit" class="primary" data-testid="checkin-submit" disabled=busy>{MESSAGES.submit_checkin}</button>
+            <button type="submit" class="primary" data-testid="checkin-submit" disabled=busy>{MESSAGES.checkin_action(CheckinAction::File)}</button>
         </form>
     }
 }

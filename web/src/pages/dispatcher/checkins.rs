@@ -2,15 +2,21 @@
 //! approve, or reject with a reason.
 
 use haolin_shared::api::{Checkin, Items, Place, RejectCheckinRequest, Role, User};
-use haolin_shared::domain::{Reason, WishAction};
+use haolin_shared::domain::{CheckinAction, Reason};
 use leptos::prelude::*;
 
 use crate::i18n::MESSAGES;
+use crate::pages::checkins::actions_for;
 use crate::{api, session, state, time};
 
 /// One pending check-in with its decision buttons; decided, it leaves the queue.
 #[component]
-fn ReviewCard(checkin: Checkin, community: String, queue: RwSignal<Option<Vec<Checkin>>>) -> impl IntoView {
+fn ReviewCard(
+    checkin: Checkin,
+    community: String,
+    actions: Vec<CheckinAction>,
+    queue: RwSignal<Option<Vec<Checkin>>>,
+) -> impl IntoView {
     let busy = RwSignal::new(false);
     let rejecting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
@@ -40,7 +46,7 @@ fn ReviewCard(checkin: Checkin, community: String, queue: RwSignal<Option<Vec<Ch
     let reason_error = move || Reason::parse(&reason.get()).err().map(|e| e.to_string());
     let field = format!("reject-{}", checkin.id);
     view! {
-        <article class="card" data-testid="checkin-item" data-checkin-id=checkin.id.clone() data-status=checkin.status.clone()>
+        <article class="card" data-testid="checkin-item" data-checkin-id=checkin.id.clone() data-status=checkin.status.as_str()>
             <div class="card-head">
                 <strong data-testid="checkin-member">{checkin.member.name.clone()}</strong>
                 <span class="meta">{community}</span>
@@ -51,11 +57,15 @@ fn ReviewCard(checkin: Checkin, community: String, queue: RwSignal<Option<Vec<Ch
                 {MESSAGES.filed_at}{MESSAGES.colon}{time::show(&checkin.created_at)}
             </p>
             <div class="card-actions">
-                <button type="button" class="primary" data-testid="approve-button" disabled=busy
-                    on:click=move |_| decide(true)>{MESSAGES.action(WishAction::Approve)}</button>
-                <button type="button" data-testid="reject-button" disabled=busy
-                    aria-expanded=move || rejecting.get().to_string()
-                    on:click=move |_| rejecting.update(|r| *r = !*r)>{MESSAGES.action(WishAction::Reject)}</button>
+                {actions.contains(&CheckinAction::Approve).then(|| view! {
+                    <button type="button" class="primary" data-testid="approve-button" disabled=busy
+                        on:click=move |_| decide(true)>{MESSAGES.checkin_action(CheckinAction::Approve)}</button>
+                })}
+                {actions.contains(&CheckinAction::Reject).then(|| view! {
+                    <button type="button" data-testid="reject-button" disabled=busy
+                        aria-expanded=move || rejecting.get().to_string()
+                        on:click=move |_| rejecting.update(|r| *r = !*r)>{MESSAGES.checkin_action(CheckinAction::Reject)}</button>
+                })}
             </div>
             <Show when=move || rejecting.get()>
                 <div class="inline-form">
@@ -109,7 +119,8 @@ pub fn CheckinReview(
                 <section class="list" data-testid="checkin-queue">
                     {list.into_iter().map(|c| {
                         let community = name_of(&c.community_id).unwrap_or_default();
-                        view! { <ReviewCard checkin=c community queue/> }
+                        let actions = actions_for(Some(&me), &c);
+                        view! { <ReviewCard checkin=c community actions queue/> }
                     }).collect_view()}
                 </section>
             }.into_any(),
