@@ -19,8 +19,8 @@ use haolin_shared::labels::Label;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::checkins::{CheckinQuery, CheckinRecord, NewCheckin};
-use crate::wishes::{ActionInput, Actor, act};
+use crate::store::checkins::{CheckinQuery, CheckinRecord, CheckinWithdrawal, NewCheckin};
+use crate::wishes::{self, ActionInput, Actor};
 
 /// A member's check-in to file, its fields already parsed.
 #[derive(Debug, Clone)]
@@ -61,14 +61,6 @@ impl Decision {
     }
 }
 
-/// A status as stored, parsed where it leaves the store.
-pub(crate) fn parse_status(raw: &str) -> Result<CheckinStatus, ApiError> {
-    CheckinStatus::parse(raw).ok_or_else(|| {
-        tracing::error!(status = raw, "unknown check-in status in the store");
-        ApiError::internal()
-    })
-}
-
 /// The API error for a refusal of the state machine.
 pub(crate) fn refusal(r: CheckinRefusal, action: CheckinAction) -> ApiError {
     match r {
@@ -80,14 +72,14 @@ pub(crate) fn refusal(r: CheckinRefusal, action: CheckinAction) -> ApiError {
     }
 }
 
-/// Asks the state machine, with the status as stored.
+/// Asks the state machine where `action` takes a check-in at `status`.
 pub(crate) fn decide_step(
     kind: CheckinKind,
-    stored: &str,
+    status: CheckinStatus,
     action: CheckinAction,
     who: &CheckinRelations,
 ) -> Result<CheckinStatus, ApiError> {
-    checkin::transition(kind, parse_status(stored)?, action, who).map_err(|r| refusal(r, action))
+    checkin::transition(kind, status, action, who).map_err(|r| refusal(r, action))
 }
 
 /// Checks that `community_id` names a community in service (422 on `community_id` otherwise).
@@ -131,7 +123,7 @@ pub async fn list(
         viewer_id: caller.id(),
         dispatcher_of: caller.communities(Role::Dispatcher),
         community_id,
-        status: status.map(|s| s.as_str().to_owned()),
+        status,
     };
     Ok(state.store.list_checkins(&query).await?)
 }
@@ -146,10 +138,7 @@ pub async fn visible(state: &AppState, caller: &Caller, id: i64) -> Result<Check
 /// status it has now.
 async fn lost_race(state: &AppState, id: i64, action: CheckinAction) -> ApiError {
     match state.store.checkin(id).await {
-        Ok(Some(now)) => match parse_status(&now.status) {
-            Ok(current) => refusal(CheckinRefusal::InvalidState { current }, action),
-            Err(e) => e,
-        },
+        Ok(Some(now)) => refusal(CheckinRefusal::InvalidState { current: now.status }, action),
         Ok(None) => ApiError::not_found(),
         Err(e) => e.into(),
     }
@@ -160,44 +149,58 @@ async fn lost_race(state: &AppState, id: i64, action: CheckinAction) -> ApiError
 pub async fn decide(state: &AppState, caller: &Caller, id: i64, decision: Decision) -> Result<CheckinRecord, ApiError> {
     let c = visible(state, caller, id).await?;
     let action = decision.action();
-    decide_step(CheckinKind::Member, &c.status, action, &caller.checkin_relations(&c))?;
-    let approve = action == CheckinAction::Approve;
-    if !state.store.decide_checkin(c.id, approve, decision.reason(), caller.id(), Utc::now()).await? {
+    let to = decide_step(CheckinKind::Member, c.status, action, &caller.checkin_relations(&c))?;
+    if !state.store.decide_checkin(c.id, c.status, to, decision.reason(), caller.id(), Utc::now()).await? {
         return Err(lost_race(state, c.id, action).await);
     }
-    tracing::info!(checkin_id = c.id, approve, "check-in decided");
+    tracing::info!(checkin_id = c.id, to = to.as_str(), "check-in decided");
     state.store.checkin(c.id).await?.ok_or_else(ApiError::internal)
 }
+
+/// How many times a withdrawal that lost a race is planned again before giving up.
+const ATTEMPTS: usize = 3;
 
 /// The member withdraws their check-in. An approved one ends their membership of the community,
-/// and the wishes they hold there go back to the pool (each release recorded as an event).
+/// and every wish they hold there goes back (an assignment declined, a claim released, each
+/// decided by the wish state machine and recorded as an event) in the same transaction: either
+/// all of it happens or none of it does.
 pub async fn withdraw(state: &AppState, caller: &Caller, id: i64) -> Result<CheckinRecord, ApiError> {
-    let c = visible(state, caller, id).await?;
-    decide_step(CheckinKind::Member, &c.status, CheckinAction::Withdraw, &caller.checkin_relations(&c))?;
-    let Some(was) = state.store.withdraw_checkin(c.id, Utc::now()).await? else {
-        return Err(lost_race(state, c.id, CheckinAction::Withdraw).await);
-    };
-    if parse_status(&was)? == CheckinStatus::Approved {
-        release_held_wishes(state, caller, c.community_id).await?;
-    }
-    tracing::info!(checkin_id = c.id, "check-in withdrawn");
-    state.store.checkin(c.id).await?.ok_or_else(ApiError::internal)
-}
-
-/// Gives back every wish of the community the member holds: an assignment is declined, a claim
-/// released, each through the wish workflow.
-async fn release_held_wishes(state: &AppState, member: &Caller, community_id: i64) -> Result<(), ApiError> {
     let input =
         ActionInput { reason: Some("党员撤回报到，心愿退回待认领".to_owned()), ..ActionInput::default() };
-    for wish_id in state.store.live_claims_in(member.id(), community_id).await? {
-        let Some(wish) = state.store.wish(wish_id).await? else { continue };
-        let action = if wish.status == WishStatus::Assigned { WishAction::Decline } else { WishAction::Release };
-        // A wish that moved on meanwhile (fulfilled, revoked) is no longer held: nothing to release.
-        if let Err(e) = act(state, Actor::Person(member), wish_id, action, &input).await {
-            tracing::info!(wish_id, code = ?e.code, "held wish not released on withdrawal");
+    for _ in 0..ATTEMPTS {
+        let c = visible(state, caller, id).await?;
+        decide_step(CheckinKind::Member, c.status, CheckinAction::Withdraw, &caller.checkin_relations(&c))?;
+        let held = match c.status {
+            CheckinStatus::Approved => state.store.held_wishes_in(c.member_id, c.community_id).await?,
+            _ => Vec::new(),
+        };
+        let mut releases = Vec::with_capacity(held.len());
+        for wish in &held {
+            let action = done_action(wish.status);
+            releases.push(wishes::plan(state, Actor::Person(caller), wish, action, &input, false).await?);
+        }
+        let withdrawal = CheckinWithdrawal {
+            id: c.id,
+            member_id: c.member_id,
+            community_id: c.community_id,
+            expected: c.status,
+            at: Utc::now(),
+            releases,
+        };
+        if let Some(released) = state.store.withdraw_checkin(withdrawal).await? {
+            for (done, before) in released.iter().zip(held) {
+                wishes::publish(state, done, done_action(before.status), before);
+            }
+            tracing::info!(checkin_id = c.id, released = released.len(), "check-in withdrawn");
+            return state.store.checkin(c.id).await?.ok_or_else(ApiError::internal);
         }
     }
-    Ok(())
+    Err(lost_race(state, id, CheckinAction::Withdraw).await)
+}
+
+/// The action that gave back a wish held at `status`.
+fn done_action(status: WishStatus) -> WishAction {
+    if status == WishStatus::Assigned { WishAction::Decline } else { WishAction::Release }
 }
 
 /// The check-in figures of a community the caller oversees (`places::overseen_community`): unit

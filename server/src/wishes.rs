@@ -6,4 +6,5 @@ mod actions;
 pub mod post;
 
 pub use actions::{ActionInput, Actor, act, act_on, auto_confirm, expire_claims};
+pub(crate) use actions::{plan, publish};
 pub use post::{Posted, Posting, post};

@@ -4,9 +4,9 @@
 
 use chrono::Utc;
 use haolin_shared::domain::checkin::{self, CheckinKind};
-use haolin_shared::domain::{CheckinAction, CheckinRefusal, CheckinRelations, LetterRef};
+use haolin_shared::domain::{CheckinRefusal, CheckinRelations, LetterRef};
 
-use super::{Decision, community_in_service, decide_step, parse_status, refusal};
+use super::{Decision, community_in_service, decide_step, refusal};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::places::parse_name;
@@ -15,7 +15,7 @@ use crate::store::checkins::BranchCheckinRecord;
 
 /// Whether a unit branch with this id exists.
 pub async fn exists(state: &AppState, id: i64) -> Result<bool, ApiError> {
-    Ok(state.store.unit_branches().await?.iter().any(|(b, _)| *b == id))
+    Ok(state.store.unit_branch_exists(id).await?)
 }
 
 /// Registers a work-unit branch (admins); returns its id and its name as stored.
@@ -77,12 +77,11 @@ pub async fn decide(
         return Err(ApiError::not_found());
     }
     let action = decision.action();
-    decide_step(CheckinKind::UnitBranch, &c.status, action, &caller.branch_checkin_relations(&c))?;
-    let approve = action == CheckinAction::Approve;
-    if !state.store.decide_branch_checkin(c.id, approve, decision.reason(), caller.id(), Utc::now()).await? {
+    let to = decide_step(CheckinKind::UnitBranch, c.status, action, &caller.branch_checkin_relations(&c))?;
+    if !state.store.decide_branch_checkin(c.id, c.status, to, decision.reason(), caller.id(), Utc::now()).await? {
         let now = state.store.branch_checkin(c.id).await?.ok_or_else(ApiError::not_found)?;
-        return Err(refusal(CheckinRefusal::InvalidState { current: parse_status(&now.status)? }, action));
+        return Err(refusal(CheckinRefusal::InvalidState { current: now.status }, action));
     }
-    tracing::info!(branch_checkin_id = c.id, approve, "branch check-in decided");
+    tracing::info!(branch_checkin_id = c.id, to = to.as_str(), "branch check-in decided");
     state.store.branch_checkin(c.id).await?.ok_or_else(ApiError::internal)
 }

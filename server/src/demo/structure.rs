@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use haolin_shared::api::{GeoPolygon, GridKind, PartyOrgLevel, PlaceLevel, Role};
+use haolin_shared::domain::CheckinStatus;
 
 use crate::error::ApiError;
 use crate::places::geo::{check_boundary, check_households};
@@ -77,7 +78,10 @@ pub async fn seed_places(state: &AppState, community: i64, people: [i64; 5]) -> 
 
     let branch = state.store.create_unit_branch("区卫生健康局机关党支部", now).await?;
     let branch_checkin = state.store.create_branch_checkin(branch, community, "钟卫健函〔2026〕12号", now).await?;
-    state.store.decide_branch_checkin(branch_checkin, true, None, dispatcher, now).await?;
+    state
+        .store
+        .decide_branch_checkin(branch_checkin, CheckinStatus::Pending, CheckinStatus::Approved, None, dispatcher, now)
+        .await?;
     for (member, n) in [(li, 1), (zhang, 2)] {
         let checkin = NewCheckin {
             member_id: member,
@@ -87,7 +91,7 @@ pub async fn seed_places(state: &AppState, community: i64, people: [i64; 5]) -> 
             letter_ref: format!("钟卫健介〔2026〕{n}号"),
         };
         let id = state.store.create_checkin(checkin, now).await?;
-        state.store.decide_checkin(id, true, None, dispatcher, now).await?;
+        state.store.decide_checkin(id, CheckinStatus::Pending, CheckinStatus::Approved, None, dispatcher, now).await?;
     }
 
     let hash = crate::auth::password::hash(super::PASSWORD.to_owned()).await?;

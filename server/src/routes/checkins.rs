@@ -34,7 +34,7 @@ pub fn configure(cfg: &mut impl Routes) {
 fn view(c: &CheckinRecord) -> Result<Checkin, ApiError> {
     Ok(Checkin {
         id: c.id.to_string(),
-        status: checkins::parse_status(&c.status)?,
+        status: c.status,
         member: PersonRef { id: c.member_id.to_string(), name: c.member_name.clone() },
         community_id: c.community_id.to_string(),
         unit_branch_id: c.unit_branch_id.map(|u| u.to_string()),

@@ -7,7 +7,7 @@ use haolin_shared::api::{CreateUnitBranchCheckinRequest, ErrorBody, Items, Rejec
 use haolin_shared::domain::{LetterRef, Reason};
 
 use crate::auth::Caller;
-use crate::checkins::{Decision, branches, parse_status};
+use crate::checkins::{Decision, branches};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id, path_id};
 use crate::routes::Routes;
@@ -29,7 +29,7 @@ fn view(c: &BranchCheckinRecord) -> Result<UnitBranchCheckin, ApiError> {
         unit_branch_id: c.unit_branch_id.to_string(),
         community_id: c.community_id.to_string(),
         letter_ref: c.letter_ref.clone(),
-        status: parse_status(&c.status)?,
+        status: c.status,
         reason: c.reason.clone(),
         created_at: rfc3339(c.created_at),
         decided_at: c.decided_at.map(rfc3339),

@@ -2,13 +2,16 @@
 //! writes the member's `role_grants` row for the community in the same transaction, and a
 //! withdrawal removes it, so every existing membership rule follows the check-in.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
+use haolin_shared::domain::CheckinStatus;
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::sql_builder::SqlBuilder;
-use super::{Store, StoreError, time};
+use super::{Backend, Recorded, Store, StoreError, TransitionWrite, WishRecord, millis, time};
 
 /// A check-in as stored, with the member's name.
 #[derive(Debug, Clone)]
@@ -27,8 +30,8 @@ pub struct CheckinRecord {
     pub certificate_no: String,
     /// The introduction letter's reference.
     pub letter_ref: String,
-    /// `pending`, `approved`, `rejected` or `withdrawn`.
-    pub status: String,
+    /// Where the check-in stands.
+    pub status: CheckinStatus,
     /// Why it was rejected.
     pub reason: Option<String>,
     /// When filed.
@@ -49,7 +52,7 @@ pub struct BranchCheckinRecord {
     /// The introduction letter's reference.
     pub letter_ref: String,
     /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    pub status: CheckinStatus,
     /// Why it was rejected.
     pub reason: Option<String>,
     /// When filed.
@@ -85,7 +88,24 @@ pub struct CheckinQuery {
     /// Only this community.
     pub community_id: Option<i64>,
     /// Only this status.
-    pub status: Option<String>,
+    pub status: Option<CheckinStatus>,
+}
+
+/// A withdrawal to write: the check-in, what the workflow saw, and the releases it planned.
+#[derive(Debug, Clone)]
+pub struct CheckinWithdrawal {
+    /// The check-in.
+    pub id: i64,
+    /// Its member.
+    pub member_id: i64,
+    /// Its community.
+    pub community_id: i64,
+    /// The status the decision was made on.
+    pub expected: CheckinStatus,
+    /// Now.
+    pub at: DateTime<Utc>,
+    /// One release (or decline) for every wish the member holds in the community.
+    pub releases: Vec<TransitionWrite>,
 }
 
 const BRANCH_SELECT: &str = "SELECT id, unit_branch_id, community_id, letter_ref, status, reason, \
@@ -97,7 +117,7 @@ fn branch_from_row(row: &AnyRow) -> Result<BranchCheckinRecord, sqlx::Error> {
         unit_branch_id: row.try_get("unit_branch_id")?,
         community_id: row.try_get("community_id")?,
         letter_ref: row.try_get("letter_ref")?,
-        status: row.try_get("status")?,
+        status: checkin_status(row.try_get("status")?)?,
         reason: row.try_get("reason")?,
         created_at: time(row.try_get("created_at")?)?,
         decided_at: row.try_get::<Option<i64>, _>("decided_at")?.map(time).transpose()?,
@@ -117,12 +137,29 @@ fn from_row(row: &AnyRow) -> Result<CheckinRecord, sqlx::Error> {
         unit_branch_id: row.try_get("unit_branch_id")?,
         certificate_no: row.try_get("certificate_no")?,
         letter_ref: row.try_get("letter_ref")?,
-        status: row.try_get("status")?,
+        status: checkin_status(row.try_get("status")?)?,
         reason: row.try_get("reason")?,
         created_at: time(row.try_get("created_at")?)?,
         decided_at: row.try_get::<Option<i64>, _>("decided_at")?.map(time).transpose()?,
     })
 }
+
+/// A stored check-in status.
+fn checkin_status(raw: String) -> Result<CheckinStatus, sqlx::Error> {
+    CheckinStatus::parse(&raw).ok_or_else(|| sqlx::Error::Decode(format!("bad check-in status {raw}").into()))
+}
+
+/// The filter of the wishes a member (`$1`) holds in a community (`$2`): the statuses
+/// `WishStatus::is_held` names.
+const HELD_WHERE: &str = "w.member_id = $1 AND w.community_id = $2 AND w.status IN ('assigned', 'claimed')";
+
+/// The ids of the wishes a member holds in a community, in order.
+static HELD_IDS: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT w.id FROM wishes w WHERE {HELD_WHERE} ORDER BY w.id"));
+
+/// The wishes a member holds in a community, in order.
+static HELD_WISHES: LazyLock<String> =
+    LazyLock::new(|| format!("{} WHERE {HELD_WHERE} ORDER BY w.id", *super::WISH_SELECT));
 
 fn taken(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     move |e| match &e {
@@ -154,13 +191,14 @@ impl Store {
     pub async fn create_checkin(&self, c: NewCheckin, at: DateTime<Utc>) -> Result<i64, StoreError> {
         sqlx::query_scalar(
             "INSERT INTO checkins (member_id, community_id, unit_branch_id, certificate_no, letter_ref, \
-                         status, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
+                         status, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(c.member_id)
         .bind(c.community_id)
         .bind(c.unit_branch_id)
         .bind(&c.certificate_no)
         .bind(&c.letter_ref)
+        .bind(CheckinStatus::Pending.as_str())
         .bind(at.timestamp_millis())
         .fetch_one(&self.pool)
         .await
@@ -188,18 +226,21 @@ impl Store {
             q.push(" AND c.community_id = ").push_bind(community);
         }
         if let Some(status) = &query.status {
-            q.push(" AND c.status = ").push_bind(status.clone());
+            q.push(" AND c.status = ").push_bind(status.as_str());
         }
         q.push(" ORDER BY c.id DESC LIMIT 100");
         let rows = q.build().fetch_all(&self.pool).await?;
         Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
     }
 
-    /// Approves (granting membership) or rejects a pending check-in; says whether it was pending.
+    /// Moves a check-in from `from` to `to` (the state machine's decision), with the reason and who
+    /// decided; approving grants the member the community's `member` role in the same transaction.
+    /// Says whether the check-in was still at `from`.
     pub async fn decide_checkin(
         &self,
         id: i64,
-        approve: bool,
+        from: CheckinStatus,
+        to: CheckinStatus,
         reason: Option<&str>,
         by: i64,
         at: DateTime<Utc>,
@@ -208,17 +249,18 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE checkins SET status = $1, reason = $2, decided_by = $3, decided_at = $4 \
-                         WHERE id = $5 AND status = 'pending'",
+                         WHERE id = $5 AND status = $6",
         )
-        .bind(if approve { "approved" } else { "rejected" })
+        .bind(to.as_str())
         .bind(reason)
         .bind(by)
         .bind(at)
         .bind(id)
+        .bind(from.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if done > 0 && approve {
+        if done > 0 && to == CheckinStatus::Approved {
             sqlx::query(
                 "INSERT INTO role_grants (user_id, role, community_id, created_at) \
                              SELECT member_id, 'member', community_id, $1 FROM checkins WHERE id = $2 \
@@ -233,65 +275,98 @@ impl Store {
         Ok(done > 0)
     }
 
-    /// Withdraws a pending or approved check-in (an approved one's membership ends); returns the
-    /// status it had, or `None` if it was neither.
-    pub async fn withdraw_checkin(&self, id: i64, at: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+    /// Withdraws a check-in and gives back the wishes its member held in the community, all in
+    /// one transaction: the check-in moves from `expected` to `withdrawn` (an approved one's
+    /// membership ends), and each planned release is written as [`Store::transition_wish`] writes
+    /// it. The member's row is locked first, and the wishes they hold in the community must be
+    /// exactly the planned ones; when the check-in or any of those wishes has moved on, nothing is
+    /// written and the answer is `None`, for the workflow to read again and re-plan.
+    pub async fn withdraw_checkin(&self, w: CheckinWithdrawal) -> Result<Option<Vec<Recorded>>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "UPDATE checkins SET status = 'withdrawn', withdrawn_at = $1 \
-                         WHERE id = $2 AND status IN ('pending', 'approved') \
-                         RETURNING member_id, community_id, decided_at",
+        let done = sqlx::query(
+            "UPDATE checkins SET status = $1, withdrawn_at = $2 WHERE id = $3 AND status = $4 \
+             AND member_id = $5 AND community_id = $6",
         )
-        .bind(at.timestamp_millis())
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else {
+        .bind(CheckinStatus::Withdrawn.as_str())
+        .bind(millis(w.at))
+        .bind(w.id)
+        .bind(w.expected.as_str())
+        .bind(w.member_id)
+        .bind(w.community_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done == 0 {
             tx.rollback().await?;
             return Ok(None);
-        };
-        let approved = row.try_get::<Option<i64>, _>("decided_at")?.is_some();
-        if approved {
+        }
+        if self.backend == Backend::Postgres {
+            // The member's claims lock this row too: none can slip in between the check below and
+            // the commit.
+            sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE").bind(w.member_id).execute(&mut *tx).await?;
+        }
+        if w.expected == CheckinStatus::Approved {
             sqlx::query("DELETE FROM role_grants WHERE user_id = $1 AND role = 'member' AND community_id = $2")
-                .bind(row.try_get::<i64, _>("member_id")?)
-                .bind(row.try_get::<i64, _>("community_id")?)
+                .bind(w.member_id)
+                .bind(w.community_id)
                 .execute(&mut *tx)
                 .await?;
         }
+        let held: Vec<i64> =
+            sqlx::query_scalar(HELD_IDS.as_str()).bind(w.member_id).bind(w.community_id).fetch_all(&mut *tx).await?;
+        let mut planned: Vec<i64> = w.releases.iter().map(|r| r.wish_id).collect();
+        planned.sort_unstable();
+        if held != planned {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let mut released = Vec::with_capacity(w.releases.len());
+        for write in &w.releases {
+            let Some(event_id) = self.write_transition(&mut tx, write).await? else {
+                tx.rollback().await?;
+                return Ok(None);
+            };
+            let wish = self.after_write(write, &mut tx).await?;
+            released.push(Recorded { wish, event_id });
+        }
         tx.commit().await?;
-        Ok(Some(if approved { "approved" } else { "pending" }.to_owned()))
+        Ok(Some(released))
     }
 
     /// `(units, members, wishes claimed, wishes fulfilled)` of a community's approved check-ins.
     pub async fn checkin_figures(&self, community_id: i64) -> Result<(i64, i64, i64, i64), StoreError> {
         let row = sqlx::query(
-                        "SELECT (SELECT COUNT(DISTINCT b.unit_branch_id) FROM unit_branch_checkins b \
-                            WHERE b.community_id = $1 AND b.status = 'approved') AS units, \
+            "SELECT (SELECT COUNT(DISTINCT b.unit_branch_id) FROM unit_branch_checkins b \
+                            WHERE b.community_id = $1 AND b.status = $2) AS units, \
                          COUNT(DISTINCT member_id) AS members, \
                          (SELECT COUNT(DISTINCT e.wish_id) FROM wish_events e WHERE e.community_id = $1 \
                             AND e.action IN ('claim', 'accept') AND e.actor_id IN \
-                            (SELECT member_id FROM checkins WHERE community_id = $1 AND status = 'approved')) AS claimed, \
+                            (SELECT member_id FROM checkins WHERE community_id = $1 AND status = $2)) AS claimed, \
                          (SELECT COUNT(DISTINCT e.wish_id) FROM wish_events e WHERE e.community_id = $1 \
                             AND e.action = 'fulfil' AND e.actor_id IN \
-                            (SELECT member_id FROM checkins WHERE community_id = $1 AND status = 'approved')) AS fulfilled \
-                         FROM checkins WHERE community_id = $1 AND status = 'approved'",
-                    )
-                    .bind(community_id)
-                    .fetch_one(&self.pool)
-                    .await?;
+                            (SELECT member_id FROM checkins WHERE community_id = $1 AND status = $2)) AS fulfilled \
+                         FROM checkins WHERE community_id = $1 AND status = $2",
+        )
+        .bind(community_id)
+        .bind(CheckinStatus::Approved.as_str())
+        .fetch_one(&self.pool)
+        .await?;
         Ok((row.try_get("units")?, row.try_get("members")?, row.try_get("claimed")?, row.try_get("fulfilled")?))
     }
 
-    /// The ids of the wishes of a community that a member holds live (assigned or claimed).
-    pub async fn live_claims_in(&self, member_id: i64, community_id: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT id FROM wishes WHERE member_id = $1 AND community_id = $2 \
-                         AND status IN ('assigned', 'claimed') ORDER BY id",
-        )
-        .bind(member_id)
-        .bind(community_id)
-        .fetch_all(&self.pool)
-        .await?)
+    /// The wishes of a community that a member holds live (assigned or claimed), by id.
+    pub async fn held_wishes_in(&self, member_id: i64, community_id: i64) -> Result<Vec<WishRecord>, StoreError> {
+        let rows = sqlx::query(HELD_WISHES.as_str()).bind(member_id).bind(community_id).fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(Store::wish_from_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Whether a work-unit branch exists.
+    pub async fn unit_branch_exists(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar::<_, i64>("SELECT id FROM unit_branches WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
     }
 
     /// Files a branch's check-in as pending (`AlreadyExists("community_id")` when one is live).
@@ -304,11 +379,12 @@ impl Store {
     ) -> Result<i64, StoreError> {
         sqlx::query_scalar(
             "INSERT INTO unit_branch_checkins (unit_branch_id, community_id, letter_ref, status, created_at) \
-                         VALUES ($1, $2, $3, 'pending', $4) RETURNING id",
+                         VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(unit_branch_id)
         .bind(community_id)
         .bind(letter_ref)
+        .bind(CheckinStatus::Pending.as_str())
         .bind(at.timestamp_millis())
         .fetch_one(&self.pool)
         .await
@@ -330,24 +406,27 @@ impl Store {
         Ok(rows.iter().map(branch_from_row).collect::<Result<_, _>>()?)
     }
 
-    /// Approves or rejects a pending branch check-in; says whether it was pending.
+    /// Moves a branch check-in from `from` to `to` (the state machine's decision); says whether it
+    /// was still at `from`.
     pub async fn decide_branch_checkin(
         &self,
         id: i64,
-        approve: bool,
+        from: CheckinStatus,
+        to: CheckinStatus,
         reason: Option<&str>,
         by: i64,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE unit_branch_checkins SET status = $1, reason = $2, decided_by = $3, decided_at = $4 \
-                         WHERE id = $5 AND status = 'pending'",
+                         WHERE id = $5 AND status = $6",
         )
-        .bind(if approve { "approved" } else { "rejected" })
+        .bind(to.as_str())
         .bind(reason)
         .bind(by)
         .bind(at.timestamp_millis())
         .bind(id)
+        .bind(from.as_str())
         .execute(&self.pool)
         .await?
         .rows_affected();

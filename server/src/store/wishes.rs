@@ -263,9 +263,35 @@ impl Store {
     /// cannot both let one member exceed it. SQLite, whose writers are serialised, runs the same
     /// parts as separate statements in one transaction.
     pub async fn transition_wish(&self, write: TransitionWrite) -> Result<Recorded, TransitionFailure> {
-        let written = match self.backend {
-            Backend::Postgres => self.transition_pg(&write).await?,
-            Backend::Sqlite => self.transition_sqlite(&write).await?,
+        let written = match (self.backend, write.live_claim_limit, &write.after) {
+            // One statement, nothing to lock or read back: no transaction around it.
+            (Backend::Postgres, None, Some(after)) => transition_statement(&write)
+                .build_scalar()
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|event_id| Recorded { wish: after.clone(), event_id }),
+            (backend, limit, _) => {
+                let mut tx = match (backend, limit) {
+                    // The member id is an integer, so it is safe to spell out in the BEGIN statement.
+                    (Backend::Postgres, Some((member, _))) => {
+                        self.pool
+                            .begin_with(format!("BEGIN; SELECT id FROM users WHERE id = {member} FOR UPDATE"))
+                            .await?
+                    }
+                    _ => self.pool.begin().await?,
+                };
+                match self.write_transition(&mut tx, &write).await? {
+                    Some(event_id) => {
+                        let wish = self.after_write(&write, &mut tx).await?;
+                        tx.commit().await?;
+                        Some(Recorded { wish, event_id })
+                    }
+                    None => {
+                        tx.rollback().await?;
+                        None
+                    }
+                }
+            }
         };
         match written {
             Some(recorded) => Ok(recorded),
@@ -279,42 +305,22 @@ impl Store {
         }
     }
 
-    /// The PostgreSQL transition: one statement, in a transaction only when it must lock the
-    /// member or read the wish back. `None` when the conditional update matched nothing.
-    async fn transition_pg(&self, write: &TransitionWrite) -> Result<Option<Recorded>, StoreError> {
-        let mut statement = transition_statement(write);
-        let single = write.live_claim_limit.is_none() && write.after.is_some();
-        let event_id: Option<i64> = if single {
-            statement.build_scalar().fetch_optional(&self.pool).await?
-        } else {
-            let mut tx = match write.live_claim_limit {
-                // The member id is an integer, so it is safe to spell out in the BEGIN statement.
-                Some((member, _)) => {
-                    self.pool.begin_with(format!("BEGIN; SELECT id FROM users WHERE id = {member} FOR UPDATE")).await?
-                }
-                None => self.pool.begin().await?,
-            };
-            let Some(event_id) = statement.build_scalar().fetch_optional(&mut *tx).await? else {
-                tx.rollback().await?;
-                return Ok(None);
-            };
-            let record = self.after_write(write, &mut tx).await?;
-            tx.commit().await?;
-            return Ok(Some(Recorded { wish: record, event_id }));
-        };
-        Ok(event_id.zip(write.after.clone()).map(|(event_id, wish)| Recorded { wish, event_id }))
-    }
-
-    /// The SQLite transition: the conditional update first (so the transaction takes the write
-    /// lock at once, with no upgrade race), then its event and notifications.
-    async fn transition_sqlite(&self, write: &TransitionWrite) -> Result<Option<Recorded>, StoreError> {
-        let c = &write.changes;
+    /// Writes a transition inside `tx`: its event id, or `None` when the conditional update
+    /// matched nothing (and nothing was written). PostgreSQL runs [`transition_statement`]; SQLite
+    /// runs the conditional update first (so the transaction takes the write lock at once, with no
+    /// upgrade race), then the event and the notifications.
+    pub(super) async fn write_transition(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        write: &TransitionWrite,
+    ) -> Result<Option<i64>, StoreError> {
+        if self.backend == Backend::Postgres {
+            return Ok(transition_statement(write).build_scalar().fetch_optional(&mut **tx).await?);
+        }
         let at = millis(write.at);
-        let mut tx = self.pool.begin().await?;
         let mut update = SqlBuilder::new("");
         push_update(&mut update, write);
-        if update.build().execute(&mut *tx).await?.rows_affected() == 0 {
-            tx.rollback().await?;
+        if update.build().execute(&mut **tx).await?.rows_affected() == 0 {
             return Ok(None);
         }
         let event_id: i64 = sqlx::query_scalar(
@@ -325,19 +331,17 @@ impl Store {
         .bind(write.actor_id)
         .bind(write.action.as_str())
         .bind(write.from.as_str())
-        .bind(c.status.as_str())
+        .bind(write.changes.status.as_str())
         .bind(&write.reason)
         .bind(write.wish_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-        Self::write_notices(&mut tx, &write.notices, write.wish_id, at).await?;
-        let record = self.after_write(write, &mut tx).await?;
-        tx.commit().await?;
-        Ok(Some(Recorded { wish: record, event_id }))
+        Self::write_notices(&mut **tx, &write.notices, write.wish_id, at).await?;
+        Ok(Some(event_id))
     }
 
     /// The wish as the write left it: as the caller computed it, or read back in the transaction.
-    async fn after_write(
+    pub(super) async fn after_write(
         &self,
         write: &TransitionWrite,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,

@@ -13,7 +13,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::events::WishChange;
 use crate::state::AppState;
-use crate::store::{TransitionFailure, TransitionWrite, WishChanges, WishRecord};
+use crate::store::{Recorded, TransitionFailure, TransitionWrite, WishChanges, WishRecord};
 use crate::wechat::content::{self, SCENE_COMMENT};
 
 /// What an action request carried, already validated.
@@ -89,61 +89,10 @@ pub async fn act_on(
         _ => false,
     };
     for _ in 0..ATTEMPTS {
-        let (who, actor_id) = match actor {
-            Actor::Person(caller) => {
-                // Someone who may not see the wish learns nothing about it, except a member of its
-                // community claiming it: a lost race must say "already claimed", not "not found".
-                let claiming = action == WishAction::Claim && caller.holds(Role::Member, wish.community_id);
-                if !caller.can_see(&wish) && !claiming {
-                    return Err(ApiError::not_found());
-                }
-                (caller.relations(&wish), Some(caller.id()))
-            }
-            Actor::System => (Relations::system(), None),
-        };
-        if let Some(v) = input.version
-            && v != wish.version
-        {
-            return Err(ApiError::wish_conflict(ErrorCode::VersionConflict, wish.status, wish.version));
-        }
-        let next = transition(wish.status, action, &who).map_err(|r| refusal(r, &wish))?;
-        let (changes, limit) = changes(state, &wish, next, action, actor_id, input).await?;
-        let text = input.reason.as_deref().or(input.note.as_deref());
-        let notices = crate::notify::with_messages(
-            &state.settings.wechat,
-            crate::notify::for_transition(&wish, action, actor_id, changes.member_id, text),
-            Some(wish.id),
-            &wish.title,
-        );
-        let at = Utc::now();
-        let after = after(&wish, &changes, actor, at, flag);
-        let write = TransitionWrite {
-            wish_id: wish.id,
-            from: wish.status,
-            expected_version: wish.version,
-            changes,
-            action,
-            actor_id,
-            reason: input.reason.clone().or_else(|| input.note.clone()).or_else(|| input.comment.clone()),
-            live_claim_limit: limit,
-            at,
-            notices,
-            flag,
-            after,
-        };
+        let write = plan(state, actor, &wish, action, input, flag).await?;
         match state.store.transition_wish(write).await {
             Ok(done) => {
-                tracing::info!(
-                    wish_id = done.wish.id,
-                    action = action.as_str(),
-                    to = done.wish.status.as_str(),
-                    "wish transition"
-                );
-                state.events.publish(WishChange {
-                    event_id: done.event_id,
-                    wish: done.wish.clone(),
-                    before: Some(wish),
-                });
+                publish(state, &done, action, wish);
                 return Ok(done.wish);
             }
             Err(TransitionFailure::Stale(now)) => wish = *now,
@@ -159,6 +108,67 @@ pub async fn act_on(
         }
     }
     Err(ApiError::wish_conflict(ErrorCode::InvalidState, wish.status, wish.version))
+}
+
+/// Decides `action` on `wish` for `actor` with the shared state machine, and builds the write
+/// that carries it out if the wish is still as read (`flag`: the content check asked for review).
+/// Someone who may not see the wish learns nothing about it (404).
+pub(crate) async fn plan(
+    state: &AppState,
+    actor: Actor<'_>,
+    wish: &WishRecord,
+    action: WishAction,
+    input: &ActionInput,
+    flag: bool,
+) -> Result<TransitionWrite, ApiError> {
+    let (who, actor_id) = match actor {
+        Actor::Person(caller) => {
+            // Except a member of its community claiming it: a lost race must say "already
+            // claimed", not "not found".
+            let claiming = action == WishAction::Claim && caller.holds(Role::Member, wish.community_id);
+            if !caller.can_see(wish) && !claiming {
+                return Err(ApiError::not_found());
+            }
+            (caller.relations(wish), Some(caller.id()))
+        }
+        Actor::System => (Relations::system(), None),
+    };
+    if let Some(v) = input.version
+        && v != wish.version
+    {
+        return Err(ApiError::wish_conflict(ErrorCode::VersionConflict, wish.status, wish.version));
+    }
+    let next = transition(wish.status, action, &who).map_err(|r| refusal(r, wish))?;
+    let (changes, limit) = changes(state, wish, next, action, actor_id, input).await?;
+    let text = input.reason.as_deref().or(input.note.as_deref());
+    let notices = crate::notify::with_messages(
+        &state.settings.wechat,
+        crate::notify::for_transition(wish, action, actor_id, changes.member_id, text),
+        Some(wish.id),
+        &wish.title,
+    );
+    let at = Utc::now();
+    let after = after(wish, &changes, actor, at, flag);
+    Ok(TransitionWrite {
+        wish_id: wish.id,
+        from: wish.status,
+        expected_version: wish.version,
+        changes,
+        action,
+        actor_id,
+        reason: input.reason.clone().or_else(|| input.note.clone()).or_else(|| input.comment.clone()),
+        live_claim_limit: limit,
+        at,
+        notices,
+        flag,
+        after,
+    })
+}
+
+/// Logs a committed transition and publishes it to live streams.
+pub(crate) fn publish(state: &AppState, done: &Recorded, action: WishAction, before: WishRecord) {
+    tracing::info!(wish_id = done.wish.id, action = action.as_str(), to = done.wish.status.as_str(), "wish transition");
+    state.events.publish(WishChange { event_id: done.event_id, wish: done.wish.clone(), before: Some(before) });
 }
 
 /// The wish as a successful write of `changes` leaves it, when every name in it is known: the
