@@ -9,10 +9,12 @@
 //! [`route::Route::bundle`] gives it and reaches the other's with a full page load; both read the
 //! same session from `localStorage`.
 
+pub mod access;
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod http;
 pub mod i18n;
 pub mod live;
 pub mod pages;

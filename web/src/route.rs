@@ -1,5 +1,8 @@
 //! The app's client-side routes (a tiny router on the History API: no router crate to ship), and
-//! which bundle of the web app draws each.
+//! which bundle of the web app draws each. Every in-app link and navigation builds its path with
+//! [`Route::href`], so each path is spelled once, here.
+
+use haolin_shared::api::Role;
 
 /// One of the web app's two bundles (see the crate docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +53,32 @@ pub enum Route {
     NotFound,
 }
 
+/// The pages without a parameter, each found by its [`Route::fixed_path`].
+const FIXED: [Route; 14] = [
+    Route::Root,
+    Route::Login,
+    Route::Register,
+    Route::Resident,
+    Route::NewWish,
+    Route::HomeGrid,
+    Route::Member,
+    Route::Claims,
+    Route::Checkins,
+    Route::Dispatcher,
+    Route::CheckinReview,
+    Route::Inbox,
+    Route::Admin,
+    Route::NotFound,
+];
+
+/// The start of a wish page's path (`/wishes/:id`).
+const WISH_PREFIX: &str = "/wishes/";
+/// The start of an admin place page's path (`/admin/places/:id`).
+const PLACE_PREFIX: &str = "/admin/places/";
+/// The start and end of a certificate's path (`/checkins/:id/certificate`).
+const CERTIFICATE_PREFIX: &str = "/checkins/";
+const CERTIFICATE_SUFFIX: &str = "/certificate";
+
 /// The one id segment of `rest`, if it is a single non-empty segment.
 fn id_segment(rest: Option<&str>) -> Option<String> {
     rest.filter(|id| !id.is_empty() && !id.contains('/')).map(str::to_owned)
@@ -60,33 +89,66 @@ impl Route {
     pub fn parse(path: &str) -> Self {
         let path = path.split(['?', '#']).next().unwrap_or("");
         let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
-        match path {
-            "" | "/" => Self::Root,
-            "/login" => Self::Login,
-            "/register" => Self::Register,
-            "/resident" => Self::Resident,
-            "/resident/new" => Self::NewWish,
-            "/resident/grid" => Self::HomeGrid,
-            "/member" => Self::Member,
-            "/member/claims" => Self::Claims,
-            "/checkins" => Self::Checkins,
-            "/dispatcher" => Self::Dispatcher,
-            "/dispatcher/checkins" => Self::CheckinReview,
-            "/inbox" => Self::Inbox,
-            "/admin" => Self::Admin,
-            _ => {
-                if let Some(id) = id_segment(path.strip_prefix("/wishes/")) {
-                    Self::Wish(id)
-                } else if let Some(id) = id_segment(path.strip_prefix("/admin/places/")) {
-                    Self::AdminPlace(id)
-                } else if let Some(id) =
-                    id_segment(path.strip_prefix("/checkins/").and_then(|p| p.strip_suffix("/certificate")))
-                {
-                    Self::Certificate(id)
-                } else {
-                    Self::NotFound
-                }
-            }
+        if path.is_empty() {
+            return Self::Root;
+        }
+        if let Some(route) = FIXED.into_iter().find(|r| r.fixed_path() == Some(path)) {
+            return route;
+        }
+        if let Some(id) = id_segment(path.strip_prefix(WISH_PREFIX)) {
+            Self::Wish(id)
+        } else if let Some(id) = id_segment(path.strip_prefix(PLACE_PREFIX)) {
+            Self::AdminPlace(id)
+        } else if let Some(id) =
+            id_segment(path.strip_prefix(CERTIFICATE_PREFIX).and_then(|p| p.strip_suffix(CERTIFICATE_SUFFIX)))
+        {
+            Self::Certificate(id)
+        } else {
+            Self::NotFound
+        }
+    }
+
+    /// The path of a page without a parameter (`None` for the pages of one wish, place or
+    /// check-in). The one place where each of these paths is spelled.
+    fn fixed_path(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::Root => "/",
+            Self::Login => "/login",
+            Self::Register => "/register",
+            Self::Resident => "/resident",
+            Self::NewWish => "/resident/new",
+            Self::HomeGrid => "/resident/grid",
+            Self::Member => "/member",
+            Self::Claims => "/member/claims",
+            Self::Checkins => "/checkins",
+            Self::Dispatcher => "/dispatcher",
+            Self::CheckinReview => "/dispatcher/checkins",
+            Self::Inbox => "/inbox",
+            Self::Admin => "/admin",
+            // No page lives there: it parses back to `NotFound`.
+            Self::NotFound => "/not-found",
+            Self::Wish(_) | Self::AdminPlace(_) | Self::Certificate(_) => return None,
+        })
+    }
+
+    /// The path of the page: what links show and navigation pushes. [`Route::parse`] reads it
+    /// back as the same route.
+    pub fn href(&self) -> String {
+        match self {
+            Self::Wish(id) => format!("{WISH_PREFIX}{id}"),
+            Self::AdminPlace(id) => format!("{PLACE_PREFIX}{id}"),
+            Self::Certificate(id) => format!("{CERTIFICATE_PREFIX}{id}{CERTIFICATE_SUFFIX}"),
+            fixed => fixed.fixed_path().unwrap_or("/").to_owned(),
+        }
+    }
+
+    /// The home page of a role.
+    pub fn home(role: Role) -> Self {
+        match role {
+            Role::Member => Self::Member,
+            Role::Dispatcher => Self::Dispatcher,
+            Role::Admin => Self::Admin,
+            _ => Self::Resident,
         }
     }
 
@@ -132,6 +194,25 @@ mod tests {
         assert_eq!(Route::parse("/checkins/7/certificate"), Route::Certificate("7".into()));
         assert_eq!(Route::parse("/admin/"), Route::Admin);
         assert_eq!(Route::parse("/admin/places/12"), Route::AdminPlace("12".into()));
+    }
+
+    #[test]
+    fn every_route_reads_back_from_its_href() {
+        let with_ids = [Route::Wish("42".into()), Route::AdminPlace("12".into()), Route::Certificate("7".into())];
+        for route in FIXED.into_iter().chain(with_ids) {
+            assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
+        }
+        assert_eq!(Route::Wish("42".into()).href(), "/wishes/42");
+        assert_eq!(Route::Certificate("7".into()).href(), "/checkins/7/certificate");
+        assert_eq!(Route::AdminPlace("12".into()).href(), "/admin/places/12");
+    }
+
+    #[test]
+    fn each_role_starts_on_its_own_home() {
+        assert_eq!(Route::home(Role::Resident).href(), "/resident");
+        assert_eq!(Route::home(Role::Member).href(), "/member");
+        assert_eq!(Route::home(Role::Dispatcher).href(), "/dispatcher");
+        assert_eq!(Route::home(Role::Admin).href(), "/admin");
     }
 
     #[test]

@@ -1,10 +1,12 @@
-//! A list of wishes loaded page by page from `GET /wishes?…` and kept live by the event stream.
+//! A list of wishes loaded page by page from a feed (`GET /wishes?…`) and kept live by the event
+//! stream.
 
 use std::rc::Rc;
 
-use haolin_shared::api::{Page, Wish};
+use haolin_shared::api::Wish;
 use leptos::prelude::*;
 
+use crate::api::wishes::WishQuery;
 use crate::i18n::MESSAGES;
 use crate::{api, live};
 
@@ -21,12 +23,12 @@ pub struct WishList {
     pub error: RwSignal<Option<String>>,
     /// Whether the first page has arrived.
     pub loaded: RwSignal<bool>,
-    query: StoredValue<String>,
+    query: StoredValue<WishQuery>,
 }
 
 impl WishList {
-    /// A list of `GET /wishes?{query}` that keeps the wishes `keep` accepts as live updates arrive.
-    pub fn new(query: String, keep: impl Fn(&Wish) -> bool + 'static) -> Self {
+    /// A list of the feed `query` that keeps the wishes `keep` accepts as live updates arrive.
+    pub fn new(query: WishQuery, keep: impl Fn(&Wish) -> bool + 'static) -> Self {
         let list = Self {
             items: RwSignal::new(Vec::new()),
             cursor: RwSignal::new(None),
@@ -54,12 +56,8 @@ impl WishList {
 
     async fn fetch(self, cursor: Option<String>) {
         self.loading.set(true);
-        let mut path = format!("/wishes?{}", self.query.get_value());
-        if let Some(c) = &cursor {
-            path.push_str("&cursor=");
-            path.push_str(c);
-        }
-        match api::get::<Page<Wish>>(&path).await {
+        let request = self.query.with_value(|q| api::wishes::list(q, cursor.as_deref()));
+        match request.await {
             Ok(page) => {
                 self.error.set(None);
                 if cursor.is_some() {
