@@ -94,24 +94,23 @@ pub fn apply(list: &mut Vec<Wish>, update: &LiveUpdate, keep: &dyn Fn(&Wish) -> 
 }
 
 type Subscriber = Rc<dyn Fn(&LiveUpdate)>;
-type StatusListener = Rc<dyn Fn(bool)>;
 
 thread_local! {
     static SUBSCRIBERS: RefCell<Vec<(u64, Subscriber)>> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
     static SOURCE: RefCell<Option<Stream>> = const { RefCell::new(None) };
     static GENERATION: Cell<u64> = const { Cell::new(0) };
-    static STATUS: RefCell<Option<StatusListener>> = const { RefCell::new(None) };
+    static STATUS: Cell<Option<fn(bool)>> = const { Cell::new(None) };
 }
 
 /// Calls `f` with `true` when the stream opens and `false` when it fails (one listener; a second
 /// call replaces it).
-pub fn on_status(f: impl Fn(bool) + 'static) {
-    STATUS.with(|s| *s.borrow_mut() = Some(Rc::new(f)));
+pub fn on_status(f: fn(bool)) {
+    STATUS.with(|s| s.set(Some(f)));
 }
 
 fn report_status(connected: bool) {
-    if let Some(f) = STATUS.with(|s| s.borrow().clone()) {
+    if let Some(f) = STATUS.with(Cell::get) {
         f(connected);
     }
 }

@@ -7,7 +7,6 @@
 //! stream) or a session the server ended (back to the login page).
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
 
 use haolin_shared::api::{AuthResponse, RefreshRequest, Role};
 use leptos::prelude::{TimeoutHandle, set_timeout_with_handle};
@@ -71,22 +70,20 @@ pub enum SessionEvent {
     },
 }
 
-type Listener = Rc<dyn Fn(SessionEvent)>;
-
 thread_local! {
     static TOKENS: RefCell<Option<Tokens>> = const { RefCell::new(None) };
     static REFRESHING: Cell<bool> = const { Cell::new(false) };
     static REFRESH_TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
-    static LISTENER: RefCell<Option<Listener>> = const { RefCell::new(None) };
+    static LISTENER: Cell<Option<fn(SessionEvent)>> = const { Cell::new(None) };
 }
 
 /// Calls `f` with every [`SessionEvent`] (one listener: the app state; a second call replaces it).
-pub fn on_event(f: impl Fn(SessionEvent) + 'static) {
-    LISTENER.with(|l| *l.borrow_mut() = Some(Rc::new(f)));
+pub fn on_event(f: fn(SessionEvent)) {
+    LISTENER.with(|l| l.set(Some(f)));
 }
 
 fn announce(event: SessionEvent) {
-    if let Some(f) = LISTENER.with(|l| l.borrow().clone()) {
+    if let Some(f) = LISTENER.with(Cell::get) {
         f(event);
     }
 }

@@ -93,7 +93,7 @@ pub fn start() {
     }
     // The listener lives as long as the page.
     on_pop.forget();
-    live::on_status(move |connected| app.live_ok.set(connected));
+    live::on_status(|connected| self::app().live_ok.set(connected));
     session::on_event(|event| match event {
         // Re-open the live stream with the new token.
         SessionEvent::Refreshed => live::connect(true),

@@ -24,16 +24,26 @@ use serde::de::DeserializeOwned;
 use crate::error::ApiError;
 use crate::{http, session};
 
-/// An authenticated call decoded into `T`; `body` is the request's JSON, or why it could not be
-/// written.
+/// The exchange of an authenticated call, before decoding: not generic, so its code exists once.
+/// `body` is the request's JSON, or why it could not be written.
+async fn exchange(
+    method: &'static str,
+    path: String,
+    body: Option<Result<String, ApiError>>,
+    idempotency_key: Option<String>,
+) -> Result<(u16, String), ApiError> {
+    let body = body.transpose()?;
+    session::exchange(method, &path, body, idempotency_key.as_deref()).await
+}
+
+/// An authenticated call decoded into `T` (see [`exchange`]).
 async fn call<T: DeserializeOwned>(
     method: &'static str,
     path: String,
     body: Option<Result<String, ApiError>>,
     idempotency_key: Option<String>,
 ) -> Result<T, ApiError> {
-    let body = body.transpose()?;
-    let (status, text) = session::exchange(method, &path, body, idempotency_key.as_deref()).await?;
+    let (status, text) = exchange(method, path, body, idempotency_key).await?;
     http::decode(status, &text)
 }
 

@@ -3,48 +3,43 @@
 use std::future::Future;
 
 use haolin_shared::api::{CreateWishRequest, Items, Page, ReasonRequest, VersionGuard, Wish, WishEvent};
-use haolin_shared::domain::{WishAction, WishStatus};
+use haolin_shared::domain::WishAction;
 
 use super::{call, post};
 use crate::error::ApiError;
 use crate::http;
 
-/// Which wishes a feed lists (`GET /wishes?…`); the default lists every wish the caller may see.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WishQuery {
-    /// Only wishes in this status.
-    pub status: Option<WishStatus>,
-    /// Only the wishes I posted.
-    pub mine: bool,
-    /// Only the wishes I hold (claimed or assigned to me).
-    pub held: bool,
-    /// At most this many per page.
-    pub limit: Option<u32>,
+/// A feed of wishes (`GET /wishes?…`), as the pages list them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WishFeed {
+    /// The open wishes of my communities (the member's pool).
+    Open,
+    /// The wishes I hold: claimed by or assigned to me.
+    Held,
+    /// The wishes I posted.
+    Mine,
+    /// The wishes waiting for a dispatcher's review.
+    PendingReview,
+    /// Every wish I may see, 20 a page (the dispatcher's community list).
+    Visible,
 }
 
-impl WishQuery {
-    /// The query string of the feed (without `?`).
-    fn to_query(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(status) = self.status {
-            parts.push(format!("status={}", status.as_str()));
+impl WishFeed {
+    /// The feed's query string (without `?`).
+    fn query(self) -> &'static str {
+        match self {
+            Self::Open => "status=open",
+            Self::Held => "held=true",
+            Self::Mine => "mine=true",
+            Self::PendingReview => "status=pending_review",
+            Self::Visible => "limit=20",
         }
-        if self.mine {
-            parts.push("mine=true".to_owned());
-        }
-        if self.held {
-            parts.push("held=true".to_owned());
-        }
-        if let Some(limit) = self.limit {
-            parts.push(format!("limit={limit}"));
-        }
-        parts.join("&")
     }
 }
 
 /// The path of one page of a feed.
-fn list_path(query: &WishQuery, cursor: Option<&str>) -> String {
-    let mut path = format!("/wishes?{}", query.to_query());
+fn list_path(feed: WishFeed, cursor: Option<&str>) -> String {
+    let mut path = format!("/wishes?{}", feed.query());
     if let Some(c) = cursor {
         path.push_str("&cursor=");
         path.push_str(c);
@@ -52,9 +47,9 @@ fn list_path(query: &WishQuery, cursor: Option<&str>) -> String {
     path
 }
 
-/// `GET /wishes?…[&cursor=…]`: one page of the feed `query`, newest first.
-pub fn list(query: &WishQuery, cursor: Option<&str>) -> impl Future<Output = Result<Page<Wish>, ApiError>> + use<> {
-    super::get(list_path(query, cursor))
+/// `GET /wishes?…[&cursor=…]`: one page of `feed`, newest first.
+pub fn list(feed: WishFeed, cursor: Option<&str>) -> impl Future<Output = Result<Page<Wish>, ApiError>> + use<> {
+    super::get(list_path(feed, cursor))
 }
 
 /// `GET /wishes/{id}`.
@@ -98,15 +93,10 @@ mod tests {
 
     #[test]
     fn each_feed_asks_for_what_it_shows() {
-        let q = |query: WishQuery| list_path(&query, None);
-        assert_eq!(q(WishQuery { status: Some(WishStatus::Open), ..Default::default() }), "/wishes?status=open");
-        assert_eq!(
-            q(WishQuery { status: Some(WishStatus::PendingReview), ..Default::default() }),
-            "/wishes?status=pending_review"
-        );
-        assert_eq!(q(WishQuery { mine: true, ..Default::default() }), "/wishes?mine=true");
-        assert_eq!(q(WishQuery { held: true, ..Default::default() }), "/wishes?held=true");
-        let all = WishQuery { limit: Some(20), ..Default::default() };
-        assert_eq!(list_path(&all, Some("abc")), "/wishes?limit=20&cursor=abc");
+        assert_eq!(list_path(WishFeed::Open, None), "/wishes?status=open");
+        assert_eq!(list_path(WishFeed::PendingReview, None), "/wishes?status=pending_review");
+        assert_eq!(list_path(WishFeed::Mine, None), "/wishes?mine=true");
+        assert_eq!(list_path(WishFeed::Held, None), "/wishes?held=true");
+        assert_eq!(list_path(WishFeed::Visible, Some("abc")), "/wishes?limit=20&cursor=abc");
     }
 }

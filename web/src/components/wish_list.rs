@@ -6,7 +6,7 @@ use std::rc::Rc;
 use haolin_shared::api::Wish;
 use leptos::prelude::*;
 
-use crate::api::wishes::WishQuery;
+use crate::api::wishes::WishFeed;
 use crate::i18n::MESSAGES;
 use crate::{api, live};
 
@@ -23,19 +23,19 @@ pub struct WishList {
     pub error: RwSignal<Option<String>>,
     /// Whether the first page has arrived.
     pub loaded: RwSignal<bool>,
-    query: StoredValue<WishQuery>,
+    feed: WishFeed,
 }
 
 impl WishList {
-    /// A list of the feed `query` that keeps the wishes `keep` accepts as live updates arrive.
-    pub fn new(query: WishQuery, keep: impl Fn(&Wish) -> bool + 'static) -> Self {
+    /// A list of `feed` that keeps the wishes `keep` accepts as live updates arrive.
+    pub fn new(feed: WishFeed, keep: impl Fn(&Wish) -> bool + 'static) -> Self {
         let list = Self {
             items: RwSignal::new(Vec::new()),
             cursor: RwSignal::new(None),
             loading: RwSignal::new(false),
             error: RwSignal::new(None),
             loaded: RwSignal::new(false),
-            query: StoredValue::new(query),
+            feed,
         };
         let keep: Rc<dyn Fn(&Wish) -> bool> = Rc::new(keep);
         let sub = live::subscribe(move |update| {
@@ -56,8 +56,7 @@ impl WishList {
 
     async fn fetch(self, cursor: Option<String>) {
         self.loading.set(true);
-        let request = self.query.with_value(|q| api::wishes::list(q, cursor.as_deref()));
-        match request.await {
+        match api::wishes::list(self.feed, cursor.as_deref()).await {
             Ok(page) => {
                 self.error.set(None);
                 if cursor.is_some() {

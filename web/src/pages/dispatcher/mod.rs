@@ -9,7 +9,7 @@ use haolin_shared::api::{Role, User, Wish};
 use haolin_shared::domain::{Reason, WishAction, WishStatus};
 use leptos::prelude::*;
 
-use crate::api::wishes::WishQuery;
+use crate::api::wishes::WishFeed;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::MESSAGES;
@@ -189,16 +189,13 @@ pub fn Dispatcher(
     me: User,
 ) -> impl IntoView {
     let keep_me = me.clone();
-    let queue = WishQuery { status: Some(WishStatus::PendingReview), ..WishQuery::default() };
-    let list = WishList::new(queue, move |w| {
+    let list = WishList::new(WishFeed::PendingReview, move |w| {
         w.status == WishStatus::PendingReview && access::holds(&keep_me, Role::Dispatcher, &w.community_id)
     });
     let communities = access::communities_of(&me, Role::Dispatcher);
     // Every wish of my communities, so wishes in progress can be opened (to dispatch, revoke, cancel).
     let keep_me = me.clone();
-    let all = WishList::new(WishQuery { limit: Some(20), ..WishQuery::default() }, move |w| {
-        access::holds(&keep_me, Role::Dispatcher, &w.community_id)
-    });
+    let all = WishList::new(WishFeed::Visible, move |w| access::holds(&keep_me, Role::Dispatcher, &w.community_id));
     let me = StoredValue::new(me);
     view! {
         <Overview communities=communities.clone()/>

@@ -4,7 +4,7 @@ use haolin_shared::api::{Role, User, Wish};
 use haolin_shared::domain::WishStatus;
 use leptos::prelude::*;
 
-use crate::api::wishes::WishQuery;
+use crate::api::wishes::WishFeed;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::MESSAGES;
@@ -59,8 +59,7 @@ pub fn Pool(
     me: User,
 ) -> impl IntoView {
     let keep_me = me.clone();
-    let query = WishQuery { status: Some(WishStatus::Open), ..WishQuery::default() };
-    let list = WishList::new(query, move |w| {
+    let list = WishList::new(WishFeed::Open, move |w| {
         w.status == WishStatus::Open && access::holds(&keep_me, Role::Member, &w.community_id)
     });
     let me = StoredValue::new(me);
@@ -77,7 +76,7 @@ pub fn Claims(
     me: User,
 ) -> impl IntoView {
     let my_id = me.id.clone();
-    let list = WishList::new(WishQuery { held: true, ..WishQuery::default() }, move |w| {
+    let list = WishList::new(WishFeed::Held, move |w| {
         w.claimant.as_ref().is_some_and(|p| p.id == my_id) || w.assignee.as_ref().is_some_and(|p| p.id == my_id)
     });
     view! {

@@ -9,7 +9,7 @@ pub use new_wish::NewWish;
 use haolin_shared::api::User;
 use leptos::prelude::*;
 
-use crate::api::wishes::WishQuery;
+use crate::api::wishes::WishFeed;
 use crate::components::go;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
@@ -23,7 +23,7 @@ pub fn MyWishes(
     me: User,
 ) -> impl IntoView {
     let my_id = me.id.clone();
-    let list = WishList::new(WishQuery { mine: true, ..WishQuery::default() }, move |w| w.resident.id == my_id);
+    let list = WishList::new(WishFeed::Mine, move |w| w.resident.id == my_id);
     view! {
         <div class="page-head">
             <h1>{MESSAGES.my_wishes}</h1>
