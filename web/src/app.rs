@@ -8,7 +8,7 @@ use crate::components::go;
 use crate::components::shell::{Shell, Toast};
 use crate::i18n::MESSAGES;
 use crate::route::Route;
-use crate::{session, state};
+use crate::state;
 
 /// A bundle's pages: the view of `route` for the logged-in account (`None` on pages without a
 /// login), or `None` when the bundle has no such page.
@@ -22,7 +22,7 @@ fn not_found() -> AnyView {
     view! {
         <main class="page">
             <h1>{MESSAGES.not_found}</h1>
-            <a href="/" on:click=go("/".into())>{MESSAGES.go_home}</a>
+            <a href=Route::Root.href() on:click=go(Route::Root)>{MESSAGES.go_home}</a>
         </main>
     }
     .into_any()
@@ -46,9 +46,9 @@ pub fn App(
             return;
         }
         let r = route.get();
-        let home = session::home_path(app.role.get());
+        let home = Route::home(app.role.get());
         match (logged_in.get(), &r) {
-            (false, r) if r.needs_login() => state::redirect("/login"),
+            (false, r) if r.needs_login() => state::redirect(Route::Login),
             (true, Route::Root | Route::Login | Route::Register) => state::redirect(home),
             _ => {}
         }

@@ -8,11 +8,25 @@
 //! check-in and certificate; see `haolin_shared::bundles`). Each bundle renders the routes
 //! [`route::Route::bundle`] gives it and reaches the other's with a full page load; both read the
 //! same session from `localStorage`.
+//!
+//! The modules depend on each other one way, lowest first (`web/tests/layers.rs` holds the list
+//! and fails on a cycle or a use against it):
+//!
+//! ```text
+//! i18n, time, route  ←  error, validate, access  ←  http  ←  session  ←  api  ←  live  ←  state
+//!     ←  components  ←  pages  ←  app
+//! ```
+//!
+//! [`http`] sends one request; [`session`] alone holds the tokens and decides when to refresh
+//! them; [`api`] has one typed function per endpoint; [`live`] is the event stream; [`state`]
+//! the app-wide signals and navigation, which every link builds from a [`route::Route`].
 
+pub mod access;
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod http;
 pub mod i18n;
 pub mod live;
 pub mod pages;

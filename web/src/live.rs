@@ -3,20 +3,20 @@
 //!
 //! The browser's `EventSource` reconnects by itself and sends `Last-Event-ID`, so nothing is
 //! missed across a drop. When the stream must be re-created (a refreshed token, or the server
-//! refused a reconnect), subscribers get [`LiveUpdate::Resync`] and reload what they show.
+//! refused a reconnect), subscribers get [`LiveUpdate::Resync`] and reload what they show. Whether
+//! the stream is connected goes to the one [`on_status`] listener (the app state).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use haolin_shared::api::Wish;
 use haolin_shared::domain::WishStatus;
-use leptos::prelude::Set;
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
-use crate::{api, session, state};
+use crate::{api, session, time};
 
 /// One message of the stream, as the app uses it.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +100,19 @@ thread_local! {
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
     static SOURCE: RefCell<Option<Stream>> = const { RefCell::new(None) };
     static GENERATION: Cell<u64> = const { Cell::new(0) };
+    static STATUS: Cell<Option<fn(bool)>> = const { Cell::new(None) };
+}
+
+/// Calls `f` with `true` when the stream opens and `false` when it fails (one listener; a second
+/// call replaces it).
+pub fn on_status(f: fn(bool)) {
+    STATUS.with(|s| s.set(Some(f)));
+}
+
+fn report_status(connected: bool) {
+    if let Some(f) = STATUS.with(Cell::get) {
+        f(connected);
+    }
 }
 
 /// An open `EventSource` and the callbacks it holds.
@@ -146,8 +159,7 @@ pub fn disconnect() {
 pub fn connect(resync: bool) {
     disconnect();
     let Some(token) = session::access_token() else { return };
-    let url = format!("/api/v1/events/stream?access_token={token}");
-    let Ok(source) = EventSource::new(&url) else { return };
+    let Ok(source) = EventSource::new(&api::events::stream_url(&token)) else { return };
     let generation = GENERATION.with(Cell::get);
     let on_wish = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         if let Some(update) = ev.data().as_string().as_deref().and_then(parse_message) {
@@ -158,27 +170,25 @@ pub fn connect(resync: bool) {
     let on_open = {
         let needs_resync = needs_resync.clone();
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            state::app().live_ok.set(true);
+            report_status(true);
             if needs_resync.replace(false) {
                 broadcast(&LiveUpdate::Resync);
             }
         })
     };
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        state::app().live_ok.set(false);
+        report_status(false);
         let closed =
             SOURCE.with(|s| s.borrow().as_ref().is_some_and(|st| st.source.ready_state() == EventSource::CLOSED));
         if closed && GENERATION.with(Cell::get) == generation {
-            // The server refused the reconnect (most likely an expired token): refresh and re-open.
+            // The server refused the reconnect: most likely an expired token, which the session
+            // refreshes (its new tokens re-open the stream); else re-open it now.
             leptos::task::spawn_local(async move {
-                api::sleep(3000).await;
+                time::sleep(3000).await;
                 if GENERATION.with(Cell::get) != generation {
                     return;
                 }
-                let expiring = session::tokens().is_some_and(|t| t.expires_at_ms - crate::time::now_ms() < 90_000.0);
-                if expiring {
-                    let _ = api::refresh().await;
-                } else {
+                if !session::refresh_if_expiring().await {
                     connect(true);
                 }
             });

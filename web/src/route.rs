@@ -1,5 +1,8 @@
 //! The app's client-side routes (a tiny router on the History API: no router crate to ship), and
-//! which bundle of the web app draws each.
+//! which bundle of the web app draws each. Every in-app link and navigation builds its path with
+//! [`Route::href`], so each path is spelled once, here.
+
+use haolin_shared::api::Role;
 
 /// One of the web app's two bundles (see the crate docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +53,32 @@ pub enum Route {
     NotFound,
 }
 
+/// The paths of the pages, each spelled only here.
+mod paths {
+    pub const ROOT: &str = "/";
+    pub const LOGIN: &str = "/login";
+    pub const REGISTER: &str = "/register";
+    pub const RESIDENT: &str = "/resident";
+    pub const NEW_WISH: &str = "/resident/new";
+    pub const HOME_GRID: &str = "/resident/grid";
+    pub const MEMBER: &str = "/member";
+    pub const CLAIMS: &str = "/member/claims";
+    pub const CHECKINS: &str = "/checkins";
+    pub const DISPATCHER: &str = "/dispatcher";
+    pub const CHECKIN_REVIEW: &str = "/dispatcher/checkins";
+    pub const INBOX: &str = "/inbox";
+    pub const ADMIN: &str = "/admin";
+    /// No page lives there: it parses back to `NotFound`.
+    pub const NOT_FOUND: &str = "/not-found";
+    /// The start of a wish page's path (`/wishes/:id`).
+    pub const WISH_PREFIX: &str = "/wishes/";
+    /// The start of an admin place page's path (`/admin/places/:id`).
+    pub const PLACE_PREFIX: &str = "/admin/places/";
+    /// The start and end of a certificate's path (`/checkins/:id/certificate`).
+    pub const CERTIFICATE_PREFIX: &str = "/checkins/";
+    pub const CERTIFICATE_SUFFIX: &str = "/certificate";
+}
+
 /// The one id segment of `rest`, if it is a single non-empty segment.
 fn id_segment(rest: Option<&str>) -> Option<String> {
     rest.filter(|id| !id.is_empty() && !id.contains('/')).map(str::to_owned)
@@ -58,35 +87,72 @@ fn id_segment(rest: Option<&str>) -> Option<String> {
 impl Route {
     /// The route of a path (query and fragment ignored, trailing slash tolerated).
     pub fn parse(path: &str) -> Self {
+        use paths::*;
         let path = path.split(['?', '#']).next().unwrap_or("");
         let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
         match path {
-            "" | "/" => Self::Root,
-            "/login" => Self::Login,
-            "/register" => Self::Register,
-            "/resident" => Self::Resident,
-            "/resident/new" => Self::NewWish,
-            "/resident/grid" => Self::HomeGrid,
-            "/member" => Self::Member,
-            "/member/claims" => Self::Claims,
-            "/checkins" => Self::Checkins,
-            "/dispatcher" => Self::Dispatcher,
-            "/dispatcher/checkins" => Self::CheckinReview,
-            "/inbox" => Self::Inbox,
-            "/admin" => Self::Admin,
+            "" | ROOT => Self::Root,
+            LOGIN => Self::Login,
+            REGISTER => Self::Register,
+            RESIDENT => Self::Resident,
+            NEW_WISH => Self::NewWish,
+            HOME_GRID => Self::HomeGrid,
+            MEMBER => Self::Member,
+            CLAIMS => Self::Claims,
+            CHECKINS => Self::Checkins,
+            DISPATCHER => Self::Dispatcher,
+            CHECKIN_REVIEW => Self::CheckinReview,
+            INBOX => Self::Inbox,
+            ADMIN => Self::Admin,
             _ => {
-                if let Some(id) = id_segment(path.strip_prefix("/wishes/")) {
+                if let Some(id) = id_segment(path.strip_prefix(WISH_PREFIX)) {
                     Self::Wish(id)
-                } else if let Some(id) = id_segment(path.strip_prefix("/admin/places/")) {
+                } else if let Some(id) = id_segment(path.strip_prefix(PLACE_PREFIX)) {
                     Self::AdminPlace(id)
                 } else if let Some(id) =
-                    id_segment(path.strip_prefix("/checkins/").and_then(|p| p.strip_suffix("/certificate")))
+                    id_segment(path.strip_prefix(CERTIFICATE_PREFIX).and_then(|p| p.strip_suffix(CERTIFICATE_SUFFIX)))
                 {
                     Self::Certificate(id)
                 } else {
                     Self::NotFound
                 }
             }
+        }
+    }
+
+    /// The path of the page: what links show and navigation pushes. [`Route::parse`] reads it
+    /// back as the same route.
+    pub fn href(&self) -> String {
+        use paths::*;
+        let fixed = match self {
+            Self::Root => ROOT,
+            Self::Login => LOGIN,
+            Self::Register => REGISTER,
+            Self::Resident => RESIDENT,
+            Self::NewWish => NEW_WISH,
+            Self::HomeGrid => HOME_GRID,
+            Self::Member => MEMBER,
+            Self::Claims => CLAIMS,
+            Self::Checkins => CHECKINS,
+            Self::Dispatcher => DISPATCHER,
+            Self::CheckinReview => CHECKIN_REVIEW,
+            Self::Inbox => INBOX,
+            Self::Admin => ADMIN,
+            Self::NotFound => NOT_FOUND,
+            Self::Wish(id) => return format!("{WISH_PREFIX}{id}"),
+            Self::AdminPlace(id) => return format!("{PLACE_PREFIX}{id}"),
+            Self::Certificate(id) => return format!("{CERTIFICATE_PREFIX}{id}{CERTIFICATE_SUFFIX}"),
+        };
+        fixed.to_owned()
+    }
+
+    /// The home page of a role.
+    pub fn home(role: Role) -> Self {
+        match role {
+            Role::Member => Self::Member,
+            Role::Dispatcher => Self::Dispatcher,
+            Role::Admin => Self::Admin,
+            _ => Self::Resident,
         }
     }
 
@@ -132,6 +198,43 @@ mod tests {
         assert_eq!(Route::parse("/checkins/7/certificate"), Route::Certificate("7".into()));
         assert_eq!(Route::parse("/admin/"), Route::Admin);
         assert_eq!(Route::parse("/admin/places/12"), Route::AdminPlace("12".into()));
+    }
+
+    #[test]
+    fn every_route_reads_back_from_its_href() {
+        let routes = [
+            Route::Root,
+            Route::Login,
+            Route::Register,
+            Route::Resident,
+            Route::NewWish,
+            Route::HomeGrid,
+            Route::Member,
+            Route::Claims,
+            Route::Checkins,
+            Route::Dispatcher,
+            Route::CheckinReview,
+            Route::Inbox,
+            Route::Admin,
+            Route::NotFound,
+            Route::Wish("42".into()),
+            Route::AdminPlace("12".into()),
+            Route::Certificate("7".into()),
+        ];
+        for route in routes {
+            assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
+        }
+        assert_eq!(Route::Wish("42".into()).href(), "/wishes/42");
+        assert_eq!(Route::Certificate("7".into()).href(), "/checkins/7/certificate");
+        assert_eq!(Route::AdminPlace("12".into()).href(), "/admin/places/12");
+    }
+
+    #[test]
+    fn each_role_starts_on_its_own_home() {
+        assert_eq!(Route::home(Role::Resident).href(), "/resident");
+        assert_eq!(Route::home(Role::Member).href(), "/member");
+        assert_eq!(Route::home(Role::Dispatcher).href(), "/dispatcher");
+        assert_eq!(Route::home(Role::Admin).href(), "/admin");
     }
 
     #[test]

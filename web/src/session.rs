@@ -1,16 +1,28 @@
-//! The logged-in session: tokens (kept in `localStorage`), when to refresh them, which roles have
-//! a home page, and how the caller stands to a wish.
+//! The logged-in session and its only owner: the tokens (kept in `localStorage`), every
+//! authenticated exchange, and the one decision to refresh them — shortly before the access token
+//! expires, when a call meets an expired token, or when the event stream is refused near expiry.
+//! One refresh runs at a time (refresh tokens are single use); a call retries once after it.
+//!
+//! The layers above learn what happened through [`on_event`]: new tokens (re-open the live
+//! stream) or a session the server ended (back to the login page).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
-use haolin_shared::api::{AuthResponse, Role, User, Wish};
-use haolin_shared::domain::{Relations, WishAction, WishStatus, available_actions};
+use haolin_shared::api::{AuthResponse, RefreshRequest, Role};
+use leptos::prelude::{TimeoutHandle, set_timeout_with_handle};
 use serde::{Deserialize, Serialize};
+
+use crate::error::{ApiError, AuthFailure};
+use crate::{http, time};
 
 /// Refresh this long before the access token expires.
 const REFRESH_MARGIN_MS: f64 = 60_000.0;
 /// Never schedule a refresh sooner than this (a token with a very short life).
 const MIN_REFRESH_DELAY_MS: f64 = 1_000.0;
+/// A refused event stream is blamed on the token when it expires within this long.
+const STREAM_EXPIRY_MARGIN_MS: f64 = 90_000.0;
+/// After a failed scheduled refresh (offline), try again this much later.
+const RETRY_REFRESH_MS: i32 = 10_000;
 
 const TOKENS_KEY: &str = "haolin.session";
 const ROLE_KEY: &str = "haolin.role";
@@ -45,71 +57,38 @@ pub fn refresh_delay_ms(expires_at_ms: f64, now_ms: f64) -> f64 {
     (remaining - margin).max(MIN_REFRESH_DELAY_MS.min(remaining.max(0.0)))
 }
 
-/// The roles of `user` that have a home page, in a fixed order.
-pub fn home_roles(user: &User) -> Vec<Role> {
-    [Role::Resident, Role::Member, Role::Dispatcher, Role::Admin]
-        .into_iter()
-        .filter(|r| user.roles.contains(r))
-        .collect()
-}
-
-/// The role to start in: the stored one if the account still has it, else the most specific one.
-pub fn pick_role(user: &User, stored: Option<Role>) -> Role {
-    let roles = home_roles(user);
-    match stored {
-        Some(r) if roles.contains(&r) => r,
-        _ => roles.last().copied().unwrap_or(Role::Resident),
-    }
-}
-
-/// The home page of a role.
-pub fn home_path(role: Role) -> &'static str {
-    match role {
-        Role::Member => "/member",
-        Role::Dispatcher => "/dispatcher",
-        Role::Admin => "/admin",
-        _ => "/resident",
-    }
-}
-
-/// Whether `user` holds `role` in `community_id`.
-pub fn holds(user: &User, role: Role, community_id: &str) -> bool {
-    user.grants.iter().any(|g| g.role == role && g.community_id.as_deref() == Some(community_id))
-}
-
-/// The communities where `user` holds `role`.
-pub fn communities_of(user: &User, role: Role) -> Vec<String> {
-    user.grants.iter().filter(|g| g.role == role).filter_map(|g| g.community_id.clone()).collect()
-}
-
-/// How `user` stands to `wish`.
-pub fn relations(user: &User, wish: &Wish) -> Relations {
-    Relations {
-        resident: wish.resident.id == user.id,
-        claimant: wish.claimant.as_ref().is_some_and(|p| p.id == user.id),
-        assignee: wish.assignee.as_ref().is_some_and(|p| p.id == user.id),
-        dispatcher: holds(user, Role::Dispatcher, &wish.community_id),
-        member: holds(user, Role::Member, &wish.community_id),
-        system: false,
-    }
-}
-
-/// The actions `user` may take on `wish` now, exactly as the shared state machine allows.
-pub fn actions_for(user: &User, wish: &Wish) -> Vec<WishAction> {
-    available_actions(wish.status, &relations(user, wish))
-}
-
-/// Whether `user` may claim `wish` now.
-pub fn may_claim(user: &User, wish: &Wish) -> bool {
-    wish.status == WishStatus::Open && actions_for(user, wish).contains(&WishAction::Claim)
+/// What happened to the session, for the layers above (see [`on_event`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEvent {
+    /// New tokens arrived.
+    Refreshed,
+    /// The server ended the session (a 401 other than an expired token), or a call found none;
+    /// the tokens are forgotten. `had_tokens`: whether there was a session to lose.
+    Over {
+        /// Whether tokens were held until now.
+        had_tokens: bool,
+    },
 }
 
 thread_local! {
     static TOKENS: RefCell<Option<Tokens>> = const { RefCell::new(None) };
+    static REFRESHING: Cell<bool> = const { Cell::new(false) };
+    static REFRESH_TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
+    static LISTENER: Cell<Option<fn(SessionEvent)>> = const { Cell::new(None) };
 }
 
-/// The current tokens, if logged in.
-pub fn tokens() -> Option<Tokens> {
+/// Calls `f` with every [`SessionEvent`] (one listener: the app state; a second call replaces it).
+pub fn on_event(f: fn(SessionEvent)) {
+    LISTENER.with(|l| l.set(Some(f)));
+}
+
+fn announce(event: SessionEvent) {
+    if let Some(f) = LISTENER.with(Cell::get) {
+        f(event);
+    }
+}
+
+fn tokens() -> Option<Tokens> {
     TOKENS.with(|t| t.borrow().clone())
 }
 
@@ -118,8 +97,8 @@ pub fn access_token() -> Option<String> {
     TOKENS.with(|t| t.borrow().as_ref().map(|t| t.access_token.clone()))
 }
 
-/// Replaces the tokens in memory and in `localStorage`.
-pub fn store_tokens(tokens: Option<Tokens>) {
+/// Replaces the tokens in memory and in `localStorage` (forgetting them forgets the role too).
+fn store_tokens(tokens: Option<Tokens>) {
     if let Some(storage) = storage() {
         let _ = match &tokens {
             Some(t) => match serde_json::to_string(t) {
@@ -132,13 +111,40 @@ pub fn store_tokens(tokens: Option<Tokens>) {
     TOKENS.with(|t| *t.borrow_mut() = tokens);
 }
 
-/// Loads the tokens saved by an earlier visit into memory.
-pub fn load_tokens() -> Option<Tokens> {
+/// Resumes the session saved by an earlier visit, planning its refresh; says whether there was one.
+pub fn resume() -> bool {
     let saved = storage()
         .and_then(|s| s.get_item(TOKENS_KEY).ok().flatten())
         .and_then(|json| serde_json::from_str::<Tokens>(&json).ok());
-    TOKENS.with(|t| *t.borrow_mut() = saved.clone());
-    saved
+    let found = saved.is_some();
+    TOKENS.with(|t| *t.borrow_mut() = saved);
+    if found {
+        schedule_refresh();
+    }
+    found
+}
+
+/// Starts the session of a login or registration answer received at `started_ms`.
+pub fn begin(auth: &AuthResponse, started_ms: f64) {
+    store_tokens(Some(Tokens::from_auth(auth, started_ms)));
+    schedule_refresh();
+}
+
+/// Forgets the session here: no more refreshes, no tokens (the caller logs out on the server first).
+pub fn end() {
+    REFRESH_TIMER.with(|t| {
+        if let Some(h) = t.borrow_mut().take() {
+            h.clear();
+        }
+    });
+    store_tokens(None);
+}
+
+/// The server ended the session: forget it and say so.
+fn over() {
+    let had_tokens = TOKENS.with(|t| t.borrow().is_some());
+    end();
+    announce(SessionEvent::Over { had_tokens });
 }
 
 /// The role chosen on an earlier visit.
@@ -157,49 +163,120 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// An authenticated exchange with `path` (below `/api/v1`): the final status and body text. An
+/// expired token is refreshed once and the call retried; any other 401 ends the session. Not
+/// generic, so its code exists once however many types the app decodes.
+pub async fn exchange(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    idempotency_key: Option<&str>,
+) -> Result<(u16, String), ApiError> {
+    let mut retried = false;
+    loop {
+        let Some(token) = access_token() else {
+            over();
+            return Err(ApiError::Status { status: 401, info: None });
+        };
+        let (status, text) = http::send(method, path, body.as_deref(), Some(&token), idempotency_key).await?;
+        let failure = if status == 401 { ApiError::from_response(status, &text).auth_failure() } else { None };
+        match failure {
+            Some(AuthFailure::Expired) if !retried => {
+                retried = true;
+                // Someone else may have refreshed while this call was in flight.
+                if access_token().as_deref() == Some(token.as_str()) {
+                    refresh().await?;
+                }
+            }
+            Some(_) => {
+                over();
+                return Ok((status, text));
+            }
+            None => return Ok((status, text)),
+        }
+    }
+}
+
+/// Buys a new token pair with the refresh token. Only one refresh runs at a time; a caller that
+/// arrives during one waits for it.
+async fn refresh() -> Result<(), ApiError> {
+    if REFRESHING.with(Cell::get) {
+        for _ in 0..200 {
+            time::sleep(50).await;
+            if !REFRESHING.with(Cell::get) {
+                break;
+            }
+        }
+        return if tokens().is_some() { Ok(()) } else { Err(ApiError::Network) };
+    }
+    let Some(tokens) = tokens() else { return Err(ApiError::Status { status: 401, info: None }) };
+    REFRESHING.with(|r| r.set(true));
+    let started = time::now_ms();
+    let result = match http::to_json(&RefreshRequest { refresh_token: tokens.refresh_token }) {
+        Ok(json) => match http::send("POST", "/auth/refresh", Some(&json), None, None).await {
+            Ok((status, text)) => http::decode::<AuthResponse>(status, &text),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    REFRESHING.with(|r| r.set(false));
+    match result {
+        Ok(auth) => {
+            store_tokens(Some(Tokens::from_auth(&auth, started)));
+            schedule_refresh();
+            announce(SessionEvent::Refreshed);
+            Ok(())
+        }
+        Err(e) => {
+            if e.status() == Some(401) {
+                over();
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The event stream was refused: if the access token is about to expire (the likely reason),
+/// refreshes it — [`SessionEvent::Refreshed`] then re-opens the stream — and says it did.
+pub async fn refresh_if_expiring() -> bool {
+    let expiring = tokens().is_some_and(|t| t.expires_at_ms - time::now_ms() < STREAM_EXPIRY_MARGIN_MS);
+    if expiring {
+        let _ = refresh().await;
+    }
+    expiring
+}
+
+/// Plans a refresh shortly before the access token expires.
+fn schedule_refresh() {
+    let Some(tokens) = tokens() else { return };
+    let delay = refresh_delay_ms(tokens.expires_at_ms, time::now_ms());
+    let handle = set_timeout_with_handle(
+        || {
+            leptos::task::spawn_local(async {
+                if let Err(e) = refresh().await
+                    && e.status() != Some(401)
+                {
+                    // Offline for now: try again in a while (an expired token is refreshed on use too).
+                    time::sleep(RETRY_REFRESH_MS).await;
+                    schedule_refresh();
+                }
+            });
+        },
+        std::time::Duration::from_millis(delay as u64),
+    )
+    .ok();
+    REFRESH_TIMER.with(|t| {
+        if let Some(old) = t.borrow_mut().take() {
+            old.clear();
+        }
+        *t.borrow_mut() = handle;
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use haolin_shared::api::{PersonRef, RoleGrant};
-
-    fn user(id: &str, grants: &[(Role, Option<&str>)]) -> User {
-        User {
-            id: id.into(),
-            name: "x".into(),
-            phone: "13800000001".into(),
-            roles: grants.iter().map(|g| g.0).collect(),
-            community_ids: vec![],
-            grants: grants.iter().map(|(r, c)| RoleGrant { role: *r, community_id: c.map(Into::into) }).collect(),
-        }
-    }
-
-    fn wish(status: WishStatus, resident: &str, claimant: Option<&str>) -> Wish {
-        let person = |id: &str| PersonRef { id: id.into(), name: "p".into() };
-        Wish {
-            id: "9".into(),
-            community_id: "1".into(),
-            grid_id: None,
-            community: None,
-            grid: None,
-            title: "t".into(),
-            description: "d".into(),
-            category: "其他".into(),
-            status,
-            version: 1,
-            created_at: "2026-11-28T10:00:00Z".into(),
-            updated_at: "2026-11-28T10:00:00Z".into(),
-            resident: person(resident),
-            claimant: claimant.map(person),
-            assignee: None,
-            claim_expires_at: None,
-            expected_by: None,
-            fulfilment_note: None,
-            rating: None,
-            comment: None,
-            contact_phone: None,
-            flagged: None,
-        }
-    }
+    use haolin_shared::api::User;
 
     #[test]
     fn tokens_are_refreshed_a_minute_before_they_expire() {
@@ -218,57 +295,15 @@ mod tests {
 
     #[test]
     fn the_expiry_comes_from_expires_in() {
-        let auth =
-            AuthResponse { user: user("1", &[]), access_token: "a".into(), expires_in: 900, refresh_token: "r".into() };
+        let user = User {
+            id: "1".into(),
+            name: "x".into(),
+            phone: "13800000001".into(),
+            roles: vec![],
+            community_ids: vec![],
+            grants: vec![],
+        };
+        let auth = AuthResponse { user, access_token: "a".into(), expires_in: 900, refresh_token: "r".into() };
         assert_eq!(Tokens::from_auth(&auth, 1000.0).expires_at_ms, 901_000.0);
-    }
-
-    #[test]
-    fn a_dispatcher_starts_on_the_dispatcher_home_unless_they_chose_otherwise() {
-        let u = user("2", &[(Role::Resident, None), (Role::Dispatcher, Some("1"))]);
-        assert_eq!(home_roles(&u), vec![Role::Resident, Role::Dispatcher]);
-        assert_eq!(pick_role(&u, None), Role::Dispatcher);
-        assert_eq!(pick_role(&u, Some(Role::Resident)), Role::Resident);
-        assert_eq!(pick_role(&u, Some(Role::Member)), Role::Dispatcher);
-        assert_eq!(home_path(Role::Dispatcher), "/dispatcher");
-    }
-
-    #[test]
-    fn an_admin_starts_on_the_place_tree() {
-        let u = user("1", &[(Role::Resident, None), (Role::Admin, None)]);
-        assert_eq!(home_roles(&u), vec![Role::Resident, Role::Admin]);
-        assert_eq!(pick_role(&u, None), Role::Admin);
-        assert_eq!(home_path(Role::Admin), "/admin");
-    }
-
-    #[test]
-    fn relations_come_from_the_wish_and_the_grants_of_its_community() {
-        let member = user("3", &[(Role::Member, Some("1"))]);
-        let elsewhere = user("3", &[(Role::Member, Some("2"))]);
-        let w = wish(WishStatus::Open, "5", None);
-        assert!(relations(&member, &w).member);
-        assert!(!relations(&elsewhere, &w).member);
-        assert!(may_claim(&member, &w));
-        assert!(!may_claim(&elsewhere, &w));
-    }
-
-    #[test]
-    fn a_member_is_not_offered_their_own_wish() {
-        let member = user("5", &[(Role::Member, Some("1"))]);
-        assert!(!may_claim(&member, &wish(WishStatus::Open, "5", None)));
-    }
-
-    #[test]
-    fn the_claimant_is_offered_fulfil_and_release_only() {
-        let member = user("3", &[(Role::Member, Some("1"))]);
-        let w = wish(WishStatus::Claimed, "5", Some("3"));
-        assert_eq!(actions_for(&member, &w), vec![WishAction::Release, WishAction::Fulfil]);
-    }
-
-    #[test]
-    fn the_resident_confirms_or_disputes_a_fulfilled_wish() {
-        let resident = user("5", &[(Role::Resident, None)]);
-        let w = wish(WishStatus::Fulfilled, "5", Some("3"));
-        assert_eq!(actions_for(&resident, &w), vec![WishAction::Dispute, WishAction::Confirm]);
     }
 }

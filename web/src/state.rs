@@ -1,7 +1,8 @@
-//! The app-wide state (current path, account, role, toast) and the session's life: login,
-//! refresh timer, logout and a session that ended on the server.
+//! The app-wide state (current path, account, role, toast), navigation, and what the app shows of
+//! the session's life: login, logout, and a session that ended on the server. The tokens and
+//! their refresh belong to [`crate::session`], which tells this module what happened.
 
-use std::cell::{Cell, OnceCell, RefCell};
+use std::cell::{Cell, OnceCell};
 
 use haolin_shared::api::{AuthResponse, Role, User};
 use leptos::prelude::*;
@@ -10,8 +11,8 @@ use wasm_bindgen::closure::Closure;
 
 use crate::i18n::MESSAGES;
 use crate::route::{Bundle, Route};
-use crate::session::{self, Tokens};
-use crate::{api, live, time};
+use crate::session::{self, SessionEvent};
+use crate::{access, api, live};
 
 /// Signals every page may read. Created once, outside any component, so they live as long as the
 /// page does.
@@ -37,11 +38,10 @@ thread_local! {
     /// handler's and the root route's redirect both go home) would only supersede it.
     static LEAVING: Cell<bool> = const { Cell::new(false) };
     static APP: OnceCell<AppState> = const { OnceCell::new() };
-    static REFRESH_TIMER: RefCell<Option<TimeoutHandle>> = const { RefCell::new(None) };
 }
 
 fn current_path() -> String {
-    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".to_owned())
+    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| Route::Root.href())
 }
 
 /// Says which bundle is running (before anything navigates).
@@ -54,10 +54,10 @@ pub fn bundle() -> Bundle {
     BUNDLE.with(Cell::get)
 }
 
-/// Loads `path` from the server if its page belongs to the other bundle (`replace`: without a
+/// Loads `route` from the server if its page belongs to the other bundle (`replace`: without a
 /// new history entry); says whether it did.
-fn leave_bundle(path: &str, replace: bool) -> bool {
-    if Route::parse(path).bundle() == bundle() {
+fn leave_bundle(route: &Route, path: &str, replace: bool) -> bool {
+    if route.bundle() == bundle() {
         return false;
     }
     if LEAVING.with(|l| l.replace(true)) {
@@ -84,7 +84,7 @@ pub fn app() -> AppState {
     })
 }
 
-/// Sets up the state, follows the back button, and resumes a saved session.
+/// Sets up the state, follows the back button and the session's news, and resumes a saved session.
 pub fn start() {
     let app = app();
     let on_pop = Closure::<dyn FnMut()>::new(move || app.path.set(current_path()));
@@ -93,12 +93,17 @@ pub fn start() {
     }
     // The listener lives as long as the page.
     on_pop.forget();
-    if session::load_tokens().is_some() {
+    live::on_status(|connected| self::app().live_ok.set(connected));
+    session::on_event(|event| match event {
+        // Re-open the live stream with the new token.
+        SessionEvent::Refreshed => live::connect(true),
+        SessionEvent::Over { had_tokens } => session_over(had_tokens),
+    });
+    if session::resume() {
         app.booting.set(true);
-        schedule_refresh();
         leptos::task::spawn_local(async move {
-            if let Ok(me) = api::get::<User>("/me").await {
-                app.role.set(session::pick_role(&me, session::stored_role()));
+            if let Ok(me) = api::me::get().await {
+                app.role.set(access::pick_role(&me, session::stored_role()));
                 app.me.set(Some(me));
                 live::connect(false);
             }
@@ -107,39 +112,41 @@ pub fn start() {
     }
 }
 
-/// Goes to `path` (a new history entry).
-pub fn navigate(path: &str) {
-    if leave_bundle(path, false) {
+/// Goes to `route` (a new history entry).
+pub fn navigate(route: Route) {
+    let path = route.href();
+    if leave_bundle(&route, &path, false) {
         return;
     }
     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
+        let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
-    app().path.set(path.to_owned());
+    app().path.set(path);
     if let Some(w) = web_sys::window() {
         w.scroll_to_with_x_and_y(0.0, 0.0);
     }
 }
 
-/// Replaces the current history entry with `path`.
-pub fn redirect(path: &str) {
-    if leave_bundle(path, true) {
+/// Replaces the current history entry with `route`.
+pub fn redirect(route: Route) {
+    let path = route.href();
+    if leave_bundle(&route, &path, true) {
         return;
     }
     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path));
+        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
-    app().path.set(path.to_owned());
+    app().path.set(path);
 }
 
 /// Reads `/me` again (roles change when a check-in is approved or withdrawn); the pages follow
 /// only if something changed.
 pub fn refresh_me() {
     leptos::task::spawn_local(async {
-        if let Ok(me) = api::get::<User>("/me").await {
+        if let Ok(me) = api::me::get().await {
             let app = app();
             if app.me.with_untracked(|old| old.as_ref() != Some(&me)) {
-                app.role.set(session::pick_role(&me, Some(app.role.get_untracked())));
+                app.role.set(access::pick_role(&me, Some(app.role.get_untracked())));
                 app.me.set(Some(me));
             }
         }
@@ -164,31 +171,25 @@ pub fn toast(message: impl Into<String>) {
 /// Starts the session of a login or registration answer received at `started_ms`.
 pub fn logged_in(auth: AuthResponse, started_ms: f64) {
     let app = app();
-    session::store_tokens(Some(Tokens::from_auth(&auth, started_ms)));
-    let role = session::pick_role(&auth.user, session::stored_role());
+    session::begin(&auth, started_ms);
+    let role = access::pick_role(&auth.user, session::stored_role());
     session::store_role(role);
     app.role.set(role);
     app.me.set(Some(auth.user));
-    schedule_refresh();
     live::connect(false);
-    navigate(session::home_path(role));
+    navigate(Route::home(role));
 }
 
 /// Switches to `role` and its home page.
 pub fn switch_role(role: Role) {
     session::store_role(role);
     app().role.set(role);
-    navigate(session::home_path(role));
+    navigate(Route::home(role));
 }
 
+/// Clears what the app shows of a session that is gone (the session forgot its tokens).
 fn forget_session() {
-    REFRESH_TIMER.with(|t| {
-        if let Some(h) = t.borrow_mut().take() {
-            h.clear();
-        }
-    });
     live::disconnect();
-    session::store_tokens(None);
     let app = app();
     app.me.set(None);
     app.live_ok.set(true);
@@ -196,52 +197,19 @@ fn forget_session() {
 
 /// Logs out on the server and here.
 pub async fn logout() {
-    api::logout().await;
+    api::auth::logout().await;
+    session::end();
     forget_session();
-    navigate("/login");
+    navigate(Route::Login);
 }
 
 /// The server ended the session (a 401 other than an expired token): back to the login page.
-pub fn session_over() {
-    let had_session = session::tokens().is_some();
+fn session_over(had_tokens: bool) {
     forget_session();
-    if had_session {
+    if had_tokens {
         toast(MESSAGES.session_expired);
     }
-    if app().path.get_untracked() != "/login" {
-        navigate("/login");
+    if app().path.get_untracked() != Route::Login.href() {
+        navigate(Route::Login);
     }
-}
-
-/// New tokens arrived: plan the next refresh and re-open the live stream with the new token.
-pub fn tokens_refreshed() {
-    schedule_refresh();
-    live::connect(true);
-}
-
-/// Plans a refresh shortly before the access token expires.
-fn schedule_refresh() {
-    let Some(tokens) = session::tokens() else { return };
-    let delay = session::refresh_delay_ms(tokens.expires_at_ms, time::now_ms());
-    let handle = set_timeout_with_handle(
-        || {
-            leptos::task::spawn_local(async {
-                if let Err(e) = api::refresh().await
-                    && e.status() != Some(401)
-                {
-                    // Offline for now: try again in a while (an expired token is refreshed on use too).
-                    api::sleep(10_000).await;
-                    schedule_refresh();
-                }
-            });
-        },
-        std::time::Duration::from_millis(delay as u64),
-    )
-    .ok();
-    REFRESH_TIMER.with(|t| {
-        if let Some(old) = t.borrow_mut().take() {
-            old.clear();
-        }
-        *t.borrow_mut() = handle;
-    });
 }

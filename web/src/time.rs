@@ -1,5 +1,5 @@
 //! Dates and times without a date library: the API's RFC 3339 strings are parsed by hand and shown
-//! in the browser's local time zone (`Date.getTimezoneOffset`).
+//! in the browser's local time zone (`Date.getTimezoneOffset`); the browser's clock and timer.
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
@@ -85,6 +85,16 @@ pub fn local_date(epoch_secs: i64, offset_minutes: i64) -> String {
 /// The browser's clock, in milliseconds since the epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
+}
+
+/// Waits `ms` milliseconds (on the browser's timer).
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The browser's UTC offset in minutes, east positive.

@@ -1,12 +1,12 @@
 //! The frame of every logged-in page: brand, role switcher, navigation, logout; and the toast.
 
 use haolin_shared::api::Role;
-use haolin_shared::inbox::UnreadCount;
 use leptos::prelude::*;
 
 use super::go;
 use crate::i18n::MESSAGES;
-use crate::{api, live, session, state};
+use crate::route::Route;
+use crate::{access, api, live, state};
 
 /// The transient message (`toast`, `role="status"`).
 #[component]
@@ -21,22 +21,22 @@ pub fn Toast() -> impl IntoView {
     }
 }
 
-fn nav_links(role: Role) -> Vec<(&'static str, &'static str, &'static str)> {
+fn nav_links(role: Role) -> Vec<(&'static str, Route, &'static str)> {
     match role {
         Role::Member => vec![
-            ("nav-member", "/member", MESSAGES.nav_member),
-            ("nav-claims", "/member/claims", MESSAGES.nav_claims),
-            ("nav-checkins", "/checkins", MESSAGES.nav_checkins),
+            ("nav-member", Route::Member, MESSAGES.nav_member),
+            ("nav-claims", Route::Claims, MESSAGES.nav_claims),
+            ("nav-checkins", Route::Checkins, MESSAGES.nav_checkins),
         ],
         Role::Dispatcher => vec![
-            ("nav-dispatcher", "/dispatcher", MESSAGES.nav_dispatcher),
-            ("nav-checkin-review", "/dispatcher/checkins", MESSAGES.nav_checkin_review),
+            ("nav-dispatcher", Route::Dispatcher, MESSAGES.nav_dispatcher),
+            ("nav-checkin-review", Route::CheckinReview, MESSAGES.nav_checkin_review),
         ],
-        Role::Admin => vec![("nav-places", "/admin", MESSAGES.nav_places)],
+        Role::Admin => vec![("nav-places", Route::Admin, MESSAGES.nav_places)],
         _ => vec![
-            ("nav-resident", "/resident", MESSAGES.nav_resident),
-            ("nav-new-wish", "/resident/new", MESSAGES.nav_new_wish),
-            ("nav-home", "/resident/grid", MESSAGES.nav_home),
+            ("nav-resident", Route::Resident, MESSAGES.nav_resident),
+            ("nav-new-wish", Route::NewWish, MESSAGES.nav_new_wish),
+            ("nav-home", Route::HomeGrid, MESSAGES.nav_home),
         ],
     }
 }
@@ -48,7 +48,7 @@ fn InboxLink() -> impl IntoView {
     let unread = RwSignal::new(0_i64);
     let load = move || {
         leptos::task::spawn_local(async move {
-            if let Ok(count) = api::get::<UnreadCount>("/notifications/unread-count").await {
+            if let Ok(count) = api::notifications::unread_count().await {
                 unread.set(count.unread);
             }
         });
@@ -59,10 +59,14 @@ fn InboxLink() -> impl IntoView {
     });
     let sub = live::subscribe(move |_| load());
     on_cleanup(move || live::unsubscribe(sub));
-    let current = move || app.path.get() == "/inbox";
+    let href = Route::Inbox.href();
+    let current = {
+        let href = href.clone();
+        move || app.path.with(|p| *p == href)
+    };
     view! {
-        <a href="/inbox" data-testid="nav-inbox" on:click=go("/inbox".to_owned())
-            class:active=current aria-current=move || current().then_some("page")>
+        <a href=href data-testid="nav-inbox" on:click=go(Route::Inbox)
+            class:active=current.clone() aria-current=move || current().then_some("page")>
             {MESSAGES.nav_inbox}
             <Show when=move || { unread.get() > 0 }>
                 <span class="unread-badge" data-testid="unread-badge">{move || unread.get()}</span>
@@ -75,13 +79,13 @@ fn InboxLink() -> impl IntoView {
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
     let app = state::app();
-    let roles = move || app.me.with(|me| me.as_ref().map(session::home_roles).unwrap_or_default());
+    let roles = move || app.me.with(|me| me.as_ref().map(access::home_roles).unwrap_or_default());
     let logging_out = RwSignal::new(false);
     view! {
         <header class="topbar">
             {move || {
-                let home = session::home_path(app.role.get());
-                view! { <a class="brand" href=home on:click=go(home.to_owned())>{MESSAGES.product_name}</a> }
+                let home = Route::home(app.role.get());
+                view! { <a class="brand" href=home.href() on:click=go(home)>{MESSAGES.product_name}</a> }
             }}
             <span class="who">{move || app.me.with(|m| m.as_ref().map(|m| m.name.clone()))}</span>
             <Show when=move || { roles().len() > 1 }>
@@ -112,11 +116,12 @@ pub fn Shell(children: Children) -> impl IntoView {
             </button>
         </header>
         <nav class="tabs" aria-label=MESSAGES.product_name>
-            {move || nav_links(app.role.get()).into_iter().map(|(id, href, text)| {
-                let current = move || app.path.get() == href;
+            {move || nav_links(app.role.get()).into_iter().map(|(id, route, text)| {
+                let href = route.href();
+                let current = { let href = href.clone(); move || app.path.with(|p| *p == href) };
                 view! {
-                    <a href=href data-testid=id on:click=go(href.to_owned())
-                        class:active=current aria-current=move || current().then_some("page")>{text}</a>
+                    <a href=href data-testid=id on:click=go(route)
+                        class:active=current.clone() aria-current=move || current().then_some("page")>{text}</a>
                 }
             }).collect_view()}
             <InboxLink/>

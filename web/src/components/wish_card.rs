@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::go;
 use crate::i18n::MESSAGES;
+use crate::route::Route;
 use crate::time;
 
 /// The status badge (`wish-status`, with `data-status`).
@@ -42,11 +43,11 @@ pub fn WishCard(
     #[prop(optional)]
     children: Option<Children>,
 ) -> impl IntoView {
-    let href = format!("/wishes/{}", wish.id);
+    let route = Route::Wish(wish.id.clone());
     view! {
         <article class="card" data-testid="wish-card" data-wish-id=wish.id.clone()>
             <div class="card-head">
-                <a class="card-title" href=href.clone() on:click=go(href) data-testid="wish-title">{wish.title.clone()}</a>
+                <a class="card-title" href=route.href() on:click=go(route) data-testid="wish-title">{wish.title.clone()}</a>
                 <StatusBadge status=wish.status/>
             </div>
             <p class="meta">

@@ -1,10 +1,12 @@
-//! A list of wishes loaded page by page from `GET /wishes?…` and kept live by the event stream.
+//! A list of wishes loaded page by page from a feed (`GET /wishes?…`) and kept live by the event
+//! stream.
 
 use std::rc::Rc;
 
-use haolin_shared::api::{Page, Wish};
+use haolin_shared::api::Wish;
 use leptos::prelude::*;
 
+use crate::api::wishes::WishFeed;
 use crate::i18n::MESSAGES;
 use crate::{api, live};
 
@@ -21,19 +23,19 @@ pub struct WishList {
     pub error: RwSignal<Option<String>>,
     /// Whether the first page has arrived.
     pub loaded: RwSignal<bool>,
-    query: StoredValue<String>,
+    feed: WishFeed,
 }
 
 impl WishList {
-    /// A list of `GET /wishes?{query}` that keeps the wishes `keep` accepts as live updates arrive.
-    pub fn new(query: String, keep: impl Fn(&Wish) -> bool + 'static) -> Self {
+    /// A list of `feed` that keeps the wishes `keep` accepts as live updates arrive.
+    pub fn new(feed: WishFeed, keep: impl Fn(&Wish) -> bool + 'static) -> Self {
         let list = Self {
             items: RwSignal::new(Vec::new()),
             cursor: RwSignal::new(None),
             loading: RwSignal::new(false),
             error: RwSignal::new(None),
             loaded: RwSignal::new(false),
-            query: StoredValue::new(query),
+            feed,
         };
         let keep: Rc<dyn Fn(&Wish) -> bool> = Rc::new(keep);
         let sub = live::subscribe(move |update| {
@@ -54,12 +56,7 @@ impl WishList {
 
     async fn fetch(self, cursor: Option<String>) {
         self.loading.set(true);
-        let mut path = format!("/wishes?{}", self.query.get_value());
-        if let Some(c) = &cursor {
-            path.push_str("&cursor=");
-            path.push_str(c);
-        }
-        match api::get::<Page<Wish>>(&path).await {
+        match api::wishes::list(self.feed, cursor.as_deref()).await {
             Ok(page) => {
                 self.error.set(None);
                 if cursor.is_some() {

@@ -1,25 +1,30 @@
 //! Login and registration.
 
+use std::future::Future;
+
 use haolin_shared::api::{AuthResponse, LoginRequest, RegisterRequest};
 use haolin_shared::domain::{NewPassword, PersonName, PhoneNumber};
 use leptos::prelude::*;
 
 use crate::components::go;
+use crate::error::ApiError;
 use crate::i18n::MESSAGES;
+use crate::route::Route;
 use crate::{api, state, time};
 
-/// Posts a login or registration and starts the session, showing a refusal in `error`.
-fn authenticate<B: serde::Serialize + 'static>(
-    path: &'static str,
-    body: B,
+/// Sends a login or registration (`call`, not yet started) and starts the session, showing a
+/// refusal in `error`.
+fn authenticate(
+    call: impl Future<Output = Result<AuthResponse, ApiError>> + 'static,
     busy: RwSignal<bool>,
     error: RwSignal<Option<String>>,
 ) {
     busy.set(true);
     error.set(None);
     leptos::task::spawn_local(async move {
+        // Before the request leaves: the tokens' lifetime counts from here.
         let started = time::now_ms();
-        match api::post_public::<AuthResponse, _>(path, &body).await {
+        match call.await {
             Ok(auth) => state::logged_in(auth, started),
             Err(e) => error.set(Some(e.message())),
         }
@@ -48,7 +53,7 @@ pub fn Login() -> impl IntoView {
             }
         };
         let body = LoginRequest { phone, password: password.get_untracked() };
-        authenticate("/auth/login", body, busy, error);
+        authenticate(api::auth::login(&body), busy, error);
     };
     view! {
         <main class="page auth">
@@ -65,7 +70,7 @@ pub fn Login() -> impl IntoView {
                 {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="login-error">{e}</p> })}
                 <button type="submit" class="primary" data-testid="login-submit" disabled=busy>{MESSAGES.login}</button>
             </form>
-            <p class="alt"><a href="/register" data-testid="goto-register" on:click=go("/register".into())>{MESSAGES.goto_register}</a></p>
+            <p class="alt"><a href=Route::Register.href() data-testid="goto-register" on:click=go(Route::Register)>{MESSAGES.goto_register}</a></p>
         </main>
     }
 }
@@ -101,7 +106,7 @@ pub fn Register() -> impl IntoView {
                 return;
             }
         };
-        authenticate("/auth/register", body, busy, error);
+        authenticate(api::auth::register(&body), busy, error);
     };
     view! {
         <main class="page auth">
@@ -122,7 +127,7 @@ pub fn Register() -> impl IntoView {
                 {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="register-error">{e}</p> })}
                 <button type="submit" class="primary" data-testid="register-submit" disabled=busy>{MESSAGES.register}</button>
             </form>
-            <p class="alt"><a href="/login" on:click=go("/login".into())>{MESSAGES.goto_login}</a></p>
+            <p class="alt"><a href=Route::Login.href() on:click=go(Route::Login)>{MESSAGES.goto_login}</a></p>
         </main>
     }
 }

@@ -2,7 +2,7 @@
 //! opening the certificate of an approved one) and files a new one with the service certificate
 //! and introduction letter (一证一信); `/checkins/:id/certificate` is the printable certificate.
 
-use haolin_shared::api::{Checkin, Community, Items, Page, Place, Role, UnitBranch, User};
+use haolin_shared::api::{Checkin, Community, Place, Role, UnitBranch, User};
 use haolin_shared::domain::checkin::{CheckinKind, available_actions};
 use haolin_shared::domain::{CheckinAction, CheckinRelations, CheckinStatus};
 use leptos::prelude::*;
@@ -11,14 +11,15 @@ use crate::components::confirm::confirm_box;
 use crate::components::go;
 use crate::error::ApiError;
 use crate::i18n::MESSAGES;
+use crate::route::Route;
 use crate::validate::{self, CheckinForm};
-use crate::{api, session, state, time};
+use crate::{access, api, state, time};
 
 /// How `me` stands to a member's check-in, for the shared state machine.
 pub(crate) fn relations(me: &User, checkin: &Checkin) -> CheckinRelations {
     CheckinRelations {
         member: checkin.member.id == me.id,
-        dispatcher: session::holds(me, Role::Dispatcher, &checkin.community_id),
+        dispatcher: access::holds(me, Role::Dispatcher, &checkin.community_id),
         admin: me.roles.contains(&Role::Admin),
     }
 }
@@ -31,12 +32,12 @@ pub(crate) fn actions_for(me: Option<&User>, checkin: &Checkin) -> Vec<CheckinAc
 /// Every community, page by page (the form's choices and the names in the list).
 async fn all_communities() -> Result<Vec<Community>, ApiError> {
     let mut all = Vec::new();
-    let mut path = "/communities?limit=100".to_owned();
+    let mut cursor = None;
     loop {
-        let page = api::get::<Page<Community>>(&path).await?;
+        let page = api::communities::list(Some(100), cursor.as_deref()).await?;
         all.extend(page.items);
         match page.next_cursor {
-            Some(cursor) => path = format!("/communities?limit=100&cursor={cursor}"),
+            Some(next) => cursor = Some(next),
             None => return Ok(all),
         }
     }
@@ -62,7 +63,7 @@ fn CheckinCard(checkin: Checkin, community: String, items: RwSignal<Option<Vec<C
         let id = id.clone();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::post::<Checkin, _>(&format!("/checkins/{id}/withdraw"), &()).await {
+            match api::checkins::withdraw(&id).await {
                 Ok(now) => {
                     items.update(|list| {
                         if let Some(c) = list.iter_mut().flatten().find(|c| c.id == now.id) {
@@ -79,7 +80,7 @@ fn CheckinCard(checkin: Checkin, community: String, items: RwSignal<Option<Vec<C
     };
     let may_withdraw =
         state::app().me.with_untracked(|me| actions_for(me.as_ref(), &checkin).contains(&CheckinAction::Withdraw));
-    let certificate = format!("/checkins/{}/certificate", checkin.id);
+    let certificate = Route::Certificate(checkin.id.clone());
     view! {
         <article class="card" data-testid="checkin-item" data-checkin-id=checkin.id.clone() data-status=checkin.status.as_str()>
             <div class="card-head">
@@ -96,7 +97,7 @@ fn CheckinCard(checkin: Checkin, community: String, items: RwSignal<Option<Vec<C
             })}
             <div class="card-actions">
                 {(checkin.status == CheckinStatus::Approved).then(|| view! {
-                    <a class="button primary" data-testid="certificate-link" href=certificate.clone()
+                    <a class="button primary" data-testid="certificate-link" href=certificate.href()
                         on:click=go(certificate.clone())>{MESSAGES.view_certificate}</a>
                 })}
                 {may_withdraw.then(|| view! {
@@ -162,7 +163,7 @@ fn NewCheckin(
         busy.set(true);
         failure.set(None);
         leptos::task::spawn_local(async move {
-            match api::post::<Checkin, _>("/checkins", &request).await {
+            match api::checkins::file(&request).await {
                 Ok(filed) => {
                     items.update(|list| list.get_or_insert_with(Vec::new).insert(0, filed));
                     certificate.set(String::new());
@@ -228,7 +229,7 @@ pub fn MyCheckins() -> impl IntoView {
     let branches = RwSignal::new(Vec::<UnitBranch>::new());
     let error = RwSignal::new(None::<String>);
     leptos::task::spawn_local(async move {
-        match api::get::<Items<Checkin>>("/checkins").await {
+        match api::checkins::list(None).await {
             Ok(list) => items.set(Some(list.items)),
             Err(e) => error.set(Some(e.message())),
         }
@@ -236,7 +237,7 @@ pub fn MyCheckins() -> impl IntoView {
             Ok(list) => communities.set(list),
             Err(e) => error.set(Some(e.message())),
         }
-        if let Ok(list) = api::get::<Items<UnitBranch>>("/unit-branches").await {
+        if let Ok(list) = api::unit_branches::list().await {
             branches.set(list.items);
         }
     });
@@ -270,12 +271,12 @@ pub fn MyCheckins() -> impl IntoView {
 type CertificateData = (Checkin, Place, Option<String>);
 
 async fn certificate_data(id: String) -> Result<CertificateData, String> {
-    let approved = api::get::<Items<Checkin>>("/checkins?status=approved").await.map_err(|e| e.message())?;
+    let approved = api::checkins::list(Some(CheckinStatus::Approved)).await.map_err(|e| e.message())?;
     let checkin =
         approved.items.into_iter().find(|c| c.id == id).ok_or_else(|| MESSAGES.certificate_unavailable.to_owned())?;
-    let place = api::get::<Place>(&format!("/places/{}", checkin.community_id)).await.map_err(|e| e.message())?;
+    let place = api::places::get(&checkin.community_id).await.map_err(|e| e.message())?;
     let branch = match &checkin.unit_branch_id {
-        Some(b) => api::get::<Items<UnitBranch>>("/unit-branches")
+        Some(b) => api::unit_branches::list()
             .await
             .map_err(|e| e.message())?
             .items
@@ -308,7 +309,7 @@ pub fn Certificate(
     };
     view! {
         <div class="page-head no-print">
-            <a href="/checkins" on:click=go("/checkins".to_owned())>{MESSAGES.back}</a>
+            <a href=Route::Checkins.href() on:click=go(Route::Checkins)>{MESSAGES.back}</a>
             <button type="button" class="primary" data-testid="print-button" on:click=print
                 disabled=move || !data.with(|d| matches!(d, Some(Ok(_))))>{MESSAGES.print}</button>
         </div>

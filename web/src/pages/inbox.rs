@@ -1,10 +1,11 @@
 //! The inbox (`/inbox`): the caller's notifications, newest first; opening one marks it read and
 //! goes to its wish.
 
-use haolin_shared::inbox::{Notification, NotificationList};
+use haolin_shared::inbox::Notification;
 use leptos::prelude::*;
 
 use crate::i18n::MESSAGES;
+use crate::route::Route;
 use crate::{api, live, state, time};
 
 /// The inbox page.
@@ -14,7 +15,7 @@ pub fn Inbox() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let load = move || {
         leptos::task::spawn_local(async move {
-            match api::get::<NotificationList>("/notifications?limit=50").await {
+            match api::notifications::list(50).await {
                 Ok(list) => {
                     error.set(None);
                     items.set(Some(list.items));
@@ -28,7 +29,7 @@ pub fn Inbox() -> impl IntoView {
     on_cleanup(move || live::unsubscribe(sub));
     let read_all = move |_| {
         leptos::task::spawn_local(async move {
-            match api::post::<(), _>("/notifications/read-all", &()).await {
+            match api::notifications::read_all().await {
                 Ok(()) => load(),
                 Err(e) => error.set(Some(e.message())),
             }
@@ -37,10 +38,10 @@ pub fn Inbox() -> impl IntoView {
     let open = move |n: Notification| {
         leptos::task::spawn_local(async move {
             if n.read_at.is_none() {
-                let _ = api::post::<(), _>(&format!("/notifications/{}/read", n.id), &()).await;
+                let _ = api::notifications::read(&n.id).await;
             }
             match n.wish_id {
-                Some(id) => state::navigate(&format!("/wishes/{id}")),
+                Some(id) => state::navigate(Route::Wish(id)),
                 None => load(),
             }
         });

@@ -1,7 +1,7 @@
 //! `/wishes/:id`: a wish, its timeline and the actions the state machine offers the caller.
 
 use haolin_shared::api::{
-    ConfirmRequest, DispatchRequest, FulfilRequest, Items, OptionalReasonRequest, PersonRef, ReasonRequest, User,
+    ConfirmRequest, DispatchRequest, FulfilRequest, OptionalReasonRequest, PersonRef, ReasonRequest, User,
     VersionGuard, Wish, WishEvent,
 };
 use haolin_shared::domain::{Comment, Note, Rating, Reason, WishAction};
@@ -11,7 +11,7 @@ use crate::components::wish_card::{Deadline, StatusBadge};
 use crate::error::ApiError;
 use crate::i18n::MESSAGES;
 use crate::live::LiveUpdate;
-use crate::{api, live, session, state, time};
+use crate::{access, api, live, state, time};
 
 /// What an action needs from the user before it is sent.
 #[derive(Clone, Copy, PartialEq)]
@@ -91,7 +91,7 @@ struct WishPageState {
 impl WishPageState {
     fn load(self, id: String) {
         leptos::task::spawn_local(async move {
-            match api::get::<Wish>(&format!("/wishes/{id}")).await {
+            match api::wishes::get(&id).await {
                 Ok(w) => {
                     self.wish.set(Some(w));
                     self.error.set(None);
@@ -103,7 +103,7 @@ impl WishPageState {
                     return;
                 }
             }
-            if let Ok(events) = api::get::<Items<WishEvent>>(&format!("/wishes/{id}/events")).await {
+            if let Ok(events) = api::wishes::events(&id).await {
                 self.events.set(events.items);
             }
         });
@@ -163,7 +163,7 @@ fn person_line(label: &'static str, p: Option<PersonRef>) -> Option<impl IntoVie
 #[component]
 fn WishDetail(wish: Wish, me: StoredValue<User>, page: WishPageState) -> impl IntoView {
     let actions =
-        if page.gone.get_untracked() { Vec::new() } else { me.with_value(|me| session::actions_for(me, &wish)) };
+        if page.gone.get_untracked() { Vec::new() } else { me.with_value(|me| access::actions_for(me, &wish)) };
     // Actors the page can name: the people on the wish, and the caller.
     let mut names: Vec<(String, String)> = [Some(wish.resident.clone()), wish.claimant.clone(), wish.assignee.clone()]
         .into_iter()
@@ -230,8 +230,7 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
     let search = move |q: String| {
         let community = community.clone();
         leptos::task::spawn_local(async move {
-            let path = format!("/communities/{community}/members?q={}", js_sys::encode_uri_component(&q));
-            if let Ok(page) = api::get::<Items<PersonRef>>(&path).await
+            if let Ok(page) = api::communities::members(&community, &q).await
                 && query.get_untracked() == q
             {
                 members.set(page.items);
@@ -257,7 +256,7 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match api::post_json::<Wish>(&format!("/wishes/{id}/{}", action.as_str()), body).await {
+            match api::wishes::act(&id, action, body).await {
                 Ok(w) => {
                     open.set(None);
                     page.wish.set(Some(w));

@@ -1,6 +1,6 @@
 //! The places under a place (or the top of the tree), page by page, and the form that creates one.
 
-use haolin_shared::api::{CreatePlaceRequest, GridKind, Page, Place, PlaceLevel};
+use haolin_shared::api::{CreatePlaceRequest, GridKind, Place, PlaceLevel};
 use leptos::prelude::*;
 
 use super::place::place_link;
@@ -40,18 +40,12 @@ pub fn Children(parent: Option<Place>) -> impl IntoView {
     let loading = RwSignal::new(true);
     let error = RwSignal::new(None::<String>);
     let parent_id = parent.as_ref().map(|p| p.id.clone());
-    let base = StoredValue::new(match &parent_id {
-        Some(id) => format!("/places?parent_id={id}&limit=50"),
-        None => "/places?limit=50".to_owned(),
-    });
+    let parent_key = StoredValue::new(parent_id.clone());
     let load = move |after: Option<String>| {
         loading.set(true);
+        let request = parent_key.with_value(|p| api::places::list(p.as_deref(), 50, after.as_deref()));
         leptos::task::spawn_local(async move {
-            let path = match &after {
-                Some(c) => format!("{}&cursor={c}", base.get_value()),
-                None => base.get_value(),
-            };
-            match api::get::<Page<Place>>(&path).await {
+            match request.await {
                 Ok(page) => {
                     items.update(|list| list.extend(page.items));
                     cursor.set(page.next_cursor);
@@ -121,7 +115,7 @@ fn CreateForm(level: PlaceLevel, parent_id: Option<String>, items: RwSignal<Vec<
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match api::post::<Place, _>("/admin/places", &request).await {
+            match api::places::create(&request).await {
                 Ok(place) => {
                     items.update(|list| list.push(place));
                     name.set(String::new());

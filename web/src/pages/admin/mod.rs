@@ -26,7 +26,7 @@ pub fn PlaceTree(
     };
     let place = RwSignal::new(None::<Result<Place, String>>);
     leptos::task::spawn_local(async move {
-        place.set(Some(api::get::<Place>(&format!("/places/{id}")).await.map_err(|e| e.message())));
+        place.set(Some(api::places::get(&id).await.map_err(|e| e.message())));
     });
     view! {
         {move || match place.get() {

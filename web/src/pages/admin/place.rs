@@ -8,6 +8,7 @@ use crate::components::confirm::confirm_box;
 use crate::components::go;
 use crate::error::ApiError;
 use crate::i18n::MESSAGES;
+use crate::route::Route;
 use crate::{api, state};
 
 /// Which action's form is open.
@@ -19,15 +20,10 @@ enum Panel {
     Retire,
 }
 
-/// The admin page of a place.
-pub fn place_href(id: &str) -> String {
-    format!("/admin/places/{id}")
-}
-
 /// An in-app link to the admin page of a place.
 pub fn place_link(id: &str, name: String, testid: &'static str) -> impl IntoView + use<> {
-    let href = place_href(id);
-    view! { <a href=href.clone() data-testid=testid on:click=go(href)>{name}</a> }
+    let route = Route::AdminPlace(id.to_owned());
+    view! { <a href=route.href() data-testid=testid on:click=go(route)>{name}</a> }
 }
 
 /// The path from the top of the tree to `place`: links to each ancestor, then its own name.
@@ -36,7 +32,7 @@ fn breadcrumb(place: &Place) -> impl IntoView + use<> {
     view! {
         <nav class="crumbs" aria-label=MESSAGES.place_path data-testid="place-breadcrumb">
             <ol>
-                <li><a href="/admin" on:click=go("/admin".to_owned())>{MESSAGES.all_places}</a></li>
+                <li><a href=Route::Admin.href() on:click=go(Route::Admin)>{MESSAGES.all_places}</a></li>
                 {ancestors.into_iter().map(|p| view! { <li>{place_link(&p.id, p.name, "crumb")}</li> }).collect_view()}
                 <li aria-current="page">{place.name.clone()}</li>
             </ol>
@@ -56,7 +52,7 @@ pub fn PlaceDetail(place: Place, current: RwSignal<Option<Result<Place, String>>
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            let result = api::patch::<Place, _>(&format!("/admin/places/{}", id.get_value()), &request).await;
+            let result = api::places::update(&id.get_value(), &request).await;
             finish(result, busy, error, current);
         });
     };
@@ -64,7 +60,7 @@ pub fn PlaceDetail(place: Place, current: RwSignal<Option<Result<Place, String>>
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            let result = api::post::<Place, _>(&format!("/admin/places/{}/retire", id.get_value()), &()).await;
+            let result = api::places::retire(&id.get_value()).await;
             if result.is_err() {
                 panel.set(Panel::None);
             }
@@ -173,7 +169,7 @@ fn MoveForm(
         }
         finding.set(true);
         leptos::task::spawn_local(async move {
-            let found = match api::get::<Place>(&format!("/places/by-code/{raw}")).await {
+            let found = match api::places::by_code(&raw).await {
                 Ok(p) if p.level != level => Err(format!("{}{}", MESSAGES.parent_must_be, MESSAGES.place_level(level))),
                 Ok(p) if p.retired_at.is_some() => Err(MESSAGES.parent_retired.to_owned()),
                 Ok(p) => Ok(p),

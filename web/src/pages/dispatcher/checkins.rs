@@ -1,13 +1,13 @@
 //! `/dispatcher/checkins`: the check-ins (双报到) waiting for a decision of my communities:
 //! approve, or reject with a reason.
 
-use haolin_shared::api::{Checkin, Items, Place, RejectCheckinRequest, Role, User};
-use haolin_shared::domain::{CheckinAction, Reason};
+use haolin_shared::api::{Checkin, Role, User};
+use haolin_shared::domain::{CheckinAction, CheckinStatus, Reason};
 use leptos::prelude::*;
 
 use crate::i18n::MESSAGES;
 use crate::pages::checkins::actions_for;
-use crate::{api, session, state, time};
+use crate::{access, api, state, time};
 
 /// One pending check-in with its decision buttons; decided, it leaves the queue.
 #[component]
@@ -28,11 +28,8 @@ fn ReviewCard(
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            let result = if approve {
-                api::post::<Checkin, _>(&format!("/checkins/{id}/approve"), &()).await
-            } else {
-                api::post::<Checkin, _>(&format!("/checkins/{id}/reject"), &RejectCheckinRequest { reason }).await
-            };
+            let result =
+                if approve { api::checkins::approve(&id).await } else { api::checkins::reject(&id, reason).await };
             match result {
                 Ok(_) => {
                     queue.update(|q| q.iter_mut().for_each(|q| q.retain(|c| c.id != id)));
@@ -93,15 +90,15 @@ pub fn CheckinReview(
     let queue = RwSignal::new(None::<Vec<Checkin>>);
     let names = RwSignal::new(Vec::<(String, String)>::new());
     let error = RwSignal::new(None::<String>);
-    let mine = session::communities_of(&me, Role::Dispatcher);
+    let mine = access::communities_of(&me, Role::Dispatcher);
     leptos::task::spawn_local(async move {
-        match api::get::<Items<Checkin>>("/checkins?status=pending").await {
+        match api::checkins::list(Some(CheckinStatus::Pending)).await {
             // A dispatcher also sees their own check-ins: only those to their communities are theirs to decide.
             Ok(list) => queue.set(Some(list.items.into_iter().filter(|c| mine.contains(&c.community_id)).collect())),
             Err(e) => error.set(Some(e.message())),
         }
         for id in mine {
-            if let Ok(p) = api::get::<Place>(&format!("/places/{id}")).await {
+            if let Ok(p) = api::places::get(&id).await {
                 names.update(|n| n.push((id, p.name)));
             }
         }

@@ -5,19 +5,20 @@ mod checkins;
 
 pub use checkins::CheckinReview;
 
-use haolin_shared::api::{CheckinFigures, CommunityStats, ReasonRequest, Role, User, VersionGuard, Wish};
+use haolin_shared::api::{Role, User, Wish};
 use haolin_shared::domain::{Reason, WishAction, WishStatus};
 use leptos::prelude::*;
 
+use crate::api::wishes::WishFeed;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::MESSAGES;
-use crate::{api, live, session, state};
+use crate::{access, api, live, state};
 
 /// One card of the review queue: approve, or reject with a reason.
 #[component]
 fn QueueCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView {
-    let actions = me.with_value(|me| session::actions_for(me, &wish));
+    let actions = me.with_value(|me| access::actions_for(me, &wish));
     let busy = RwSignal::new(false);
     let rejecting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
@@ -29,11 +30,10 @@ fn QueueCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView
         busy.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            let path = format!("/wishes/{id}/{}", action.as_str());
             let result = if action == WishAction::Reject {
-                api::post::<Wish, _>(&path, &ReasonRequest { reason: reason_text, version: Some(version) }).await
+                api::wishes::reject(&id, reason_text, version).await
             } else {
-                api::post::<Wish, _>(&path, &VersionGuard { version: Some(version) }).await
+                api::wishes::approve(&id, version).await
             };
             match result {
                 Ok(w) => {
@@ -92,7 +92,7 @@ fn Overview(communities: Vec<String>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             let mut total: Vec<(WishStatus, i64)> = WishStatus::ALL.iter().map(|s| (*s, 0)).collect();
             for id in communities.get_value() {
-                match api::get::<CommunityStats>(&format!("/communities/{id}/stats")).await {
+                match api::communities::stats(&id).await {
                     Ok(stats) => {
                         for c in stats.counts {
                             if let Some(t) = total.iter_mut().find(|t| t.0 == c.status) {
@@ -142,7 +142,7 @@ fn Figures(communities: Vec<String>) -> impl IntoView {
     leptos::task::spawn_local(async move {
         let mut total = [0_i64; 4];
         for id in communities {
-            match api::get::<CheckinFigures>(&format!("/communities/{id}/checkin-stats")).await {
+            match api::communities::checkin_stats(&id).await {
                 Ok(f) => {
                     for (t, n) in total.iter_mut().zip([
                         f.units_checked_in,
@@ -189,14 +189,13 @@ pub fn Dispatcher(
     me: User,
 ) -> impl IntoView {
     let keep_me = me.clone();
-    let list = WishList::new("status=pending_review".to_owned(), move |w| {
-        w.status == WishStatus::PendingReview && session::holds(&keep_me, Role::Dispatcher, &w.community_id)
+    let list = WishList::new(WishFeed::PendingReview, move |w| {
+        w.status == WishStatus::PendingReview && access::holds(&keep_me, Role::Dispatcher, &w.community_id)
     });
-    let communities = session::communities_of(&me, Role::Dispatcher);
+    let communities = access::communities_of(&me, Role::Dispatcher);
     // Every wish of my communities, so wishes in progress can be opened (to dispatch, revoke, cancel).
     let keep_me = me.clone();
-    let all =
-        WishList::new("limit=20".to_owned(), move |w| session::holds(&keep_me, Role::Dispatcher, &w.community_id));
+    let all = WishList::new(WishFeed::Visible, move |w| access::holds(&keep_me, Role::Dispatcher, &w.community_id));
     let me = StoredValue::new(me);
     view! {
         <Overview communities=communities.clone()/>

@@ -1,25 +1,26 @@
 //! The party member's pages (接单): the pool of open wishes and my claims.
 
-use haolin_shared::api::{Role, User, VersionGuard, Wish};
+use haolin_shared::api::{Role, User, Wish};
 use haolin_shared::domain::WishStatus;
 use leptos::prelude::*;
 
+use crate::api::wishes::WishFeed;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::MESSAGES;
-use crate::{api, session, state};
+use crate::{access, api, state};
 
 /// One card of the pool with its claim button.
 #[component]
 fn PoolCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView {
     let busy = RwSignal::new(false);
-    let can_claim = me.with_value(|me| session::may_claim(me, &wish));
+    let can_claim = me.with_value(|me| access::may_claim(me, &wish));
     let id = wish.id.clone();
     let claim = move |_| {
         let id = id.clone();
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::post::<Wish, _>(&format!("/wishes/{id}/claim"), &VersionGuard::default()).await {
+            match api::wishes::claim(&id, None).await {
                 Ok(w) => {
                     list.replace(w, false);
                     state::toast(MESSAGES.claimed_ok);
@@ -27,7 +28,7 @@ fn PoolCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView 
                 Err(e) if e.is_lost_race() => {
                     state::toast(MESSAGES.lost_race);
                     // Refresh the card: the wish is now someone else's, usually out of sight.
-                    match api::get::<Wish>(&format!("/wishes/{id}")).await {
+                    match api::wishes::get(&id).await {
                         Ok(w) => {
                             let keep = w.status == WishStatus::Open;
                             list.replace(w, keep);
@@ -58,8 +59,8 @@ pub fn Pool(
     me: User,
 ) -> impl IntoView {
     let keep_me = me.clone();
-    let list = WishList::new("status=open".to_owned(), move |w| {
-        w.status == WishStatus::Open && session::holds(&keep_me, Role::Member, &w.community_id)
+    let list = WishList::new(WishFeed::Open, move |w| {
+        w.status == WishStatus::Open && access::holds(&keep_me, Role::Member, &w.community_id)
     });
     let me = StoredValue::new(me);
     view! {
@@ -75,7 +76,7 @@ pub fn Claims(
     me: User,
 ) -> impl IntoView {
     let my_id = me.id.clone();
-    let list = WishList::new("held=true".to_owned(), move |w| {
+    let list = WishList::new(WishFeed::Held, move |w| {
         w.claimant.as_ref().is_some_and(|p| p.id == my_id) || w.assignee.as_ref().is_some_and(|p| p.id == my_id)
     });
     view! {

@@ -2,41 +2,13 @@
 //! and choosing it, by drilling down the place tree or from my location. Wishes I post then carry
 //! that grid.
 
-use haolin_shared::api::{GeoPoint, Page, PlaceLevel, PlaceRef, SetHomeRequest};
+use haolin_shared::api::{GeoPoint, PlaceLevel, PlaceRef, SetHomeRequest};
 use leptos::prelude::*;
-use serde::Deserialize;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::api::places::PlaceSummary;
 use crate::i18n::MESSAGES;
 use crate::{api, state};
-
-/// A place as this page reads it. The API's `Place` also carries a grid's boundary and a unit's
-/// households, whose decoding (floating-point numbers) would weigh on every resident's first load
-/// for nothing: serde skips what is not declared here.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Place {
-    /// The id.
-    pub id: String,
-    /// The unified code.
-    pub code: String,
-    /// The name.
-    pub name: String,
-    /// The level.
-    pub level: PlaceLevel,
-    /// The places from the top down to this one.
-    pub path: Vec<PlaceRef>,
-    /// When it was retired, if it was.
-    pub retired_at: Option<String>,
-}
-
-/// What this page reads of `GET /me` and of the `PUT /me/home` answer (which is the same body):
-/// the registered home. (The API's `Me` flattens the whole account into it, and serde's
-/// flattening is heavy code.)
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Home {
-    /// The registered home place, if any.
-    pub home: Option<Place>,
-}
 
 /// The place of `level` on a path (e.g. the grid of a unit, the community of a grid).
 pub fn on_path(path: &[PlaceRef], level: PlaceLevel) -> Option<&PlaceRef> {
@@ -46,12 +18,12 @@ pub fn on_path(path: &[PlaceRef], level: PlaceLevel) -> Option<&PlaceRef> {
 /// One step of the drill-down: the places to choose from (all of one parent) and the chosen id.
 #[derive(Debug, Clone, PartialEq)]
 struct Step {
-    options: Vec<Place>,
+    options: Vec<PlaceSummary>,
     chosen: String,
 }
 
 /// The place the steps choose as a home: the deepest chosen place, if it is a grid or a unit.
-fn choice(steps: &[Step]) -> Option<&Place> {
+fn choice(steps: &[Step]) -> Option<&PlaceSummary> {
     steps
         .iter()
         .rev()
@@ -69,11 +41,7 @@ async fn drill(
     mut parent: Option<String>,
 ) {
     loop {
-        let path = match &parent {
-            Some(id) => format!("/places?parent_id={id}&limit=100"),
-            None => "/places?limit=100".to_owned(),
-        };
-        let options: Vec<Place> = match api::get::<Page<Place>>(&path).await {
+        let options: Vec<PlaceSummary> = match api::places::list_summaries(parent.as_deref(), 100).await {
             Ok(page) => page.items.into_iter().filter(|p| p.retired_at.is_none()).collect(),
             Err(e) => return error.set(Some(e.message())),
         };
@@ -115,12 +83,12 @@ async fn locate() -> Option<GeoPoint> {
 /// `/resident/grid`.
 #[component]
 pub fn HomeGrid() -> impl IntoView {
-    let home = RwSignal::new(None::<Option<Place>>);
+    let home = RwSignal::new(None::<Option<PlaceSummary>>);
     let steps = RwSignal::new(Vec::<Step>::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     leptos::task::spawn_local(async move {
-        match api::get::<Home>("/me").await {
+        match api::me::home().await {
             Ok(me) => home.set(Some(me.home)),
             Err(e) => error.set(Some(e.message())),
         }
@@ -142,7 +110,7 @@ pub fn HomeGrid() -> impl IntoView {
             };
             let outcome = match request {
                 None => Err(MESSAGES.location_unavailable.to_owned()),
-                Some(r) => api::put::<Home, _>("/me/home", &r).await.map_err(|e| match e.status() {
+                Some(r) => api::me::set_home(&r).await.map_err(|e| match e.status() {
                     Some(404) if located => MESSAGES.no_grid_here.to_owned(),
                     _ => e.message(),
                 }),
@@ -221,8 +189,15 @@ pub fn HomeGrid() -> impl IntoView {
 mod tests {
     use super::*;
 
-    fn place(id: &str, level: PlaceLevel) -> Place {
-        Place { id: id.into(), code: format!("c{id}"), name: format!("n{id}"), level, path: vec![], retired_at: None }
+    fn place(id: &str, level: PlaceLevel) -> PlaceSummary {
+        PlaceSummary {
+            id: id.into(),
+            code: format!("c{id}"),
+            name: format!("n{id}"),
+            level,
+            path: vec![],
+            retired_at: None,
+        }
     }
 
     fn step(options: &[(&str, PlaceLevel)], chosen: &str) -> Step {
@@ -240,16 +215,6 @@ mod tests {
         assert_eq!(chosen(&[street.clone(), community.clone(), grids.clone(), units.clone()]), Some("4".into()));
         let unit = Step { chosen: "5".into(), ..units };
         assert_eq!(chosen(&[street, community, grids, unit]), Some("5".into()));
-    }
-
-    #[test]
-    fn a_home_is_read_without_its_boundary() {
-        let body = r#"{"id":"9","name":"n","phone":"1","roles":["resident"],"community_ids":[],"place_roles":[],
-            "home":{"id":"4","code":"c4","name":"n4","level":"grid","kind":"comprehensive","parent_id":"2",
-            "path":[{"id":"4","code":"c4","name":"n4","level":"grid"}],"retired_at":null,
-            "boundary":{"type":"Polygon","coordinates":[[[106.8,26.5],[106.9,26.5],[106.9,26.6],[106.8,26.5]]]}}}"#;
-        let home = serde_json::from_str::<Home>(body).ok().and_then(|h| h.home);
-        assert_eq!(home.map(|h| (h.id, h.level, h.path.len())), Some(("4".into(), PlaceLevel::Grid, 1)));
     }
 
     #[test]

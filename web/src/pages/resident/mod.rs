@@ -9,10 +9,12 @@ pub use new_wish::NewWish;
 use haolin_shared::api::User;
 use leptos::prelude::*;
 
+use crate::api::wishes::WishFeed;
 use crate::components::go;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::MESSAGES;
+use crate::route::Route;
 
 /// `/resident`: the wishes I posted, live.
 #[component]
@@ -21,13 +23,13 @@ pub fn MyWishes(
     me: User,
 ) -> impl IntoView {
     let my_id = me.id.clone();
-    let list = WishList::new("mine=true".to_owned(), move |w| w.resident.id == my_id);
+    let list = WishList::new(WishFeed::Mine, move |w| w.resident.id == my_id);
     view! {
         <div class="page-head">
             <h1>{MESSAGES.my_wishes}</h1>
-            <a class="button primary" href="/resident/new" on:click=go("/resident/new".into())>{MESSAGES.nav_new_wish}</a>
+            <a class="button primary" href=Route::NewWish.href() on:click=go(Route::NewWish)>{MESSAGES.nav_new_wish}</a>
         </div>
         <WishListView list testid="my-wishes" paged=true card=|w| view! { <WishCard wish=w/> }/>
-        <p class="alt"><a href="/checkins" data-testid="goto-checkins" on:click=go("/checkins".into())>{MESSAGES.goto_checkins}</a></p>
+        <p class="alt"><a href=Route::Checkins.href() data-testid="goto-checkins" on:click=go(Route::Checkins)>{MESSAGES.goto_checkins}</a></p>
     }
 }

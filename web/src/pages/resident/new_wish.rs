@@ -1,12 +1,13 @@
 //! `/resident/new`: post a wish, with inline validation by the shared newtypes.
 
-use haolin_shared::api::{Community, Page, PlaceLevel, PlaceRef, Wish};
+use haolin_shared::api::{Community, PlaceLevel, PlaceRef};
 use haolin_shared::domain::DEFAULT_CATEGORIES;
 use leptos::prelude::*;
 
-use super::home::{Home, on_path};
+use super::home::on_path;
 use crate::components::go;
 use crate::i18n::MESSAGES;
+use crate::route::Route;
 use crate::validate::{self, WishForm};
 use crate::{api, state, time};
 
@@ -36,10 +37,10 @@ pub fn NewWish() -> impl IntoView {
     let key = StoredValue::new(format!("{:x}{:x}", time::now_ms() as u64, (js_sys::Math::random() * 1e12) as u64));
 
     leptos::task::spawn_local(async move {
-        let at_home = api::get::<Home>("/me").await.ok().and_then(|me| me.home).and_then(|h| {
+        let at_home = api::me::home().await.ok().and_then(|me| me.home).and_then(|h| {
             Some((on_path(&h.path, PlaceLevel::Community)?.clone(), on_path(&h.path, PlaceLevel::Grid)?.clone()))
         });
-        match api::get::<Page<Community>>("/communities").await {
+        match api::communities::list(None, None).await {
             Ok(page) => {
                 let default = match &at_home {
                     Some((c, _)) => Some(c.id.clone()),
@@ -88,10 +89,10 @@ pub fn NewWish() -> impl IntoView {
         busy.set(true);
         failure.set(None);
         leptos::task::spawn_local(async move {
-            match api::post_once::<Wish, _>("/wishes", &request, &key.get_value()).await {
+            match api::wishes::create(&request, &key.get_value()).await {
                 Ok(wish) => {
                     state::toast(MESSAGES.wish_posted);
-                    state::navigate(&format!("/wishes/{}", wish.id));
+                    state::navigate(Route::Wish(wish.id));
                 }
                 Err(e) => failure.set(Some(e.message())),
             }
@@ -113,7 +114,7 @@ pub fn NewWish() -> impl IntoView {
             <p class="hint">
                 {MESSAGES.wish_grid}{MESSAGES.colon}
                 <span data-testid="wish-grid">{move || grid().map_or(MESSAGES.none.to_owned(), |g| format!("{} {}", g.name, g.code))}</span>" "
-                <a href="/resident/grid" data-testid="wish-set-home" on:click=go("/resident/grid".into())>{MESSAGES.set_home}</a>
+                <a href=Route::HomeGrid.href() data-testid="wish-set-home" on:click=go(Route::HomeGrid)>{MESSAGES.set_home}</a>
             </p>
             <label for="wish-category">{MESSAGES.category}</label>
             <select id="wish-category" data-testid="wish-category" aria-describedby="error-category-msg" prop:value=category aria-invalid=invalid(e_category)
