@@ -1,6 +1,5 @@
 //! Rate limits on login, registration and posting: the N+1th attempt in the window is a 429 with
 //! `Retry-After`, and other accounts are not affected.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{PASSWORD, assert_error, spawn_app_with};
 use serde_json::json;
