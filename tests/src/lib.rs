@@ -25,7 +25,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::header::HeaderMap;
@@ -233,8 +233,9 @@ pub struct TestApp {
     // Dropped last: the data folder and the fake web app.
     web_dir: TempDir,
     data_dir: TempDir,
-    // Dropped after the child is killed (see `Drop for TestApp`).
-    _database: TestDatabase,
+    // Dropped after the child is killed (see `Drop for TestApp`); `None` when the test chose the
+    // database itself.
+    _database: Option<TestDatabase>,
 }
 
 /// The base URL of the PostgreSQL server the tests create databases on.
@@ -276,24 +277,139 @@ impl TestDatabase {
     }
 
     /// A fresh PostgreSQL database (whatever the run's backend), dropped when this is dropped.
+    ///
+    /// It is a copy of this process's template database, which the `haolin` binary under test
+    /// migrated once (see [`postgres_template`]): the test's server finds every migration applied,
+    /// as it would after a restart, instead of running them all again for each test.
     pub fn postgres() -> Self {
         static NEXT: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        let name = format!("haolin_t{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-        psql(&format!("CREATE DATABASE {name}"));
+        let template = postgres_template();
+        let name = format!("haolin_t{}_{}_{}", std::process::id(), unix_secs(), NEXT.fetch_add(1, Ordering::Relaxed));
+        psql(&format!("CREATE DATABASE {name} TEMPLATE {template}"));
         Self { url: format!("{}/{name}", postgres_base_url()), postgres_name: Some(name) }
     }
 }
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some(name) = &self.postgres_name {
-            let _ = Command::new("psql")
-                .arg(format!("{}/postgres", postgres_base_url()))
-                .args(["-qc", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")])
-                .output();
+        if let Some(name) = self.postgres_name.take() {
+            drop_database_in_background(&name);
         }
     }
+}
+
+/// Seconds since the Unix epoch (part of the names of the databases the tests create).
+fn unix_secs() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Drops a database without waiting: `DROP DATABASE` waits for a checkpoint (about 2 s), which
+/// the next tests need not wait for. The `psql` process is started now, so it finishes even if the
+/// test process exits first; a thread reaps it.
+fn drop_database_in_background(name: &str) {
+    let child = Command::new("psql")
+        .arg(format!("{}/postgres", postgres_base_url()))
+        .args(["-qc", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    if let Ok(mut child) = child {
+        std::thread::spawn(move || child.wait());
+    }
+}
+
+/// The name of this process's template database, made on first use: an empty database that the
+/// `haolin` binary under test migrated (started with no admin and no demo data, then stopped), so
+/// it holds exactly the schema. Tests' databases are created from it with
+/// `CREATE DATABASE … TEMPLATE …`.
+///
+/// It stays after the process ends (there is no hook to drop it then); the next process drops the
+/// templates and test databases left by processes that are gone (see [`drop_stale_databases`]).
+pub fn postgres_template() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        drop_stale_databases();
+        let name = format!("haolin_tpl{}_{}", std::process::id(), unix_secs());
+        psql(&format!("CREATE DATABASE {name}"));
+        migrate_with_binary(&format!("{}/{name}", postgres_base_url()));
+        name
+    })
+}
+
+/// Drops the templates and test databases of earlier test processes that are no longer running
+/// and were made more than an hour ago (so a live run elsewhere is never touched).
+fn drop_stale_databases() {
+    let out = Command::new("psql")
+        .arg(format!("{}/postgres", postgres_base_url()))
+        .args(["-tAc", "SELECT datname FROM pg_database WHERE datname ~ '^haolin_t(pl)?[0-9]+_[0-9]+'"])
+        .output();
+    let Ok(out) = out else { return };
+    let now = unix_secs();
+    for name in String::from_utf8_lossy(&out.stdout).lines() {
+        let rest = name.trim_start_matches("haolin_tpl").trim_start_matches("haolin_t");
+        let mut parts = rest.split('_').map(str::parse::<u64>);
+        let (Some(Ok(pid)), Some(Ok(secs))) = (parts.next(), parts.next()) else { continue };
+        let running = Path::new(&format!("/proc/{pid}")).exists();
+        if !running && now.saturating_sub(secs) > 3600 {
+            drop_database_in_background(name);
+        }
+    }
+}
+
+/// Runs the `haolin` binary on `database_url` until it listens (by then it has run the
+/// migrations), then stops it with SIGTERM and waits for it to exit.
+fn migrate_with_binary(database_url: &str) {
+    let bin = binary_path();
+    assert!(
+        bin.is_file(),
+        "the server binary {} does not exist: run `cargo build -p haolin-server` first",
+        bin.display()
+    );
+    let dir = tempfile::Builder::new()
+        .prefix("haolin-template-")
+        .tempdir()
+        .unwrap_or_else(|e| panic!("cannot create a temporary folder: {e}"));
+    let mut cmd = Command::new(&bin);
+    cmd.arg("serve").current_dir(dir.path());
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        if k.starts_with("HAOLIN_") || k == "DATABASE_URL" || k == "REDIS_URL" || k == "RUST_LOG" {
+            cmd.env_remove(&key);
+        }
+    }
+    let dir_str = dir.path().display().to_string();
+    cmd.env("DATABASE_URL", database_url)
+        .env("HAOLIN_BIND", "127.0.0.1:0")
+        .env("HAOLIN_DATA_DIR", &dir_str)
+        .env("HAOLIN_WEB_DIR", &dir_str)
+        .env("HAOLIN_JWT_SECRET", JWT_SECRET)
+        .env("HAOLIN_DEMO", "0")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+    let stdout = child.stdout.take();
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout?).lines() {
+            if line.ok()?.contains("haolin listening on ") {
+                let _ = tx.send(());
+            }
+        }
+        Some(())
+    });
+    let listening = rx.recv_timeout(STARTUP_TIMEOUT).is_ok();
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output();
+    let stderr = out.map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).unwrap_or_default();
+    assert!(listening, "haolin did not start on the template database {database_url}; stderr:\n{stderr}");
 }
 
 /// Starts a server with the default test settings.
@@ -314,11 +430,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut AppEnv)) -> TestApp {
     std::fs::write(web_dir.path().join("index.html"), INDEX_HTML)
         .unwrap_or_else(|e| panic!("cannot write index.html: {e}"));
 
-    let database = TestDatabase::create(data_dir.path());
-    let database_url = database.url.clone();
     let mut env = AppEnv::default();
-    env.set("DATABASE_URL", &database_url)
-        .set("HAOLIN_BIND", "127.0.0.1:0")
+    env.set("HAOLIN_BIND", "127.0.0.1:0")
         .set("HAOLIN_DATA_DIR", &data_dir.path().display().to_string())
         .set("HAOLIN_JWT_SECRET", JWT_SECRET)
         .set("HAOLIN_ADMIN_PHONE", ADMIN_PHONE)
@@ -333,6 +446,15 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut AppEnv)) -> TestApp {
         .set("HAOLIN_LIMITS__WISHES_PER_IP", "1000000")
         .set("RUST_LOG", "info");
     configure(&mut env);
+    // The test's own database, unless `configure` chose one (a shared or a private cluster's).
+    let database = match env.get("DATABASE_URL") {
+        Some(_) => None,
+        None => Some(TestDatabase::create(data_dir.path())),
+    };
+    if let Some(db) = &database {
+        env.set("DATABASE_URL", &db.url);
+    }
+    let database_url = env.get("DATABASE_URL").unwrap_or_default().to_owned();
 
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))

@@ -1,7 +1,6 @@
 //! Accounts and tokens: register, login, `/me`, refresh rotation, logout, and every way a bearer
 //! token can be bad (missing, garbage, tampered, other secret, other algorithm, `alg: none`,
 //! expired, revoked session).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

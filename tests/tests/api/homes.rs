@@ -1,7 +1,6 @@
 //! A resident registers their home (a grid or a ten-household unit, chosen from the tree or found
 //! from a location), `GET /me` shows it with its path and code and every role held at a place,
 //! wishes carry the home's grid, and household heads file wishes for the residents of their unit.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{TestApp, assert_error, assert_invalid_field, spawn_app, str_of};
 use serde_json::{Value, json};

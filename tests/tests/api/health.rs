@@ -1,5 +1,4 @@
 //! Health checks, the web app at `/`, and unknown paths.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{INDEX_HTML, assert_error, spawn_app};
 

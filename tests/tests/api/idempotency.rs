@@ -1,5 +1,4 @@
 //! `Idempotency-Key` on `POST /api/v1/wishes`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{TestApp, assert_error, spawn_app, str_of};
 use reqwest::Method;

@@ -1,7 +1,6 @@
 //! In-app notifications: each wish change that concerns someone notifies them (and only them,
 //! and never the actor), written with the change itself; the list is newest first and pages;
 //! read one, read all, unread count; the claim-expiry reminder is written once.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -1,5 +1,4 @@
 //! Keyset pagination of `GET /api/v1/wishes`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashSet;
 

@@ -1,7 +1,6 @@
 //! Dual check-in (双报到): a member checks in with certificate and letter, the community approves
 //! or rejects; only approved members see and claim the community's wishes; withdrawing releases
 //! the member's live claims there back to the pool, recorded as events.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{Actor, TestApp, assert_error, assert_invalid_field, spawn_app, str_of};
 use serde_json::{Value, json};

@@ -1,5 +1,4 @@
 //! Background jobs with short configured durations: claim expiry and auto-confirmation.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -1,5 +1,4 @@
 //! Races: of many concurrent claims exactly one wins, and the losers learn the wish is claimed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use futures_util::future::join_all;
 use haolin_tests::{assert_conflict, spawn_app, str_of};

@@ -1,7 +1,6 @@
 //! Roles held at places (`POST`/`DELETE /admin/users/{id}/roles`) and their scope: a grid worker
 //! of grid A files wishes for residents of A but not of B; a dispatcher granted at one community
 //! acts there and nowhere else. Wishes carry the resident's grid.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{Actor, TestApp, assert_error, assert_invalid_field, spawn_app, str_of};
 use reqwest::Method;

@@ -1,5 +1,4 @@
 //! Bad input of every field → the documented status, code and `details.field`, and nothing written.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{ApiResponse, PASSWORD, TestApp, World, assert_error, assert_invalid_field, spawn_app, str_of};
 use serde_json::{Value, json};

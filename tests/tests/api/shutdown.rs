@@ -1,5 +1,4 @@
 //! Graceful shutdown: SIGTERM and SIGINT end the process with status 0 within 10 s.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{spawn_app, spawn_app_with};
 

@@ -1,6 +1,5 @@
 //! What a dispatcher needs around the queue: the community's members (to dispatch to) and the
 //! wishes counted by status. Only the community's dispatchers (and admins) may ask.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{assert_error, spawn_app, str_of};
 use serde_json::{Value, json};

@@ -1,6 +1,5 @@
 //! The whole life of a wish, with each role: every allowed transition, its status, version,
 //! claimant and event log.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{CATEGORY, assert_event, int_of, is_rfc3339, spawn_app, str_of};
 use serde_json::{Value, json};

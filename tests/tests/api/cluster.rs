@@ -1,7 +1,6 @@
 //! Several instances on one PostgreSQL and one Redis (always, whatever HAOLIN_TEST_BACKEND says):
 //! one claim wins across instances, live events cross instances, jobs process each wish once,
 //! rate limits are shared, and Redis or PostgreSQL going away does not lose anything.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

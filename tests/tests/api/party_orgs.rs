@@ -1,7 +1,6 @@
 //! Party organisations of the four-level architecture: a street committee → community branch →
 //! grid branch or party group → central household, each at a place of its level and under the
 //! organisation of the place above; refusals, retiring, and the parent following a moved place.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{ApiResponse, TestApp, assert_error, assert_invalid_field, spawn_app, str_of};
 use serde_json::{Value, json};

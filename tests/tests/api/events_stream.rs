@@ -1,6 +1,5 @@
 //! Live updates: `GET /api/v1/events/stream` sends every change to a wish the caller may see,
 //! tells members when a wish leaves their view, and replays what a reconnecting client missed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
 

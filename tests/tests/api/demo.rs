@@ -1,6 +1,5 @@
 //! Demo data (`HAOLIN_DEMO=1`): the accounts of CONTRACT-NOTES.md and wishes in every status,
 //! seeded once.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,6 @@
 //! exactly, nothing sent without one, 43101 stops sending, `thing` fields cut to 20 characters,
 //! one access token for many sends (refreshed once on 40001), failures listed for admins, and
 //! the outbox surviving a restart between the wish change and the send.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

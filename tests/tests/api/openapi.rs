@@ -1,6 +1,5 @@
 //! The OpenAPI document at `/api/openapi.json`: it lists every route of the contract, and every
 //! route it lists is really served.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -1,6 +1,5 @@
 //! Bulk import of a district from CSV: applied whole in one transaction, or refused with every
 //! error by line and column and nothing applied; the same file twice changes nothing.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{assert_error, spawn_app, str_of};
 use serde_json::{Value, json};

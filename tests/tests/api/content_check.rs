@@ -1,7 +1,6 @@
 //! Content safety against the fake WeChat server (`wxa/msg_sec_check` v2): `risky` is a 422 and
 //! stores nothing, `review` stores the wish flagged for its dispatchers, and WeChat being down
 //! accepts (fail-open) or refuses (fail-closed) as configured.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::wechat_fake::{FakeWechat, Mode};
 use haolin_tests::{Actor, TestApp, World, assert_error, spawn_app_with, str_of};

@@ -1,7 +1,6 @@
 //! WeChat mini-program accounts against the fake WeChat server: login (new, returning, bad code,
 //! WeChat down, slow or unreachable, not configured), binding and its refusals, the phone number
 //! from `getPhoneNumber`, and the one access token shared by concurrent calls.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

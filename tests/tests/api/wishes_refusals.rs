@@ -1,7 +1,6 @@
 //! Every refused transition: wrong role (403), wrong community or no relation (404), wrong state
 //! (409 `invalid_state`), own wish (403 `own_wish`), stale version (409 `version_conflict`), the
 //! live-claim limit (409 `claim_limit_reached`). After each refusal the wish is unchanged.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{
     TestApp, World, assert_conflict, assert_error, assert_invalid_field, int_of, spawn_app, spawn_app_with, str_of,

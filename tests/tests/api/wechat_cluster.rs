@@ -2,7 +2,6 @@
 //! whatever HAOLIN_TEST_BACKEND says): fetched once, and refreshed once after a 40001, however
 //! many concurrent calls on either instance need it; and one outbox drained by both sends each
 //! message once.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use futures_util::future::join_all;
 use haolin_tests::wechat_fake::FakeWechat;

@@ -1,6 +1,5 @@
 //! The place hierarchy: codes derived from the parent, browsing, and the admin's create, rename,
 //! move and retire with their refusals. Communities are places of level `community`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{assert_error, assert_invalid_field, spawn_app, str_of};
 use serde_json::{Value, json};

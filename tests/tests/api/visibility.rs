@@ -1,5 +1,4 @@
 //! Who sees which wish, in GET and in lists, and who sees `contact_phone`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{assert_error, spawn_app, str_of};
 use serde_json::{Value, json};

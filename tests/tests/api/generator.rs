@@ -1,7 +1,6 @@
 //! `haolin generate --seed N --scale small`: a consistent, deterministic district (every code
 //! unique and derived from its parent's, every wish in a grid of its community), usable at once
 //! by the server on the same database.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,0 +1,37 @@
+//! The black-box API suite: every test starts the real `haolin` binary (tests/src) and talks to it
+//! over HTTP. One test binary with a module per area, so a change links once.
+//!
+//! `clippy.toml` allows `unwrap` and `expect` in tests; clippy counts as tests the `#[test]`
+//! functions and whatever sits under `cfg(test)`. The crate-level `cfg(test)` below (always true in
+//! a test binary) puts the modules' helper functions there too.
+#![cfg(test)]
+
+mod auth;
+mod checkins;
+mod cluster;
+mod communities;
+mod concurrency;
+mod content_check;
+mod demo;
+mod events_stream;
+mod generator;
+mod health;
+mod homes;
+mod idempotency;
+mod input_validation;
+mod jobs;
+mod notifications;
+mod openapi;
+mod pagination;
+mod party_orgs;
+mod places;
+mod places_import;
+mod rate_limits;
+mod scoped_roles;
+mod shutdown;
+mod visibility;
+mod wechat_cluster;
+mod wechat_login;
+mod wechat_messages;
+mod wishes_lifecycle;
+mod wishes_refusals;
