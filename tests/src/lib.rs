@@ -258,6 +258,17 @@ pub fn psql(sql: &str) {
     assert!(out.status.success(), "psql {sql:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// Runs SQL directly on a test server's database (`sqlite3` on a SQLite file, `psql` on a
+/// PostgreSQL database), for tests that inject a fault the API cannot cause; panics if it fails.
+pub fn run_sql(database_url: &str, sql: &str) {
+    let out = match database_url.strip_prefix("sqlite:") {
+        Some(path) => Command::new("sqlite3").args(["-bail", path, sql]).output(),
+        None => Command::new("psql").args([database_url, "-v", "ON_ERROR_STOP=1", "-qc", sql]).output(),
+    }
+    .unwrap_or_else(|e| panic!("cannot run the database client (sqlite3/psql): {e}"));
+    assert!(out.status.success(), "{sql:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 /// The database of one test: a SQLite file in the test's folder, or a PostgreSQL database created
 /// for it and dropped when the test ends.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 //! or rejects; only approved members see and claim the community's wishes; withdrawing releases
 //! the member's live claims there back to the pool, recorded as events.
 
-use haolin_tests::{Actor, TestApp, assert_error, assert_invalid_field, spawn_app, str_of};
+use haolin_tests::{Actor, TestApp, assert_error, assert_invalid_field, run_sql, spawn_app, str_of, testing_postgres};
 use serde_json::{Value, json};
 
 async fn check_in(app: &TestApp, who: &Actor, community: &str, branch: Option<&str>) -> haolin_tests::ApiResponse {
@@ -200,4 +200,64 @@ async fn a_check_in_needs_a_real_community_branch_certificate_and_letter() {
     assert!(
         app.get("/api/v1/checkins", &member.token).await.expect_status(200)["items"].as_array().unwrap().is_empty()
     );
+}
+
+/// A trigger that makes the database refuse to put wish `wish_id` back in the pool.
+fn refuse_release_of(app: &TestApp, wish_id: &str) {
+    let sql = if testing_postgres() {
+        format!(
+            "CREATE FUNCTION refuse_release() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected fault'; END $$ \
+             LANGUAGE plpgsql; CREATE TRIGGER refuse_release BEFORE UPDATE ON wishes FOR EACH ROW \
+             WHEN (NEW.id = {wish_id} AND NEW.status = 'open') EXECUTE FUNCTION refuse_release();"
+        )
+    } else {
+        format!(
+            "CREATE TRIGGER refuse_release BEFORE UPDATE OF status ON wishes \
+             WHEN NEW.id = {wish_id} AND NEW.status = 'open' BEGIN SELECT RAISE(ABORT, 'injected fault'); END;"
+        )
+    };
+    run_sql(&app.database_url, &sql);
+}
+
+#[tokio::test]
+async fn a_withdrawal_that_fails_half_way_changes_nothing() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let member = app.register_resident().await;
+    let filed = check_in(&app, &member, &w.community_id, None).await.expect_status(201).clone();
+    let id = str_of(&filed, "id");
+    app.post(&format!("/api/v1/checkins/{id}/approve"), &w.dispatcher.token, &json!({})).await.expect_status(200);
+    let first = app.open_wish(&w).await;
+    let second = app.open_wish(&w).await;
+    let (first, second) = (str_of(&first, "id"), str_of(&second, "id"));
+    app.act_ok(&member.token, first, "claim", json!({})).await;
+    app.act_ok(&member.token, second, "claim", json!({})).await;
+
+    // The first wish is given back, then the database refuses the second: all of it is undone.
+    refuse_release_of(&app, second);
+    let failed = app.post(&format!("/api/v1/checkins/{id}/withdraw"), &member.token, &json!({})).await;
+    assert_error(&failed, 500, "internal");
+    let mine = app.get("/api/v1/checkins", &member.token).await;
+    let mine = mine.expect_status(200);
+    assert_eq!(mine["items"][0]["status"], "approved", "the check-in stands");
+    for wish in [first, second] {
+        let now = app.get_wish(&member.token, wish).await;
+        let now = now.expect_status(200);
+        assert_eq!(now["status"], "claimed", "the member still holds wish {wish} and may still see it");
+        assert_eq!(now["claimant"]["id"], member.id.as_str());
+        let events = app.events(&w.dispatcher.token, wish).await;
+        assert_eq!(events.last().unwrap()["action"], "claim", "no release of wish {wish} was recorded");
+    }
+    assert_eq!(figures(&app, &w.dispatcher.token, &w.community_id).await["members_checked_in"], 1);
+
+    // Without the fault the same withdrawal goes through whole.
+    let drop = if testing_postgres() { "DROP TRIGGER refuse_release ON wishes" } else { "DROP TRIGGER refuse_release" };
+    run_sql(&app.database_url, drop);
+    let done = app.post(&format!("/api/v1/checkins/{id}/withdraw"), &member.token, &json!({})).await;
+    assert_eq!(done.expect_status(200)["status"], "withdrawn");
+    for wish in [first, second] {
+        let back = app.get_wish(&w.dispatcher.token, wish).await;
+        assert_eq!(back.expect_status(200)["status"], "open");
+        assert_eq!(app.events(&w.dispatcher.token, wish).await.last().unwrap()["action"], "release");
+    }
 }

@@ -7,6 +7,7 @@
 #![cfg(test)]
 
 mod auth;
+mod checkin_rules;
 mod checkins;
 mod cluster;
 mod communities;

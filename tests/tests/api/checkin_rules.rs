@@ -1,6 +1,5 @@
 //! Who may move a check-in where (the shared check-in state machine, seen from outside), and
 //! that a refusal names a status the way the web app does (`haolin_shared::labels`).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use haolin_tests::{Actor, TestApp, assert_conflict, assert_error, spawn_app, str_of};
 use serde_json::{Value, json};
