@@ -46,13 +46,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let id = Self::insert_user(&mut tx, &user, now, "phone").await?;
         tx.commit().await?;
-        Ok(UserRecord {
-            id,
-            phone: user.phone,
-            name: user.name,
-            password_hash: user.password_hash,
-            grants: user.grants,
-        })
+        Ok(user.stored_as(id))
     }
 
     /// Finds an account by phone number.

@@ -103,6 +103,13 @@ pub struct NewUser {
     pub grants: Vec<Grant>,
 }
 
+impl NewUser {
+    /// The account as stored under `id`.
+    fn stored_as(self, id: i64) -> UserRecord {
+        UserRecord { id, phone: self.phone, name: self.name, password_hash: self.password_hash, grants: self.grants }
+    }
+}
+
 /// What happened to a refresh token presented for rotation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rotation {

@@ -247,13 +247,7 @@ impl Store {
             .await
             .map_err(|e| if unique_violation(&e) { StoreError::AlreadyExists("openid") } else { e.into() })?;
         tx.commit().await?;
-        Ok(UserRecord {
-            id,
-            phone: user.phone,
-            name: user.name,
-            password_hash: user.password_hash,
-            grants: user.grants,
-        })
+        Ok(user.stored_as(id))
     }
 
     /// Binds `openid` to the account, unless either is bound elsewhere.

@@ -336,7 +336,7 @@ impl Store {
         .bind(write.wish_id)
         .fetch_one(&mut **tx)
         .await?;
-        Self::write_notices(&mut **tx, &write.notices, write.wish_id, at).await?;
+        Self::write_notices(tx, &write.notices, write.wish_id, at).await?;
         Ok(Some(event_id))
     }
 
@@ -372,15 +372,13 @@ impl Store {
 
     /// Claimed wishes whose deadline has passed: `(id, version)`.
     pub async fn expired_claims(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<(i64, i64)>, StoreError> {
-        let rows = sqlx::query(
+        self.due(
             "SELECT id, version FROM wishes WHERE status = 'claimed' AND claim_expires_at <= $1 \
-                 ORDER BY claim_expires_at LIMIT $2",
+             ORDER BY claim_expires_at LIMIT $2",
+            now,
+            limit,
         )
-        .bind(millis(now))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("version")?))).collect::<Result<_, sqlx::Error>>()?)
+        .await
     }
 
     /// Fulfilled wishes fulfilled before `cutoff`: `(id, version)`.
@@ -389,14 +387,18 @@ impl Store {
         cutoff: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<(i64, i64)>, StoreError> {
-        let rows = sqlx::query(
+        self.due(
             "SELECT id, version FROM wishes WHERE status = 'fulfilled' AND fulfilled_at <= $1 \
-                 ORDER BY fulfilled_at LIMIT $2",
+             ORDER BY fulfilled_at LIMIT $2",
+            cutoff,
+            limit,
         )
-        .bind(millis(cutoff))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        .await
+    }
+
+    /// `(id, version)` of the wishes a job's query (`$1` a time, `$2` a limit) finds due.
+    async fn due(&self, sql: &str, at: DateTime<Utc>, limit: u32) -> Result<Vec<(i64, i64)>, StoreError> {
+        let rows = sqlx::query(sql).bind(millis(at)).bind(i64::from(limit)).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("version")?))).collect::<Result<_, sqlx::Error>>()?)
     }
 }
