@@ -36,7 +36,3 @@ pub fn reject(id: &str, reason: String) -> impl Future<Output = Result<Checkin, 
     post(format!("/checkins/{id}/reject"), &RejectCheckinRequest { reason })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-}
