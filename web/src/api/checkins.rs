@@ -35,4 +35,3 @@ pub fn approve(id: &str) -> impl Future<Output = Result<Checkin, ApiError>> + us
 pub fn reject(id: &str, reason: String) -> impl Future<Output = Result<Checkin, ApiError>> + use<> {
     post(format!("/checkins/{id}/reject"), &RejectCheckinRequest { reason })
 }
-
