@@ -54,8 +54,10 @@ step cargo build --workspace --bin haolin
 # Unit and property tests of every crate (the web crate natively) and the black-box API suite
 # (one binary, `tests/tests/api`) on SQLite. --no-fail-fast: run every test binary, so one CI log
 # shows all failures (still exits non-zero). The black-box tests mostly wait for the server, so
-# they run with more threads than cores (HAOLIN_TEST_THREADS; the unit tests share the setting).
-TEST_THREADS="${HAOLIN_TEST_THREADS:-8}"
+# they run with more threads than cores (HAOLIN_TEST_THREADS, default 4: at 8 on 2 cores, servers
+# under load answered late enough for the shutdown and 50-claim tests to flake; the unit tests
+# share the setting).
+TEST_THREADS="${HAOLIN_TEST_THREADS:-4}"
 step cargo test --workspace --no-fail-fast -- --test-threads="$TEST_THREADS"
 # The same black-box suite again, each test on its own PostgreSQL database (scripts/db-services.sh)
 # cloned from one the binary migrated. The multi-instance and fault tests (`cluster`,

@@ -469,6 +469,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut AppEnv)) -> TestApp {
 
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
+        // The server closes a keep-alive connection idle for 5 s; a client reusing one at that
+        // moment gets "connection closed" instead of an answer. Never reuse one idle that long.
+        .pool_idle_timeout(Duration::from_secs(2))
         .build()
         .unwrap_or_else(|e| panic!("cannot build the HTTP client: {e}"));
     let mut app = TestApp {
