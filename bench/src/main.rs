@@ -814,9 +814,12 @@ fn render(
         "{CONCURRENCY} concurrent clients, each a different member, claim distinct open wishes. Three phases, \
          interleaved over {ROUNDS} rounds of {PER_PHASE} claims each on the same database:\n\n\
          - **HTTP**: `POST /api/v1/wishes/{{id}}/claim` to the release server (reqwest, keep-alive).\n\
-         - **direct**: the claim transaction exactly as `store/sql.rs` `transition_wish` runs it \
-         (PostgreSQL: `SELECT … FOR UPDATE` of the member row; the conditional `UPDATE … WHERE id AND version AND status AND live-claim count < limit`; \
-         the `wish_events` `INSERT`; the resident's notification `INSERT`; `COMMIT`), sqlx with the server's pool settings.\n\
+         - **direct**: the claim exactly as `store/wishes.rs` `transition_wish` runs it, with sqlx's own driver \
+         (not `Any`) and the server's pool settings. PostgreSQL: `BEGIN` with the `SELECT … FOR UPDATE` of the member \
+         row in the same round trip, then the server's one statement (`store::transition_sql`: the conditional \
+         `UPDATE … WHERE id AND version AND status AND live-claim count < limit`, the `wish_events` row and the \
+         resident's notification as data-modifying `WITH` parts), then `COMMIT`: 3 round trips. SQLite: the \
+         conditional `UPDATE`, the event `INSERT` and the notification `INSERT` in one transaction.\n\
          - **direct + reads**: the same plus the read the request makes first (the caller's session, account and grants with the wish, one statement).\n\n\
          Throughput is the median of the rounds; latencies are pooled over all rounds.\n"
     );
