@@ -5,6 +5,7 @@
 //! the workflows around them in [`wishes`], [`checkins`], [`places`] and [`party`], SQL in
 //! [`store`], HTTP shapes in [`routes`] and [`views`].
 
+pub mod accounts;
 pub mod auth;
 pub mod checkins;
 pub mod demo;

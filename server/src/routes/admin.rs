@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, post, web};
 use haolin_shared::api::{Community, CreateCommunityRequest, CreateUserRequest, ErrorBody, Role, User};
 use haolin_shared::domain::PersonName;
 
-use super::accounts::new_user;
+use crate::accounts::new_user;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, field_id};

@@ -6,11 +6,11 @@ use haolin_shared::api::{AuthResponse, ErrorBody, ErrorCode, Role, User, WechatL
 use haolin_shared::domain::PhoneNumber;
 use haolin_shared::inbox::{WechatBinding, WechatCodeRequest};
 
+use crate::accounts::start_session;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, client_ip};
 use crate::routes::Routes;
-use crate::routes::accounts::start_session;
 use crate::state::AppState;
 use crate::store::wechat::BindOutcome;
 use crate::store::{Grant, NewUser, StoreError};
