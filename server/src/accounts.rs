@@ -3,12 +3,13 @@
 //! reuse detection are here; the routes only parse the request and render the answer.
 
 use chrono::Utc;
-use haolin_shared::api::{AuthResponse, ErrorCode, LoginRequest, RegisterRequest, Role};
+use haolin_shared::api::{AuthResponse, CreateUserRequest, ErrorCode, LoginRequest, RegisterRequest, Role};
 use haolin_shared::domain::{PersonName, PhoneNumber};
 
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
 use crate::auth::{Caller, password};
 use crate::error::ApiError;
+use crate::extract::field_id;
 use crate::state::AppState;
 use crate::store::{Grant, NewUser, Rotation, UserRecord};
 use crate::views;
@@ -104,4 +105,48 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<AuthRespon
 pub async fn logout(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
     state.store.revoke_session(caller.session_id, Utc::now()).await?;
     Ok(())
+}
+
+/// An admin creates an account with roles: unscoped roles once, community roles in each of
+/// `community_ids` (which must all exist); grid and household roles are granted at their place
+/// instead (`/admin/users/{id}/roles`).
+pub async fn create_with_roles(
+    state: &AppState,
+    caller: &Caller,
+    req: CreateUserRequest,
+) -> Result<UserRecord, ApiError> {
+    caller.require_admin()?;
+    let mut communities = Vec::with_capacity(req.community_ids.len());
+    for raw in &req.community_ids {
+        communities.push(field_id("community_ids", raw)?);
+    }
+    communities.sort_unstable();
+    communities.dedup();
+    if state.store.count_communities(&communities).await? != communities.len() as i64 {
+        return Err(ApiError::invalid_field("community_ids", "存在不存在的社区"));
+    }
+    let mut roles = req.roles.clone();
+    roles.sort();
+    roles.dedup();
+    if roles.is_empty() {
+        return Err(ApiError::invalid_field("roles", "至少需要一个角色"));
+    }
+    let mut grants = Vec::new();
+    for role in roles {
+        if matches!(role, Role::GridLeader | Role::HouseholdHead) {
+            return Err(ApiError::invalid_field(
+                "roles",
+                "网格长、联户长须在具体网格或十联户授予（/admin/users/{id}/roles）",
+            ));
+        }
+        if role.is_community_scoped() {
+            if communities.is_empty() {
+                return Err(ApiError::invalid_field("community_ids", "该角色需要指定所属社区"));
+            }
+            grants.extend(communities.iter().map(|c| Grant { role, community_id: Some(*c) }));
+        } else {
+            grants.push(Grant { role, community_id: None });
+        }
+    }
+    Ok(state.store.create_user(new_user(&req.phone, &req.password, &req.name, grants).await?).await?)
 }

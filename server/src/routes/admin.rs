@@ -1,16 +1,15 @@
 //! District administration: accounts with roles, and communities.
 
 use actix_web::{HttpResponse, post, web};
-use haolin_shared::api::{Community, CreateCommunityRequest, CreateUserRequest, ErrorBody, Role, User};
+use haolin_shared::api::{Community, CreateCommunityRequest, CreateUserRequest, ErrorBody, User};
 use haolin_shared::domain::PersonName;
 
-use crate::accounts::new_user;
+use crate::accounts;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, field_id};
+use crate::extract::ApiJson;
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::Grant;
 use crate::views;
 
 /// Registers the admin routes.
@@ -30,41 +29,7 @@ pub async fn create_user(
     caller: Caller,
     body: ApiJson<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    let req = body.0;
-    let mut communities = Vec::with_capacity(req.community_ids.len());
-    for raw in &req.community_ids {
-        communities.push(field_id("community_ids", raw)?);
-    }
-    communities.sort_unstable();
-    communities.dedup();
-    if state.store.count_communities(&communities).await? != communities.len() as i64 {
-        return Err(ApiError::invalid_field("community_ids", "存在不存在的社区"));
-    }
-    let mut roles = req.roles.clone();
-    roles.sort();
-    roles.dedup();
-    if roles.is_empty() {
-        return Err(ApiError::invalid_field("roles", "至少需要一个角色"));
-    }
-    let mut grants = Vec::new();
-    for role in roles {
-        if matches!(role, Role::GridLeader | Role::HouseholdHead) {
-            return Err(ApiError::invalid_field(
-                "roles",
-                "网格长、联户长须在具体网格或十联户授予（/admin/users/{id}/roles）",
-            ));
-        }
-        if role.is_community_scoped() {
-            if communities.is_empty() {
-                return Err(ApiError::invalid_field("community_ids", "该角色需要指定所属社区"));
-            }
-            grants.extend(communities.iter().map(|c| Grant { role, community_id: Some(*c) }));
-        } else {
-            grants.push(Grant { role, community_id: None });
-        }
-    }
-    let user = state.store.create_user(new_user(&req.phone, &req.password, &req.name, grants).await?).await?;
+    let user = accounts::create_with_roles(&state, &caller, body.0).await?;
     Ok(HttpResponse::Created().json(views::user(&user)))
 }
 
