@@ -220,10 +220,7 @@ impl Db {
         match self {
             Db::Pg(p) => {
                 let sql = claim_statement(wish, member, at);
-                let mut tx = p
-                    .begin_with(format!("BEGIN; SELECT id FROM users WHERE id = {member} FOR UPDATE"))
-                    .await
-                    .map_err(err)?;
+                let mut tx = p.begin_with(haolin::store::member_lock_begin(member)).await.map_err(err)?;
                 let event: Option<i64> = sqlx::query_scalar(&sql)
                     .bind("claimed")
                     .bind(Some(member))

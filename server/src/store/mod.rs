@@ -5,7 +5,7 @@
 //! BIGINT columns, ids as `i64`), so the backends cannot drift apart, and one test suite runs on
 //! both. Its methods live in one file per domain: `accounts.rs` (accounts, grants, sessions, the
 //! caller), `communities.rs`, `wishes.rs`, `places.rs`, `checkins.rs`, `party.rs`, `wechat.rs` (identities, notifications, the
-//! outbox). The few places where the backends differ ask [`Store::backend`]. The bulk loader of
+//! outbox). The few places where the backends differ match on its [`Backend`]. The bulk loader of
 //! `haolin generate` is a separate type ([`bulk::BulkLoader`]) that request handlers never hold.
 
 mod accounts;
@@ -20,7 +20,7 @@ mod wishes;
 
 /// The SQL texts the benchmarks run directly, so they measure exactly what the server runs.
 pub use accounts::{CALLER_SELECT, CALLER_WISH_SELECT};
-pub use wishes::{WISH_COLUMNS, WISH_PAGE_HEAD, WISH_PAGE_TAIL, WISH_SELECT, transition_sql};
+pub use wishes::{WISH_COLUMNS, WISH_PAGE_HEAD, WISH_PAGE_TAIL, WISH_SELECT, member_lock_begin, transition_sql};
 
 use std::path::Path;
 use std::str::FromStr;
@@ -401,11 +401,6 @@ pub struct Store {
 }
 
 impl Store {
-    /// Which backend this is.
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
-
     /// Opens the database named by the URL's scheme (`sqlite:` or `postgres:`/`postgresql:`) and
     /// brings its schema up to date.
     ///
@@ -422,7 +417,11 @@ impl Store {
                 std::fs::create_dir_all(parent).map_err(|e| StoreError::Other(sqlx::Error::Io(e)))?;
             }
             // `mode=rwc` creates the file when missing; the pragmas are set on every connection.
-            let url = if url.contains('?') { format!("{url}&mode=rwc") } else { format!("{url}?mode=rwc") };
+            let url = match (url.contains("mode="), url.contains('?')) {
+                (true, _) => url.to_owned(),
+                (false, true) => format!("{url}&mode=rwc"),
+                (false, false) => format!("{url}?mode=rwc"),
+            };
             let pool = AnyPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
