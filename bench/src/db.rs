@@ -84,7 +84,8 @@ const EVENT_INSERT: &str = "INSERT INTO wish_events (wish_id, community_id, at, 
      to_status, reason) SELECT id, community_id, $1, $2, $3, $4, $5, $6 FROM wishes WHERE id = $7 RETURNING id";
 
 /// Opens `url` with the server's own pool settings (SQLite: WAL, NORMAL sync, 10 s busy timeout,
-/// 8 connections; PostgreSQL: 16 connections, the server's default).
+/// 8 connections; PostgreSQL: 16 connections, the server's default, a connection idle for over
+/// `IDLE_PING_AFTER` pinged before use).
 pub async fn connect(url: &str) -> Result<Db, String> {
     if url.starts_with("sqlite:") {
         let options = SqliteConnectOptions::from_str(url)
@@ -98,7 +99,20 @@ pub async fn connect(url: &str) -> Result<Db, String> {
         Ok(Db::Sqlite(pool))
     } else {
         let options = PgConnectOptions::from_str(url).map_err(|e| e.to_string())?;
-        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await.map_err(|e| e.to_string())?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > haolin::store::IDLE_PING_AFTER {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| e.to_string())?;
         Ok(Db::Pg(pool))
     }
 }

@@ -143,6 +143,8 @@ struct ClaimFigures {
     http: Vec<Run>,
     direct: Vec<Run>,
     direct_all: Vec<Run>,
+    /// CPU spent during each phase, summed over its rounds: HTTP, direct, direct + reads.
+    cpu: [server::CpuUse; 3],
     cycle: Option<Run>,
     ready_empty: Duration,
     rss_idle: u64,
@@ -196,6 +198,7 @@ async fn claim_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<Cla
         let offset = round * 3 * PER_PHASE;
         let (c, b, t, w) = (client.clone(), base.clone(), tokens.clone(), wishes.clone());
         let sampler = server::sample_rss(srv.pid());
+        let cpu = server::CpuUse::now(srv.pid());
         let run = load::run(CONCURRENCY, PER_PHASE, Duration::from_secs(60), move |worker, i| {
             let (c, b, t, w) = (c.clone(), b.clone(), t.clone(), w.clone());
             async move {
@@ -205,15 +208,19 @@ async fn claim_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<Cla
         })
         .await;
         let _ = sampler.0.send(());
+        f.cpu[0] = f.cpu[0].plus(&server::CpuUse::now(srv.pid()).since(&cpu));
         f.rss_load = f.rss_load.max(sampler.1.await.unwrap_or(0));
         f.http.push(run);
+        let cpu = server::CpuUse::now(srv.pid());
         let (d, m, w) = (db.clone(), members.clone(), wishes.clone());
         let run = load::run(CONCURRENCY, PER_PHASE, Duration::from_secs(60), move |worker, i| {
             let (d, m, w) = (d.clone(), m.clone(), w.clone());
             async move { d.claim(w[offset + PER_PHASE + i], m[worker]).await == Ok(true) }
         })
         .await;
+        f.cpu[1] = f.cpu[1].plus(&server::CpuUse::now(srv.pid()).since(&cpu));
         f.direct.push(run);
+        let cpu = server::CpuUse::now(srv.pid());
         let (d, m, s, w) = (db.clone(), members.clone(), sessions.clone(), wishes.clone());
         let run = load::run(CONCURRENCY, PER_PHASE, Duration::from_secs(60), move |worker, i| {
             let (d, m, s, w) = (d.clone(), m.clone(), s.clone(), w.clone());
@@ -223,6 +230,7 @@ async fn claim_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<Cla
             }
         })
         .await;
+        f.cpu[2] = f.cpu[2].plus(&server::CpuUse::now(srv.pid()).since(&cpu));
         f.direct_all.push(run);
     }
 
@@ -854,6 +862,37 @@ fn render(
             median(c.direct_all.iter().map(Run::rate).collect()) / median(c.direct.iter().map(Run::rate).collect()),
             rounds.join(", ")
         );
+    }
+    let _ = writeln!(
+        w,
+        "\n**Where the CPU goes.** The machine is shared by the database, the server and the load \
+        generator, so a phase's throughput is bounded by the CPU all three spend per claim. Measured from \
+        /proc (user + system time in 10 ms ticks) over each phase's rounds: every `postgres` process, the \
+        server's process (on SQLite the database work is inside it), and the bench process itself (the \
+        HTTP clients, or the direct SQL clients).\n"
+    );
+    let _ = writeln!(
+        w,
+        "| backend | phase | database ms/claim | server ms/claim | load generator ms/claim | total ms/claim |\n|---|---|---:|---:|---:|---:|"
+    );
+    for c in claims {
+        for (name, runs, cpu) in [
+            ("HTTP", &c.http, &c.cpu[0]),
+            ("direct", &c.direct, &c.cpu[1]),
+            ("direct + reads", &c.direct_all, &c.cpu[2]),
+        ] {
+            let n = runs.iter().map(|r| r.lat.len()).sum::<usize>().max(1) as f64;
+            let per = |d: Duration| d.as_secs_f64() * 1000.0 / n;
+            let _ = writeln!(
+                w,
+                "| {} | {name} | {:.3} | {:.3} | {:.3} | {:.3} |",
+                c.backend,
+                per(cpu.db),
+                per(cpu.server),
+                per(cpu.client),
+                per(cpu.total())
+            );
+        }
     }
     let _ = writeln!(
         w,

@@ -144,3 +144,75 @@ pub fn scratch(name: &str) -> Result<PathBuf, String> {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     Ok(dir)
 }
+
+/// CPU time (user + system) spent so far by the database, the server and this load generator.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuUse {
+    /// Every process named `postgres` (its backends and workers); zero on SQLite, whose work is
+    /// inside the server's process.
+    pub db: Duration,
+    /// The server process (all its threads).
+    pub server: Duration,
+    /// This process: the HTTP clients or the direct SQL clients.
+    pub client: Duration,
+}
+
+impl CpuUse {
+    /// Reads the counters now (from /proc; clock ticks of 10 ms).
+    pub fn now(server: u32) -> Self {
+        let mut db = 0;
+        if let Ok(dir) = std::fs::read_dir("/proc") {
+            for entry in dir.flatten() {
+                let name = entry.file_name();
+                if name.to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+                    && let Some((comm, ticks)) = proc_ticks(&entry.path().join("stat"))
+                    && comm == "postgres"
+                {
+                    db += ticks;
+                }
+            }
+        }
+        let ticks = |path: String| proc_ticks(std::path::Path::new(&path)).map_or(0, |(_, t)| t);
+        Self {
+            db: tick_time(db),
+            server: tick_time(ticks(format!("/proc/{server}/stat"))),
+            client: tick_time(ticks("/proc/self/stat".to_owned())),
+        }
+    }
+
+    /// What was spent from `before` to `self`.
+    pub fn since(&self, before: &Self) -> Self {
+        Self {
+            db: self.db.saturating_sub(before.db),
+            server: self.server.saturating_sub(before.server),
+            client: self.client.saturating_sub(before.client),
+        }
+    }
+
+    /// The sum of two spans.
+    pub fn plus(&self, other: &Self) -> Self {
+        Self { db: self.db + other.db, server: self.server + other.server, client: self.client + other.client }
+    }
+
+    /// All three together.
+    pub fn total(&self) -> Duration {
+        self.db + self.server + self.client
+    }
+}
+
+/// USER_HZ is 100 on Linux: /proc counts CPU time in 10 ms ticks.
+fn tick_time(ticks: u64) -> Duration {
+    Duration::from_millis(ticks * 10)
+}
+
+/// A process's command name and its utime + stime (fields 14 and 15 of /proc/PID/stat).
+fn proc_ticks(path: &std::path::Path) -> Option<(String, u64)> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    let (head, rest) = stat.rsplit_once(')')?;
+    let comm = head.split_once('(')?.1.to_owned();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // `rest` starts at field 3 (state): utime is field 14, stime field 15.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some((comm, utime + stime))
+}

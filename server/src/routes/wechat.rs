@@ -2,31 +2,20 @@
 //! caller's account, and take the phone number from a `getPhoneNumber` code.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use haolin_shared::api::{AuthResponse, ErrorBody, ErrorCode, Role, User, WechatLoginRequest};
-use haolin_shared::domain::PhoneNumber;
+use haolin_shared::api::{AuthResponse, ErrorBody, User, WechatLoginRequest};
 use haolin_shared::inbox::{WechatBinding, WechatCodeRequest};
 
-use crate::accounts::start_session;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, client_ip};
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::wechat::BindOutcome;
-use crate::store::{Grant, NewUser, StoreError};
 use crate::views;
-use crate::wechat::{WechatClient, placeholder_phone};
+use crate::wechat;
 
 /// Registers the WeChat account routes.
 pub fn configure(cfg: &mut impl Routes) {
     cfg.service(wechat_login).service(bind_wechat).service(wechat_binding).service(phone_from_wechat);
-}
-
-fn client(state: &AppState) -> Result<&WechatClient, ApiError> {
-    state
-        .wechat
-        .as_deref()
-        .ok_or_else(|| ApiError::new(ErrorCode::WechatUnavailable, "本服务尚未配置微信登录，请使用手机号登录"))
 }
 
 fn code_of(raw: &str) -> Result<&str, ApiError> {
@@ -36,11 +25,6 @@ fn code_of(raw: &str) -> Result<&str, ApiError> {
     }
     Ok(code)
 }
-
-/// The name of an account created by WeChat login (WeChat no longer shares nicknames).
-const WECHAT_USER_NAME: &str = "微信用户";
-/// Stands in the password column of WeChat accounts: no argon2 hash, so no password matches it.
-const NO_PASSWORD: &str = "!wechat-login";
 
 /// Logs in with a `wx.login()` code: the account bound to the WeChat identity, created as a
 /// resident on first login.
@@ -56,33 +40,8 @@ pub async fn wechat_login(
     body: ApiJson<WechatLoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let code = code_of(&body.0.code)?;
-    let limits = &state.settings.limits;
     let ip = client_ip(&http, state.settings.http.trust_forwarded_for);
-    state.limiter.hit(&format!("login:ip:{ip}"), limits.login_per_ip, limits.window).await?;
-    let identity = client(&state)?.code_to_session(code).await.map_err(|e| e.into_code_error())?;
-    let user = match state.store.user_by_openid(&identity.openid).await? {
-        Some(user) => user,
-        None => {
-            let new = NewUser {
-                phone: placeholder_phone(&identity.openid),
-                name: WECHAT_USER_NAME.to_owned(),
-                password_hash: NO_PASSWORD.to_owned(),
-                grants: vec![Grant { role: Role::Resident, community_id: None }],
-            };
-            match state.store.create_wechat_user(&identity.openid, identity.unionid.as_deref(), new).await {
-                Ok(user) => {
-                    tracing::info!(user_id = user.id, "account created by wechat login");
-                    user
-                }
-                // A concurrent first login with the same identity won: use its account.
-                Err(StoreError::AlreadyExists(_)) => {
-                    state.store.user_by_openid(&identity.openid).await?.ok_or_else(ApiError::internal)?
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    };
-    Ok(HttpResponse::Ok().json(start_session(&state, &user).await?))
+    Ok(HttpResponse::Ok().json(wechat::accounts::login(&state, &ip, code).await?))
 }
 
 /// Binds the WeChat identity of a `wx.login()` code to the caller's account. An identity is bound
@@ -99,13 +58,8 @@ pub async fn bind_wechat(
     body: ApiJson<WechatCodeRequest>,
 ) -> Result<web::Json<WechatBinding>, ApiError> {
     let code = code_of(&body.0.code)?;
-    let identity = client(&state)?.code_to_session(code).await.map_err(|e| e.into_code_error())?;
-    match state.store.bind_wechat(caller.id(), &identity.openid, identity.unionid.as_deref()).await? {
-        BindOutcome::Bound => Ok(web::Json(WechatBinding { bound: true })),
-        BindOutcome::Conflict => {
-            Err(ApiError::new(ErrorCode::WechatAlreadyBound, "该微信已绑定其他账号，或本账号已绑定其他微信"))
-        }
-    }
+    wechat::accounts::bind(&state, caller.id(), code).await?;
+    Ok(web::Json(WechatBinding { bound: true }))
 }
 
 /// Whether the caller's account has a WeChat identity.
@@ -128,16 +82,6 @@ pub async fn phone_from_wechat(
     body: ApiJson<WechatCodeRequest>,
 ) -> Result<web::Json<User>, ApiError> {
     let code = code_of(&body.0.code)?;
-    let raw = client(&state)?.phone_number(code).await.map_err(|e| e.into_code_error())?;
-    let mainland = || ApiError::invalid_field("code", "仅支持中国大陆手机号");
-    let phone = PhoneNumber::parse(&raw.ok_or_else(mainland)?).map_err(|_| mainland())?;
-    match state.store.set_phone(caller.id(), phone.as_str()).await {
-        Ok(()) => {}
-        Err(StoreError::AlreadyExists(_)) => {
-            return Err(ApiError::new(ErrorCode::AlreadyExists, "该手机号已被其他账号使用，请用手机号登录后绑定微信"));
-        }
-        Err(e) => return Err(e.into()),
-    }
-    let user = state.store.user_by_id(caller.id()).await?.ok_or_else(ApiError::not_found)?;
+    let user = wechat::accounts::take_phone(&state, caller.id(), code).await?;
     Ok(web::Json(views::user(&user)))
 }

@@ -32,7 +32,7 @@ use haolin_shared::api::Role;
 use haolin_shared::domain::{WishAction, WishStatus};
 use sqlx::any::AnyPoolOptions;
 use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 /// A shared handle to the configured store.
 pub type DynStore = Arc<Store>;
@@ -393,6 +393,9 @@ pub enum Backend {
     Postgres,
 }
 
+/// A pooled PostgreSQL connection idle for longer than this is pinged before it is used.
+pub const IDLE_PING_AFTER: Duration = Duration::from_secs(1);
+
 /// The database: a connection pool over `sqlx::Any` and the backend behind it.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -406,7 +409,7 @@ impl Store {
     ///
     /// SQLite runs in WAL mode with a busy timeout and foreign keys on; PostgreSQL gives up
     /// acquiring a connection after 5 s, so while the database is down requests fail fast with 503
-    /// instead of hanging, and connections are tested before use and re-made after.
+    /// instead of hanging, and a connection idle for a while is tested before use and re-made after.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         if url.starts_with("sqlite:") {
@@ -451,7 +454,18 @@ impl Store {
                 .max_connections(max_connections)
                 .min_connections(1)
                 .acquire_timeout(Duration::from_secs(5))
-                .test_before_acquire(true)
+                // sqlx pings every connection it hands back to the pool; a ping before each use as
+                // well would be a second extra round trip per query. Only a connection idle for
+                // over a second (so possibly cut by a database restart) is pinged before use.
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > IDLE_PING_AFTER {
+                            conn.ping().await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .connect(&url)
                 .await?;
             sqlx::migrate!("../migrations/postgres").run(&pool).await.map_err(|e| StoreError::Other(e.into()))?;

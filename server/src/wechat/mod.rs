@@ -7,6 +7,7 @@
 //! - Calls that need the access token retry once after forcing a refresh when WeChat answers
 //!   40001 (invalid token) or 42001 (expired token); see [`token`].
 
+pub mod accounts;
 pub mod content;
 pub mod outbox;
 pub mod token;
