@@ -43,6 +43,9 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version_$BINARYEN_VERSION"; then
   (cd tools && npm ci --no-audit --no-fund --silent)
 fi
 
+# The schema fuzzer test.sh runs (scripts/schemathesis.sh), in a virtualenv under tools/venv.
+scripts/install-schemathesis.sh
+
 if [ "${1:-}" = "--services" ]; then
   if [ ! -x scripts/services.sh ]; then
     log "scripts/services.sh does not exist yet"

@@ -66,6 +66,11 @@ step cargo test --workspace --no-fail-fast -- --test-threads="$TEST_THREADS"
 step env HAOLIN_TEST_BACKEND=postgres cargo test --workspace --no-fail-fast --test api -- \
   --test-threads="$TEST_THREADS" --skip cluster::
 
+# Schema fuzzing: schemathesis against the OpenAPI document of the debug binary (demo data on a
+# fresh SQLite file), as an admin and as a resident, every operation, a bounded number of cases
+# each (about a minute on two cores); any failed check fails the run.
+step scripts/schemathesis.sh
+
 # The browser tests (tests/browser): headless Chromium driven by playwright-core (installed from
 # the lock file when missing) against the debug binary and the web/dist built above.
 browser_tests() {
