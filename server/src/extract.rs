@@ -16,7 +16,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
-/// A JSON body deserialised with field-level errors. An empty body reads as `{}`.
+/// A JSON body deserialised with field-level errors. An empty body reads as `{}` on a POST (an
+/// action without options) and is a 400 on any other method.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
@@ -29,6 +30,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
             let essence = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
             essence == "application/json" || essence.ends_with("+json")
         });
+        let req_method = req.method().clone();
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             let body = bytes.await.map_err(|e| match e.as_error::<PayloadError>() {
@@ -36,6 +38,11 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
                 _ => ApiError::malformed("无法读取请求内容"),
             })?;
             if body.iter().all(u8::is_ascii_whitespace) {
+                // Action endpoints (POST) take an empty body; a PATCH, PUT or DELETE without one
+                // would change nothing while answering success.
+                if req_method != actix_web::http::Method::POST {
+                    return Err(ApiError::malformed("缺少请求内容"));
+                }
                 return parse(b"{}").map(ApiJson);
             }
             if json_type != Some(true) {

@@ -26,6 +26,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::events::EventBus;
 use crate::ratelimit::RateLimiter;
 use crate::redis_conn::RedisConn;
+use crate::routes::methods::KnownPaths;
 use crate::routes::{self, ApiDoc};
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -82,9 +83,17 @@ fn documented_routes() -> (
         .split_for_parts()
 }
 
-/// The OpenAPI document of every route the app registers, built once at start-up.
+/// The OpenAPI document of every route the app registers, as collected from the handlers.
 pub fn openapi_document() -> utoipa::openapi::OpenApi {
     documented_routes().1
+}
+
+/// The OpenAPI document served at `/api/openapi.json`, built once at start-up: the collected one
+/// completed with the answers and field constraints of `routes::doc_rules`.
+pub fn openapi_json() -> Result<serde_json::Value, serde_json::Error> {
+    let mut doc = serde_json::to_value(openapi_document())?;
+    routes::doc_rules::complete(&mut doc);
+    Ok(doc)
 }
 
 /// The same routes as a worker registers them: plain actix, without collecting the document again.
@@ -104,6 +113,7 @@ fn worker_routes() -> App<
 fn app(
     state: web::Data<AppState>,
     openapi_json: web::Data<String>,
+    known: web::Data<KnownPaths>,
     web_dir: PathBuf,
 ) -> App<
     impl ServiceFactory<
@@ -118,13 +128,14 @@ fn app(
     let app = worker_routes()
         .app_data(state)
         .app_data(openapi_json)
+        .app_data(known)
         .app_data(web::PayloadConfig::new(body_limit))
         .wrap(Compress::default())
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
         .wrap(TracingLogger::default())
         .route("/api/openapi.json", web::get().to(openapi))
-        .service(web::scope("/api").default_service(web::to(webapp::api_not_found)))
-        .default_service(web::to(webapp::api_not_found));
+        .service(web::scope("/api").default_service(web::to(routes::methods::unmatched)))
+        .default_service(web::to(routes::methods::unmatched));
     if web_dir.join("index.html").is_file() {
         app.service(webapp::service(web_dir))
     } else {
@@ -239,11 +250,13 @@ impl Application {
         };
         let listener = TcpListener::bind(&state.settings.bind)?;
         let addr = listener.local_addr()?;
-        let doc = openapi_document().to_json().map_err(|e| StartupError::Settings(e.to_string()))?;
+        let doc = openapi_json().map_err(|e| StartupError::Settings(e.to_string()))?;
+        let known = web::Data::new(KnownPaths::from_document(&doc));
         let data = web::Data::new(state.clone());
-        let doc = web::Data::new(doc);
+        let doc = web::Data::new(doc.to_string());
         let web_dir = state.settings.web_dir.clone();
-        let mut server = HttpServer::new(move || app(data.clone(), doc.clone(), web_dir.clone()))
+        let mut server =
+            HttpServer::new(move || app(data.clone(), doc.clone(), known.clone(), web_dir.clone()))
             .listen(listener)?
             .disable_signals()
             .shutdown_timeout(10);

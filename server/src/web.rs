@@ -48,8 +48,3 @@ pub async fn not_built() -> HttpResponse {
         "<!doctype html><meta charset=utf-8><title>好邻</title><p>网页应用尚未构建：请运行 scripts/build-web.sh。</p>",
     )
 }
-
-/// JSON 404 for any unknown API path.
-pub async fn api_not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::not_found())
-}

@@ -17,7 +17,7 @@ pub fn configure(cfg: &mut impl Routes) {
 }
 
 /// Creates a resident account and logs it in.
-#[utoipa::path(tag = "accounts", security(()), responses(
+#[utoipa::path(tag = "accounts", request_body = RegisterRequest, security(()), responses(
     (status = 201, body = AuthResponse),
     (status = 409, description = "phone taken", body = ErrorBody),
     (status = 422, body = ErrorBody),
@@ -33,7 +33,7 @@ pub async fn register(
 }
 
 /// Logs in with phone and password.
-#[utoipa::path(tag = "accounts", security(()), responses(
+#[utoipa::path(tag = "accounts", request_body = LoginRequest, security(()), responses(
     (status = 200, body = AuthResponse),
     (status = 401, description = "wrong phone or password", body = ErrorBody),
     (status = 429, description = "too many attempts for this phone or address", body = ErrorBody)))]
@@ -48,7 +48,7 @@ pub async fn login(
 }
 
 /// Exchanges a refresh token for a new pair; the old one stops working.
-#[utoipa::path(tag = "accounts", security(()), responses(
+#[utoipa::path(tag = "accounts", request_body = RefreshRequest, security(()), responses(
     (status = 200, body = AuthResponse),
     (status = 401, description = "unknown, used, expired or revoked", body = ErrorBody)))]
 #[post("/auth/refresh")]

@@ -18,7 +18,7 @@ pub fn configure(cfg: &mut impl Routes) {
 }
 
 /// Creates an account with roles; scoped roles are held in each of `community_ids`.
-#[utoipa::path(tag = "admin", responses(
+#[utoipa::path(tag = "admin", request_body = CreateUserRequest, responses(
     (status = 201, body = User),
     (status = 403, body = ErrorBody),
     (status = 409, description = "phone taken", body = ErrorBody),
@@ -44,7 +44,7 @@ fn parse_code(field: &str, raw: &str) -> Result<String, ApiError> {
 }
 
 /// Creates a community.
-#[utoipa::path(tag = "admin", responses(
+#[utoipa::path(tag = "admin", request_body = CreateCommunityRequest, responses(
     (status = 201, body = Community),
     (status = 403, body = ErrorBody),
     (status = 409, description = "code taken", body = ErrorBody),

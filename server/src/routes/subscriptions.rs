@@ -25,7 +25,7 @@ async fn credits_of(state: &AppState, user_id: i64) -> Result<SubscriptionsRespo
 }
 
 /// Adds one one-time credit per accepted template (each must be one the server sends with).
-#[utoipa::path(tag = "notifications", responses(
+#[utoipa::path(tag = "notifications", request_body = SubscriptionsRequest, responses(
     (status = 200, body = SubscriptionsResponse),
     (status = 422, description = "an unknown template id (`details.field`: `template_ids[i]`)", body = ErrorBody)))]
 #[post("/me/subscriptions")]

@@ -28,7 +28,7 @@ fn code_of(raw: &str) -> Result<&str, ApiError> {
 
 /// Logs in with a `wx.login()` code: the account bound to the WeChat identity, created as a
 /// resident on first login.
-#[utoipa::path(tag = "accounts", security(()), responses(
+#[utoipa::path(tag = "accounts", request_body = WechatLoginRequest, security(()), responses(
     (status = 200, body = AuthResponse),
     (status = 401, description = "the code is invalid or already used (`invalid_wechat_code`)", body = ErrorBody),
     (status = 422, body = ErrorBody),
@@ -46,7 +46,7 @@ pub async fn wechat_login(
 
 /// Binds the WeChat identity of a `wx.login()` code to the caller's account. An identity is bound
 /// to one account at most, and an account to one identity: anything else is a 409.
-#[utoipa::path(tag = "accounts", responses(
+#[utoipa::path(tag = "accounts", request_body = WechatCodeRequest, responses(
     (status = 200, body = WechatBinding),
     (status = 401, body = ErrorBody),
     (status = 409, description = "bound elsewhere (`wechat_already_bound`)", body = ErrorBody),
@@ -70,7 +70,7 @@ pub async fn wechat_binding(state: web::Data<AppState>, caller: Caller) -> Resul
 }
 
 /// Sets the caller's phone number from a `getPhoneNumber` code; returns the account.
-#[utoipa::path(tag = "accounts", responses(
+#[utoipa::path(tag = "accounts", request_body = WechatCodeRequest, responses(
     (status = 200, body = User),
     (status = 401, description = "the code is invalid or used (`invalid_wechat_code`)", body = ErrorBody),
     (status = 409, description = "another account has this number (`already_exists`)", body = ErrorBody),

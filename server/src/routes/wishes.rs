@@ -39,7 +39,7 @@ fn replayed(first: IdempotentResponse) -> HttpResponse {
 }
 
 /// Posts a wish for the caller; it waits in `pending_review` for a dispatcher.
-#[utoipa::path(tag = "wishes",
+#[utoipa::path(tag = "wishes", request_body = CreateWishRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same body")),
     responses(
         (status = 201, body = Wish),
