@@ -25,6 +25,7 @@ mod notifications;
 mod openapi;
 mod pagination;
 mod party_orgs;
+mod permissions;
 mod places;
 mod places_import;
 mod rate_limits;

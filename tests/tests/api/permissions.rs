@@ -1,0 +1,742 @@
+//! The permission matrix: every operation of the OpenAPI document, called as each role on an
+//! object that role must not touch, with the answer the contract gives (API.md,
+//! docs/CONTRACT-NOTES.md), and as the rightful caller on the same object (positive control).
+//! An operation of the document without a line in [`table`] fails the test with its name, so no
+//! route is added without deciding who may call it. No answer to a caller may hold the phone
+//! number of a resident that caller may not reach.
+//!
+//! # The table
+//! One line per operation and object: `line(METHOD, PATH, OBJECT, BODY, EXPECT)`.
+//! - `PATH` is the document's path; its `{…}` parameters are filled, in order, with the ids the
+//!   `OBJECT` ([`Obj`]) makes (a fresh object for each line).
+//! - `BODY` is JSON text (`""` for none; `csv:` then the text for a CSV body) in which `{C}` (the
+//!   community), `{D}` (another community), `{grid}`, `{unit}`, `{street}`, `{A}`, `{B}`, `{m}` (the
+//!   residents' and the member's ids), `{o0}`, `{o1}` (the object's ids), `{n}` (a fresh number),
+//!   `{phone}` (a fresh phone number), `{fresh_phone}` (the phone of a freshly registered account)
+//!   and `{refresh}` (a fresh account's refresh token) are replaced for each call.
+//! - `EXPECT` is `role=answer` words: a status (`404`), `ok` (any 2xx) or `okp` (2xx, and the
+//!   answer may show resident B's phone: the claimant). `*=` sets every role not named; anonymous
+//!   is `401` unless named. Roles ([`Role`]): `anon`; `a`, `b` (residents; the objects are B's);
+//!   `m` (a member of C, checked in and approved); `p` (a pending member of C); `fd` (a dispatcher
+//!   of D); `gw` (the grid worker of C's grid); `hh` (the household head of B's unit); `adm`;
+//!   `d`, `d2` (dispatchers of C).
+//! - Refusals are called first, on one object; then each `ok` role, the first on the same object
+//!   (so a refusal that changed it shows), the others on fresh ones.
+//!
+//! Lines call `GET /events/stream` reading only the status (it never ends), and a line with
+//! [`Auth::Query`] sends the token as `?access_token=` instead of a header.
+
+use std::collections::BTreeMap;
+
+use haolin_tests::{Actor, TestApp, spawn_app_with, str_of};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    Anon,
+    A,
+    B,
+    M,
+    P,
+    Fd,
+    Gw,
+    Hh,
+    Adm,
+    D,
+    D2,
+}
+
+const ROLES: [Role; 11] =
+    [Role::Anon, Role::A, Role::B, Role::M, Role::P, Role::Fd, Role::Gw, Role::Hh, Role::Adm, Role::D, Role::D2];
+
+impl Role {
+    fn parse(s: &str) -> Self {
+        match s {
+            "anon" => Self::Anon,
+            "a" => Self::A,
+            "b" => Self::B,
+            "m" => Self::M,
+            "p" => Self::P,
+            "fd" => Self::Fd,
+            "gw" => Self::Gw,
+            "hh" => Self::Hh,
+            "adm" => Self::Adm,
+            "d" => Self::D,
+            "d2" => Self::D2,
+            other => panic!("unknown role `{other}` in the table"),
+        }
+    }
+}
+
+/// What a call must answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Status(u16),
+    Ok,
+    /// Success, and the answer may show resident B's phone.
+    OkPhone,
+}
+
+/// The objects the lines act on (made fresh for each line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Obj {
+    /// Nothing in the path.
+    None,
+    /// B's wish in C, pending review.
+    WishPending,
+    /// B's wish in C, approved (open).
+    WishOpen,
+    /// B's wish in C, claimed by the member.
+    WishClaimed,
+    /// B's wish in C, dispatched to the member.
+    WishAssigned,
+    /// B's wish in C, claimed and fulfilled by the member.
+    WishFulfilled,
+    /// The dispatcher `d`'s own wish in C, pending review.
+    WishOwnPending,
+    /// The dispatcher `d`'s own wish in C, approved by `d2`.
+    WishOwnOpen,
+    /// A fresh resident's pending check-in to C.
+    CheckinFresh,
+    /// The dispatcher `d`'s own pending check-in to C.
+    CheckinOwn,
+    /// The pending member's check-in to C.
+    CheckinOfP,
+    /// A notification of B's.
+    NotificationOfB,
+    /// C.
+    Community,
+    /// A community that does not exist.
+    CommunityMissing,
+    /// C's grid (id).
+    Grid,
+    /// C's grid (code).
+    GridCode,
+    /// A fresh unit under C's grid.
+    FreshUnit,
+    /// A fresh street (for a new street committee).
+    FreshStreet,
+    /// A street committee at a fresh street.
+    PartyOrg,
+    /// A fresh account.
+    FreshUser,
+    /// A fresh account holding `household_head` at C's unit.
+    FreshUserWithGrant,
+    /// A fresh unit branch.
+    Branch,
+    /// A fresh unit branch's pending check-in to C: `[branch, check-in]`.
+    BranchCheckin,
+}
+
+/// How the caller's token is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Auth {
+    Header,
+    Query,
+}
+
+struct Line {
+    method: &'static str,
+    path: &'static str,
+    obj: Obj,
+    body: &'static str,
+    expect: &'static str,
+    auth: Auth,
+}
+
+fn line(method: &'static str, path: &'static str, obj: Obj, body: &'static str, expect: &'static str) -> Line {
+    Line { method, path, obj, body, expect, auth: Auth::Header }
+}
+
+const REASON: &str = r#"{"reason": "情况已核实，按规定处理"}"#;
+const CHECKIN: &str =
+    r#"{"community_id": "{C}", "certificate_no": "FWZ-2026-{n}", "letter_ref": "钟组介〔2026〕{n}号"}"#;
+
+/// The table (see the module documentation). Keep one line per operation and object.
+fn table() -> Vec<Line> {
+    use Obj::*;
+    let mut lines = vec![
+        line("GET", "/healthz", None, "", "*=ok anon=ok"),
+        line("GET", "/readyz", None, "", "*=ok anon=ok"),
+        line(
+            "POST",
+            "/api/v1/auth/register",
+            None,
+            r#"{"phone": "{phone}", "password": "password-123", "name": "新居民"}"#,
+            "*=ok anon=ok",
+        ),
+        line(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            r#"{"phone": "{fresh_phone}", "password": "password-123"}"#,
+            "*=ok anon=ok",
+        ),
+        line("POST", "/api/v1/auth/refresh", None, r#"{"refresh_token": "{refresh}"}"#, "*=ok anon=ok"),
+        // WeChat is not configured on this server (tests/tests/api/wechat_login.rs covers it).
+        line("POST", "/api/v1/auth/wechat", None, r#"{"code": "c0de"}"#, "*=503 anon=503"),
+        line("GET", "/api/v1/me", None, "", "*=ok"),
+        line("GET", "/api/v1/me/wechat", None, "", "*=ok"),
+        line("POST", "/api/v1/me/wechat", None, r#"{"code": "c0de"}"#, "*=503"),
+        line("POST", "/api/v1/me/phone", None, r#"{"code": "c0de"}"#, "*=503"),
+        line("GET", "/api/v1/me/subscriptions", None, "", "*=ok"),
+        // No template is configured here: every id is unknown (wechat_messages.rs covers credits).
+        line("POST", "/api/v1/me/subscriptions", None, r#"{"template_ids": ["tpl"]}"#, "*=422"),
+        line("GET", "/api/v1/notifications", None, "", "*=ok"),
+        line("GET", "/api/v1/notifications/unread-count", None, "", "*=ok"),
+        line("POST", "/api/v1/notifications/read-all", None, "", "*=ok"),
+        line("POST", "/api/v1/notifications/{id}/read", NotificationOfB, "", "*=404 b=ok"),
+        line("GET", "/api/v1/communities", None, "", "*=ok"),
+        line("GET", "/api/v1/communities/{id}/stats", Community, "", "*=404 d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/communities/{id}/stats", CommunityMissing, "", "*=404"),
+        line("GET", "/api/v1/communities/{id}/members", Community, "", "*=404 d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/communities/{id}/members", CommunityMissing, "", "*=404"),
+        line("GET", "/api/v1/communities/{id}/checkin-stats", Community, "", "*=404 d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/communities/{id}/checkin-stats", CommunityMissing, "", "*=404"),
+        line("GET", "/api/v1/events/stream", None, "", "*=ok"),
+        // The member sees B's phone on the wishes it holds (claimant).
+        line("GET", "/api/v1/wishes", None, "", "*=ok m=okp"),
+        line(
+            "POST",
+            "/api/v1/wishes",
+            None,
+            r#"{"community_id": "{C}", "grid_id": "{grid}", "resident_id": "{B}", "title": "代办买药 {n}", "description": "帮忙去药店买常用药。", "category": "生活帮扶"}"#,
+            "*=403 b=ok gw=ok hh=ok",
+        ),
+        // Filing for an account without a registered home: only the account itself.
+        line(
+            "POST",
+            "/api/v1/wishes",
+            None,
+            r#"{"community_id": "{C}", "grid_id": "{grid}", "resident_id": "{A}", "title": "代办买药 {n}", "description": "帮忙去药店买常用药。", "category": "生活帮扶"}"#,
+            "*=403 a=ok",
+        ),
+        line("GET", "/api/v1/wishes/{id}", WishPending, "", "*=404 b=ok d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/wishes/{id}", WishOpen, "", "*=404 b=ok m=ok d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/wishes/{id}/events", WishPending, "", "*=404 b=ok d=ok d2=ok adm=ok"),
+        line("POST", "/api/v1/wishes/{id}/approve", WishPending, "", "*=404 b=403 adm=403 d=ok d2=ok"),
+        line("POST", "/api/v1/wishes/{id}/approve", WishOwnPending, "", "*=404 adm=403 d=403 d2=ok"),
+        line("POST", "/api/v1/wishes/{id}/reject", WishPending, REASON, "*=404 b=403 adm=403 d=ok d2=ok"),
+        line(
+            "POST",
+            "/api/v1/wishes/{id}/dispatch",
+            WishOpen,
+            r#"{"member_id": "{m}"}"#,
+            "*=404 b=403 m=403 adm=403 d=ok d2=ok",
+        ),
+        line(
+            "POST",
+            "/api/v1/wishes/{id}/dispatch",
+            WishOwnOpen,
+            r#"{"member_id": "{m}"}"#,
+            "*=404 m=403 adm=403 d=403 d2=ok",
+        ),
+        line("POST", "/api/v1/wishes/{id}/accept", WishAssigned, "", "*=404 b=403 d=403 d2=403 adm=403 m=okp"),
+        line("POST", "/api/v1/wishes/{id}/decline", WishAssigned, "", "*=404 b=403 d=403 d2=403 adm=403 m=ok"),
+        line("POST", "/api/v1/wishes/{id}/claim", WishOpen, "", "*=404 b=403 d=403 d2=403 adm=403 m=okp"),
+        line("POST", "/api/v1/wishes/{id}/release", WishClaimed, REASON, "*=404 b=403 d=403 d2=403 adm=403 m=ok"),
+        line("POST", "/api/v1/wishes/{id}/revoke", WishClaimed, REASON, "*=404 b=403 m=403 adm=403 d=ok d2=ok"),
+        line(
+            "POST",
+            "/api/v1/wishes/{id}/fulfil",
+            WishClaimed,
+            r#"{"note": "已经送到家"}"#,
+            "*=404 b=403 d=403 d2=403 adm=403 m=okp",
+        ),
+        line("POST", "/api/v1/wishes/{id}/dispute", WishFulfilled, REASON, "*=404 m=403 d=403 d2=403 adm=403 b=ok"),
+        line(
+            "POST",
+            "/api/v1/wishes/{id}/confirm",
+            WishFulfilled,
+            r#"{"rating": 5}"#,
+            "*=404 m=403 d=403 d2=403 adm=403 b=ok",
+        ),
+        line("POST", "/api/v1/wishes/{id}/cancel", WishPending, "", "*=404 adm=403 b=ok d=ok d2=ok"),
+        line("GET", "/api/v1/checkins", None, "", "*=ok"),
+        line("POST", "/api/v1/checkins/{id}/approve", CheckinFresh, "", "*=404 adm=403 d=ok d2=ok"),
+        line("POST", "/api/v1/checkins/{id}/approve", CheckinOwn, "", "*=404 adm=403 d=403 d2=ok"),
+        line("POST", "/api/v1/checkins/{id}/reject", CheckinFresh, REASON, "*=404 adm=403 d=ok d2=ok"),
+        line("POST", "/api/v1/checkins/{id}/reject", CheckinOwn, REASON, "*=404 adm=403 d=403 d2=ok"),
+        line("GET", "/api/v1/unit-branches", None, "", "*=ok"),
+        line("POST", "/api/v1/unit-branches", None, r#"{"name": "区直单位{n}党支部"}"#, "*=403 adm=ok"),
+        // Everyone may ask; the list holds only what the caller may see (admins all, dispatchers
+        // their communities'): checkins.rs checks the filtering.
+        line("GET", "/api/v1/unit-branches/{id}/checkins", Branch, "", "*=ok"),
+        line(
+            "POST",
+            "/api/v1/unit-branches/{id}/checkins",
+            Branch,
+            r#"{"community_id": "{C}", "letter_ref": "钟财函〔2026〕{n}号"}"#,
+            "*=403 adm=ok",
+        ),
+        line(
+            "POST",
+            "/api/v1/unit-branches/{id}/checkins/{checkin_id}/approve",
+            BranchCheckin,
+            "",
+            "*=404 adm=403 d=ok d2=ok",
+        ),
+        line(
+            "POST",
+            "/api/v1/unit-branches/{id}/checkins/{checkin_id}/reject",
+            BranchCheckin,
+            REASON,
+            "*=404 adm=403 d=ok d2=ok",
+        ),
+        line("GET", "/api/v1/places", None, "", "*=ok"),
+        line("GET", "/api/v1/places/{id}", Grid, "", "*=ok"),
+        line("GET", "/api/v1/places/by-code/{code}", GridCode, "", "*=ok"),
+        line("GET", "/api/v1/places/locate?lng=106.83&lat=26.59", None, "", "*=ok"),
+        line(
+            "POST",
+            "/api/v1/admin/places",
+            None,
+            r#"{"level": "unit", "name": "新十联户{n}", "parent_id": "{grid}"}"#,
+            "*=403 adm=ok",
+        ),
+        line("PATCH", "/api/v1/admin/places/{id}", FreshUnit, r#"{"name": "改名十联户{n}"}"#, "*=403 adm=ok"),
+        line("POST", "/api/v1/admin/places/{id}/retire", FreshUnit, "", "*=403 adm=ok"),
+        line("POST", "/api/v1/admin/places/import", None, "csv:level,code,name,kind\n", "*=403 adm=ok"),
+        line("GET", "/api/v1/party-orgs", None, "", "*=ok"),
+        line("GET", "/api/v1/party-orgs/{id}", PartyOrg, "", "*=ok"),
+        line(
+            "POST",
+            "/api/v1/admin/party-orgs",
+            FreshStreet,
+            r#"{"level": "street_committee", "name": "街道党工委{n}", "place_id": "{o0}"}"#,
+            "*=403 adm=ok",
+        ),
+        line("PATCH", "/api/v1/admin/party-orgs/{id}", PartyOrg, r#"{"name": "改名党工委{n}"}"#, "*=403 adm=ok"),
+        line("POST", "/api/v1/admin/party-orgs/{id}/retire", PartyOrg, "", "*=403 adm=ok"),
+        line(
+            "POST",
+            "/api/v1/admin/users",
+            None,
+            r#"{"phone": "{phone}", "password": "password-123", "name": "新账号", "roles": ["resident"], "community_ids": []}"#,
+            "*=403 adm=ok",
+        ),
+        line("POST", "/api/v1/admin/communities", None, r#"{"name": "新社区{n}", "code": "NC{n}000"}"#, "*=403 adm=ok"),
+        line("GET", "/api/v1/admin/outbox", None, "", "*=403 adm=ok"),
+        line("GET", "/api/v1/admin/users/{id}/roles", FreshUserWithGrant, "", "*=403 adm=ok"),
+        line(
+            "POST",
+            "/api/v1/admin/users/{id}/roles",
+            FreshUser,
+            r#"{"role": "household_head", "place_id": "{unit}"}"#,
+            "*=403 adm=ok",
+        ),
+        line(
+            "DELETE",
+            "/api/v1/admin/users/{id}/roles",
+            FreshUserWithGrant,
+            r#"{"role": "household_head", "place_id": "{unit}"}"#,
+            "*=403 adm=ok",
+        ),
+        // Late: these change the callers themselves.
+        line("POST", "/api/v1/checkins/{id}/withdraw", CheckinOfP, "", "*=404 d=403 d2=403 adm=403 p=ok"),
+        line("POST", "/api/v1/checkins", None, CHECKIN, "*=ok m=409"),
+        line("PUT", "/api/v1/me/home", None, r#"{"place_id": "{unit}"}"#, "*=ok"),
+        line("DELETE", "/api/v1/me/home", None, "", "*=ok"),
+        line("POST", "/api/v1/auth/logout", None, "", "*=ok"),
+    ];
+    // A token in the URL is for the event stream only (browsers' EventSource cannot send a header).
+    for (path, expect) in [("/api/v1/events/stream", "*=ok"), ("/api/v1/me", "*=401"), ("/api/v1/wishes", "*=401")] {
+        // Before the last line, the logout.
+        lines
+            .insert(lines.len() - 1, Line { method: "GET", path, obj: Obj::None, body: "", expect, auth: Auth::Query });
+    }
+    lines
+}
+
+/// The people and places every line uses.
+struct Fixture {
+    actors: BTreeMap<Role, Actor>,
+    admin: String,
+    vars: BTreeMap<&'static str, String>,
+}
+
+impl Fixture {
+    fn token(&self, role: Role) -> Option<&str> {
+        match role {
+            Role::Anon => None,
+            Role::Adm => Some(&self.admin),
+            r => Some(&self.actors[&r].token),
+        }
+    }
+
+    fn actor(&self, role: Role) -> &Actor {
+        &self.actors[&role]
+    }
+}
+
+async fn fixture(app: &TestApp) -> Fixture {
+    let admin = app.admin_token().await;
+    let [_, street, community, grid, unit] = app.small_tree().await;
+    let boundary = json!({"type": "Polygon", "coordinates": [[[106.82, 26.58], [106.84, 26.58], [106.84, 26.60], [106.82, 26.60], [106.82, 26.58]]]});
+    app.patch(&format!("/api/v1/admin/places/{}", str_of(&grid, "id")), &admin, &json!({"boundary": boundary}))
+        .await
+        .expect_status(200);
+    let c = str_of(&community, "id").to_owned();
+    let d_community = app.create_community().await;
+    let a = app.register_resident().await;
+    let b = app.register_resident().await;
+    app.put("/api/v1/me/home", &b.token, &json!({"place_id": str_of(&unit, "id")})).await.expect_status(200);
+    let d = app.create_actor(&["resident"], &[]).await;
+    app.grant_at(&d.id, "dispatcher", &community).await;
+    let d2 = app.create_actor(&["resident"], &[]).await;
+    app.grant_at(&d2.id, "dispatcher", &community).await;
+    let fd = app.create_actor(&["dispatcher"], &[&d_community]).await;
+    let gw = app.create_actor(&["resident"], &[]).await;
+    app.grant_at(&gw.id, "grid_worker", &grid).await;
+    let hh = app.create_actor(&["resident"], &[]).await;
+    app.grant_at(&hh.id, "household_head", &unit).await;
+    let m = app.register_resident().await;
+    let checkin = check_in(app, &m, &c).await;
+    app.post(&format!("/api/v1/checkins/{checkin}/approve"), &d.token, &json!({})).await.expect_status(200);
+    let p = app.register_resident().await;
+    let p_checkin = check_in(app, &p, &c).await;
+    let mut vars = BTreeMap::new();
+    vars.insert("C", c);
+    vars.insert("D", d_community);
+    vars.insert("grid", str_of(&grid, "id").to_owned());
+    vars.insert("grid_code", str_of(&grid, "code").to_owned());
+    vars.insert("unit", str_of(&unit, "id").to_owned());
+    vars.insert("street", str_of(&street, "id").to_owned());
+    vars.insert("district", str_of(&street, "parent_id").to_owned());
+    vars.insert("A", a.id.clone());
+    vars.insert("A_phone", a.phone.clone());
+    vars.insert("B", b.id.clone());
+    vars.insert("m", m.id.clone());
+    vars.insert("p_checkin", p_checkin);
+    let actors = BTreeMap::from([
+        (Role::A, a),
+        (Role::B, b),
+        (Role::M, m),
+        (Role::P, p),
+        (Role::Fd, fd),
+        (Role::Gw, gw),
+        (Role::Hh, hh),
+        (Role::D, d),
+        (Role::D2, d2),
+    ]);
+    Fixture { actors, admin, vars }
+}
+
+/// Files a pending check-in of `who` to `community`; returns its id.
+async fn check_in(app: &TestApp, who: &Actor, community: &str) -> String {
+    let n = app.next_n();
+    let body = json!({"community_id": community, "certificate_no": format!("FWZ-{n}"), "letter_ref": format!("钟组介〔2026〕{n}号")});
+    str_of(app.post("/api/v1/checkins", &who.token, &body).await.expect_status(201), "id").to_owned()
+}
+
+/// Makes a fresh `obj`; returns the ids its line's path (and `{o0}`, `{o1}`) take.
+async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
+    let c = &fx.vars["C"];
+    let b = fx.actor(Role::B);
+    let d = fx.actor(Role::D);
+    let d2 = fx.actor(Role::D2);
+    let m = fx.actor(Role::M);
+    let id = |v: &Value| str_of(v, "id").to_owned();
+    let act = |token: String, wish: String, action: &'static str, body: Value| async move {
+        app.act_ok(&token, &wish, action, body).await;
+    };
+    match obj {
+        Obj::None => vec![],
+        Obj::WishPending => vec![id(&app.post_wish(&b.token, c).await)],
+        Obj::WishOpen | Obj::WishClaimed | Obj::WishAssigned | Obj::WishFulfilled => {
+            let wish = id(&app.post_wish(&b.token, c).await);
+            act(d.token.clone(), wish.clone(), "approve", json!({})).await;
+            match obj {
+                Obj::WishClaimed | Obj::WishFulfilled => {
+                    act(m.token.clone(), wish.clone(), "claim", json!({})).await;
+                    if obj == Obj::WishFulfilled {
+                        act(m.token.clone(), wish.clone(), "fulfil", json!({"note": "已经送到家"})).await;
+                    }
+                }
+                Obj::WishAssigned => act(d.token.clone(), wish.clone(), "dispatch", json!({"member_id": m.id})).await,
+                _ => {}
+            }
+            vec![wish]
+        }
+        Obj::WishOwnPending => vec![id(&app.post_wish(&d.token, c).await)],
+        Obj::WishOwnOpen => {
+            let wish = id(&app.post_wish(&d.token, c).await);
+            act(d2.token.clone(), wish.clone(), "approve", json!({})).await;
+            vec![wish]
+        }
+        Obj::CheckinFresh => {
+            let who = app.register_resident().await;
+            vec![check_in(app, &who, c).await]
+        }
+        Obj::CheckinOwn => {
+            // One live check-in per member and community: withdraw what an earlier line left.
+            let list = app.get("/api/v1/checkins", &d.token).await;
+            for item in list.expect_status(200)["items"].as_array().into_iter().flatten() {
+                let live = item["status"] == "pending" || item["status"] == "approved";
+                if item["member"]["id"] == d.id.as_str() && live {
+                    let path = format!("/api/v1/checkins/{}/withdraw", str_of(item, "id"));
+                    app.post(&path, &d.token, &json!({})).await.expect_status(200);
+                }
+            }
+            vec![check_in(app, d, c).await]
+        }
+        Obj::CheckinOfP => vec![fx.vars["p_checkin"].clone()],
+        Obj::NotificationOfB => {
+            let wish = id(&app.post_wish(&b.token, c).await);
+            act(d.token.clone(), wish, "approve", json!({})).await;
+            let list = app.get("/api/v1/notifications", &b.token).await;
+            vec![str_of(&list.expect_status(200)["items"][0], "id").to_owned()]
+        }
+        Obj::Community => vec![c.clone()],
+        Obj::CommunityMissing => vec!["987654321".to_owned()],
+        Obj::Grid => vec![fx.vars["grid"].clone()],
+        Obj::GridCode => vec![fx.vars["grid_code"].clone()],
+        Obj::FreshUnit => {
+            let name = format!("十联户{}", app.next_n());
+            vec![id(&app.create_place("unit", &name, Some(&fx.vars["grid"]), json!({})).await)]
+        }
+        Obj::FreshStreet | Obj::PartyOrg => {
+            let name = format!("街道{}", app.next_n());
+            let street = id(&app.create_place("street", &name, Some(&fx.vars["district"]), json!({})).await);
+            if obj == Obj::FreshStreet {
+                return vec![street];
+            }
+            let body = json!({"level": "street_committee", "name": format!("{name}党工委"), "place_id": street});
+            vec![id(app.post("/api/v1/admin/party-orgs", &fx.admin, &body).await.expect_status(201))]
+        }
+        Obj::FreshUser | Obj::FreshUserWithGrant => {
+            let user = app.create_actor(&["resident"], &[]).await;
+            if obj == Obj::FreshUserWithGrant {
+                let body = json!({"role": "household_head", "place_id": fx.vars["unit"]});
+                app.post(&format!("/api/v1/admin/users/{}/roles", user.id), &fx.admin, &body).await.expect_status(200);
+            }
+            vec![user.id]
+        }
+        Obj::Branch | Obj::BranchCheckin => {
+            let body = json!({"name": format!("区直单位{}党支部", app.next_n())});
+            let branch = id(app.post("/api/v1/unit-branches", &fx.admin, &body).await.expect_status(201));
+            if obj == Obj::Branch {
+                return vec![branch];
+            }
+            let body = json!({"community_id": c, "letter_ref": "钟财函〔2026〕3号"});
+            let path = format!("/api/v1/unit-branches/{branch}/checkins");
+            let checkin = id(app.post(&path, &fx.admin, &body).await.expect_status(201));
+            vec![branch, checkin]
+        }
+    }
+}
+
+/// Fills a path's `{…}` parameters with `ids`, in order.
+fn fill_path(path: &str, ids: &[String]) -> String {
+    let mut out = String::new();
+    let mut ids = ids.iter();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e + 1);
+        out.push_str(&rest[..start]);
+        out.push_str(ids.next().map_or("0", String::as_str));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Fills a body's placeholders (see the module documentation).
+async fn fill_body(app: &TestApp, fx: &Fixture, body: &str, ids: &[String]) -> String {
+    let mut out = body.to_owned();
+    for (key, value) in &fx.vars {
+        out = out.replace(&format!("{{{key}}}"), value);
+    }
+    for (i, value) in ids.iter().enumerate() {
+        out = out.replace(&format!("{{o{i}}}"), value);
+    }
+    // Logging in or refreshing shows the account's own phone: a fresh account's, seen by nobody else.
+    if out.contains("{refresh}") {
+        out = out.replace("{refresh}", &app.register_resident().await.refresh_token);
+    }
+    if out.contains("{fresh_phone}") {
+        out = out.replace("{fresh_phone}", &app.register_resident().await.phone);
+    }
+    out.replace("{n}", &app.next_n().to_string()).replace("{phone}", &app.next_phone())
+}
+
+fn parse_expect(spec: &str) -> BTreeMap<Role, Expect> {
+    let mut default = None;
+    let mut named = BTreeMap::new();
+    for word in spec.split_whitespace() {
+        let (who, what) = word.split_once('=').unwrap_or_else(|| panic!("bad word `{word}` in `{spec}`"));
+        let expect = match what {
+            "ok" => Expect::Ok,
+            "okp" => Expect::OkPhone,
+            s => Expect::Status(s.parse().unwrap_or_else(|_| panic!("bad answer `{s}` in `{spec}`"))),
+        };
+        if who == "*" {
+            default = Some(expect);
+        } else {
+            named.insert(Role::parse(who), expect);
+        }
+    }
+    ROLES
+        .iter()
+        .map(|r| {
+            let e = named.get(r).copied().or(if *r == Role::Anon { Some(Expect::Status(401)) } else { default });
+            (*r, e.unwrap_or_else(|| panic!("`{spec}` decides nothing for {r:?}")))
+        })
+        .collect()
+}
+
+/// `(status, body text)` of one call; the event stream's body is not read.
+async fn call(app: &TestApp, fx: &Fixture, line: &Line, role: Role, path: &str, body: &str) -> (u16, String) {
+    let method = Method::from_bytes(line.method.as_bytes()).unwrap();
+    let token = fx.token(role);
+    let mut url_path = path.to_owned();
+    let mut rb = match (line.auth, token) {
+        (Auth::Query, Some(t)) => {
+            url_path.push(if path.contains('?') { '&' } else { '?' });
+            url_path.push_str("access_token=");
+            url_path.push_str(t);
+            app.request(method, &url_path, None)
+        }
+        (_, t) => app.request(method, &url_path, t),
+    };
+    if let Some(csv) = body.strip_prefix("csv:") {
+        rb = rb.header("content-type", "text/csv").body(csv.to_owned());
+    } else if !body.is_empty() {
+        rb = rb.header("content-type", "application/json").body(body.to_owned());
+    }
+    if line.method == "POST" && line.path == "/api/v1/wishes" {
+        rb = rb.header("Idempotency-Key", format!("matrix-{}", app.next_n()));
+    }
+    if path.starts_with("/api/v1/events/stream") {
+        let resp = rb.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        return (resp.status().as_u16(), String::new());
+    }
+    let resp = app.send(rb).await;
+    (resp.status, resp.text)
+}
+
+/// The phone numbers `role` may not see in an answer expected as `expect`.
+fn hidden_phones(fx: &Fixture, role: Role, expect: Expect) -> Vec<(Role, String)> {
+    [Role::A, Role::B]
+        .into_iter()
+        .filter(|owner| *owner != role)
+        .filter(|owner| !(*owner == Role::B && (matches!(role, Role::D | Role::D2) || expect == Expect::OkPhone)))
+        .map(|owner| (owner, fx.actor(owner).phone.clone()))
+        .collect()
+}
+
+fn ok_status(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+#[tokio::test]
+async fn every_operation_in_the_document_has_decided_permissions_and_each_holds() {
+    // The member claims a wish for many lines.
+    let app = spawn_app_with(|env| {
+        env.set("HAOLIN_WISHES__MAX_LIVE_CLAIMS", "1000");
+    })
+    .await;
+    let fx = fixture(&app).await;
+    let table = table();
+
+    // Every operation of the document has a line, and every line an operation.
+    let doc = app.get_anon("/api/openapi.json").await;
+    let doc = doc.expect_status(200);
+    let mut documented = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if item.get(method).is_some() {
+                documented.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let listed: Vec<String> =
+        table.iter().map(|l| format!("{} {}", l.method, l.path.split('?').next().unwrap_or(l.path))).collect();
+    let missing: Vec<&String> = documented.iter().filter(|op| !listed.contains(op)).collect();
+    assert!(
+        missing.is_empty(),
+        "operations without a line in the permission matrix (decide who may call them): {missing:#?}"
+    );
+    let stale: Vec<&String> = listed.iter().filter(|op| !documented.contains(op)).collect();
+    assert!(stale.is_empty(), "lines of the permission matrix for operations the document does not have: {stale:#?}");
+
+    let mut failures = Vec::new();
+    for line in &table {
+        let expect = parse_expect(line.expect);
+        let ids = make(&app, &fx, line.obj).await;
+        let path = fill_path(line.path, &ids);
+        let label = format!(
+            "{} {} ({:?}{})",
+            line.method,
+            line.path,
+            line.obj,
+            if line.auth == Auth::Query { ", token in the URL" } else { "" }
+        );
+        let check_phones = |role: Role, e: Expect, text: &str, failures: &mut Vec<String>| {
+            for (owner, phone) in hidden_phones(&fx, role, e) {
+                if text.contains(&phone) {
+                    failures.push(format!("{label}: the answer to {role:?} shows {owner:?}'s phone: {text}"));
+                }
+            }
+        };
+        // Refusals first, all on the same object.
+        for (role, e) in &expect {
+            let Expect::Status(want) = *e else { continue };
+            let body = fill_body(&app, &fx, line.body, &ids).await;
+            let (status, text) = call(&app, &fx, line, *role, &path, &body).await;
+            if status != want {
+                failures.push(format!("{label}: {role:?} got {status}, expected {want}: {}", short(&text)));
+            }
+            check_phones(*role, *e, &text, &mut failures);
+        }
+        // Positive controls: the first on the same object, the others on fresh ones.
+        let mut first = true;
+        for (role, e) in &expect {
+            if matches!(e, Expect::Status(_)) {
+                continue;
+            }
+            let ids = if first { ids.clone() } else { make(&app, &fx, line.obj).await };
+            first = false;
+            let path = fill_path(line.path, &ids);
+            let body = fill_body(&app, &fx, line.body, &ids).await;
+            let (status, text) = call(&app, &fx, line, *role, &path, &body).await;
+            if !ok_status(status) {
+                failures.push(format!("{label}: {role:?} (rightful caller) got {status}: {}", short(&text)));
+            }
+            check_phones(*role, *e, &text, &mut failures);
+            // A creation replayed with the same Idempotency-Key is rendered for its caller too.
+            if line.method == "POST" && line.path == "/api/v1/wishes" && ok_status(status) {
+                let key = format!("replay-{}", app.next_n());
+                let send = || {
+                    let rb = app
+                        .request(Method::POST, &path, fx.token(*role))
+                        .header("Idempotency-Key", key.clone())
+                        .header("content-type", "application/json")
+                        .body(body.clone());
+                    app.send(rb)
+                };
+                let first = send().await;
+                let replay = send().await;
+                if replay.status != first.status {
+                    failures
+                        .push(format!("{label}: {role:?}'s replay answered {}, first {}", replay.status, first.status));
+                }
+                for (owner, phone) in hidden_phones(&fx, *role, *e) {
+                    if first.text.contains(&phone) || replay.text.contains(&phone) {
+                        let which = if first.text.contains(&phone) { "first answer" } else { "replayed answer" };
+                        failures.push(format!(
+                            "{label}: the {which} to {role:?} under an Idempotency-Key shows {owner:?}'s phone: {}",
+                            short(&replay.text)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} permission failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+fn short(text: &str) -> String {
+    text.chars().take(200).collect()
+}
