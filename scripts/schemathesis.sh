@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BIN="${HAOLIN_BIN:-target/debug/haolin}"
-ST=tools/venv/bin/st
+ST="$PWD/tools/venv/bin/st"
 # Bounded so that both passes stay well under five minutes on two cores.
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-8}"
 # A fixed seed: the same cases every run, so a failure is reproducible (override to explore).
@@ -82,13 +82,15 @@ EXCLUDED_CHECKS=use_after_free,ensure_resource_availability
 # Every pass runs, so one log shows all failures; the script fails at the end if any pass did.
 FAILED=0
 # One `st run` over the operations its arguments select, with this script's settings.
+# It runs in the scratch folder, so its case database (.schemathesis/) goes with it: every run
+# starts from the seed alone.
 st_run() {
-  "$ST" run "$BASE/api/openapi.json" \
+  (cd "$WORK" && "$ST" run "$BASE/api/openapi.json" \
     --checks "$CHECKS" --exclude-checks "$EXCLUDED_CHECKS" \
     --phases examples,coverage,fuzzing \
     --max-examples "$MAX_EXAMPLES" --seed "$SEED" --no-shrink \
     --request-timeout 10 --workers 2 --continue-on-failure \
-    --suppress-health-check all --warnings off "$@" ${SCHEMATHESIS_EXTRA:-} || FAILED=1
+    --suppress-health-check all --warnings off "$@" ${SCHEMATHESIS_EXTRA:-}) || FAILED=1
 }
 
 # Two operations need a pass of their own:

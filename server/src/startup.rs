@@ -255,8 +255,7 @@ impl Application {
         let data = web::Data::new(state.clone());
         let doc = web::Data::new(doc.to_string());
         let web_dir = state.settings.web_dir.clone();
-        let mut server =
-            HttpServer::new(move || app(data.clone(), doc.clone(), known.clone(), web_dir.clone()))
+        let mut server = HttpServer::new(move || app(data.clone(), doc.clone(), known.clone(), web_dir.clone()))
             .listen(listener)?
             .disable_signals()
             .shutdown_timeout(10);

@@ -140,9 +140,10 @@ pub fn complete(doc: &mut Value) {
 
 /// Adds the generic answers and the parameters' constraints to one operation.
 fn complete_operation(op: &mut Map<String, Value>) {
-    let public = op.get("security").and_then(Value::as_array).is_some_and(|reqs| {
-        reqs.iter().any(|r| r.as_object().is_some_and(Map::is_empty)) || reqs.is_empty()
-    });
+    let public = op
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|reqs| reqs.iter().any(|r| r.as_object().is_some_and(Map::is_empty)) || reqs.is_empty());
     let has_body = op.contains_key("requestBody");
     let mut has_query = false;
     let mut has_cursor = false;
