@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 BIN="${HAOLIN_BIN:-target/debug/haolin}"
 ST="$PWD/tools/venv/bin/st"
+CONFIG="$PWD/scripts/schemathesis.toml"
 # Bounded so that both passes stay well under five minutes on two cores.
 MAX_EXAMPLES="${SCHEMATHESIS_MAX_EXAMPLES:-8}"
 # A fixed seed: the same cases every run, so a failure is reproducible (override to explore).
@@ -24,7 +25,11 @@ log() { printf '[schemathesis] %s\n' "$*" >&2; }
 
 WORK="$(mktemp -d -t haolin-schemathesis-XXXXXX)"
 SERVER_PID=""
+WECHAT_PID=""
 cleanup() {
+  if [ -n "$WECHAT_PID" ]; then
+    kill "$WECHAT_PID" 2>/dev/null || true
+  fi
   if [ -n "$SERVER_PID" ]; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
@@ -34,6 +39,41 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$WORK/data" "$WORK/web"
+# A stand-in for WeChat's API, so the WeChat routes answer as with a real one: every code is
+# unknown (errcode 40029), access tokens are issued.
+cat >"$WORK/wechat_fake.py" <<'PY'
+import json, sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+class Handler(BaseHTTPRequestHandler):
+    def answer(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if self.path.startswith("/cgi-bin/stable_token") or self.path.startswith("/cgi-bin/token"):
+            body = {"access_token": "fake-access-token", "expires_in": 7200}
+        else:
+            body = {"errcode": 40029, "errmsg": "invalid code"}
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = answer
+    do_POST = answer
+
+    def log_message(self, *args):
+        pass
+
+server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+PY
+python3 "$WORK/wechat_fake.py" >"$WORK/wechat_port" &
+WECHAT_PID=$!
+for _ in $(seq 1 100); do [ -s "$WORK/wechat_port" ] && break; sleep 0.05; done
+WECHAT_PORT="$(cat "$WORK/wechat_port")"
 printf '<!doctype html><title>haolin</title>\n' >"$WORK/web/index.html"
 # Only this script's settings reach the server.
 env -i PATH="$PATH" HOME="$HOME" \
@@ -43,6 +83,10 @@ env -i PATH="$PATH" HOME="$HOME" \
   HAOLIN_WEB_DIR="$WORK/web" \
   HAOLIN_JWT_SECRET=schemathesis-secret-0123456789abcdef0123456789abcdef \
   HAOLIN_DEMO=1 \
+  HAOLIN_WECHAT_API_BASE="http://127.0.0.1:$WECHAT_PORT" \
+  HAOLIN_WECHAT_APPID=wx-schemathesis \
+  HAOLIN_WECHAT_SECRET=wx-schemathesis-secret \
+  HAOLIN_WECHAT__TEMPLATES__WISH_APPROVED__ID=tpl-wish-approved \
   HAOLIN_AUTH__ACCESS_TTL=1h \
   HAOLIN_LIMITS__LOGIN_PER_ACCOUNT=1000000 \
   HAOLIN_LIMITS__LOGIN_PER_IP=1000000 \
@@ -85,7 +129,7 @@ FAILED=0
 # It runs in the scratch folder, so its case database (.schemathesis/) goes with it: every run
 # starts from the seed alone.
 st_run() {
-  (cd "$WORK" && "$ST" run "$BASE/api/openapi.json" \
+  (cd "$WORK" && "$ST" --config-file "$CONFIG" run "$BASE/api/openapi.json" \
     --checks "$CHECKS" --exclude-checks "$EXCLUDED_CHECKS" \
     --phases examples,coverage,fuzzing \
     --max-examples "$MAX_EXAMPLES" --seed "$SEED" --no-shrink \

@@ -59,14 +59,40 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 /// Deserialises `body`, mapping serde's errors onto API.md's codes: first the syntax (400), then
 /// the shape (422 naming the field), so a truncated body is malformed whatever it starts with.
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    let value: serde_json::Value =
+    let mut value: serde_json::Value =
         serde_json::from_slice(body).map_err(|_| ApiError::malformed("请求内容不是合法的 JSON"))?;
+    // Every body is an object: serde would read a struct from an array too (`[null, null]`).
+    if !value.is_object() {
+        return Err(ApiError::malformed("请求内容须为 JSON 对象"));
+    }
+    integral_numbers(&mut value);
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
         let message = err.into_inner().to_string();
         let field = field_of(&path, &message);
         ApiError::invalid_field(field.clone(), format!("字段 {field} 无效：{}", data_message(&message)))
     })
+}
+
+/// Writes every number with no fractional part (`5.0`) as an integer, as JSON Schema counts it:
+/// an integer field takes `5.0` like `5` (a float field takes either anyway).
+fn integral_numbers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                // Exact: |f| < 2^53.
+                #[allow(clippy::cast_possible_truncation)]
+                let int = f as i64;
+                *value = serde_json::Value::from(int);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
 }
 
 /// The field a serde data error is about: its path, or the name in "missing/unknown field `x`".
@@ -116,8 +142,15 @@ pub fn encode_cursor(id: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("k{id}"))
 }
 
+/// The longest cursor [`encode_cursor`] writes for the ids it hands out (`k` and 18 digits); the
+/// OpenAPI document says the same (`routes::doc_rules`).
+pub const CURSOR_MAX_LENGTH: usize = 26;
+
 /// Decodes a keyset cursor.
 pub fn decode_cursor(raw: &str) -> Result<i64, ApiError> {
+    if raw.len() > CURSOR_MAX_LENGTH {
+        return Err(ApiError::malformed("cursor 无效"));
+    }
     URL_SAFE_NO_PAD
         .decode(raw)
         .ok()

@@ -9,7 +9,7 @@ use std::time::Duration;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServerHandle, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use haolin_shared::api::Role;
 use haolin_shared::domain::PhoneNumber;
@@ -90,9 +90,13 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 
 /// The OpenAPI document served at `/api/openapi.json`, built once at start-up: the collected one
 /// completed with the answers and field constraints of `routes::doc_rules`.
-pub fn openapi_json() -> Result<serde_json::Value, serde_json::Error> {
+pub fn openapi_json(settings: &Settings) -> Result<serde_json::Value, serde_json::Error> {
     let mut doc = serde_json::to_value(openapi_document())?;
-    routes::doc_rules::complete(&mut doc);
+    let deployment = routes::doc_rules::Deployment {
+        categories: settings.wishes.categories.clone(),
+        template_ids: settings.wechat.templates.values().map(|t| t.id.clone()).collect(),
+    };
+    routes::doc_rules::complete(&mut doc, &deployment);
     Ok(doc)
 }
 
@@ -130,6 +134,10 @@ fn app(
         .app_data(openapi_json)
         .app_data(known)
         .app_data(web::PayloadConfig::new(body_limit))
+        .wrap(
+            ErrorHandlers::new()
+                .handler(actix_web::http::StatusCode::METHOD_NOT_ALLOWED, routes::methods::method_not_allowed),
+        )
         .wrap(Compress::default())
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
         .wrap(TracingLogger::default())
@@ -250,7 +258,7 @@ impl Application {
         };
         let listener = TcpListener::bind(&state.settings.bind)?;
         let addr = listener.local_addr()?;
-        let doc = openapi_json().map_err(|e| StartupError::Settings(e.to_string()))?;
+        let doc = openapi_json(&state.settings).map_err(|e| StartupError::Settings(e.to_string()))?;
         let known = web::Data::new(KnownPaths::from_document(&doc));
         let data = web::Data::new(state.clone());
         let doc = web::Data::new(doc.to_string());

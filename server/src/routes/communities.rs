@@ -31,7 +31,7 @@ pub async fn list_communities(
 ) -> Result<web::Json<Page<Community>>, ApiError> {
     let q = query_map(&req)?;
     let limit = page_limit(q.get("limit").map(String::as_str))?;
-    let after = q.get("cursor").map(|c| decode_cursor(c)).transpose()?;
+    let after = q.get("cursor").filter(|c| !c.is_empty()).map(|c| decode_cursor(c)).transpose()?;
     let mut rows = state.store.list_communities(after, limit + 1).await?;
     let next = (rows.len() > limit as usize).then(|| {
         rows.truncate(limit as usize);

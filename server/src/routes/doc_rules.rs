@@ -23,9 +23,10 @@ const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 pub const ID_PATTERN: &str = "^[1-9][0-9]{0,17}$";
 
 /// A page cursor exactly as the server writes one: `k<id>` in unpadded URL-safe base64
-/// (`crate::extract::encode_cursor`). Any other value is a 400.
-pub const CURSOR_PATTERN: &str = "^az[EIMQUYcgk](?:[w-z0-5](?:(?:[MN][DTjz]|O[DT])[AEIMQUYcgk][w-z0-5])*\
-                                  (?:(?:[MN][AQgw]|O[AQ])|(?:[MN][DTjz]|O[DT])[AEIMQUYcgk])?)?$";
+/// (`crate::extract::encode_cursor`), or empty (the first page). Any other value is a 400.
+pub const CURSOR_PATTERN: &str = "^(?:az[EIMQUYcgk](?:[w-z0-5](?:(?:[MN][DTjz]|O[DT])[AEIMQUYcgk][w-z0-5])*\
+                                  (?:(?:[MN][AQgw]|O[AQ])|(?:[MN][DTjz]|O[DT])[AEIMQUYcgk])?)?)?$";
+use crate::extract::CURSOR_MAX_LENGTH;
 
 /// A mainland mobile number (`shared::domain::PhoneNumber` also accepts spaces, dashes and `+86`).
 pub const PHONE_PATTERN: &str = "^1[3-9][0-9]{9}$";
@@ -66,6 +67,7 @@ const FIELD_RULES: &[(&str, &str, Rule)] = &[
     ("CreateUserRequest", "name", Rule::Text { max: PersonName::MAX_CHARS, multiline: false }),
     ("CreateCommunityRequest", "name", Rule::Text { max: 30, multiline: false }),
     ("CreateCommunityRequest", "code", Rule::Pattern { pattern: "^[A-Za-z0-9]*$", min: 6, max: 32 }),
+    ("CreateCommunityRequest", "street_code", Rule::Pattern { pattern: "^[A-Za-z0-9]*$", min: 6, max: 32 }),
     ("CreateWishRequest", "community_id", Rule::Id),
     ("CreateWishRequest", "title", Rule::Text { max: WishTitle::MAX_CHARS, multiline: false }),
     ("CreateWishRequest", "description", Rule::Text { max: WishDescription::MAX_CHARS, multiline: true }),
@@ -116,13 +118,22 @@ const FIELD_RULES: &[(&str, &str, Rule)] = &[
 /// The query parameters holding ids.
 const ID_PARAMETERS: &[&str] = &["community_id", "parent_id", "place_id"];
 
+/// What the document says that depends on this deployment's settings.
+#[derive(Debug, Clone, Default)]
+pub struct Deployment {
+    /// The wish categories residents choose from.
+    pub categories: Vec<String>,
+    /// The subscribe-message template ids configured.
+    pub template_ids: Vec<String>,
+}
+
 /// Completes the document's JSON in place (see the module documentation).
-pub fn complete(doc: &mut Value) {
+pub fn complete(doc: &mut Value, deployment: &Deployment) {
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut() {
+        for (path, item) in paths.iter_mut() {
             for method in METHODS {
                 if let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) {
-                    complete_operation(op);
+                    complete_operation(path, op);
                 }
             }
         }
@@ -136,10 +147,55 @@ pub fn complete(doc: &mut Value) {
             }
         }
     }
+    complete_schemas(doc, deployment);
+}
+
+/// The schema rules that are not about one field alone, or that depend on settings.
+fn complete_schemas(doc: &mut Value, deployment: &Deployment) {
+    let mut put = |pointer: &str, key: &str, value: Value| {
+        if let Some(obj) = doc.pointer_mut(pointer).and_then(Value::as_object_mut) {
+            obj.insert(key.to_owned(), value);
+        }
+    };
+    let base = "/components/schemas";
+    put(&format!("{base}/CreateWishRequest/properties/category"), "enum", json!(deployment.categories));
+    put(
+        &format!("{base}/SubscriptionsRequest/properties/template_ids"),
+        "items",
+        json!({"type": "string", "enum": deployment.template_ids}),
+    );
+    put(&format!("{base}/SubscriptionsRequest/properties/template_ids"), "minItems", json!(1));
+    put(&format!("{base}/SubscriptionsRequest/properties/template_ids"), "maxItems", json!(20));
+    // `POST /admin/users` grants roles held everywhere or in communities; grid leaders and
+    // household heads are granted at a place (`/admin/users/{id}/roles`).
+    let account_roles =
+        ["resident", "member", "dispatcher", "grid_worker", "street_officer", "department_officer", "admin"];
+    put(
+        &format!("{base}/CreateUserRequest/properties/roles"),
+        "items",
+        json!({"type": "string", "enum": account_roles}),
+    );
+    put(
+        &format!("{base}/CreateUserRequest/properties/community_ids"),
+        "items",
+        json!({"type": "string", "pattern": ID_PATTERN}),
+    );
+    // Roles held at a place.
+    let place_roles = ["member", "dispatcher", "grid_leader", "grid_worker", "household_head", "street_officer"];
+    put(&format!("{base}/PlaceGrant/properties/role"), "enum", json!(place_roles));
+    // A home is a place or a location, exactly one of the two.
+    put(
+        &format!("{base}/SetHomeRequest"),
+        "oneOf",
+        json!([
+            {"required": ["place_id"], "properties": {"place_id": {"type": "string"}, "location": {"type": "null"}}},
+            {"required": ["location"], "properties": {"place_id": {"type": "null"}, "location": {"type": "object"}}}
+        ]),
+    );
 }
 
 /// Adds the generic answers and the parameters' constraints to one operation.
-fn complete_operation(op: &mut Map<String, Value>) {
+fn complete_operation(path: &str, op: &mut Map<String, Value>) {
     let public = op
         .get("security")
         .and_then(Value::as_array)
@@ -164,6 +220,25 @@ fn complete_operation(op: &mut Map<String, Value>) {
                         "cursor" => {
                             has_cursor = true;
                             schema["pattern"] = json!(CURSOR_PATTERN);
+                            schema["maxLength"] = json!(CURSOR_MAX_LENGTH);
+                        }
+                        "lng" => {
+                            schema["minimum"] = json!(-180);
+                            schema["maximum"] = json!(180);
+                        }
+                        "lat" => {
+                            schema["minimum"] = json!(-90);
+                            schema["maximum"] = json!(90);
+                        }
+                        "status" if path.starts_with("/api/v1/checkins") => {
+                            schema["enum"] = json!(["pending", "approved", "rejected", "withdrawn"]);
+                        }
+                        "status" if path.starts_with("/api/v1/admin/outbox") => {
+                            schema["enum"] = json!(["pending", "sending", "sent", "failed", "skipped"]);
+                        }
+                        // The wish list reads an empty value as no filter.
+                        n if ID_PARAMETERS.contains(&n) && path == "/api/v1/wishes" => {
+                            schema["pattern"] = json!(format!("^(?:{})?$", &ID_PATTERN[1..ID_PATTERN.len() - 1]));
                         }
                         n if ID_PARAMETERS.contains(&n) => schema["pattern"] = json!(ID_PATTERN),
                         _ => {}
@@ -240,8 +315,7 @@ mod tests {
 
     #[test]
     fn each_rule_names_a_field_of_the_document() {
-        let doc = crate::startup::openapi_document();
-        let json = serde_json::to_value(&doc).unwrap();
+        let json = serde_json::to_value(crate::startup::openapi_document()).unwrap();
         for (schema, property, _) in FIELD_RULES {
             assert!(
                 json.pointer(&format!("/components/schemas/{schema}/properties/{property}")).is_some(),

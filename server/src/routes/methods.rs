@@ -2,7 +2,9 @@
 //! document lists called with a method it does not list for that path, else 404, both in API.md's
 //! error shape.
 
+use actix_web::dev::ServiceResponse;
 use actix_web::http::header;
+use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use haolin_shared::api::ErrorCode;
 use serde_json::Value;
@@ -70,15 +72,30 @@ fn segments(path: &str) -> Vec<Option<String>> {
 pub async fn unmatched(req: HttpRequest, known: Option<web::Data<KnownPaths>>) -> HttpResponse {
     let allowed = known.and_then(|k| k.allowed(req.path())).filter(|m| !m.contains(&req.method().as_str()));
     match allowed {
-        Some(methods) => {
-            let mut res = ApiError::new(ErrorCode::MethodNotAllowed, "该地址不支持此请求方法").error_response();
-            if let Ok(value) = header::HeaderValue::from_str(&methods.join(", ")) {
-                res.headers_mut().insert(header::ALLOW, value);
-            }
-            res
-        }
+        Some(methods) => not_allowed(&methods),
         None => ApiError::not_found().error_response(),
     }
+}
+
+/// 405 in the API's shape with `Allow: methods`.
+fn not_allowed(methods: &[&str]) -> HttpResponse {
+    let mut res = ApiError::new(ErrorCode::MethodNotAllowed, "该地址不支持此请求方法").error_response();
+    if let Ok(value) = header::HeaderValue::from_str(&methods.join(", ")) {
+        res.headers_mut().insert(header::ALLOW, value);
+    }
+    res
+}
+
+/// For `ErrorHandlers`: actix's own 405 (a resource such as `/healthz` whose routes' method
+/// guards all refused the request) in the API's shape, with `Allow`.
+pub fn method_not_allowed<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if res.headers().contains_key(header::ALLOW) {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let known = res.request().app_data::<web::Data<KnownPaths>>().cloned();
+    let methods = known.and_then(|k| k.allowed(res.request().path())).unwrap_or_default();
+    let (req, _) = res.into_parts();
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, not_allowed(&methods)).map_into_right_body()))
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ pub async fn list_places(
 ) -> Result<web::Json<Page<Place>>, ApiError> {
     let q = query_map(&req)?;
     let limit = page_limit(q.get("limit").map(String::as_str))?;
-    let after = q.get("cursor").map(|c| decode_cursor(c)).transpose()?;
+    let after = q.get("cursor").filter(|c| !c.is_empty()).map(|c| decode_cursor(c)).transpose()?;
     let parent = q.get("parent_id").map(|raw| field_id("parent_id", raw)).transpose()?;
     let level = q
         .get("level")
