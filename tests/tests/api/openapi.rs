@@ -135,3 +135,55 @@ async fn every_documented_route_is_served() {
     assert!(checked >= contract_routes().len(), "only {checked} routes checked");
     assert!(not_served.is_empty(), "documented but not served: {not_served:#?}");
 }
+
+#[tokio::test]
+async fn an_undeclared_method_is_405_with_allow_and_a_bodyless_patch_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for (method, path, allow) in [
+        (Method::PUT, "/api/v1/wishes", "GET, POST"),
+        (Method::DELETE, "/api/v1/wishes/12", "GET"),
+        (Method::GET, "/api/v1/wishes/12/approve", "POST"),
+        (Method::POST, "/healthz", "GET"),
+        (Method::GET, "/api/v1/admin/places/import", "POST"),
+    ] {
+        let resp = app.send(app.request(method.clone(), path, Some(&admin))).await;
+        haolin_tests::assert_error(&resp, 405, "method_not_allowed");
+        assert_eq!(resp.header("allow"), Some(allow), "{method} {path}");
+    }
+    let unknown = app.send(app.request(Method::PUT, "/api/v1/nothing-here", Some(&admin))).await;
+    haolin_tests::assert_error(&unknown, 404, "not_found");
+
+    let place = app.create_place("district", "钟山区", None, json!({"code": "520201"})).await;
+    let path = format!("/api/v1/admin/places/{}", str_of(&place, "id"));
+    let bodyless = app.send(app.request(Method::PATCH, &path, Some(&admin))).await;
+    haolin_tests::assert_error(&bodyless, 400, "malformed_request");
+    let array = app.send(app.request(Method::PATCH, &path, Some(&admin)).json(&json!([null, null]))).await;
+    haolin_tests::assert_error(&array, 400, "malformed_request");
+    let after = app.get(&format!("/api/v1/places/{}", str_of(&place, "id")), &admin).await;
+    assert_eq!(after.expect_status(200)["name"], "钟山区", "nothing changed");
+
+    // The document states the limits the server checks, and what every route of a kind answers.
+    let doc = document(&app).await;
+    let reason = &doc["components"]["schemas"]["ReasonRequest"]["properties"]["reason"];
+    assert_eq!((reason["minLength"].as_u64(), reason["maxLength"].as_u64()), (Some(1), Some(500)), "{reason}");
+    let limit = doc["paths"]["/api/v1/wishes"]["get"]["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "limit"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!((limit["schema"]["minimum"].as_u64(), limit["schema"]["maximum"].as_u64()), (Some(1), Some(100)));
+    let approve = &doc["paths"]["/api/v1/wishes/{id}/approve"]["post"]["responses"];
+    for status in ["200", "400", "401", "403", "404", "409", "413", "415", "422"] {
+        assert!(approve.get(status).is_some(), "approve does not document {status}: {approve}");
+    }
+    let login = &doc["paths"]["/api/v1/auth/login"]["post"];
+    assert!(login["requestBody"]["required"].as_bool().unwrap_or(false), "login needs a body: {login}");
+    // Integral floats are integers, as the document's `integer` counts them.
+    let w = app.world().await;
+    let wish = app.post_wish(&w.resident.token, &w.community_id).await;
+    let version = haolin_tests::int_of(&wish, "version");
+    let approved =
+        app.act(&w.dispatcher.token, str_of(&wish, "id"), "approve", json!({"version": version as f64})).await;
+    assert_eq!(approved.expect_status(200)["status"], "open");
+}
