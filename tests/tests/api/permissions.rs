@@ -12,8 +12,9 @@
 //! - `BODY` is JSON text (`""` for none; `csv:` then the text for a CSV body) in which `{C}` (the
 //!   community), `{D}` (another community), `{grid}`, `{unit}`, `{street}`, `{A}`, `{B}`, `{m}` (the
 //!   residents' and the member's ids), `{o0}`, `{o1}` (the object's ids), `{n}` (a fresh number),
-//!   `{phone}` (a fresh phone number), `{fresh_phone}` (the phone of a freshly registered account)
-//!   and `{refresh}` (a fresh account's refresh token) are replaced for each call.
+//!   `{phone}` (a fresh phone number), `{fresh_phone}` (the phone of a freshly registered account),
+//!   `{refresh}` (a fresh account's refresh token), `{wx_login}` and `{wx_phone}` (fresh codes of
+//!   the fake WeChat: a `wx.login()` code, a `getPhoneNumber` code) are replaced for each call.
 //! - `EXPECT` is `role=answer` words: a status (`404`), `ok` (any 2xx) or `okp` (2xx, and the
 //!   answer may show resident B's phone: the claimant). `*=` sets every role not named; anonymous
 //!   is `401` unless named. Roles ([`Role`]): `anon`; `a`, `b` (residents; the objects are B's);
@@ -28,6 +29,7 @@
 
 use std::collections::BTreeMap;
 
+use haolin_tests::wechat_fake::FakeWechat;
 use haolin_tests::{Actor, TestApp, spawn_app_with, str_of};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -154,35 +156,21 @@ const CHECKIN: &str =
     r#"{"community_id": "{C}", "certificate_no": "FWZ-2026-{n}", "letter_ref": "钟组介〔2026〕{n}号"}"#;
 
 /// The table (see the module documentation). Keep one line per operation and object.
+#[rustfmt::skip]
 fn table() -> Vec<Line> {
     use Obj::*;
     let mut lines = vec![
         line("GET", "/healthz", None, "", "*=ok anon=ok"),
         line("GET", "/readyz", None, "", "*=ok anon=ok"),
-        line(
-            "POST",
-            "/api/v1/auth/register",
-            None,
-            r#"{"phone": "{phone}", "password": "password-123", "name": "新居民"}"#,
-            "*=ok anon=ok",
-        ),
-        line(
-            "POST",
-            "/api/v1/auth/login",
-            None,
-            r#"{"phone": "{fresh_phone}", "password": "password-123"}"#,
-            "*=ok anon=ok",
-        ),
+        line("POST", "/api/v1/auth/register", None, r#"{"phone": "{phone}", "password": "password-123", "name": "新居民"}"#, "*=ok anon=ok"),
+        line("POST", "/api/v1/auth/login", None, r#"{"phone": "{fresh_phone}", "password": "password-123"}"#, "*=ok anon=ok"),
         line("POST", "/api/v1/auth/refresh", None, r#"{"refresh_token": "{refresh}"}"#, "*=ok anon=ok"),
-        // WeChat is not configured on this server (tests/tests/api/wechat_login.rs covers it).
-        line("POST", "/api/v1/auth/wechat", None, r#"{"code": "c0de"}"#, "*=503 anon=503"),
+        line("POST", "/api/v1/auth/wechat", None, r#"{"code": "{wx_login}"}"#, "*=ok anon=ok"),
         line("GET", "/api/v1/me", None, "", "*=ok"),
         line("GET", "/api/v1/me/wechat", None, "", "*=ok"),
-        line("POST", "/api/v1/me/wechat", None, r#"{"code": "c0de"}"#, "*=503"),
-        line("POST", "/api/v1/me/phone", None, r#"{"code": "c0de"}"#, "*=503"),
+        line("POST", "/api/v1/me/wechat", None, r#"{"code": "{wx_login}"}"#, "*=ok"),
         line("GET", "/api/v1/me/subscriptions", None, "", "*=ok"),
-        // No template is configured here: every id is unknown (wechat_messages.rs covers credits).
-        line("POST", "/api/v1/me/subscriptions", None, r#"{"template_ids": ["tpl"]}"#, "*=422"),
+        line("POST", "/api/v1/me/subscriptions", None, r#"{"template_ids": ["tpl-wish-approved"]}"#, "*=ok"),
         line("GET", "/api/v1/notifications", None, "", "*=ok"),
         line("GET", "/api/v1/notifications/unread-count", None, "", "*=ok"),
         line("POST", "/api/v1/notifications/read-all", None, "", "*=ok"),
@@ -197,61 +185,25 @@ fn table() -> Vec<Line> {
         line("GET", "/api/v1/events/stream", None, "", "*=ok"),
         // The member sees B's phone on the wishes it holds (claimant).
         line("GET", "/api/v1/wishes", None, "", "*=ok m=okp"),
-        line(
-            "POST",
-            "/api/v1/wishes",
-            None,
-            r#"{"community_id": "{C}", "grid_id": "{grid}", "resident_id": "{B}", "title": "代办买药 {n}", "description": "帮忙去药店买常用药。", "category": "生活帮扶"}"#,
-            "*=403 b=ok gw=ok hh=ok",
-        ),
+        line("POST", "/api/v1/wishes", None, r#"{"community_id": "{C}", "grid_id": "{grid}", "resident_id": "{B}", "title": "代办买药 {n}", "description": "帮忙去药店买常用药。", "category": "生活帮扶"}"#, "*=403 b=ok gw=ok hh=ok"),
         // Filing for an account without a registered home: only the account itself.
-        line(
-            "POST",
-            "/api/v1/wishes",
-            None,
-            r#"{"community_id": "{C}", "grid_id": "{grid}", "resident_id": "{A}", "title": "代办买药 {n}", "description": "帮忙去药店买常用药。", "category": "生活帮扶"}"#,
-            "*=403 a=ok",
-        ),
+        line("POST", "/api/v1/wishes", None, r#"{"community_id": "{C}", "grid_id": "{grid}", "resident_id": "{A}", "title": "代办买药 {n}", "description": "帮忙去药店买常用药。", "category": "生活帮扶"}"#, "*=403 a=ok"),
         line("GET", "/api/v1/wishes/{id}", WishPending, "", "*=404 b=ok d=ok d2=ok adm=ok"),
         line("GET", "/api/v1/wishes/{id}", WishOpen, "", "*=404 b=ok m=ok d=ok d2=ok adm=ok"),
         line("GET", "/api/v1/wishes/{id}/events", WishPending, "", "*=404 b=ok d=ok d2=ok adm=ok"),
         line("POST", "/api/v1/wishes/{id}/approve", WishPending, "", "*=404 b=403 adm=403 d=ok d2=ok"),
         line("POST", "/api/v1/wishes/{id}/approve", WishOwnPending, "", "*=404 adm=403 d=403 d2=ok"),
         line("POST", "/api/v1/wishes/{id}/reject", WishPending, REASON, "*=404 b=403 adm=403 d=ok d2=ok"),
-        line(
-            "POST",
-            "/api/v1/wishes/{id}/dispatch",
-            WishOpen,
-            r#"{"member_id": "{m}"}"#,
-            "*=404 b=403 m=403 adm=403 d=ok d2=ok",
-        ),
-        line(
-            "POST",
-            "/api/v1/wishes/{id}/dispatch",
-            WishOwnOpen,
-            r#"{"member_id": "{m}"}"#,
-            "*=404 m=403 adm=403 d=403 d2=ok",
-        ),
+        line("POST", "/api/v1/wishes/{id}/dispatch", WishOpen, r#"{"member_id": "{m}"}"#, "*=404 b=403 m=403 adm=403 d=ok d2=ok"),
+        line("POST", "/api/v1/wishes/{id}/dispatch", WishOwnOpen, r#"{"member_id": "{m}"}"#, "*=404 m=403 adm=403 d=403 d2=ok"),
         line("POST", "/api/v1/wishes/{id}/accept", WishAssigned, "", "*=404 b=403 d=403 d2=403 adm=403 m=okp"),
         line("POST", "/api/v1/wishes/{id}/decline", WishAssigned, "", "*=404 b=403 d=403 d2=403 adm=403 m=ok"),
         line("POST", "/api/v1/wishes/{id}/claim", WishOpen, "", "*=404 b=403 d=403 d2=403 adm=403 m=okp"),
         line("POST", "/api/v1/wishes/{id}/release", WishClaimed, REASON, "*=404 b=403 d=403 d2=403 adm=403 m=ok"),
         line("POST", "/api/v1/wishes/{id}/revoke", WishClaimed, REASON, "*=404 b=403 m=403 adm=403 d=ok d2=ok"),
-        line(
-            "POST",
-            "/api/v1/wishes/{id}/fulfil",
-            WishClaimed,
-            r#"{"note": "已经送到家"}"#,
-            "*=404 b=403 d=403 d2=403 adm=403 m=okp",
-        ),
+        line("POST", "/api/v1/wishes/{id}/fulfil", WishClaimed, r#"{"note": "已经送到家"}"#, "*=404 b=403 d=403 d2=403 adm=403 m=okp"),
         line("POST", "/api/v1/wishes/{id}/dispute", WishFulfilled, REASON, "*=404 m=403 d=403 d2=403 adm=403 b=ok"),
-        line(
-            "POST",
-            "/api/v1/wishes/{id}/confirm",
-            WishFulfilled,
-            r#"{"rating": 5}"#,
-            "*=404 m=403 d=403 d2=403 adm=403 b=ok",
-        ),
+        line("POST", "/api/v1/wishes/{id}/confirm", WishFulfilled, r#"{"rating": 5}"#, "*=404 m=403 d=403 d2=403 adm=403 b=ok"),
         line("POST", "/api/v1/wishes/{id}/cancel", WishPending, "", "*=404 adm=403 b=ok d=ok d2=ok"),
         line("GET", "/api/v1/checkins", None, "", "*=ok"),
         line("POST", "/api/v1/checkins/{id}/approve", CheckinFresh, "", "*=404 adm=403 d=ok d2=ok"),
@@ -263,94 +215,49 @@ fn table() -> Vec<Line> {
         // Everyone may ask; the list holds only what the caller may see (admins all, dispatchers
         // their communities'): checkins.rs checks the filtering.
         line("GET", "/api/v1/unit-branches/{id}/checkins", Branch, "", "*=ok"),
-        line(
-            "POST",
-            "/api/v1/unit-branches/{id}/checkins",
-            Branch,
-            r#"{"community_id": "{C}", "letter_ref": "钟财函〔2026〕{n}号"}"#,
-            "*=403 adm=ok",
-        ),
-        line(
-            "POST",
-            "/api/v1/unit-branches/{id}/checkins/{checkin_id}/approve",
-            BranchCheckin,
-            "",
-            "*=404 adm=403 d=ok d2=ok",
-        ),
-        line(
-            "POST",
-            "/api/v1/unit-branches/{id}/checkins/{checkin_id}/reject",
-            BranchCheckin,
-            REASON,
-            "*=404 adm=403 d=ok d2=ok",
-        ),
+        line("POST", "/api/v1/unit-branches/{id}/checkins", Branch, r#"{"community_id": "{C}", "letter_ref": "钟财函〔2026〕{n}号"}"#, "*=403 adm=ok"),
+        line("POST", "/api/v1/unit-branches/{id}/checkins/{checkin_id}/approve", BranchCheckin, "", "*=404 adm=403 d=ok d2=ok"),
+        line("POST", "/api/v1/unit-branches/{id}/checkins/{checkin_id}/reject", BranchCheckin, REASON, "*=404 adm=403 d=ok d2=ok"),
         line("GET", "/api/v1/places", None, "", "*=ok"),
         line("GET", "/api/v1/places/{id}", Grid, "", "*=ok"),
         line("GET", "/api/v1/places/by-code/{code}", GridCode, "", "*=ok"),
         line("GET", "/api/v1/places/locate?lng=106.83&lat=26.59", None, "", "*=ok"),
-        line(
-            "POST",
-            "/api/v1/admin/places",
-            None,
-            r#"{"level": "unit", "name": "新十联户{n}", "parent_id": "{grid}"}"#,
-            "*=403 adm=ok",
-        ),
+        line("POST", "/api/v1/admin/places", None, r#"{"level": "unit", "name": "新十联户{n}", "parent_id": "{grid}"}"#, "*=403 adm=ok"),
         line("PATCH", "/api/v1/admin/places/{id}", FreshUnit, r#"{"name": "改名十联户{n}"}"#, "*=403 adm=ok"),
         line("POST", "/api/v1/admin/places/{id}/retire", FreshUnit, "", "*=403 adm=ok"),
         line("POST", "/api/v1/admin/places/import", None, "csv:level,code,name,kind\n", "*=403 adm=ok"),
         line("GET", "/api/v1/party-orgs", None, "", "*=ok"),
         line("GET", "/api/v1/party-orgs/{id}", PartyOrg, "", "*=ok"),
-        line(
-            "POST",
-            "/api/v1/admin/party-orgs",
-            FreshStreet,
-            r#"{"level": "street_committee", "name": "街道党工委{n}", "place_id": "{o0}"}"#,
-            "*=403 adm=ok",
-        ),
+        line("POST", "/api/v1/admin/party-orgs", FreshStreet, r#"{"level": "street_committee", "name": "街道党工委{n}", "place_id": "{o0}"}"#, "*=403 adm=ok"),
         line("PATCH", "/api/v1/admin/party-orgs/{id}", PartyOrg, r#"{"name": "改名党工委{n}"}"#, "*=403 adm=ok"),
         line("POST", "/api/v1/admin/party-orgs/{id}/retire", PartyOrg, "", "*=403 adm=ok"),
-        line(
-            "POST",
-            "/api/v1/admin/users",
-            None,
-            r#"{"phone": "{phone}", "password": "password-123", "name": "新账号", "roles": ["resident"], "community_ids": []}"#,
-            "*=403 adm=ok",
-        ),
+        line("POST", "/api/v1/admin/users", None, r#"{"phone": "{phone}", "password": "password-123", "name": "新账号", "roles": ["resident"], "community_ids": []}"#, "*=403 adm=ok"),
         line("POST", "/api/v1/admin/communities", None, r#"{"name": "新社区{n}", "code": "NC{n}000"}"#, "*=403 adm=ok"),
         line("GET", "/api/v1/admin/outbox", None, "", "*=403 adm=ok"),
         line("GET", "/api/v1/admin/users/{id}/roles", FreshUserWithGrant, "", "*=403 adm=ok"),
-        line(
-            "POST",
-            "/api/v1/admin/users/{id}/roles",
-            FreshUser,
-            r#"{"role": "household_head", "place_id": "{unit}"}"#,
-            "*=403 adm=ok",
-        ),
-        line(
-            "DELETE",
-            "/api/v1/admin/users/{id}/roles",
-            FreshUserWithGrant,
-            r#"{"role": "household_head", "place_id": "{unit}"}"#,
-            "*=403 adm=ok",
-        ),
+        line("POST", "/api/v1/admin/users/{id}/roles", FreshUser, r#"{"role": "household_head", "place_id": "{unit}"}"#, "*=403 adm=ok"),
+        line("DELETE", "/api/v1/admin/users/{id}/roles", FreshUserWithGrant, r#"{"role": "household_head", "place_id": "{unit}"}"#, "*=403 adm=ok"),
         // Late: these change the callers themselves.
         line("POST", "/api/v1/checkins/{id}/withdraw", CheckinOfP, "", "*=404 d=403 d2=403 adm=403 p=ok"),
         line("POST", "/api/v1/checkins", None, CHECKIN, "*=ok m=409"),
         line("PUT", "/api/v1/me/home", None, r#"{"place_id": "{unit}"}"#, "*=ok"),
         line("DELETE", "/api/v1/me/home", None, "", "*=ok"),
-        line("POST", "/api/v1/auth/logout", None, "", "*=ok"),
     ];
     // A token in the URL is for the event stream only (browsers' EventSource cannot send a header).
     for (path, expect) in [("/api/v1/events/stream", "*=ok"), ("/api/v1/me", "*=401"), ("/api/v1/wishes", "*=401")] {
-        // Before the last line, the logout.
-        lines
-            .insert(lines.len() - 1, Line { method: "GET", path, obj: Obj::None, body: "", expect, auth: Auth::Query });
+        lines.push(Line { method: "GET", path, obj: Obj::None, body: "", expect, auth: Auth::Query });
     }
+    lines.extend([
+        // Last: each caller's phone becomes a fresh one, then each caller's session ends.
+        line("POST", "/api/v1/me/phone", None, r#"{"code": "{wx_phone}"}"#, "*=ok"),
+        line("POST", "/api/v1/auth/logout", None, "", "*=ok"),
+    ]);
     lines
 }
 
 /// The people and places every line uses.
 struct Fixture {
+    wechat: FakeWechat,
     actors: BTreeMap<Role, Actor>,
     admin: String,
     vars: BTreeMap<&'static str, String>,
@@ -370,7 +277,7 @@ impl Fixture {
     }
 }
 
-async fn fixture(app: &TestApp) -> Fixture {
+async fn fixture(app: &TestApp, wechat: FakeWechat) -> Fixture {
     let admin = app.admin_token().await;
     let [_, street, community, grid, unit] = app.small_tree().await;
     let boundary = json!({"type": "Polygon", "coordinates": [[[106.82, 26.58], [106.84, 26.58], [106.84, 26.60], [106.82, 26.60], [106.82, 26.58]]]});
@@ -420,7 +327,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         (Role::D, d),
         (Role::D2, d2),
     ]);
-    Fixture { actors, admin, vars }
+    Fixture { wechat, actors, admin, vars }
 }
 
 /// Files a pending check-in of `who` to `community`; returns its id.
@@ -555,6 +462,12 @@ async fn fill_body(app: &TestApp, fx: &Fixture, body: &str, ids: &[String]) -> S
     if out.contains("{refresh}") {
         out = out.replace("{refresh}", &app.register_resident().await.refresh_token);
     }
+    if out.contains("{wx_login}") {
+        out = out.replace("{wx_login}", &fx.wechat.login_code(&format!("openid-{}", app.next_n())));
+    }
+    if out.contains("{wx_phone}") {
+        out = out.replace("{wx_phone}", &fx.wechat.phone_code(&app.next_phone()));
+    }
     if out.contains("{fresh_phone}") {
         out = out.replace("{fresh_phone}", &app.register_resident().await.phone);
     }
@@ -632,12 +545,15 @@ fn ok_status(status: u16) -> bool {
 
 #[tokio::test]
 async fn every_operation_in_the_document_has_decided_permissions_and_each_holds() {
-    // The member claims a wish for many lines.
+    // The member claims a wish for many lines; WeChat is the harness's fake, with one template.
+    let wechat = FakeWechat::start();
     let app = spawn_app_with(|env| {
-        env.set("HAOLIN_WISHES__MAX_LIVE_CLAIMS", "1000");
+        wechat.configure(env);
+        env.set("HAOLIN_WISHES__MAX_LIVE_CLAIMS", "1000")
+            .set("HAOLIN_WECHAT__TEMPLATES__WISH_APPROVED__ID", "tpl-wish-approved");
     })
     .await;
-    let fx = fixture(&app).await;
+    let fx = fixture(&app, wechat).await;
     let table = table();
 
     // Every operation of the document has a line, and every line an operation.
