@@ -14,8 +14,14 @@ if [ -x "$VENV/bin/st" ] && "$VENV/bin/st" --version 2>/dev/null | grep -q "$SCH
   exit 0
 fi
 if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
-  log "python3 with venv and ensurepip is needed (Debian: apt-get install python3-venv)"
-  exit 1
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing python3-venv"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+  else
+    log "python3 with venv and ensurepip is needed (Debian: apt-get install python3-venv)"
+    exit 1
+  fi
 fi
 log "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
 rm -rf "$VENV"
