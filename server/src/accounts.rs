@@ -14,6 +14,13 @@ use crate::state::AppState;
 use crate::store::{Grant, NewUser, Rotation, UserRecord};
 use crate::views;
 
+/// Whether `phone` stands in for a number the account does not have: a WeChat account's
+/// (`wx:`, until the user shares theirs) or a resident record's (`rec:`, see `residents`). Such a
+/// placeholder is never a valid phone number, so nobody logs in with it; it shows as empty.
+pub fn is_placeholder_phone(phone: &str) -> bool {
+    phone.starts_with("wx:") || phone.starts_with("rec:")
+}
+
 /// When a refresh token issued now expires.
 fn refresh_expiry(state: &AppState) -> chrono::DateTime<Utc> {
     Utc::now() + chrono::Duration::from_std(state.settings.auth.refresh_ttl).unwrap_or(chrono::Duration::MAX)

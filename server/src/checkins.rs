@@ -65,6 +65,7 @@ impl Decision {
 pub(crate) fn refusal(r: CheckinRefusal, action: CheckinAction) -> ApiError {
     match r {
         CheckinRefusal::Forbidden => ApiError::forbidden(),
+        CheckinRefusal::OwnCheckin => ApiError::new(ErrorCode::Forbidden, "不能审核自己的报到，请由社区其他调度员处理"),
         CheckinRefusal::InvalidState { current } => {
             let what = if action == CheckinAction::Withdraw { "不能撤回" } else { "不能再审核" };
             ApiError::new(ErrorCode::InvalidState, format!("该报到当前状态为{}，{what}", current.label()))

@@ -20,6 +20,7 @@ pub mod party;
 pub mod places;
 pub mod ratelimit;
 pub mod redis_conn;
+pub mod residents;
 pub mod roles;
 pub mod routes;
 pub mod settings;

@@ -332,7 +332,7 @@ pub struct CreateUserRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCommunityRequest {
-    /// The community's name, 1–30 characters.
+    /// The community's name, 1–50 characters (the place-name rule).
     pub name: String,
     /// Its unified code: 6–32 ASCII letters or digits, unique.
     pub code: String,
@@ -583,6 +583,7 @@ pub struct StatusCount {
 mod checkins;
 mod party;
 mod places;
+mod residents;
 pub use checkins::{
     Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
     RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
@@ -592,3 +593,4 @@ pub use places::{
     CreatePlaceRequest, GeoPoint, GeoPolygon, GridKind, HeldRole, ImportSummary, LineError, Me, Place, PlaceGrant,
     PlaceRef, SetHomeRequest, UpdatePlaceRequest,
 };
+pub use residents::{CreateResidentRequest, ResidentRecord};

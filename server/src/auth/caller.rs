@@ -149,16 +149,25 @@ impl Caller {
     }
 }
 
-/// The bearer token of a request: the `Authorization` header, or `?access_token=` (for
-/// `EventSource`, which cannot set headers).
+/// The bearer token of a request's `Authorization` header. A token in the URL is accepted only by
+/// the event stream ([`StreamCaller`]): URLs end up in logs, proxies and browser history.
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
-    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
-        let value = value.to_str().map_err(|_| invalid_token())?;
-        let (scheme, token) = value.split_once(' ').ok_or_else(invalid_token)?;
-        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-            return Err(invalid_token());
-        }
-        return Ok(token.trim().to_owned());
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Err(ApiError::new(ErrorCode::MissingToken, "请先登录"));
+    };
+    let value = value.to_str().map_err(|_| invalid_token())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(invalid_token)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(invalid_token());
+    }
+    Ok(token.trim().to_owned())
+}
+
+/// The bearer token of the event stream: the `Authorization` header, or `?access_token=` for
+/// `EventSource`, which cannot set headers.
+fn stream_bearer(req: &HttpRequest) -> Result<String, ApiError> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        return bearer(req);
     }
     if let Ok(query) = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         && let Some(token) = query.get("access_token")
@@ -168,20 +177,41 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     Err(ApiError::new(ErrorCode::MissingToken, "请先登录"))
 }
 
+/// The caller of a live session whose token came in `token`.
+fn caller_of(
+    req: &HttpRequest,
+    token: Result<String, ApiError>,
+) -> Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    Box::pin(async move {
+        let token = token?;
+        let state = state.ok_or_else(ApiError::internal)?;
+        let (user_id, session_id) = state.tokens.verify(&token)?;
+        let user = state.store.user_of_session(user_id, session_id).await?.ok_or_else(invalid_token)?;
+        Ok(Caller { user, session_id })
+    })
+}
+
+/// The caller of the event stream, who may give the token in the URL (see [`stream_bearer`]).
+#[derive(Debug, Clone)]
+pub struct StreamCaller(pub Caller);
+
+impl FromRequest for StreamCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let caller = caller_of(req, stream_bearer(req));
+        Box::pin(async move { caller.await.map(StreamCaller) })
+    }
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let token = token?;
-            let state = state.ok_or_else(ApiError::internal)?;
-            let (user_id, session_id) = state.tokens.verify(&token)?;
-            let user = state.store.user_of_session(user_id, session_id).await?.ok_or_else(invalid_token)?;
-            Ok(Caller { user, session_id })
-        })
+        caller_of(req, bearer(req))
     }
 }
 

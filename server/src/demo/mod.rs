@@ -138,7 +138,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
         ),
     ];
     for (wish, steps) in plan {
-        let Ok(record) = state.store.create_wish(wish, None, crate::views::wish_for_resident).await? else {
+        let Ok(record) = state.store.create_wish(wish, None).await? else {
             return Err(ApiError::internal());
         };
         for (who, action, input) in steps {

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, post, web};
 use haolin_shared::api::{Community, CreateCommunityRequest, CreateUserRequest, ErrorBody, User};
-use haolin_shared::domain::PersonName;
+use haolin_shared::domain::PlaceName;
 
 use crate::accounts;
 use crate::auth::Caller;
@@ -57,7 +57,7 @@ pub async fn create_community(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
     let req = body.0;
-    let name = PersonName::parse(&req.name).map_err(|e| ApiError::invalid_value("name", e))?;
+    let name = PlaceName::parse(&req.name).map_err(|e| ApiError::invalid_value("name", e))?;
     let code = parse_code("code", &req.code)?;
     let street = req.street_code.as_deref().map(|s| parse_code("street_code", s)).transpose()?;
     let community = state.store.create_community(name.as_str(), &code, street.as_deref()).await?;

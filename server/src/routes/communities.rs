@@ -7,7 +7,7 @@ use haolin_shared::domain::WishStatus;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{decode_cursor, encode_cursor, page_limit, path_id};
+use crate::extract::{decode_cursor, encode_cursor, page_limit};
 use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
@@ -40,12 +40,6 @@ pub async fn list_communities(
     Ok(web::Json(Page { items: rows.iter().map(views::community).collect(), next_cursor: next.flatten() }))
 }
 
-/// A community the caller dispatches for (admins: any existing one), or 404.
-fn dispatched_community(caller: &Caller, raw_id: &str) -> Result<i64, ApiError> {
-    let id = path_id(raw_id)?;
-    if caller.manages(id) { Ok(id) } else { Err(ApiError::not_found()) }
-}
-
 /// The members checked in to the community, by name; `q` filters by part of the name.
 /// For its dispatchers (to dispatch a wish) and admins.
 #[utoipa::path(tag = "communities", params(
@@ -59,7 +53,7 @@ pub async fn community_members(
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<web::Json<Items<PersonRef>>, ApiError> {
-    let id = dispatched_community(&caller, &id)?;
+    let id = crate::places::managed_community(&state, &caller, &id).await?;
     let q = query_map(&req)?;
     let name_part = q.get("q").map(|s| s.trim()).unwrap_or("");
     if name_part.chars().count() > 30 {

@@ -10,6 +10,7 @@ pub mod homes;
 pub mod notifications;
 pub mod party;
 pub mod places;
+pub mod residents;
 pub mod roles;
 pub mod stream;
 pub mod subscriptions;
@@ -61,6 +62,7 @@ pub fn configure_top(cfg: &mut impl Routes) {
 pub fn configure(cfg: &mut impl Routes) {
     accounts::configure(cfg);
     homes::configure(cfg);
+    residents::configure(cfg);
     admin::configure(cfg);
     communities::configure(cfg);
     places::configure(cfg);

@@ -9,6 +9,7 @@ use sqlx::Any;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::sql_builder::SqlBuilder;
 use super::wishes::WISH_SELECT;
 use super::{Grant, NewUser, Rotation, Store, StoreError, UserRecord, WishRecord, millis, unique_violation};
 
@@ -47,6 +48,59 @@ impl Store {
         let id = Self::insert_user(&mut tx, &user, now, "phone").await?;
         tx.commit().await?;
         Ok(user.stored_as(id))
+    }
+
+    /// Creates a resident's account registered at home `home_place_id`, in one transaction.
+    pub async fn create_user_at_home(&self, user: NewUser, home_place_id: i64) -> Result<UserRecord, StoreError> {
+        let now = millis(Utc::now());
+        let mut tx = self.pool.begin().await?;
+        let id = Self::insert_user(&mut tx, &user, now, "phone").await?;
+        sqlx::query("UPDATE users SET home_place_id = $1 WHERE id = $2")
+            .bind(home_place_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(user.stored_as(id))
+    }
+
+    /// The residents whose home is one of `places` or a unit under one of them, newest first,
+    /// before id `before`: `(account, home place id)`.
+    pub async fn residents_at(
+        &self,
+        places: &[i64],
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(UserRecord, i64)>, StoreError> {
+        if places.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = SqlBuilder::new(
+            "SELECT u.id, u.phone, u.name, u.password_hash, u.home_place_id FROM users u \
+             JOIN places p ON p.id = u.home_place_id WHERE (p.id IN (",
+        );
+        q.push_binds(places.iter().copied());
+        q.push(") OR p.parent_id IN (");
+        q.push_binds(places.iter().copied());
+        q.push("))");
+        if let Some(before) = before {
+            q.push(" AND u.id < ").push_bind(before);
+        }
+        q.push(" ORDER BY u.id DESC LIMIT ").push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let user = UserRecord {
+                    id: row.try_get("id")?,
+                    phone: row.try_get("phone")?,
+                    name: row.try_get("name")?,
+                    password_hash: row.try_get("password_hash")?,
+                    grants: Vec::new(),
+                };
+                Ok((user, row.try_get("home_place_id")?))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 
     /// Finds an account by phone number.

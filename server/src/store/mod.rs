@@ -253,10 +253,8 @@ pub struct Recorded {
 pub struct IdempotentResponse {
     /// SHA-256 of the first request body.
     pub request_hash: Vec<u8>,
-    /// The first response's status.
-    pub status: u16,
-    /// The first response's body.
-    pub body: String,
+    /// The wish the first request created (rendered again for whoever replays it).
+    pub wish_id: i64,
 }
 
 /// The mutable part of a wish after a transition; written whole, guarded by the version.
@@ -380,9 +378,6 @@ pub struct WishQuery {
     /// At most this many.
     pub limit: u32,
 }
-
-/// Renders the creator's response for a new wish, stored with its idempotency key.
-pub type RenderCreated = fn(&WishRecord) -> String;
 
 /// Which database a [`Store`] speaks to, for the few statements that differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

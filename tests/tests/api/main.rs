@@ -30,6 +30,7 @@ mod places_import;
 mod rate_limits;
 mod scoped_roles;
 mod shutdown;
+mod trust;
 mod visibility;
 mod wechat_cluster;
 mod wechat_login;
