@@ -16,6 +16,8 @@ pub mod generate;
 pub mod homes;
 pub mod jobs;
 pub mod notify;
+#[cfg(test)]
+mod parser_props;
 pub mod party;
 pub mod places;
 pub mod ratelimit;
