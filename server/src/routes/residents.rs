@@ -8,7 +8,7 @@ use haolin_shared::domain::{PersonName, PhoneNumber};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, decode_cursor, encode_cursor, field_id, page_limit};
+use crate::extract::{ApiJson, decode_cursor, field_id, keyset_page, page_limit};
 use crate::residents::{self, NO_LOGIN, NewRecord};
 use crate::routes::Routes;
 use crate::routes::places::place_ref;
@@ -79,12 +79,6 @@ pub async fn list_residents(
     let get = |k: &str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
     let limit = page_limit(get("limit"))?;
     let before = get("cursor").map(decode_cursor).transpose()?;
-    let mut rows = residents::served(&state, &caller, before, limit + 1).await?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|(u, _)| encode_cursor(u.id))
-    } else {
-        None
-    };
+    let (rows, next) = keyset_page(residents::served(&state, &caller, before, limit + 1).await?, limit, |(u, _)| u.id);
     Ok(web::Json(Page { items: rows.iter().map(|(u, p)| view(u, p)).collect(), next_cursor: next }))
 }

@@ -9,7 +9,7 @@ use haolin_shared::domain::WishStatus;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{
-    ApiJson, client_ip, decode_cursor, encode_cursor, field_id, flag, idempotency_key, page_limit, path_id,
+    ApiJson, client_ip, decode_cursor, field_id, flag, idempotency_key, keyset_page, page_limit, path_id,
 };
 use crate::routes::Routes;
 use crate::state::AppState;
@@ -97,13 +97,7 @@ pub async fn list_wishes(
         before_id: get("cursor").map(decode_cursor).transpose()?,
         limit: limit + 1,
     };
-    let mut rows = state.store.list_wishes(&query).await?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|w| encode_cursor(w.id))
-    } else {
-        None
-    };
+    let (rows, next) = keyset_page(state.store.list_wishes(&query).await?, limit, |w| w.id);
     Ok(web::Json(Page { items: rows.iter().map(|w| views::wish(&caller, w)).collect(), next_cursor: next }))
 }
 
