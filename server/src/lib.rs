@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod backup;
 pub mod checkins;
 pub mod demo;
 pub mod error;
@@ -15,7 +16,9 @@ pub mod extract;
 pub mod generate;
 pub mod homes;
 pub mod jobs;
+pub mod metrics;
 pub mod notify;
+pub mod observe;
 #[cfg(test)]
 mod parser_props;
 pub mod party;

@@ -54,6 +54,31 @@ pub struct Settings {
     pub wechat_secret: Option<SecretString>,
     /// Everything else about WeChat (timeouts).
     pub wechat: WechatSettings,
+    /// Who may read `/metrics`, and where.
+    #[serde(default)]
+    pub metrics: MetricsSettings,
+}
+
+/// Where `/metrics` is served (`HAOLIN_METRICS__BIND`, `HAOLIN_METRICS__TOKEN`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetricsSettings {
+    /// A separate listener serving only `/metrics`, without a token (for a private network).
+    pub bind: Option<String>,
+    /// A bearer token that opens `/metrics` on the main listener; without it the main listener
+    /// answers 404 there. At least 16 characters.
+    pub token: Option<SecretString>,
+}
+
+impl MetricsSettings {
+    /// The separate listener's address, if set (an empty value counts as unset).
+    pub fn bind(&self) -> Option<&str> {
+        self.bind.as_deref().map(str::trim).filter(|b| !b.is_empty())
+    }
+
+    /// The main listener's token, if set (an empty value counts as unset).
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_ref().map(|t| secrecy::ExposeSecret::expose_secret(t).trim()).filter(|t| !t.is_empty())
+    }
 }
 
 /// How the server talks to WeChat.
@@ -250,6 +275,9 @@ impl Settings {
         }
         if self.wechat.outbox_interval.is_zero() || self.wechat.outbox_max_attempts == 0 {
             return Err(SettingsError::Rule("wechat.outbox_interval and outbox_max_attempts must be positive".into()));
+        }
+        if self.metrics.token().is_some_and(|t| t.len() < 16) {
+            return Err(SettingsError::Rule("metrics.token must be at least 16 characters".into()));
         }
         if self.jobs.interval.is_zero() {
             return Err(SettingsError::Rule("jobs.interval must be positive".into()));

@@ -7,6 +7,7 @@ pub mod checkins;
 pub mod communities;
 pub mod health;
 pub mod homes;
+pub mod metrics;
 pub mod notifications;
 pub mod party;
 pub mod places;

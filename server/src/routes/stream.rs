@@ -61,6 +61,7 @@ pub async fn stream(state: web::Data<AppState>, StreamCaller(caller): StreamCall
         replayed_up_to: 0,
         max_seen: last_id.unwrap_or(0),
         heartbeat,
+        _open: crate::metrics::global().stream_opened(),
     };
     let body = futures_util::stream::unfold(conn, |mut conn| async move {
         conn.next_chunk().await.map(|chunk| (Ok::<_, actix_web::Error>(chunk), conn))
@@ -85,6 +86,8 @@ struct Connection {
     replayed_up_to: i64,
     max_seen: i64,
     heartbeat: Interval,
+    /// Counts the stream in the metrics while it is open.
+    _open: crate::metrics::StreamGuard,
 }
 
 impl Connection {

@@ -473,6 +473,25 @@ impl Store {
     }
 }
 
+/// The connection pool's state, for the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open (idle or in use).
+    pub size: u32,
+    /// Connections open and idle.
+    pub idle: u32,
+    /// The most connections the pool opens.
+    pub max: u32,
+}
+
+impl Store {
+    /// How many connections are open, idle, and allowed (no database round trip).
+    pub fn pool_stats(&self) -> PoolStats {
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        PoolStats { size: self.pool.size(), idle, max: self.pool.options().get_max_connections() }
+    }
+}
+
 /// Opens the store named by `url` (see [`Store::connect`]).
 pub async fn connect(url: &str, max_connections: u32) -> Result<DynStore, StoreError> {
     Ok(Arc::new(Store::connect(url, max_connections).await?))

@@ -23,6 +23,7 @@ mod input_validation;
 mod jobs;
 mod notifications;
 mod openapi;
+mod operations;
 mod pagination;
 mod party_orgs;
 mod places;
