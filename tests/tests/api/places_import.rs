@@ -294,4 +294,21 @@ async fn damaged_files_are_refused_whole_or_applied_whole_and_never_answer_5xx()
         }
     }
     assert!(refused > 10, "the damage should mostly be refused ({refused} refused, {applied} applied)");
+
+    // Arbitrary bytes, most of them not UTF-8 at all: refused, nothing changed, never a 5xx.
+    let before = snapshot(&app, &admin).await;
+    for case in 0..20 {
+        let len = rng.below(600);
+        let mut bytes: Vec<u8> = (0..len).map(|_| (rng.next() >> 24) as u8).collect();
+        if case % 2 == 0 {
+            bytes.splice(0..0, SAMPLE.as_bytes()[..SAMPLE.len() / 2].iter().copied());
+        }
+        let rb = app
+            .request(reqwest::Method::POST, "/api/v1/admin/places/import", Some(&admin))
+            .header("Content-Type", "text/csv")
+            .body(bytes.clone());
+        let resp = app.send(rb).await;
+        assert!((400..500).contains(&resp.status), "bytes case {case}: {} {}", resp.status, resp.text);
+    }
+    assert_eq!(snapshot(&app, &admin).await, before, "arbitrary bytes changed places");
 }
