@@ -580,9 +580,11 @@ pub struct StatusCount {
     pub count: i64,
 }
 
+mod audit;
 mod checkins;
 mod party;
 mod places;
+pub use audit::{AuditAction, AuditEntry, AuditTargetKind};
 pub use checkins::{
     Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
     RejectCheckinRequest, UnitBranch, UnitBranchCheckin,

@@ -20,6 +20,32 @@ pub struct Caller {
     pub user: UserRecord,
     /// The session the token belongs to.
     pub session_id: i64,
+    /// Where the request came from (for the audit log).
+    pub origin: Origin,
+}
+
+/// Where a request came from: the client's address (as `crate::extract::client_ip` computes it)
+/// and the request's `X-Request-Id`, if it carried a sane one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The client's address.
+    pub ip: String,
+    /// The `X-Request-Id` header: 1–128 visible ASCII characters, else none.
+    pub request_id: Option<String>,
+}
+
+impl Origin {
+    /// The origin of `req`.
+    pub fn of(req: &HttpRequest, trust_forwarded_for: bool) -> Self {
+        let request_id = req
+            .headers()
+            .get("X-Request-Id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| (1..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_graphic()))
+            .map(str::to_owned);
+        Self { ip: crate::extract::client_ip(req, trust_forwarded_for), request_id }
+    }
 }
 
 impl Caller {
@@ -175,12 +201,13 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let origin = state.as_ref().map(|s| Origin::of(req, s.settings.http.trust_forwarded_for)).unwrap_or_default();
         Box::pin(async move {
             let token = token?;
             let state = state.ok_or_else(ApiError::internal)?;
             let (user_id, session_id) = state.tokens.verify(&token)?;
             let user = state.store.user_of_session(user_id, session_id).await?.ok_or_else(invalid_token)?;
-            Ok(Caller { user, session_id })
+            Ok(Caller { user, session_id, origin })
         })
     }
 }
@@ -204,6 +231,7 @@ impl FromRequest for CallerWithWish {
         let token = bearer(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let wish_id = req.match_info().get("id").and_then(|raw| crate::extract::path_id(raw).ok());
+        let origin = state.as_ref().map(|s| Origin::of(req, s.settings.http.trust_forwarded_for)).unwrap_or_default();
         Box::pin(async move {
             let token = token?;
             let state = state.ok_or_else(ApiError::internal)?;
@@ -212,7 +240,7 @@ impl FromRequest for CallerWithWish {
                 Some(id) => state.store.caller_and_wish(user_id, session_id, id).await?.ok_or_else(invalid_token)?,
                 None => (state.store.user_of_session(user_id, session_id).await?.ok_or_else(invalid_token)?, None),
             };
-            Ok(Self { caller: Caller { user, session_id }, wish })
+            Ok(Self { caller: Caller { user, session_id, origin }, wish })
         })
     }
 }

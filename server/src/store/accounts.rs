@@ -9,6 +9,7 @@ use sqlx::Any;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::audit::AuditEntry;
 use super::wishes::WISH_SELECT;
 use super::{Grant, NewUser, Rotation, Store, StoreError, UserRecord, WishRecord, millis, unique_violation};
 
@@ -40,11 +41,14 @@ impl Store {
         Ok(())
     }
 
-    /// Creates an account with its roles.
-    pub async fn create_user(&self, user: NewUser) -> Result<UserRecord, StoreError> {
+    /// Creates an account with its roles, and records `audit` (about the new account) with it.
+    pub async fn create_user(&self, user: NewUser, audit: Option<&AuditEntry>) -> Result<UserRecord, StoreError> {
         let now = millis(Utc::now());
         let mut tx = self.pool.begin().await?;
         let id = Self::insert_user(&mut tx, &user, now, "phone").await?;
+        if let Some(entry) = audit {
+            Self::insert_audit(&mut tx, entry, Some(id)).await?;
+        }
         tx.commit().await?;
         Ok(user.stored_as(id))
     }
