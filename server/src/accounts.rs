@@ -1,6 +1,10 @@
 //! The account workflow: registering, logging in, refreshing and ending sessions. The rate limits
 //! (per address and per account), the decoy hash for unknown phones, refresh-token rotation and
 //! reuse detection are here; the routes only parse the request and render the answer.
+//! [`security`]: the caller's sessions and password; [`reset`]: one-time password reset codes.
+
+pub mod reset;
+pub mod security;
 
 use chrono::Utc;
 use haolin_shared::api::{

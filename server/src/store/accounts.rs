@@ -1,5 +1,10 @@
 //! Accounts, their role grants and sessions, and the read every request makes: the caller (a
 //! live session's account with its grants), with the wish it acts on in the same round trip.
+//! [`security`]: an account's sessions, password changes and password reset codes.
+
+mod security;
+
+pub use security::{NewResetCode, SessionRecord};
 
 use std::sync::LazyLock;
 
@@ -164,10 +169,12 @@ impl Store {
         .await?;
         if let Some(row) = used {
             let session_id: i64 = row.try_get("session_id")?;
-            let user_id: i64 = sqlx::query_scalar("SELECT user_id FROM sessions WHERE id = $1")
-                .bind(session_id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let user_id: i64 =
+                sqlx::query_scalar("UPDATE sessions SET last_refreshed_at = $1 WHERE id = $2 RETURNING user_id")
+                    .bind(millis(now))
+                    .bind(session_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)")
                 .bind(new_hash)
                 .bind(session_id)

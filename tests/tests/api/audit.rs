@@ -33,6 +33,7 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/admin/party-orgs", "party_org_created"),
     ("patch", "/api/v1/admin/party-orgs/{id}", "party_org_updated"),
     ("post", "/api/v1/admin/party-orgs/{id}/retire", "party_org_retired"),
+    ("post", "/api/v1/users/{id}/reset-codes", "reset_code_issued"),
 ];
 
 /// The newest entry's id (`None` while the log is empty).
@@ -360,6 +361,25 @@ async fn every_administrative_route_leaves_exactly_its_audit_entry() {
     )
     .await;
 
+    // A reset code for a resident living in the dispatcher's community.
+    let resident = app.register_resident().await;
+    app.put("/api/v1/me/home", &resident.token, &json!({"place_id": grid_id})).await.expect_status(200);
+    let issued = walk
+        .step(
+            by_dispatcher(("post", "/api/v1/users/{id}/reset-codes"), "reset_code_issued", "user"),
+            201,
+            req(
+                &app,
+                Method::POST,
+                &format!("/api/v1/users/{}/reset-codes", resident.id),
+                &dispatcher.token,
+                Value::Null,
+            ),
+            |b| b.get("user_id").and_then(Value::as_str).map(str::to_owned),
+        )
+        .await;
+    assert!(issued["details"]["expires_at"].is_string(), "{issued}");
+
     let all: BTreeSet<_> = AUDITED.iter().map(|(m, p, _)| (*m, *p)).collect();
     let missed: Vec<_> = all.difference(&walk.walked).collect();
     assert!(missed.is_empty(), "administrative routes not walked: {missed:?}");
@@ -397,6 +417,11 @@ async fn refused_administrative_actions_leave_no_entry() {
     let dispatcher = app.create_actor(&["resident"], &[]).await;
     app.grant_at(&dispatcher.id, "dispatcher", &community).await;
     let outsider = app.create_actor(&["resident"], &[]).await;
+    let other_community = app.create_place("community", "幸福社区", Some(str_of(&street, "id")), json!({})).await;
+    let foreign = app.create_actor(&["resident"], &[]).await;
+    app.grant_at(&foreign.id, "dispatcher", &other_community).await;
+    let resident = app.register_resident().await;
+    app.put("/api/v1/me/home", &resident.token, &json!({"place_id": grid["id"]})).await.expect_status(200);
     let member = app.register_resident().await;
     let filed = app
         .post(
@@ -456,6 +481,18 @@ async fn refused_administrative_actions_leave_no_entry() {
         (
             "check-in decided by its own member",
             app.post(&format!("/api/v1/checkins/{checkin_id}/approve"), &member.token, &json!({})).await,
+            403,
+            "forbidden",
+        ),
+        (
+            "reset code by a dispatcher of another community",
+            app.post(&format!("/api/v1/users/{}/reset-codes", resident.id), &foreign.token, &json!({})).await,
+            403,
+            "forbidden",
+        ),
+        (
+            "reset code by a resident",
+            app.post(&format!("/api/v1/users/{}/reset-codes", resident.id), &outsider.token, &json!({})).await,
             403,
             "forbidden",
         ),

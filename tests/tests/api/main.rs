@@ -6,6 +6,7 @@
 //! a test binary) puts the modules' helper functions there too.
 #![cfg(test)]
 
+mod accounts;
 mod audit;
 mod auth;
 mod checkin_rules;
