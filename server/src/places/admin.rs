@@ -1,6 +1,7 @@
 //! Administering the place tree (admins): creating a place with its code, renaming, changing a
 //! grid's kind, moving under another parent (new codes for it and everything under it),
-//! retiring, and applying a CSV import as a whole.
+//! retiring, applying a CSV import as a whole, and creating a community (`/admin/communities`).
+//! Each is recorded in the audit log (`crate::audit`).
 
 use std::collections::HashMap;
 
