@@ -9,10 +9,11 @@
 //! checked in). A dispatcher may not issue codes for staff: only accounts whose roles are all
 //! `resident` or `member`, and that hold no role at a place.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use haolin_shared::api::{AuditAction, AuditTargetKind, ErrorCode, ResetCodeResponse, ResetPasswordRequest, Role};
 use haolin_shared::domain::PhoneNumber;
 use rand::Rng;
+use rand::rngs::OsRng;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -77,11 +78,12 @@ pub async fn issue(state: &AppState, caller: &Caller, raw_id: &str) -> Result<Re
         return Err(ApiError::new(ErrorCode::PhoneRequired, "该账号尚未绑定手机号，无法用重置码找回密码"));
     }
     state.limiter.hit(&format!("reset:account:{}", target.id), limits.reset_codes_per_account, limits.window).await?;
-    let code =
-        format!("{:0width$}", rand::thread_rng().gen_range(0..10u64.pow(CODE_DIGITS as u32)), width = CODE_DIGITS);
+    let code = format!("{:0width$}", OsRng.gen_range(0..10u64.pow(CODE_DIGITS as u32)), width = CODE_DIGITS);
     let at = Utc::now();
-    let expires_at =
-        at + chrono::Duration::from_std(state.settings.auth.reset_code_ttl).unwrap_or(chrono::Duration::MAX);
+    let expires_at = chrono::Duration::from_std(state.settings.auth.reset_code_ttl)
+        .ok()
+        .and_then(|ttl| at.checked_add_signed(ttl))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
     let details = json!({"expires_at": rfc3339(expires_at)});
     let entry = audit::entry(caller, AuditAction::ResetCodeIssued, AuditTargetKind::User, Some(target.id), details);
     let new = NewResetCode {
