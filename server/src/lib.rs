@@ -6,6 +6,7 @@
 //! [`store`], HTTP shapes in [`routes`] and [`views`].
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod checkins;

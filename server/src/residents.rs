@@ -4,10 +4,11 @@
 //! another resident is allowed only for residents whose registered home is in a place the filer
 //! serves — the rule is [`serves`], used by `places::wish_place`.
 
-use haolin_shared::api::{ErrorCode, PlaceLevel, Role};
+use haolin_shared::api::{AuditAction, AuditTargetKind, ErrorCode, PlaceLevel, Role};
 use haolin_shared::domain::{PersonName, PhoneNumber};
 use rand::Rng;
 
+use crate::audit;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -113,7 +114,9 @@ pub async fn create(state: &AppState, caller: &Caller, record: NewRecord) -> Res
         password_hash: NO_LOGIN.to_owned(),
         grants: vec![Grant { role: Role::Resident, community_id: None }],
     };
-    match state.store.create_user_at_home(user, home.place_id).await {
+    let details = serde_json::json!({"name": user.name, "home_id": home.place_id, "has_phone": !crate::accounts::is_placeholder_phone(&user.phone)});
+    let entry = audit::entry(caller, AuditAction::ResidentRecorded, AuditTargetKind::User, None, details);
+    match state.store.create_user_at_home(user, home.place_id, &entry).await {
         Ok(user) => {
             tracing::info!(user_id = user.id, place_id = home.place_id, "resident record created");
             Ok((user, home))

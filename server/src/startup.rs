@@ -216,7 +216,7 @@ async fn bootstrap_admin(state: &AppState) -> Result<(), StartupError> {
         vec![Grant { role: Role::Admin, community_id: None }, Grant { role: Role::Resident, community_id: None }];
     state
         .store
-        .create_user(NewUser { phone: phone.into_inner(), name: "管理员".into(), password_hash: hash, grants })
+        .create_user(NewUser { phone: phone.into_inner(), name: "管理员".into(), password_hash: hash, grants }, None)
         .await?;
     tracing::info!("first admin created");
     Ok(())

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
 use haolin_shared::api::{ErrorCode, Role};
 use haolin_shared::domain::{CheckinRelations, Relations, WishStatus};
 
@@ -20,6 +20,32 @@ pub struct Caller {
     pub user: UserRecord,
     /// The session the token belongs to.
     pub session_id: i64,
+    /// Where the request came from (for the audit log).
+    pub origin: Origin,
+}
+
+/// Where a request came from: the client's address (as `crate::extract::client_ip` computes it)
+/// and the request's `X-Request-Id`, if it carried a sane one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The client's address.
+    pub ip: String,
+    /// The `X-Request-Id` header: 1–128 visible ASCII characters, else none.
+    pub request_id: Option<String>,
+}
+
+impl Origin {
+    /// The origin of `req`.
+    pub fn of(req: &HttpRequest, trust_forwarded_for: bool) -> Self {
+        // The id the request-id middleware settled on (the client's own when sane, else a new one),
+        // the same one its response and log lines carry.
+        let request_id = req
+            .extensions()
+            .get::<crate::observe::RequestId>()
+            .map(|id| id.as_str().to_owned())
+            .filter(|id| !id.is_empty());
+        Self { ip: crate::extract::client_ip(req, trust_forwarded_for), request_id }
+    }
 }
 
 impl Caller {
@@ -183,12 +209,13 @@ fn caller_of(
     token: Result<String, ApiError>,
 ) -> Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
+    let origin = state.as_ref().map(|s| Origin::of(req, s.settings.http.trust_forwarded_for)).unwrap_or_default();
     Box::pin(async move {
         let token = token?;
         let state = state.ok_or_else(ApiError::internal)?;
         let (user_id, session_id) = state.tokens.verify(&token)?;
         let user = state.store.user_of_session(user_id, session_id).await?.ok_or_else(invalid_token)?;
-        Ok(Caller { user, session_id })
+        Ok(Caller { user, session_id, origin })
     })
 }
 
@@ -234,6 +261,7 @@ impl FromRequest for CallerWithWish {
         let token = bearer(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let wish_id = req.match_info().get("id").and_then(|raw| crate::extract::path_id(raw).ok());
+        let origin = state.as_ref().map(|s| Origin::of(req, s.settings.http.trust_forwarded_for)).unwrap_or_default();
         Box::pin(async move {
             let token = token?;
             let state = state.ok_or_else(ApiError::internal)?;
@@ -242,7 +270,7 @@ impl FromRequest for CallerWithWish {
                 Some(id) => state.store.caller_and_wish(user_id, session_id, id).await?.ok_or_else(invalid_token)?,
                 None => (state.store.user_of_session(user_id, session_id).await?.ok_or_else(invalid_token)?, None),
             };
-            Ok(Self { caller: Caller { user, session_id }, wish })
+            Ok(Self { caller: Caller { user, session_id, origin }, wish })
         })
     }
 }

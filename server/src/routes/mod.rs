@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod checkins;
 pub mod communities;
 pub mod health;
@@ -65,6 +66,7 @@ pub fn configure(cfg: &mut impl Routes) {
     homes::configure(cfg);
     residents::configure(cfg);
     admin::configure(cfg);
+    audit::configure(cfg);
     communities::configure(cfg);
     places::configure(cfg);
     party::configure(cfg);

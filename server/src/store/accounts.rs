@@ -1,5 +1,10 @@
 //! Accounts, their role grants and sessions, and the read every request makes: the caller (a
 //! live session's account with its grants), with the wish it acts on in the same round trip.
+//! [`security`]: an account's sessions, password changes and password reset codes.
+
+mod security;
+
+pub use security::{NewResetCode, SessionRecord};
 
 use std::sync::LazyLock;
 
@@ -9,6 +14,7 @@ use sqlx::Any;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::audit::AuditEntry;
 use super::sql_builder::SqlBuilder;
 use super::wishes::WISH_SELECT;
 use super::{Grant, NewUser, Rotation, Store, StoreError, UserRecord, WishRecord, millis, unique_violation};
@@ -41,17 +47,26 @@ impl Store {
         Ok(())
     }
 
-    /// Creates an account with its roles.
-    pub async fn create_user(&self, user: NewUser) -> Result<UserRecord, StoreError> {
+    /// Creates an account with its roles, and records `audit` (about the new account) with it.
+    pub async fn create_user(&self, user: NewUser, audit: Option<&AuditEntry>) -> Result<UserRecord, StoreError> {
         let now = millis(Utc::now());
         let mut tx = self.pool.begin().await?;
         let id = Self::insert_user(&mut tx, &user, now, "phone").await?;
+        if let Some(entry) = audit {
+            Self::insert_audit(&mut tx, entry, Some(id)).await?;
+        }
         tx.commit().await?;
         Ok(user.stored_as(id))
     }
 
-    /// Creates a resident's account registered at home `home_place_id`, in one transaction.
-    pub async fn create_user_at_home(&self, user: NewUser, home_place_id: i64) -> Result<UserRecord, StoreError> {
+    /// Creates a resident's account registered at home `home_place_id`, with its audit entry, in
+    /// one transaction.
+    pub async fn create_user_at_home(
+        &self,
+        user: NewUser,
+        home_place_id: i64,
+        audit: &AuditEntry,
+    ) -> Result<UserRecord, StoreError> {
         let now = millis(Utc::now());
         let mut tx = self.pool.begin().await?;
         let id = Self::insert_user(&mut tx, &user, now, "phone").await?;
@@ -60,6 +75,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        Self::insert_audit(&mut tx, audit, Some(id)).await?;
         tx.commit().await?;
         Ok(user.stored_as(id))
     }
@@ -214,10 +230,12 @@ impl Store {
         .await?;
         if let Some(row) = used {
             let session_id: i64 = row.try_get("session_id")?;
-            let user_id: i64 = sqlx::query_scalar("SELECT user_id FROM sessions WHERE id = $1")
-                .bind(session_id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let user_id: i64 =
+                sqlx::query_scalar("UPDATE sessions SET last_refreshed_at = $1 WHERE id = $2 RETURNING user_id")
+                    .bind(millis(now))
+                    .bind(session_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)")
                 .bind(new_hash)
                 .bind(session_id)

@@ -4,11 +4,13 @@
 //! PostgreSQL run the same SQL text of every query (`$n` parameters, times as UTC milliseconds in
 //! BIGINT columns, ids as `i64`), so the backends cannot drift apart, and one test suite runs on
 //! both. Its methods live in one file per domain: `accounts.rs` (accounts, grants, sessions, the
-//! caller), `communities.rs`, `wishes.rs`, `places.rs`, `checkins.rs`, `party.rs`, `wechat.rs` (identities, notifications, the
+//! caller, password reset codes), `audit.rs` (the append-only audit log), `communities.rs`, `wishes.rs`, `places.rs`, `checkins.rs`, `party.rs`, `wechat.rs` (identities, notifications, the
 //! outbox). The few places where the backends differ match on its [`Backend`]. The bulk loader of
 //! `haolin generate` is a separate type ([`bulk::BulkLoader`]) that request handlers never hold.
 
 mod accounts;
+pub mod audit;
+pub use accounts::{NewResetCode, SessionRecord};
 pub mod bulk;
 pub mod checkins;
 mod communities;

@@ -6,6 +6,8 @@
 //! a test binary) puts the modules' helper functions there too.
 #![cfg(test)]
 
+mod accounts;
+mod audit;
 mod auth;
 mod checkin_rules;
 mod checkins;
