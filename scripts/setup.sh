@@ -43,6 +43,16 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version_$BINARYEN_VERSION"; then
   (cd tools && npm ci --no-audit --no-fund --silent)
 fi
 
+# build-web.sh precompresses the web app once at build time (brotli -q 11 and gzip -9).
+if ! command -v brotli >/dev/null 2>&1; then
+  log "installing brotli (to precompress the web app)"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && apt-get install -y -qq brotli >/dev/null
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq brotli >/dev/null
+  fi
+fi
+
 if [ "${1:-}" = "--services" ]; then
   if [ ! -x scripts/services.sh ]; then
     log "scripts/services.sh does not exist yet"
