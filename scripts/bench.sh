@@ -21,6 +21,7 @@ cargo build --release -p haolin-server -p haolin-bench
 scripts/build-web.sh
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 (cd bench/web-floor && trunk --config Trunk.toml build --release)
+scripts/precompress.sh bench/web-floor/dist
 web_size=$(mktemp)
 trap 'rm -f "$web_size"' EXIT
 {

@@ -43,6 +43,10 @@ SECONDS=0
 trunk build --release
 log "trunk build --release web/office/index.html (the office bundle, files under /office/)"
 trunk build --release --dist web/dist/office --public-url /office/ web/office/index.html
+# Every file the browser fetches is compressed once, here, at the highest levels: the server sends
+# the `.br` or `.gz` twin the client accepts as it is and never compresses these on the fly.
+log "precompressing web/dist (brotli -q 11, gzip -9)"
+scripts/precompress.sh web/dist
 mv "$started" "$STAMP"
 trap - EXIT
 

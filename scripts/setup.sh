@@ -45,6 +45,15 @@ fi
 
 # The schema fuzzer test.sh runs (scripts/schemathesis.sh), in a virtualenv under tools/venv.
 scripts/install-schemathesis.sh
+# build-web.sh precompresses the web app once at build time (brotli -q 11 and gzip -9).
+if ! command -v brotli >/dev/null 2>&1; then
+  log "installing brotli (to precompress the web app)"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && apt-get install -y -qq brotli >/dev/null
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq brotli >/dev/null
+  fi
+fi
 
 if [ "${1:-}" = "--services" ]; then
   if [ ! -x scripts/services.sh ]; then

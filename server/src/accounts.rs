@@ -1,11 +1,19 @@
 //! The account workflow: registering, logging in, refreshing and ending sessions. The rate limits
 //! (per address and per account), the decoy hash for unknown phones, refresh-token rotation and
 //! reuse detection are here; the routes only parse the request and render the answer.
+//! [`security`]: the caller's sessions and password; [`reset`]: one-time password reset codes.
+
+pub mod reset;
+pub mod security;
 
 use chrono::Utc;
-use haolin_shared::api::{AuthResponse, CreateUserRequest, ErrorCode, LoginRequest, RegisterRequest, Role};
+use haolin_shared::api::{
+    AuditAction, AuditTargetKind, AuthResponse, CreateUserRequest, ErrorCode, LoginRequest, RegisterRequest, Role,
+};
 use haolin_shared::domain::{PersonName, PhoneNumber};
+use serde_json::json;
 
+use crate::audit;
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
 use crate::auth::{Caller, password};
 use crate::error::ApiError;
@@ -13,6 +21,13 @@ use crate::extract::field_id;
 use crate::state::AppState;
 use crate::store::{Grant, NewUser, Rotation, UserRecord};
 use crate::views;
+
+/// Whether `phone` stands in for a number the account does not have: a WeChat account's
+/// (`wx:`, until the user shares theirs) or a resident record's (`rec:`, see `residents`). Such a
+/// placeholder is never a valid phone number, so nobody logs in with it; it shows as empty.
+pub fn is_placeholder_phone(phone: &str) -> bool {
+    phone.starts_with("wx:") || phone.starts_with("rec:")
+}
 
 /// When a refresh token issued now expires.
 fn refresh_expiry(state: &AppState) -> chrono::DateTime<Utc> {
@@ -50,7 +65,7 @@ pub async fn register(state: &AppState, ip: &str, req: RegisterRequest) -> Resul
     state.limiter.hit(&format!("register:ip:{ip}"), limits.register_per_ip, limits.window).await?;
     let user = new_user(&req.phone, &req.password, &req.name, vec![Grant { role: Role::Resident, community_id: None }])
         .await?;
-    let user = state.store.create_user(user).await.map_err(|e| {
+    let user = state.store.create_user(user, None).await.map_err(|e| {
         let mut err = ApiError::from(e);
         if err.code == ErrorCode::AlreadyExists {
             err.message = "该手机号已注册".into();
@@ -131,6 +146,7 @@ pub async fn create_with_roles(
     if roles.is_empty() {
         return Err(ApiError::invalid_field("roles", "至少需要一个角色"));
     }
+    let roles_named = roles.clone();
     let mut grants = Vec::new();
     for role in roles {
         if matches!(role, Role::GridLeader | Role::HouseholdHead) {
@@ -148,5 +164,11 @@ pub async fn create_with_roles(
             grants.push(Grant { role, community_id: None });
         }
     }
-    Ok(state.store.create_user(new_user(&req.phone, &req.password, &req.name, grants).await?).await?)
+    let details = json!({
+        "roles": roles_named.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+        "community_ids": communities.iter().map(i64::to_string).collect::<Vec<_>>(),
+    });
+    let entry = audit::entry(caller, AuditAction::UserCreated, AuditTargetKind::User, None, details);
+    let user = new_user(&req.phone, &req.password, &req.name, grants).await?;
+    Ok(state.store.create_user(user, Some(&entry)).await?)
 }

@@ -8,7 +8,7 @@
 pub mod branches;
 
 use chrono::Utc;
-use haolin_shared::api::{CheckinFigures, ErrorCode, PlaceLevel, Role};
+use haolin_shared::api::{AuditAction, AuditTargetKind, CheckinFigures, ErrorCode, PlaceLevel, Role};
 use haolin_shared::domain::checkin::{self, CheckinKind};
 use haolin_shared::domain::{
     CertificateNo, CheckinAction, CheckinRefusal, CheckinRelations, CheckinStatus, LetterRef, Reason, WishAction,
@@ -16,6 +16,7 @@ use haolin_shared::domain::{
 };
 use haolin_shared::labels::Label;
 
+use crate::audit;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -65,6 +66,7 @@ impl Decision {
 pub(crate) fn refusal(r: CheckinRefusal, action: CheckinAction) -> ApiError {
     match r {
         CheckinRefusal::Forbidden => ApiError::forbidden(),
+        CheckinRefusal::OwnCheckin => ApiError::new(ErrorCode::Forbidden, "不能审核自己的报到，请由社区其他调度员处理"),
         CheckinRefusal::InvalidState { current } => {
             let what = if action == CheckinAction::Withdraw { "不能撤回" } else { "不能再审核" };
             ApiError::new(ErrorCode::InvalidState, format!("该报到当前状态为{}，{what}", current.label()))
@@ -150,7 +152,14 @@ pub async fn decide(state: &AppState, caller: &Caller, id: i64, decision: Decisi
     let c = visible(state, caller, id).await?;
     let action = decision.action();
     let to = decide_step(CheckinKind::Member, c.status, action, &caller.checkin_relations(&c))?;
-    if !state.store.decide_checkin(c.id, c.status, to, decision.reason(), caller.id(), Utc::now()).await? {
+    let what =
+        if action == CheckinAction::Approve { AuditAction::CheckinApproved } else { AuditAction::CheckinRejected };
+    let details = serde_json::json!({
+        "member_id": c.member_id.to_string(), "community_id": c.community_id.to_string(), "reason": decision.reason(),
+    });
+    let entry = audit::entry(caller, what, AuditTargetKind::Checkin, Some(c.id), details);
+    let now = Utc::now();
+    if !state.store.decide_checkin(c.id, c.status, to, decision.reason(), caller.id(), now, Some(&entry)).await? {
         return Err(lost_race(state, c.id, action).await);
     }
     tracing::info!(checkin_id = c.id, to = to.as_str(), "check-in decided");

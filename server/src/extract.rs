@@ -160,6 +160,18 @@ pub fn decode_cursor(raw: &str) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::malformed("cursor 无效"))
 }
 
+/// A keyset page from rows read with `limit + 1`: the first `limit` rows, and the cursor of the
+/// next page (the last row's `id`) when there was one more.
+pub fn keyset_page<T>(mut rows: Vec<T>, limit: u32, id: impl Fn(&T) -> i64) -> (Vec<T>, Option<String>) {
+    let limit = limit as usize;
+    if rows.len() <= limit {
+        return (rows, None);
+    }
+    rows.truncate(limit);
+    let next = rows.last().map(|row| encode_cursor(id(row)));
+    (rows, next)
+}
+
 /// Parses `limit` (1–100, default 20).
 pub fn page_limit(raw: Option<&str>) -> Result<u32, ApiError> {
     match raw {

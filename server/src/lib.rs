@@ -6,7 +6,9 @@
 //! [`store`], HTTP shapes in [`routes`] and [`views`].
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod checkins;
 pub mod demo;
 pub mod error;
@@ -15,11 +17,16 @@ pub mod extract;
 pub mod generate;
 pub mod homes;
 pub mod jobs;
+pub mod metrics;
 pub mod notify;
+pub mod observe;
+#[cfg(test)]
+mod parser_props;
 pub mod party;
 pub mod places;
 pub mod ratelimit;
 pub mod redis_conn;
+pub mod residents;
 pub mod roles;
 pub mod routes;
 pub mod settings;

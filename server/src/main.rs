@@ -7,13 +7,14 @@ use haolin::settings::Settings;
 use haolin::startup::Application;
 use haolin::{demo, telemetry};
 
-const USAGE: &str = "usage: haolin [serve]\n       haolin generate --seed N --scale small|seed\n\nStarts the Haolin server, or fills the database with a generated demo district.\nSettings come from HAOLIN_* variables, DATABASE_URL and REDIS_URL (see README.md).";
+const USAGE: &str = "usage: haolin [serve]\n       haolin generate --seed N --scale small|seed\n       haolin backup PATH\n\nStarts the Haolin server, fills the database with a generated demo district, or copies a live SQLite\ndatabase to the new file PATH (see docs/OPERATIONS.md).\nSettings come from HAOLIN_* variables, DATABASE_URL and REDIS_URL (see README.md).";
 
 #[tokio::main]
 async fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         None | Some("serve") => {}
         Some("generate") => return generate().await,
+        Some("backup") => return backup().await,
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -42,6 +43,9 @@ async fn main() -> ExitCode {
     if app.demo_seeded() {
         let _ = write!(out, "{}", demo::credentials());
     }
+    if let Some(addr) = app.metrics_addr() {
+        let _ = writeln!(out, "haolin metrics on http://{addr}/metrics");
+    }
     let _ = writeln!(out, "haolin listening on http://{}", app.addr());
     let _ = out.flush();
     drop(out);
@@ -49,6 +53,38 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("haolin: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `haolin backup PATH`: a consistent copy of the live SQLite database in DATABASE_URL.
+async fn backup() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(2).collect();
+    let [path] = args.as_slice() else {
+        eprintln!("haolin backup: need exactly one argument, the new file to write\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("haolin: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = std::time::Instant::now();
+    match haolin::backup::backup(&settings.database_url(), std::path::Path::new(path)).await {
+        Ok(done) => {
+            println!(
+                "backup written to {} ({} bytes, integrity ok) in {:.1} s",
+                done.path.display(),
+                done.bytes,
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("haolin backup: {e}");
             ExitCode::FAILURE
         }
     }

@@ -5,9 +5,11 @@
 //! organisation is in service per place (the store's unique index); admins administer them.
 
 use chrono::Utc;
-use haolin_shared::api::{ErrorCode, PartyOrgLevel};
+use haolin_shared::api::{AuditAction, AuditTargetKind, ErrorCode, PartyOrgLevel};
 use haolin_shared::labels::Label;
+use serde_json::json;
 
+use crate::audit;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -108,11 +110,17 @@ pub async fn create(state: &AppState, caller: &Caller, org: NewPartyOrg) -> Resu
         }
         None => None,
     };
+    let details = json!({
+        "name": org.name, "level": org.level.as_str(), "place_id": org.place_id.to_string(),
+        "leader_id": leader_id.map(|l| l.to_string()),
+    });
     let id = state
         .store
         .create_party_org(NewPartyOrg { leader_id, ..org }, Utc::now())
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::PlaceInUse, "该地点已撤销"))?;
+    let entry = audit::entry(caller, AuditAction::PartyOrgCreated, AuditTargetKind::PartyOrg, Some(id), details);
+    audit::record_after(state, &entry).await?;
     state.store.party_org(id).await?.ok_or_else(ApiError::internal)
 }
 
@@ -134,6 +142,9 @@ pub async fn update(
         return Err(ApiError::new(ErrorCode::PlaceInUse, "该党组织已撤销，不能再修改"));
     }
     state.store.update_party_org(org.id, name.as_deref(), leader_id).await?;
+    let details = json!({"name": name, "leader_id": leader_id.map(|l| l.to_string())});
+    let entry = audit::entry(caller, AuditAction::PartyOrgUpdated, AuditTargetKind::PartyOrg, Some(org.id), details);
+    audit::record_after(state, &entry).await?;
     state.store.party_org(org.id).await?.ok_or_else(ApiError::internal)
 }
 
@@ -145,6 +156,12 @@ pub async fn retire(state: &AppState, caller: &Caller, id: i64) -> Result<PartyO
     if org.retired_at.is_none() && !state.store.retire_party_org(org.id, Utc::now()).await? {
         let under = state.store.party_orgs_under(org.place_id).await?.len();
         return Err(ApiError::new(ErrorCode::PlaceInUse, format!("该党组织下还有 {under} 个在用的下级组织，须先撤销")));
+    }
+    if org.retired_at.is_none() {
+        let details = json!({"name": org.name, "level": org.level.as_str(), "place_id": org.place_id.to_string()});
+        let entry =
+            audit::entry(caller, AuditAction::PartyOrgRetired, AuditTargetKind::PartyOrg, Some(org.id), details);
+        audit::record_after(state, &entry).await?;
     }
     state.store.party_org(org.id).await?.ok_or_else(ApiError::internal)
 }

@@ -11,28 +11,20 @@ pub mod geo;
 pub mod import;
 
 use haolin_shared::api::{CreateWishRequest, ErrorCode, GridKind, PlaceLevel, Role};
+use haolin_shared::domain::PlaceName;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::field_id;
+use crate::residents;
 use crate::state::AppState;
 use crate::store::places::PlaceRecord;
 
-/// The longest place name, in characters.
-pub const NAME_MAX: usize = 50;
-
-/// Checks a place name: trimmed, 1–50 characters, no control characters.
-pub fn parse_name(raw: &str) -> Result<String, &'static str> {
-    let name = raw.trim();
-    if name.is_empty() {
-        Err("名称不能为空")
-    } else if name.chars().count() > NAME_MAX {
-        Err("名称不能超过 50 个字")
-    } else if name.chars().any(char::is_control) {
-        Err("名称不能包含控制字符")
-    } else {
-        Ok(name.to_owned())
-    }
+/// Checks the name of a place, a household, a work-unit branch or a party organisation with the
+/// shared text rule (`shared::domain::PlaceName`: trimmed, 1–50 characters, no control, bidi or
+/// line-separator characters, not only invisible ones); the message names what is wrong.
+pub fn parse_name(raw: &str) -> Result<String, String> {
+    PlaceName::parse(raw).map(PlaceName::into_inner).map_err(|e| format!("名称{e}"))
 }
 
 /// Checks a district code: exactly 6 digits.
@@ -96,10 +88,10 @@ pub struct WishPlace {
 
 /// Checks a new wish's community is in service and its grid (if any) is a grid in service of
 /// that community. Without a grid, the wish takes the grid of the resident's registered home when
-/// that grid is in the community. A wish filed for another resident (代办) needs a grid where the
-/// caller is a grid worker or grid leader, or the caller to be the household head of the
-/// ten-household unit the resident registered as home (403 otherwise); when the resident has
-/// registered a home, the wish's grid must be the home's grid.
+/// that grid is in the community. A wish filed for another resident (代办) needs a resident whose
+/// registered home the caller serves (`residents::serves`: grid staff of its grid, the household
+/// head of its unit; one 403 otherwise), and takes the home's grid. A resident without a phone of
+/// their own gets the filer's as the contact.
 pub async fn wish_place(
     state: &AppState,
     caller: &Caller,
@@ -127,72 +119,36 @@ pub async fn wish_place(
         None => caller.id(),
         Some(raw) => field_id("resident_id", raw)?,
     };
-    let home = home_of(state, resident_id).await?;
-    let home_grid = home.as_ref().filter(|h| h.community_id == Some(community_id)).map(|h| h.grid_id);
+    let home = residents::home_of(state, resident_id).await?;
     if resident_id == caller.id() {
+        let home_grid = home.filter(|h| h.community_id == Some(community_id)).map(|h| h.grid_id);
         return Ok(WishPlace { grid_id: named_grid.or(home_grid), resident_id, resident_phone: None });
     }
-    let resident = state
-        .store
-        .user_by_id(resident_id)
-        .await?
-        .ok_or_else(|| ApiError::invalid_field("resident_id", "居民不存在"))?;
-    let grid = named_grid
-        .or(home_grid)
-        .ok_or_else(|| ApiError::invalid_field("grid_id", "代居民发布心愿须指明居民所在网格"))?;
-    if home.as_ref().is_some_and(|h| h.grid_id != grid) {
+    // Filing for someone else: only for a resident whose registered home the caller serves. Every
+    // other case — no such account, no home, a home elsewhere — is the same refusal, so it tells
+    // nothing about which accounts exist or where anyone lives.
+    let roles = state.store.place_roles(caller.id()).await?;
+    let Some(home) = home.filter(|h| residents::serves(&roles, h)) else {
+        return Err(ApiError::new(ErrorCode::Forbidden, "只能为您服务的网格或十联户登记住所的居民代办心愿"));
+    };
+    if home.community_id != Some(community_id) {
+        return Err(ApiError::invalid_field("community_id", "该居民登记的住所不在此社区"));
+    }
+    if named_grid.is_some_and(|g| g != home.grid_id) {
         return Err(ApiError::invalid_field("grid_id", "该居民登记的网格不是此网格"));
     }
-    let roles = state.store.place_roles(caller.id()).await?;
-    let grid_staff =
-        roles.iter().any(|(role, place)| *place == grid && matches!(role, Role::GridWorker | Role::GridLeader));
-    let unit_head = home
-        .and_then(|h| h.unit_id)
-        .is_some_and(|unit| roles.iter().any(|(role, place)| *place == unit && *role == Role::HouseholdHead));
-    if !grid_staff && !unit_head {
-        return Err(ApiError::forbidden());
-    }
-    Ok(WishPlace { grid_id: Some(grid), resident_id, resident_phone: Some(resident.phone) })
-}
-
-/// Where a resident registered their home.
-#[derive(Debug, Clone, Copy)]
-struct Home {
-    /// The home's grid.
-    grid_id: i64,
-    /// The ten-household unit, when the home is one.
-    unit_id: Option<i64>,
-    /// The grid's community.
-    community_id: Option<i64>,
-}
-
-async fn home_of(state: &AppState, user_id: i64) -> Result<Option<Home>, ApiError> {
-    let Some(place_id) = state.store.home_place(user_id).await? else { return Ok(None) };
-    let Some(place) = state.store.place(place_id).await? else { return Ok(None) };
-    let (grid, unit_id) = match place.level {
-        PlaceLevel::Grid => (place, None),
-        PlaceLevel::Unit => match place.parent_id {
-            Some(parent) => match state.store.place(parent).await? {
-                Some(grid) => (grid, Some(place.id)),
-                None => return Ok(None),
-            },
-            None => return Ok(None),
-        },
-        _ => return Ok(None),
-    };
-    if grid.retired_at.is_some() {
-        return Ok(None);
-    }
-    Ok(Some(Home { grid_id: grid.id, unit_id, community_id: grid.parent_id }))
+    let resident = state.store.user_by_id(resident_id).await?.ok_or_else(ApiError::internal)?;
+    let phone = Some(resident.phone).filter(|p| !crate::accounts::is_placeholder_phone(p));
+    Ok(WishPlace { grid_id: Some(home.grid_id), resident_id, resident_phone: phone })
 }
 
 /// A community whose figures the caller may read: its dispatchers, admins, and the street
 /// officers of its street; anything else is not found.
 pub async fn overseen_community(state: &AppState, caller: &Caller, raw_id: &str) -> Result<i64, ApiError> {
     let id = crate::extract::path_id(raw_id)?;
-    // Those who manage the community need no reads; a street officer's street is looked up.
+    // Those who manage the community need no more reads; a street officer's street is looked up.
     if caller.manages(id) {
-        return Ok(id);
+        return existing_community(state, caller, id).await;
     }
     let roles = state.store.place_roles(caller.id()).await?;
     if !roles.iter().any(|(role, _)| *role == Role::StreetOfficer) {
@@ -200,6 +156,25 @@ pub async fn overseen_community(state: &AppState, caller: &Caller, raw_id: &str)
     }
     let street = state.store.place(id).await?.filter(|p| p.level == PlaceLevel::Community).and_then(|p| p.parent_id);
     if caller.oversees(id, street, &roles) { Ok(id) } else { Err(ApiError::not_found()) }
+}
+
+/// A community the caller dispatches for (admins: any existing one); anything else is not found.
+pub async fn managed_community(state: &AppState, caller: &Caller, raw_id: &str) -> Result<i64, ApiError> {
+    let id = crate::extract::path_id(raw_id)?;
+    if !caller.manages(id) {
+        return Err(ApiError::not_found());
+    }
+    existing_community(state, caller, id).await
+}
+
+/// `id` if it names a community. A dispatcher's grant names one by construction; an admin manages
+/// every community, so for them the id is looked up (an unknown one is 404, not a page of zeros).
+async fn existing_community(state: &AppState, caller: &Caller, id: i64) -> Result<i64, ApiError> {
+    if caller.dispatches_for(id) || state.store.count_communities(&[id]).await? == 1 {
+        Ok(id)
+    } else {
+        Err(ApiError::not_found())
+    }
 }
 
 /// The grid in service whose boundary holds `[lng, lat]`.

@@ -27,6 +27,11 @@ impl RateLimiter {
         Self { redis, local: Mutex::new(HashMap::new()) }
     }
 
+    /// The Redis handle, when configured (the metrics report whether it answers).
+    pub fn redis(&self) -> Option<&RedisConn> {
+        self.redis.as_deref()
+    }
+
     /// Counts one hit on `key`; refuses with 429 (and `Retry-After`) past `limit` in the window.
     pub async fn hit(&self, key: &str, limit: u32, window: Duration) -> Result<(), ApiError> {
         let secs = window.as_secs().max(1);

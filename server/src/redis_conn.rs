@@ -64,4 +64,11 @@ impl RedisConn {
             Err(_) => None,
         }
     }
+
+    /// Whether Redis answers a `PING` now (within the command timeout).
+    pub async fn ping(&self) -> bool {
+        let Some(mut conn) = self.conn().await else { return false };
+        let cmd = redis::cmd("PING");
+        matches!(tokio::time::timeout(RESPONSE_TIMEOUT, cmd.query_async::<String>(&mut conn)).await, Ok(Ok(_)))
+    }
 }

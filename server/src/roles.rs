@@ -2,9 +2,11 @@
 //! belongs to (`Role::place_level`), and only at a place in service.
 
 use chrono::Utc;
-use haolin_shared::api::{ErrorCode, Items, PlaceGrant};
+use haolin_shared::api::{AuditAction, AuditTargetKind, ErrorCode, Items, PlaceGrant};
 use haolin_shared::labels::Label;
+use serde_json::json;
 
+use crate::audit;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{field_id, path_id};
@@ -54,6 +56,9 @@ pub async fn grant(
     let place_id = check_grant(state, grant).await?;
     state.store.grant_place_role(user_id, grant.role, place_id, Utc::now()).await?;
     tracing::info!(user_id, role = grant.role.as_str(), place_id, "role granted");
+    let details = json!({"role": grant.role.as_str(), "place_id": place_id.to_string()});
+    let entry = audit::entry(caller, AuditAction::RoleGranted, AuditTargetKind::User, Some(user_id), details);
+    audit::record_after(state, &entry).await?;
     roles_of(state, user_id).await
 }
 
@@ -71,5 +76,8 @@ pub async fn revoke(
         return Err(ApiError::not_found());
     }
     tracing::info!(user_id, role = grant.role.as_str(), place_id, "role revoked");
+    let details = json!({"role": grant.role.as_str(), "place_id": place_id.to_string()});
+    let entry = audit::entry(caller, AuditAction::RoleRevoked, AuditTargetKind::User, Some(user_id), details);
+    audit::record_after(state, &entry).await?;
     roles_of(state, user_id).await
 }

@@ -54,6 +54,31 @@ pub struct Settings {
     pub wechat_secret: Option<SecretString>,
     /// Everything else about WeChat (timeouts).
     pub wechat: WechatSettings,
+    /// Who may read `/metrics`, and where.
+    #[serde(default)]
+    pub metrics: MetricsSettings,
+}
+
+/// Where `/metrics` is served (`HAOLIN_METRICS__BIND`, `HAOLIN_METRICS__TOKEN`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MetricsSettings {
+    /// A separate listener serving only `/metrics`, without a token (for a private network).
+    pub bind: Option<String>,
+    /// A bearer token that opens `/metrics` on the main listener; without it the main listener
+    /// answers 404 there. At least 16 characters.
+    pub token: Option<SecretString>,
+}
+
+impl MetricsSettings {
+    /// The separate listener's address, if set (an empty value counts as unset).
+    pub fn bind(&self) -> Option<&str> {
+        self.bind.as_deref().map(str::trim).filter(|b| !b.is_empty())
+    }
+
+    /// The main listener's token, if set (an empty value counts as unset).
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_ref().map(|t| secrecy::ExposeSecret::expose_secret(t).trim()).filter(|t| !t.is_empty())
+    }
 }
 
 /// How the server talks to WeChat.
@@ -118,6 +143,12 @@ pub struct LimitSettings {
     pub wishes_per_account: u32,
     /// Wishes posted per client address and window.
     pub wishes_per_ip: u32,
+    /// Password reset codes one dispatcher or admin issues per window.
+    pub reset_codes_per_issuer: u32,
+    /// Password reset codes issued for one account per window.
+    pub reset_codes_per_account: u32,
+    /// Attempts to reset a password with a code, per phone number and window.
+    pub reset_attempts_per_phone: u32,
 }
 
 /// Token lifetimes.
@@ -129,6 +160,9 @@ pub struct AuthSettings {
     /// How long an unused refresh token is valid.
     #[serde(with = "humantime_serde")]
     pub refresh_ttl: Duration,
+    /// How long a password reset code a dispatcher or an admin issues stays usable.
+    #[serde(with = "humantime_serde")]
+    pub reset_code_ttl: Duration,
 }
 
 /// Rules of the wish workflow.
@@ -188,6 +222,7 @@ impl Settings {
             .set_default("data_dir", "data")?
             .set_default("auth.access_ttl", "15m")?
             .set_default("auth.refresh_ttl", "30d")?
+            .set_default("auth.reset_code_ttl", "30m")?
             .set_default("wishes.claim_ttl", "72h")?
             .set_default("wishes.auto_confirm_after", "7d")?
             .set_default("wishes.max_live_claims", 5)?
@@ -203,6 +238,9 @@ impl Settings {
             .set_default("limits.register_per_ip", 20)?
             .set_default("limits.wishes_per_account", 10)?
             .set_default("limits.wishes_per_ip", 200)?
+            .set_default("limits.reset_codes_per_issuer", 30)?
+            .set_default("limits.reset_codes_per_account", 3)?
+            .set_default("limits.reset_attempts_per_phone", 5)?
             .set_default("wechat_api_base", "https://api.weixin.qq.com")?
             .set_default("wechat.timeout", "3s")?
             .set_default("wechat.token_wait", "2s")?
@@ -250,6 +288,12 @@ impl Settings {
         }
         if self.wechat.outbox_interval.is_zero() || self.wechat.outbox_max_attempts == 0 {
             return Err(SettingsError::Rule("wechat.outbox_interval and outbox_max_attempts must be positive".into()));
+        }
+        if self.metrics.token().is_some_and(|t| t.len() < 16) {
+            return Err(SettingsError::Rule("metrics.token must be at least 16 characters".into()));
+        }
+        if self.auth.reset_code_ttl.is_zero() {
+            return Err(SettingsError::Rule("auth.reset_code_ttl must be positive".into()));
         }
         if self.jobs.interval.is_zero() {
             return Err(SettingsError::Rule("jobs.interval must be positive".into()));

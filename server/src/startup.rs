@@ -24,6 +24,7 @@ use utoipa_actix_web::AppExt;
 use crate::auth::password;
 use crate::auth::tokens::TokenKeys;
 use crate::events::EventBus;
+use crate::observe::{Observe, RequestSpan};
 use crate::ratelimit::RateLimiter;
 use crate::redis_conn::RedisConn;
 use crate::routes::methods::KnownPaths;
@@ -58,6 +59,8 @@ pub struct Application {
     state: AppState,
     demo_seeded: bool,
     event_task: Option<JoinHandle<()>>,
+    /// The separate metrics listener, when `HAOLIN_METRICS__BIND` is set.
+    metrics: Option<(SocketAddr, Server)>,
 }
 
 /// The documented routes (health checks and `/api/v1`) and the OpenAPI document collected from
@@ -140,8 +143,11 @@ fn app(
         )
         .wrap(Compress::default())
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
-        .wrap(TracingLogger::default())
+        .wrap(Observe)
+        .wrap(TracingLogger::<RequestSpan>::new())
         .route("/api/openapi.json", web::get().to(openapi))
+        // An operator endpoint: not in the OpenAPI document (see routes::metrics).
+        .route("/metrics", web::get().to(routes::metrics::scrape))
         .service(web::scope("/api").default_service(web::to(routes::methods::unmatched)))
         .default_service(web::to(routes::methods::unmatched));
     if web_dir.join("index.html").is_file() {
@@ -149,6 +155,24 @@ fn app(
     } else {
         app.service(web::resource("/").to(webapp::not_built))
     }
+}
+
+/// The listener serving only `/metrics`, without a token (for a private network), on one worker.
+fn metrics_server(bind: &str, data: web::Data<AppState>) -> Result<(SocketAddr, Server), StartupError> {
+    let listener = TcpListener::bind(bind)?;
+    let addr = listener.local_addr()?;
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .route("/metrics", web::get().to(routes::metrics::scrape_open))
+            .default_service(web::to(routes::methods::unmatched))
+    })
+    .listen(listener)?
+    .workers(1)
+    .disable_signals()
+    .shutdown_timeout(2)
+    .run();
+    Ok((addr, server))
 }
 
 /// The OpenAPI document, generated from the registered routes at start-up.
@@ -211,7 +235,7 @@ async fn bootstrap_admin(state: &AppState) -> Result<(), StartupError> {
         vec![Grant { role: Role::Admin, community_id: None }, Grant { role: Role::Resident, community_id: None }];
     state
         .store
-        .create_user(NewUser { phone: phone.into_inner(), name: "管理员".into(), password_hash: hash, grants })
+        .create_user(NewUser { phone: phone.into_inner(), name: "管理员".into(), password_hash: hash, grants }, None)
         .await?;
     tracing::info!("first admin created");
     Ok(())
@@ -220,6 +244,8 @@ async fn bootstrap_admin(state: &AppState) -> Result<(), StartupError> {
 impl Application {
     /// Opens the store, seeds what is configured and binds the listener (port 0 picks a free one).
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        // The registry notes the process's start time when first touched.
+        crate::metrics::global();
         let database_url = settings.database_url();
         let store = store::connect(&database_url, settings.db_max_connections).await?;
         let secret = jwt_secret(&settings, &database_url)?;
@@ -263,6 +289,10 @@ impl Application {
         let data = web::Data::new(state.clone());
         let doc = web::Data::new(doc.to_string());
         let web_dir = state.settings.web_dir.clone();
+        let metrics = match state.settings.metrics.bind() {
+            Some(bind) => Some(metrics_server(bind, data.clone())?),
+            None => None,
+        };
         let mut server = HttpServer::new(move || app(data.clone(), doc.clone(), known.clone(), web_dir.clone()))
             .listen(listener)?
             .disable_signals()
@@ -270,7 +300,12 @@ impl Application {
         if state.settings.http.workers > 0 {
             server = server.workers(state.settings.http.workers);
         }
-        Ok(Self { addr, server: server.run(), state, demo_seeded, event_task })
+        Ok(Self { addr, server: server.run(), state, demo_seeded, event_task, metrics })
+    }
+
+    /// The separate metrics listener's address, when one is configured.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(addr, _)| *addr)
     }
 
     /// The bound port.
@@ -295,11 +330,19 @@ impl Application {
         let outbox = crate::wechat::outbox::spawn(self.state.clone(), shutdown.clone());
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
+        let metrics = self.metrics.map(|(_, metrics)| {
+            let handle = metrics.handle();
+            (handle, tokio::spawn(metrics))
+        });
         tokio::select! {
             () = wait_for_signal() => tracing::info!("shutdown signal received"),
             _ = shutdown.cancelled() => {}
         }
         stop(handle, shutdown, std::iter::once(jobs).chain(self.event_task).chain(outbox)).await;
+        if let Some((handle, task)) = metrics {
+            handle.stop(true).await;
+            let _ = task.await;
+        }
         match server.await {
             Ok(result) => result,
             Err(e) => Err(std::io::Error::other(e)),

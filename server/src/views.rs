@@ -21,11 +21,6 @@ pub fn wish(viewer: &Caller, w: &WishRecord) -> Wish {
     out
 }
 
-/// A wish as its resident sees it (the stored response of an idempotent create).
-pub fn wish_for_resident(w: &WishRecord) -> String {
-    serde_json::to_string(&wish_with_contact(w, true)).unwrap_or_default()
-}
-
 fn place(id: i64, names: &Option<(String, String)>, level: PlaceLevel) -> Option<PlaceRef> {
     names.as_ref().map(|(code, name)| PlaceRef { id: id.to_string(), code: code.clone(), name: name.clone(), level })
 }
@@ -90,7 +85,7 @@ pub fn user(u: &UserRecord) -> User {
     User {
         id: u.id.to_string(),
         name: u.name.clone(),
-        phone: if crate::wechat::is_placeholder_phone(&u.phone) { String::new() } else { u.phone.clone() },
+        phone: if crate::accounts::is_placeholder_phone(&u.phone) { String::new() } else { u.phone.clone() },
         roles,
         community_ids: communities.iter().map(i64::to_string).collect(),
         grants: u

@@ -74,6 +74,9 @@ pub enum ErrorCode {
     WechatUnavailable,
     /// 422: the content safety check found the text risky; nothing was stored.
     ContentRisky,
+    /// 409: the account has no phone number of its own yet (a WeChat account before
+    /// `POST /me/phone`), so it cannot have a password.
+    PhoneRequired,
 }
 
 impl ErrorCode {
@@ -96,7 +99,8 @@ impl ErrorCode {
             | E::ClaimLimitReached
             | E::AlreadyExists
             | E::PlaceInUse
-            | E::WechatAlreadyBound => 409,
+            | E::WechatAlreadyBound
+            | E::PhoneRequired => 409,
             E::PayloadTooLarge => 413,
             E::UnsupportedMediaType => 415,
             E::InvalidField | E::IdempotencyKeyReused | E::InvalidImport | E::ContentRisky => 422,
@@ -332,7 +336,7 @@ pub struct CreateUserRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCommunityRequest {
-    /// The community's name, 1–30 characters.
+    /// The community's name, 1–50 characters (the place-name rule).
     pub name: String,
     /// Its unified code: 6–32 ASCII letters or digits, unique.
     pub code: String,
@@ -580,9 +584,14 @@ pub struct StatusCount {
     pub count: i64,
 }
 
+mod accounts;
+mod audit;
 mod checkins;
 mod party;
 mod places;
+mod residents;
+pub use accounts::{ChangePasswordRequest, ResetCodeResponse, ResetPasswordRequest, SessionInfo};
+pub use audit::{AuditAction, AuditEntry, AuditTargetKind};
 pub use checkins::{
     Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
     RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
@@ -592,3 +601,4 @@ pub use places::{
     CreatePlaceRequest, GeoPoint, GeoPolygon, GridKind, HeldRole, ImportSummary, LineError, Me, Place, PlaceGrant,
     PlaceRef, SetHomeRequest, UpdatePlaceRequest,
 };
+pub use residents::{CreateResidentRequest, ResidentRecord};

@@ -214,6 +214,7 @@ pub struct World {
 #[derive(Debug, Default)]
 struct Output {
     stderr: VecDeque<String>,
+    stdout: VecDeque<String>,
 }
 
 /// A running server, killed (and its folder removed) when dropped.
@@ -528,10 +529,17 @@ impl TestApp {
         self.output = Arc::new(Mutex::new(Output::default()));
         let (tx, rx) = tokio::sync::oneshot::channel::<String>();
         if let Some(stdout) = child.stdout.take() {
+            let output = Arc::clone(&self.output);
             std::thread::spawn(move || {
                 let mut tx = Some(tx);
                 for line in BufReader::new(stdout).lines() {
                     let Ok(line) = line else { break };
+                    if let Ok(mut out) = output.lock() {
+                        if out.stdout.len() >= STDERR_TAIL {
+                            out.stdout.pop_front();
+                        }
+                        out.stdout.push_back(line.clone());
+                    }
                     if let Some(pos) = line.find("haolin listening on ")
                         && let Some(tx) = tx.take()
                     {
@@ -580,6 +588,26 @@ impl TestApp {
     /// The last lines the server wrote to stderr.
     pub fn stderr_tail(&self) -> String {
         self.output.lock().map(|o| o.stderr.iter().cloned().collect::<Vec<_>>().join("\n")).unwrap_or_default()
+    }
+
+    /// The last lines the server wrote to stdout (the listening lines, the demo credentials).
+    pub fn stdout_lines(&self) -> Vec<String> {
+        self.output.lock().map(|o| o.stdout.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    /// A `haolin` command (`haolin backup …`) with this server's environment and folder, as an
+    /// operator on the same machine would run it.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(binary_path());
+        cmd.args(args).current_dir(self.data_dir.path());
+        for (key, _) in std::env::vars_os() {
+            let k = key.to_string_lossy();
+            if k.starts_with("HAOLIN_") || k == "DATABASE_URL" || k == "REDIS_URL" || k == "RUST_LOG" {
+                cmd.env_remove(&key);
+            }
+        }
+        cmd.envs(&self.env.vars).stdin(Stdio::null());
+        cmd
     }
 
     /// The process id of the running server.

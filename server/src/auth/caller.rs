@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
 use haolin_shared::api::{ErrorCode, Role};
 use haolin_shared::domain::{CheckinRelations, Relations, WishStatus};
 
@@ -20,6 +20,32 @@ pub struct Caller {
     pub user: UserRecord,
     /// The session the token belongs to.
     pub session_id: i64,
+    /// Where the request came from (for the audit log).
+    pub origin: Origin,
+}
+
+/// Where a request came from: the client's address (as `crate::extract::client_ip` computes it)
+/// and the request's `X-Request-Id`, if it carried a sane one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The client's address.
+    pub ip: String,
+    /// The `X-Request-Id` header: 1–128 visible ASCII characters, else none.
+    pub request_id: Option<String>,
+}
+
+impl Origin {
+    /// The origin of `req`.
+    pub fn of(req: &HttpRequest, trust_forwarded_for: bool) -> Self {
+        // The id the request-id middleware settled on (the client's own when sane, else a new one),
+        // the same one its response and log lines carry.
+        let request_id = req
+            .extensions()
+            .get::<crate::observe::RequestId>()
+            .map(|id| id.as_str().to_owned())
+            .filter(|id| !id.is_empty());
+        Self { ip: crate::extract::client_ip(req, trust_forwarded_for), request_id }
+    }
 }
 
 impl Caller {
@@ -149,16 +175,25 @@ impl Caller {
     }
 }
 
-/// The bearer token of a request: the `Authorization` header, or `?access_token=` (for
-/// `EventSource`, which cannot set headers).
+/// The bearer token of a request's `Authorization` header. A token in the URL is accepted only by
+/// the event stream ([`StreamCaller`]): URLs end up in logs, proxies and browser history.
 fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
-    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
-        let value = value.to_str().map_err(|_| invalid_token())?;
-        let (scheme, token) = value.split_once(' ').ok_or_else(invalid_token)?;
-        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-            return Err(invalid_token());
-        }
-        return Ok(token.trim().to_owned());
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Err(ApiError::new(ErrorCode::MissingToken, "请先登录"));
+    };
+    let value = value.to_str().map_err(|_| invalid_token())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(invalid_token)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(invalid_token());
+    }
+    Ok(token.trim().to_owned())
+}
+
+/// The bearer token of the event stream: the `Authorization` header, or `?access_token=` for
+/// `EventSource`, which cannot set headers.
+fn stream_bearer(req: &HttpRequest) -> Result<String, ApiError> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        return bearer(req);
     }
     if let Ok(query) = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         && let Some(token) = query.get("access_token")
@@ -168,20 +203,42 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     Err(ApiError::new(ErrorCode::MissingToken, "请先登录"))
 }
 
+/// The caller of a live session whose token came in `token`.
+fn caller_of(
+    req: &HttpRequest,
+    token: Result<String, ApiError>,
+) -> Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let origin = state.as_ref().map(|s| Origin::of(req, s.settings.http.trust_forwarded_for)).unwrap_or_default();
+    Box::pin(async move {
+        let token = token?;
+        let state = state.ok_or_else(ApiError::internal)?;
+        let (user_id, session_id) = state.tokens.verify(&token)?;
+        let user = state.store.user_of_session(user_id, session_id).await?.ok_or_else(invalid_token)?;
+        Ok(Caller { user, session_id, origin })
+    })
+}
+
+/// The caller of the event stream, who may give the token in the URL (see [`stream_bearer`]).
+#[derive(Debug, Clone)]
+pub struct StreamCaller(pub Caller);
+
+impl FromRequest for StreamCaller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let caller = caller_of(req, stream_bearer(req));
+        Box::pin(async move { caller.await.map(StreamCaller) })
+    }
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        Box::pin(async move {
-            let token = token?;
-            let state = state.ok_or_else(ApiError::internal)?;
-            let (user_id, session_id) = state.tokens.verify(&token)?;
-            let user = state.store.user_of_session(user_id, session_id).await?.ok_or_else(invalid_token)?;
-            Ok(Caller { user, session_id })
-        })
+        caller_of(req, bearer(req))
     }
 }
 
@@ -204,6 +261,7 @@ impl FromRequest for CallerWithWish {
         let token = bearer(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let wish_id = req.match_info().get("id").and_then(|raw| crate::extract::path_id(raw).ok());
+        let origin = state.as_ref().map(|s| Origin::of(req, s.settings.http.trust_forwarded_for)).unwrap_or_default();
         Box::pin(async move {
             let token = token?;
             let state = state.ok_or_else(ApiError::internal)?;
@@ -212,7 +270,7 @@ impl FromRequest for CallerWithWish {
                 Some(id) => state.store.caller_and_wish(user_id, session_id, id).await?.ok_or_else(invalid_token)?,
                 None => (state.store.user_of_session(user_id, session_id).await?.ok_or_else(invalid_token)?, None),
             };
-            Ok(Self { caller: Caller { user, session_id }, wish })
+            Ok(Self { caller: Caller { user, session_id, origin }, wish })
         })
     }
 }

@@ -5,4 +5,4 @@ mod caller;
 pub mod password;
 pub mod tokens;
 
-pub use caller::{Caller, CallerWithWish};
+pub use caller::{Caller, CallerWithWish, Origin, StreamCaller};

@@ -3,10 +3,14 @@
 //! same state machine as members' check-ins. Approved ones count as the community's units.
 
 use chrono::Utc;
+use haolin_shared::api::{AuditAction, AuditTargetKind};
+use haolin_shared::domain::CheckinAction;
 use haolin_shared::domain::checkin::{self, CheckinKind};
 use haolin_shared::domain::{CheckinRefusal, CheckinRelations, LetterRef};
+use serde_json::json;
 
 use super::{Decision, community_in_service, decide_step, refusal};
+use crate::audit;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::places::parse_name;
@@ -23,6 +27,14 @@ pub async fn register(state: &AppState, caller: &Caller, raw_name: &str) -> Resu
     caller.require_admin()?;
     let name = parse_name(raw_name).map_err(|m| ApiError::invalid_field("name", m))?;
     let id = state.store.create_unit_branch(&name, Utc::now()).await?;
+    let entry = audit::entry(
+        caller,
+        AuditAction::UnitBranchCreated,
+        AuditTargetKind::UnitBranch,
+        Some(id),
+        json!({"name": name}),
+    );
+    audit::record_after(state, &entry).await?;
     Ok((id, name))
 }
 
@@ -52,6 +64,18 @@ pub async fn file(
     let branch_id = existing(state, branch_id).await?;
     community_in_service(state, community_id).await?;
     let id = state.store.create_branch_checkin(branch_id, community_id, letter_ref.as_str(), Utc::now()).await?;
+    let details = json!({
+        "unit_branch_id": branch_id.to_string(), "community_id": community_id.to_string(),
+        "letter_ref": letter_ref.as_str(),
+    });
+    let entry = audit::entry(
+        caller,
+        AuditAction::UnitBranchCheckinFiled,
+        AuditTargetKind::UnitBranchCheckin,
+        Some(id),
+        details,
+    );
+    audit::record_after(state, &entry).await?;
     state.store.branch_checkin(id).await?.ok_or_else(ApiError::internal)
 }
 
@@ -83,5 +107,16 @@ pub async fn decide(
         return Err(refusal(CheckinRefusal::InvalidState { current: now.status }, action));
     }
     tracing::info!(branch_checkin_id = c.id, to = to.as_str(), "branch check-in decided");
+    let what = if action == CheckinAction::Approve {
+        AuditAction::UnitBranchCheckinApproved
+    } else {
+        AuditAction::UnitBranchCheckinRejected
+    };
+    let details = json!({
+        "unit_branch_id": c.unit_branch_id.to_string(), "community_id": c.community_id.to_string(),
+        "reason": decision.reason(),
+    });
+    let entry = audit::entry(caller, what, AuditTargetKind::UnitBranchCheckin, Some(c.id), details);
+    audit::record_after(state, &entry).await?;
     state.store.branch_checkin(c.id).await?.ok_or_else(ApiError::internal)
 }

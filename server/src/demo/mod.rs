@@ -37,7 +37,8 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
         return Ok(false);
     }
     structure::seed_district(state).await?;
-    let community = state.store.create_community("和平社区", "520201001001", Some(structure::STREET_CODE)).await?;
+    let community =
+        state.store.create_community("和平社区", "520201001001", Some(structure::STREET_CODE), None).await?;
     let hash = password::hash(PASSWORD.to_owned()).await?;
     let mut people: Vec<Caller> = Vec::new();
     for (phone, name, role) in ACCOUNTS {
@@ -50,7 +51,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
             Some(existing) => existing,
             None => {
                 let new = NewUser { phone: phone.into(), name: name.into(), password_hash: hash.clone(), grants };
-                state.store.create_user(new).await?
+                state.store.create_user(new, None).await?
             }
         };
         people.push(caller(user));
@@ -138,7 +139,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
         ),
     ];
     for (wish, steps) in plan {
-        let Ok(record) = state.store.create_wish(wish, None, crate::views::wish_for_resident).await? else {
+        let Ok(record) = state.store.create_wish(wish, None).await? else {
             return Err(ApiError::internal());
         };
         for (who, action, input) in steps {
@@ -153,7 +154,7 @@ fn with_reason(reason: &str) -> ActionInput {
 }
 
 fn caller(user: UserRecord) -> Caller {
-    Caller { user, session_id: 0 }
+    Caller { user, session_id: 0, origin: crate::auth::Origin::default() }
 }
 
 /// The credentials to print at start-up.

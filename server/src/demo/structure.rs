@@ -38,8 +38,8 @@ fn place(code: &str, name: &str, level: PlaceLevel, parent: Option<i64>) -> NewP
 /// The district and street above the demo community.
 pub async fn seed_district(state: &AppState) -> Result<(), ApiError> {
     let now = Utc::now();
-    let district = state.store.create_place(place("520201", "钟山区", PlaceLevel::District, None), now).await?;
-    state.store.create_place(place(STREET_CODE, "荷泉街道", PlaceLevel::Street, Some(district.id)), now).await?;
+    let district = state.store.create_place(place("520201", "钟山区", PlaceLevel::District, None), now, None).await?;
+    state.store.create_place(place(STREET_CODE, "荷泉街道", PlaceLevel::Street, Some(district.id)), now, None).await?;
     Ok(())
 }
 
@@ -55,15 +55,18 @@ pub async fn seed_places(state: &AppState, community: i64, people: [i64; 5]) -> 
     let mut grid = place("520201001001001", "第一网格", PlaceLevel::Grid, Some(community));
     grid.kind = Some(GridKind::Comprehensive);
     grid.boundary = Some(check_boundary(&boundary)?);
-    let grid = state.store.create_place(grid, now).await?;
+    let grid = state.store.create_place(grid, now, None).await?;
     let mut market = place("520201001001002", "万达广场专属网格", PlaceLevel::Grid, Some(community));
     market.kind = Some(GridKind::Dedicated);
-    state.store.create_place(market, now).await?;
+    state.store.create_place(market, now, None).await?;
     let mut unit = place("520201001001001001", "1栋十联户", PlaceLevel::Unit, Some(grid.id));
     let households: Vec<String> = (1..=10).map(|n| format!("1栋{}单元{}01", 1 + n / 6, n % 6 + 1)).collect();
     unit.households = Some(check_households(&households)?);
-    let unit = state.store.create_place(unit, now).await?;
-    state.store.create_place(place("520201001001001002", "2栋十联户", PlaceLevel::Unit, Some(grid.id)), now).await?;
+    let unit = state.store.create_place(unit, now, None).await?;
+    state
+        .store
+        .create_place(place("520201001001001002", "2栋十联户", PlaceLevel::Unit, Some(grid.id)), now, None)
+        .await?;
 
     let street = state.store.place_by_code(STREET_CODE).await?.ok_or_else(ApiError::internal)?;
     let orgs = [
@@ -91,7 +94,10 @@ pub async fn seed_places(state: &AppState, community: i64, people: [i64; 5]) -> 
             letter_ref: format!("钟卫健介〔2026〕{n}号"),
         };
         let id = state.store.create_checkin(checkin, now).await?;
-        state.store.decide_checkin(id, CheckinStatus::Pending, CheckinStatus::Approved, None, dispatcher, now).await?;
+        state
+            .store
+            .decide_checkin(id, CheckinStatus::Pending, CheckinStatus::Approved, None, dispatcher, now, None)
+            .await?;
     }
 
     let hash = crate::auth::password::hash(super::PASSWORD.to_owned()).await?;
@@ -99,7 +105,7 @@ pub async fn seed_places(state: &AppState, community: i64, people: [i64; 5]) -> 
     for (phone, name, _) in ACCOUNTS {
         let grants = vec![Grant { role: Role::Resident, community_id: None }];
         let user = NewUser { phone: phone.into(), name: name.into(), password_hash: hash.clone(), grants };
-        extra.push(state.store.create_user(user).await?.id);
+        extra.push(state.store.create_user(user, None).await?.id);
     }
     let [worker, zhou, head] = extra[..] else { return Err(ApiError::internal()) };
     state.store.grant_place_role(worker, Role::GridWorker, grid.id, now).await?;

@@ -3,12 +3,13 @@
 //! Each item is moved by the same conditional write as a person's action, so several instances
 //! running the job at once process each wish exactly once.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::metrics;
 use crate::state::AppState;
 use crate::wishes;
 
@@ -30,26 +31,38 @@ pub fn spawn(state: AppState, shutdown: CancellationToken) -> JoinHandle<()> {
     })
 }
 
-/// One round of every job.
+/// One round of every job; each run is counted in the metrics with its duration and outcome.
 #[tracing::instrument(name = "jobs", skip_all)]
 pub async fn run_once(state: &AppState) {
-    match wishes::expire_claims(state).await {
+    let started = Instant::now();
+    let result = wishes::expire_claims(state).await;
+    metrics::global().job_ran("expire_claims", started.elapsed(), result.is_err());
+    match result {
         Ok(0) => {}
         Ok(n) => tracing::info!(count = n, "claims expired"),
         Err(e) => tracing::warn!(error = %e, "claim expiry failed"),
     }
-    match wishes::auto_confirm(state).await {
+    let started = Instant::now();
+    let result = wishes::auto_confirm(state).await;
+    metrics::global().job_ran("auto_confirm", started.elapsed(), result.is_err());
+    match result {
         Ok(0) => {}
         Ok(n) => tracing::info!(count = n, "fulfilled wishes auto-confirmed"),
         Err(e) => tracing::warn!(error = %e, "auto-confirm failed"),
     }
-    match crate::notify::remind_expiring_claims(state).await {
+    let started = Instant::now();
+    let result = crate::notify::remind_expiring_claims(state).await;
+    metrics::global().job_ran("claim_reminders", started.elapsed(), result.is_err());
+    match result {
         Ok(0) => {}
         Ok(n) => tracing::info!(count = n, "claim expiry reminders written"),
         Err(e) => tracing::warn!(error = %e, "claim expiry reminders failed"),
     }
+    let started = Instant::now();
     let before = Utc::now() - chrono::Duration::from_std(IDEMPOTENCY_TTL).unwrap_or_default();
-    if let Err(e) = state.store.purge_idempotency(before).await {
+    let result = state.store.purge_idempotency(before).await;
+    metrics::global().job_ran("idempotency_purge", started.elapsed(), result.is_err());
+    if let Err(e) = result {
         tracing::warn!(error = %e, "idempotency clean-up failed");
     }
 }

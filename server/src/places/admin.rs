@@ -1,19 +1,26 @@
 //! Administering the place tree (admins): creating a place with its code, renaming, changing a
 //! grid's kind, moving under another parent (new codes for it and everything under it),
-//! retiring, and applying a CSV import as a whole.
+//! retiring, applying a CSV import as a whole, and creating a community (`/admin/communities`).
+//! Each is recorded in the audit log (`crate::audit`).
 
 use std::collections::HashMap;
 
 use chrono::Utc;
-use haolin_shared::api::{CreatePlaceRequest, ErrorCode, GeoPolygon, ImportSummary, PlaceLevel, UpdatePlaceRequest};
+use haolin_shared::api::{
+    AuditAction, AuditTargetKind, CreatePlaceRequest, ErrorCode, GeoPolygon, ImportSummary, PlaceLevel,
+    UpdatePlaceRequest,
+};
+use serde_json::json;
 
 use super::{
     check_kind, check_parent, geo, import, next_child_code, parse_child_code, parse_district_code, parse_name,
 };
+use crate::audit;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::field_id;
 use crate::state::AppState;
+use crate::store::CommunityRecord;
 use crate::store::places::{NewPlace, PlaceChange, PlaceRecord};
 
 /// A parent named in a request, which must exist.
@@ -50,7 +57,12 @@ pub async fn create(state: &AppState, caller: &Caller, req: &CreatePlaceRequest)
     };
     let (boundary, households) = extras(req.level, req.boundary.as_ref(), req.households.as_deref())?;
     let place = NewPlace { code, name, level: req.level, kind: req.kind, parent_id, boundary, households };
-    Ok(state.store.create_place(place, Utc::now()).await?.id)
+    let details = json!({
+        "level": place.level.as_str(), "name": place.name, "code": place.code,
+        "kind": place.kind.map(|k| k.as_str()), "parent_id": place.parent_id.map(|p| p.to_string()),
+    });
+    let entry = audit::entry(caller, AuditAction::PlaceCreated, AuditTargetKind::Place, None, details);
+    Ok(state.store.create_place(place, Utc::now(), Some(&entry)).await?.id)
 }
 
 /// A grid's boundary and a unit's households, checked against the level.
@@ -97,7 +109,14 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, req: &UpdatePlac
             change.moved = Some((parent.id, code));
         }
     }
-    Ok(state.store.update_place(place.id, change).await?)
+    let details = json!({
+        "name": change.name, "kind": change.kind.map(|k| k.as_str()),
+        "parent_id": change.moved.as_ref().map(|(p, _)| p.to_string()),
+        "code": change.moved.as_ref().map(|(_, c)| c.clone()),
+        "boundary_changed": change.boundary.is_some(), "households_changed": change.households.is_some(),
+    });
+    let entry = audit::entry(caller, AuditAction::PlaceUpdated, AuditTargetKind::Place, Some(place.id), details);
+    Ok(state.store.update_place(place.id, change, &entry).await?)
 }
 
 /// Retires a place (admins): it stays (with its code, never reused) for history and takes no new
@@ -117,6 +136,11 @@ pub async fn retire(state: &AppState, caller: &Caller, id: i64) -> Result<(), Ap
         };
         return Err(ApiError::new(ErrorCode::PlaceInUse, message));
     }
+    if place.retired_at.is_none() {
+        let details = json!({"level": place.level.as_str(), "code": place.code, "name": place.name});
+        let entry = audit::entry(caller, AuditAction::PlaceRetired, AuditTargetKind::Place, Some(place.id), details);
+        audit::record_after(state, &entry).await?;
+    }
     Ok(())
 }
 
@@ -134,8 +158,12 @@ pub async fn import_csv(state: &AppState, caller: &Caller, text: &str) -> Result
         e.details.errors = Some(errors);
         e
     })?;
-    if !ops.is_empty() {
-        state.store.apply_import(ops, Utc::now()).await?;
+    let details = json!({"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged});
+    let entry = audit::entry(caller, AuditAction::PlacesImported, AuditTargetKind::PlaceImport, None, details);
+    if ops.is_empty() {
+        audit::record_after(state, &entry).await?;
+    } else {
+        state.store.apply_import(ops, Utc::now(), &entry).await?;
     }
     tracing::info!(
         created = summary.created,
@@ -144,4 +172,19 @@ pub async fn import_csv(state: &AppState, caller: &Caller, text: &str) -> Result
         "places imported"
     );
     Ok(summary)
+}
+
+/// Creates a community (admins): a place of level `community` under the street of `street_code`
+/// when one is in service, recorded in the audit log in the same transaction.
+pub async fn create_community(
+    state: &AppState,
+    caller: &Caller,
+    name: &str,
+    code: &str,
+    street_code: Option<&str>,
+) -> Result<CommunityRecord, ApiError> {
+    caller.require_admin()?;
+    let details = json!({"name": name, "code": code, "street_code": street_code});
+    let entry = audit::entry(caller, AuditAction::CommunityCreated, AuditTargetKind::Community, None, details);
+    Ok(state.store.create_community(name, code, street_code, Some(&entry)).await?)
 }

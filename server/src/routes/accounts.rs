@@ -1,11 +1,15 @@
-//! Accounts and sessions: register, log in, refresh, log out. The rules are in
-//! [`crate::accounts`].
+//! Accounts and sessions: register, log in, refresh, log out; the caller's sessions and password;
+//! one-time password reset codes. The rules are in [`crate::accounts`].
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
-use haolin_shared::api::{AuthResponse, ErrorBody, LoginRequest, RefreshRequest, RegisterRequest};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use haolin_shared::api::{
+    AuthResponse, ChangePasswordRequest, ErrorBody, Items, LoginRequest, RefreshRequest, RegisterRequest,
+    ResetCodeResponse, ResetPasswordRequest, SessionInfo,
+};
 
 use crate::accounts;
-use crate::auth::Caller;
+use crate::auth::{Caller, Origin};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, client_ip};
 use crate::routes::Routes;
@@ -13,7 +17,16 @@ use crate::state::AppState;
 
 /// Registers the account routes.
 pub fn configure(cfg: &mut impl Routes) {
-    cfg.service(register).service(login).service(refresh).service(logout);
+    cfg.service(register)
+        .service(login)
+        .service(refresh)
+        .service(logout)
+        .service(list_sessions)
+        .service(sign_out_others)
+        .service(sign_out_session)
+        .service(change_password)
+        .service(issue_reset_code)
+        .service(reset_password);
 }
 
 /// Creates a resident account and logs it in.
@@ -61,5 +74,92 @@ pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshRequest>) 
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     accounts::logout(&state, &caller).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's live sessions, newest first, the current one marked; never a token.
+#[utoipa::path(tag = "accounts", responses((status = 200, body = Items<SessionInfo>), (status = 401, body = ErrorBody)))]
+#[get("/me/sessions")]
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<Items<SessionInfo>>, ApiError> {
+    Ok(web::Json(Items { items: accounts::security::sessions(&state, &caller).await? }))
+}
+
+/// Signs out every other session of the caller; the current one stays.
+#[utoipa::path(tag = "accounts", responses((status = 204, description = "the others are signed out"),
+    (status = 401, body = ErrorBody)))]
+#[post("/me/sessions/sign-out-others")]
+pub async fn sign_out_others(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    accounts::security::sign_out_others(&state, &caller).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Signs out one of the caller's live sessions (the current one too, like a logout).
+#[utoipa::path(tag = "accounts", params(("id" = String, Path)), responses(
+    (status = 204, description = "signed out"), (status = 401, body = ErrorBody),
+    (status = 404, description = "not a live session of the caller", body = ErrorBody)))]
+#[delete("/me/sessions/{id}")]
+pub async fn sign_out_session(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    accounts::security::sign_out_session(&state, &caller, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Changes the caller's password (the current one is needed, except by a WeChat account that has
+/// none yet); every other session is signed out, the current one stays.
+#[utoipa::path(tag = "accounts", request_body = ChangePasswordRequest, responses(
+    (status = 204, description = "changed"), (status = 401, body = ErrorBody),
+    (status = 409, description = "phone_required: a WeChat account without a phone number of its own", body = ErrorBody),
+    (status = 422, description = "new_password too short or long; current_password missing or wrong", body = ErrorBody),
+    (status = 429, description = "too many attempts for this account", body = ErrorBody)))]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: ApiJson<ChangePasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    accounts::security::change_password(&state, &caller, body.0).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Issues a one-time password reset code for an account (a dispatcher for a resident of their
+/// communities, or an admin): shown only in this answer, valid for `auth.reset_code_ttl`, once.
+#[utoipa::path(tag = "accounts", params(("id" = String, Path)), responses(
+    (status = 201, body = ResetCodeResponse), (status = 401, body = ErrorBody),
+    (status = 403, description = "not a dispatcher of the account's community, nor an admin", body = ErrorBody),
+    (status = 404, body = ErrorBody),
+    (status = 409, description = "phone_required: the account has no phone number to reset with", body = ErrorBody),
+    (status = 422, description = "one's own account", body = ErrorBody),
+    (status = 429, description = "too many codes by this issuer or for this account", body = ErrorBody)))]
+#[post("/users/{id}/reset-codes")]
+pub async fn issue_reset_code(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let issued = accounts::reset::issue(&state, &caller, &id).await?;
+    Ok(HttpResponse::Created().insert_header((header::CACHE_CONTROL, "no-store")).json(issued))
+}
+
+/// Sets a new password with a reset code and the account's phone number; every session of the
+/// account ends. A wrong, used or expired code answers the same 401.
+#[utoipa::path(tag = "accounts", security(()), request_body = ResetPasswordRequest, responses(
+    (status = 204, description = "the password is reset"),
+    (status = 401, description = "unknown phone, or a wrong, used or expired code", body = ErrorBody),
+    (status = 422, body = ErrorBody),
+    (status = 429, description = "too many attempts for this phone or address", body = ErrorBody)))]
+#[post("/auth/password-reset")]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    http: HttpRequest,
+    body: ApiJson<ResetPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let origin = Origin::of(&http, state.settings.http.trust_forwarded_for);
+    accounts::reset::redeem(&state, &origin, body.0).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -2,12 +2,13 @@
 
 use actix_web::{HttpResponse, post, web};
 use haolin_shared::api::{Community, CreateCommunityRequest, CreateUserRequest, ErrorBody, User};
-use haolin_shared::domain::PersonName;
+use haolin_shared::domain::PlaceName;
 
 use crate::accounts;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::places;
 use crate::routes::Routes;
 use crate::state::AppState;
 use crate::views;
@@ -57,9 +58,9 @@ pub async fn create_community(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
     let req = body.0;
-    let name = PersonName::parse(&req.name).map_err(|e| ApiError::invalid_value("name", e))?;
+    let name = PlaceName::parse(&req.name).map_err(|e| ApiError::invalid_value("name", e))?;
     let code = parse_code("code", &req.code)?;
     let street = req.street_code.as_deref().map(|s| parse_code("street_code", s)).transpose()?;
-    let community = state.store.create_community(name.as_str(), &code, street.as_deref()).await?;
+    let community = places::admin::create_community(&state, &caller, name.as_str(), &code, street.as_deref()).await?;
     Ok(HttpResponse::Created().json(views::community(&community)))
 }

@@ -7,7 +7,7 @@ use haolin_shared::domain::WishStatus;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{decode_cursor, encode_cursor, page_limit, path_id};
+use crate::extract::{decode_cursor, keyset_page, page_limit};
 use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
@@ -32,18 +32,8 @@ pub async fn list_communities(
     let q = query_map(&req)?;
     let limit = page_limit(q.get("limit").map(String::as_str))?;
     let after = q.get("cursor").filter(|c| !c.is_empty()).map(|c| decode_cursor(c)).transpose()?;
-    let mut rows = state.store.list_communities(after, limit + 1).await?;
-    let next = (rows.len() > limit as usize).then(|| {
-        rows.truncate(limit as usize);
-        rows.last().map(|c| encode_cursor(c.id))
-    });
-    Ok(web::Json(Page { items: rows.iter().map(views::community).collect(), next_cursor: next.flatten() }))
-}
-
-/// A community the caller dispatches for (admins: any existing one), or 404.
-fn dispatched_community(caller: &Caller, raw_id: &str) -> Result<i64, ApiError> {
-    let id = path_id(raw_id)?;
-    if caller.manages(id) { Ok(id) } else { Err(ApiError::not_found()) }
+    let (rows, next) = keyset_page(state.store.list_communities(after, limit + 1).await?, limit, |c| c.id);
+    Ok(web::Json(Page { items: rows.iter().map(views::community).collect(), next_cursor: next }))
 }
 
 /// The members checked in to the community, by name; `q` filters by part of the name.
@@ -59,7 +49,7 @@ pub async fn community_members(
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<web::Json<Items<PersonRef>>, ApiError> {
-    let id = dispatched_community(&caller, &id)?;
+    let id = crate::places::managed_community(&state, &caller, &id).await?;
     let q = query_map(&req)?;
     let name_part = q.get("q").map(|s| s.trim()).unwrap_or("");
     if name_part.chars().count() > 30 {

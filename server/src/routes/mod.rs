@@ -3,15 +3,18 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod checkins;
 pub mod communities;
 pub mod doc_rules;
 pub mod health;
 pub mod homes;
 pub mod methods;
+pub mod metrics;
 pub mod notifications;
 pub mod party;
 pub mod places;
+pub mod residents;
 pub mod roles;
 pub mod stream;
 pub mod subscriptions;
@@ -63,7 +66,9 @@ pub fn configure_top(cfg: &mut impl Routes) {
 pub fn configure(cfg: &mut impl Routes) {
     accounts::configure(cfg);
     homes::configure(cfg);
+    residents::configure(cfg);
     admin::configure(cfg);
+    audit::configure(cfg);
     communities::configure(cfg);
     places::configure(cfg);
     party::configure(cfg);

@@ -7,7 +7,7 @@ use haolin_shared::inbox::{Notification, NotificationList, UnreadCount};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{decode_cursor, encode_cursor, page_limit, path_id};
+use crate::extract::{decode_cursor, keyset_page, page_limit, path_id};
 use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
@@ -44,13 +44,8 @@ pub async fn list_notifications(
     let get = |k: &str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
     let limit = page_limit(get("limit"))?;
     let before = get("cursor").map(decode_cursor).transpose()?;
-    let mut rows = state.store.notifications(caller.id(), before, limit + 1).await?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|n| encode_cursor(n.id))
-    } else {
-        None
-    };
+    let rows = state.store.notifications(caller.id(), before, limit + 1).await?;
+    let (rows, next) = keyset_page(rows, limit, |n| n.id);
     Ok(web::Json(NotificationList { items: rows.iter().map(notification).collect(), next_cursor: next }))
 }
 

@@ -10,7 +10,7 @@ use haolin_shared::api::{
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, decode_cursor, encode_cursor, field_id, page_limit, path_id};
+use crate::extract::{ApiJson, decode_cursor, field_id, keyset_page, page_limit, path_id};
 use crate::places::{self, geo};
 use crate::routes::Routes;
 use crate::routes::wishes::query_map;
@@ -93,11 +93,8 @@ pub async fn list_places(
         }
         None => None,
     };
-    let mut rows = state.store.child_places(parent, level, after, limit + 1).await?;
-    let next = (rows.len() > limit as usize).then(|| {
-        rows.truncate(limit as usize);
-        rows.last().map(|p| encode_cursor(p.id))
-    });
+    let rows = state.store.child_places(parent, level, after, limit + 1).await?;
+    let (rows, next) = keyset_page(rows, limit, |p| p.id);
     let mut items = Vec::with_capacity(rows.len());
     for row in &rows {
         items.push(match (&ancestors, row.parent_id) {
@@ -106,7 +103,7 @@ pub async fn list_places(
             (None, Some(_)) => render(&state, row.id).await?,
         });
     }
-    Ok(web::Json(Page { items, next_cursor: next.flatten() }))
+    Ok(web::Json(Page { items, next_cursor: next }))
 }
 
 /// The grid in service whose boundary holds the point `?lng=&lat=` (a resident finding their

@@ -16,7 +16,7 @@ use tokio::sync::broadcast::{Receiver, error::RecvError};
 use tokio::time::{Interval, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, StreamCaller};
 use crate::events::Live;
 use crate::routes::Routes;
 use crate::state::AppState;
@@ -42,7 +42,7 @@ const REPLAY_PAGE: u32 = 200;
         (status = 200, content_type = "text/event-stream", description = "`id: <event id>`, `event: wish`, `data: <wish JSON>`", body = Wish),
         (status = 401, body = ErrorBody)))]
 #[get("/events/stream")]
-pub async fn stream(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> HttpResponse {
+pub async fn stream(state: web::Data<AppState>, StreamCaller(caller): StreamCaller, req: HttpRequest) -> HttpResponse {
     let last_id = req
         .headers()
         .get("Last-Event-ID")
@@ -61,6 +61,7 @@ pub async fn stream(state: web::Data<AppState>, caller: Caller, req: HttpRequest
         replayed_up_to: 0,
         max_seen: last_id.unwrap_or(0),
         heartbeat,
+        _open: crate::metrics::global().stream_opened(),
     };
     let body = futures_util::stream::unfold(conn, |mut conn| async move {
         conn.next_chunk().await.map(|chunk| (Ok::<_, actix_web::Error>(chunk), conn))
@@ -85,6 +86,8 @@ struct Connection {
     replayed_up_to: i64,
     max_seen: i64,
     heartbeat: Interval,
+    /// Counts the stream in the metrics while it is open.
+    _open: crate::metrics::StreamGuard,
 }
 
 impl Connection {

@@ -6,7 +6,7 @@ use haolin_shared::inbox::{OutboxItem, OutboxList, SubscriptionCredit, Subscript
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, decode_cursor, encode_cursor, page_limit};
+use crate::extract::{ApiJson, decode_cursor, keyset_page, page_limit};
 use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
@@ -84,13 +84,7 @@ pub async fn admin_outbox(
         return Err(ApiError::invalid_field("status", "未知的状态"));
     }
     let before = get("cursor").map(decode_cursor).transpose()?;
-    let mut rows = state.store.list_outbox(status, before, limit + 1).await?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| encode_cursor(r.id))
-    } else {
-        None
-    };
+    let (rows, next) = keyset_page(state.store.list_outbox(status, before, limit + 1).await?, limit, |r| r.id);
     let items = rows
         .iter()
         .map(|r| OutboxItem {

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use haolin_shared::api::{CreateWishRequest, ErrorBody, Items, Page, Role, Wish, WishEvent};
 use haolin_shared::domain::WishStatus;
@@ -10,11 +9,11 @@ use haolin_shared::domain::WishStatus;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{
-    ApiJson, client_ip, decode_cursor, encode_cursor, field_id, flag, idempotency_key, page_limit, path_id,
+    ApiJson, client_ip, decode_cursor, field_id, flag, idempotency_key, keyset_page, page_limit, path_id,
 };
 use crate::routes::Routes;
 use crate::state::AppState;
-use crate::store::{IdempotentResponse, WishQuery, WishRecord};
+use crate::store::{WishQuery, WishRecord};
 use crate::views;
 use crate::wishes::{self, Posted, Posting};
 
@@ -30,17 +29,9 @@ pub fn query_map(req: &HttpRequest) -> Result<HashMap<String, String>, ApiError>
         .map_err(|_| ApiError::malformed("查询参数格式不正确"))
 }
 
-/// Sends a stored first response again.
-fn replayed(first: IdempotentResponse) -> HttpResponse {
-    HttpResponse::build(StatusCode::from_u16(first.status).unwrap_or(StatusCode::CREATED))
-        .content_type("application/json")
-        .insert_header(("Idempotent-Replayed", "true"))
-        .body(first.body)
-}
-
 /// Posts a wish for the caller; it waits in `pending_review` for a dispatcher.
 #[utoipa::path(tag = "wishes", request_body = CreateWishRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first response for the same body")),
+    params(("Idempotency-Key" = Option<String>, Header, description = "the same body again answers 201 with the wish the first request created, as the caller may see it now (`Idempotent-Replayed: true`)")),
     responses(
         (status = 201, body = Wish),
         (status = 422, description = "invalid field, or Idempotency-Key reused with another body", body = ErrorBody),
@@ -57,7 +48,10 @@ pub async fn create_wish(
     let posting = Posting { request: &body.0, client_ip: &ip, idempotency_key: key.as_deref() };
     Ok(match wishes::post(&state, &caller, posting).await? {
         Posted::Created(wish) => HttpResponse::Created().json(views::wish(&caller, &wish)),
-        Posted::Replayed(first) => replayed(first),
+        // The same request again: the wish it created, rendered for this caller like any read.
+        Posted::Replayed(wish) => {
+            HttpResponse::Created().insert_header(("Idempotent-Replayed", "true")).json(views::wish(&caller, &wish))
+        }
     })
 }
 
@@ -103,13 +97,7 @@ pub async fn list_wishes(
         before_id: get("cursor").map(decode_cursor).transpose()?,
         limit: limit + 1,
     };
-    let mut rows = state.store.list_wishes(&query).await?;
-    let next = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|w| encode_cursor(w.id))
-    } else {
-        None
-    };
+    let (rows, next) = keyset_page(state.store.list_wishes(&query).await?, limit, |w| w.id);
     Ok(web::Json(Page { items: rows.iter().map(|w| views::wish(&caller, w)).collect(), next_cursor: next }))
 }
 

@@ -1,5 +1,10 @@
 //! Accounts, their role grants and sessions, and the read every request makes: the caller (a
 //! live session's account with its grants), with the wish it acts on in the same round trip.
+//! [`security`]: an account's sessions, password changes and password reset codes.
+
+mod security;
+
+pub use security::{NewResetCode, SessionRecord};
 
 use std::sync::LazyLock;
 
@@ -9,6 +14,8 @@ use sqlx::Any;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::audit::AuditEntry;
+use super::sql_builder::SqlBuilder;
 use super::wishes::WISH_SELECT;
 use super::{Grant, NewUser, Rotation, Store, StoreError, UserRecord, WishRecord, millis, unique_violation};
 
@@ -40,13 +47,76 @@ impl Store {
         Ok(())
     }
 
-    /// Creates an account with its roles.
-    pub async fn create_user(&self, user: NewUser) -> Result<UserRecord, StoreError> {
+    /// Creates an account with its roles, and records `audit` (about the new account) with it.
+    pub async fn create_user(&self, user: NewUser, audit: Option<&AuditEntry>) -> Result<UserRecord, StoreError> {
         let now = millis(Utc::now());
         let mut tx = self.pool.begin().await?;
         let id = Self::insert_user(&mut tx, &user, now, "phone").await?;
+        if let Some(entry) = audit {
+            Self::insert_audit(&mut tx, entry, Some(id)).await?;
+        }
         tx.commit().await?;
         Ok(user.stored_as(id))
+    }
+
+    /// Creates a resident's account registered at home `home_place_id`, with its audit entry, in
+    /// one transaction.
+    pub async fn create_user_at_home(
+        &self,
+        user: NewUser,
+        home_place_id: i64,
+        audit: &AuditEntry,
+    ) -> Result<UserRecord, StoreError> {
+        let now = millis(Utc::now());
+        let mut tx = self.pool.begin().await?;
+        let id = Self::insert_user(&mut tx, &user, now, "phone").await?;
+        sqlx::query("UPDATE users SET home_place_id = $1 WHERE id = $2")
+            .bind(home_place_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        Self::insert_audit(&mut tx, audit, Some(id)).await?;
+        tx.commit().await?;
+        Ok(user.stored_as(id))
+    }
+
+    /// The residents whose home is one of `places` or a unit under one of them, newest first,
+    /// before id `before`: `(account, home place id)`.
+    pub async fn residents_at(
+        &self,
+        places: &[i64],
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(UserRecord, i64)>, StoreError> {
+        if places.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut q = SqlBuilder::new(
+            "SELECT u.id, u.phone, u.name, u.password_hash, u.home_place_id FROM users u \
+             JOIN places p ON p.id = u.home_place_id WHERE (p.id IN (",
+        );
+        q.push_binds(places.iter().copied());
+        q.push(") OR p.parent_id IN (");
+        q.push_binds(places.iter().copied());
+        q.push("))");
+        if let Some(before) = before {
+            q.push(" AND u.id < ").push_bind(before);
+        }
+        q.push(" ORDER BY u.id DESC LIMIT ").push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| {
+                let user = UserRecord {
+                    id: row.try_get("id")?,
+                    phone: row.try_get("phone")?,
+                    name: row.try_get("name")?,
+                    password_hash: row.try_get("password_hash")?,
+                    grants: Vec::new(),
+                };
+                Ok((user, row.try_get("home_place_id")?))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 
     /// Finds an account by phone number.
@@ -160,10 +230,12 @@ impl Store {
         .await?;
         if let Some(row) = used {
             let session_id: i64 = row.try_get("session_id")?;
-            let user_id: i64 = sqlx::query_scalar("SELECT user_id FROM sessions WHERE id = $1")
-                .bind(session_id)
-                .fetch_one(&mut *tx)
-                .await?;
+            let user_id: i64 =
+                sqlx::query_scalar("UPDATE sessions SET last_refreshed_at = $1 WHERE id = $2 RETURNING user_id")
+                    .bind(millis(now))
+                    .bind(session_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             sqlx::query("INSERT INTO refresh_tokens (token_hash, session_id, expires_at) VALUES ($1, $2, $3)")
                 .bind(new_hash)
                 .bind(session_id)

@@ -10,6 +10,7 @@ use haolin_shared::domain::CheckinStatus;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::audit::AuditEntry;
 use super::sql_builder::SqlBuilder;
 use super::{Backend, Recorded, Store, StoreError, TransitionWrite, WishRecord, millis, time};
 
@@ -235,7 +236,8 @@ impl Store {
 
     /// Moves a check-in from `from` to `to` (the state machine's decision), with the reason and who
     /// decided; approving grants the member the community's `member` role in the same transaction.
-    /// Says whether the check-in was still at `from`.
+    /// Says whether the check-in was still at `from`; `audit` is recorded only if it was.
+    #[allow(clippy::too_many_arguments)]
     pub async fn decide_checkin(
         &self,
         id: i64,
@@ -244,6 +246,7 @@ impl Store {
         reason: Option<&str>,
         by: i64,
         at: DateTime<Utc>,
+        audit: Option<&AuditEntry>,
     ) -> Result<bool, StoreError> {
         let at = at.timestamp_millis();
         let mut tx = self.pool.begin().await?;
@@ -270,6 +273,11 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        }
+        if done > 0
+            && let Some(entry) = audit
+        {
+            Self::insert_audit(&mut tx, entry, None).await?;
         }
         tx.commit().await?;
         Ok(done > 0)

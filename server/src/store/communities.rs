@@ -5,16 +5,18 @@ use chrono::Utc;
 use haolin_shared::domain::WishStatus;
 use sqlx::Row;
 
+use super::audit::AuditEntry;
 use super::sql_builder::SqlBuilder;
 use super::{CommunityRecord, Store, StoreError, millis, status, unique_violation};
 
 impl Store {
-    /// Creates a community.
+    /// Creates a community, and records `audit` (about the new community) with it.
     pub async fn create_community(
         &self,
         name: &str,
         code: &str,
         street_code: Option<&str>,
+        audit: Option<&AuditEntry>,
     ) -> Result<CommunityRecord, StoreError> {
         // A community is a place: the place row comes first and lends the community its id,
         // under the street of that code when there is one in service.
@@ -50,6 +52,9 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(taken)?;
+        if let Some(entry) = audit {
+            Self::insert_audit(&mut tx, entry, Some(id)).await?;
+        }
         tx.commit().await?;
         Ok(CommunityRecord {
             id,

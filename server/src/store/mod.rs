@@ -4,11 +4,13 @@
 //! PostgreSQL run the same SQL text of every query (`$n` parameters, times as UTC milliseconds in
 //! BIGINT columns, ids as `i64`), so the backends cannot drift apart, and one test suite runs on
 //! both. Its methods live in one file per domain: `accounts.rs` (accounts, grants, sessions, the
-//! caller), `communities.rs`, `wishes.rs`, `places.rs`, `checkins.rs`, `party.rs`, `wechat.rs` (identities, notifications, the
+//! caller, password reset codes), `audit.rs` (the append-only audit log), `communities.rs`, `wishes.rs`, `places.rs`, `checkins.rs`, `party.rs`, `wechat.rs` (identities, notifications, the
 //! outbox). The few places where the backends differ match on its [`Backend`]. The bulk loader of
 //! `haolin generate` is a separate type ([`bulk::BulkLoader`]) that request handlers never hold.
 
 mod accounts;
+pub mod audit;
+pub use accounts::{NewResetCode, SessionRecord};
 pub mod bulk;
 pub mod checkins;
 mod communities;
@@ -253,10 +255,8 @@ pub struct Recorded {
 pub struct IdempotentResponse {
     /// SHA-256 of the first request body.
     pub request_hash: Vec<u8>,
-    /// The first response's status.
-    pub status: u16,
-    /// The first response's body.
-    pub body: String,
+    /// The wish the first request created (rendered again for whoever replays it).
+    pub wish_id: i64,
 }
 
 /// The mutable part of a wish after a transition; written whole, guarded by the version.
@@ -381,9 +381,6 @@ pub struct WishQuery {
     pub limit: u32,
 }
 
-/// Renders the creator's response for a new wish, stored with its idempotency key.
-pub type RenderCreated = fn(&WishRecord) -> String;
-
 /// Which database a [`Store`] speaks to, for the few statements that differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -475,6 +472,25 @@ impl Store {
                 "unsupported DATABASE_URL scheme (use sqlite:PATH or postgres://…)".into(),
             )))
         }
+    }
+}
+
+/// The connection pool's state, for the metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections open (idle or in use).
+    pub size: u32,
+    /// Connections open and idle.
+    pub idle: u32,
+    /// The most connections the pool opens.
+    pub max: u32,
+}
+
+impl Store {
+    /// How many connections are open, idle, and allowed (no database round trip).
+    pub fn pool_stats(&self) -> PoolStats {
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX);
+        PoolStats { size: self.pool.size(), idle, max: self.pool.options().get_max_connections() }
     }
 }
 

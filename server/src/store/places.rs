@@ -9,6 +9,7 @@ use haolin_shared::api::{GridKind, PlaceLevel, Role};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
+use super::audit::AuditEntry;
 use super::sql_builder::SqlBuilder;
 use super::{Store, StoreError, millis, unique_violation};
 
@@ -260,10 +261,19 @@ impl Store {
         Ok(found)
     }
 
-    /// Creates a place (and its `communities` row for a community).
-    pub async fn create_place(&self, place: NewPlace, at: DateTime<Utc>) -> Result<PlaceRecord, StoreError> {
+    /// Creates a place (and its `communities` row for a community), and records `audit` (about
+    /// the new place) with it.
+    pub async fn create_place(
+        &self,
+        place: NewPlace,
+        at: DateTime<Utc>,
+        audit: Option<&AuditEntry>,
+    ) -> Result<PlaceRecord, StoreError> {
         let mut tx = self.pool.begin().await?;
         let id = insert_place(&mut tx, &place, millis(at)).await?;
+        if let Some(entry) = audit {
+            Self::insert_audit(&mut tx, entry, Some(id)).await?;
+        }
         tx.commit().await?;
         Ok(PlaceRecord {
             id,
@@ -278,9 +288,10 @@ impl Store {
         })
     }
 
-    /// Renames, re-kinds or moves a place in one transaction.
-    pub async fn update_place(&self, id: i64, change: PlaceChange) -> Result<(), StoreError> {
+    /// Renames, re-kinds or moves a place in one transaction, with its `audit` entry.
+    pub async fn update_place(&self, id: i64, change: PlaceChange, audit: &AuditEntry) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        Self::insert_audit(&mut tx, audit, None).await?;
         if let Some((parent, code)) = &change.moved {
             let old: String =
                 sqlx::query_scalar("SELECT code FROM places WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
@@ -392,10 +403,16 @@ impl Store {
         Ok(found)
     }
 
-    /// Applies an import plan in one transaction.
-    pub async fn apply_import(&self, ops: Vec<ImportOp>, at: DateTime<Utc>) -> Result<(), StoreError> {
+    /// Applies an import plan in one transaction, with its `audit` entry.
+    pub async fn apply_import(
+        &self,
+        ops: Vec<ImportOp>,
+        at: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let at = millis(at);
         let mut tx = self.pool.begin().await?;
+        Self::insert_audit(&mut tx, audit, None).await?;
         for op in ops {
             match op {
                 ImportOp::Create { mut place, parent_code } => {

@@ -551,4 +551,24 @@ impl Store {
         .await?;
         Ok(rows.iter().map(Self::outbox_from_row).collect::<Result<_, _>>()?)
     }
+
+    /// How many outbox rows are waiting (`pending`, `sending`) or failed for good (`failed`), by
+    /// status; every one of the three is listed, with 0 when there are none. Sent and skipped rows
+    /// are history, not depth, and are not counted.
+    pub async fn outbox_depth(&self) -> Result<Vec<(&'static str, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT status, COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'sending', 'failed') GROUP BY status",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut depth = vec![("pending", 0), ("sending", 0), ("failed", 0)];
+        for row in &rows {
+            let status: String = row.try_get("status")?;
+            let n: i64 = row.try_get("n")?;
+            if let Some(slot) = depth.iter_mut().find(|(s, _)| *s == status) {
+                slot.1 = n;
+            }
+        }
+        Ok(depth)
+    }
 }

@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 use super::sql_builder::SqlBuilder;
 use super::wechat::Recipient;
 use super::{
-    Backend, EventRecord, IdempotencyWrite, IdempotentResponse, NewWish, Recorded, RenderCreated, Store, StoreError,
+    Backend, EventRecord, IdempotencyWrite, IdempotentResponse, NewWish, Recorded, Store, StoreError,
     TransitionFailure, TransitionWrite, WishQuery, WishRecord, millis, opt_time, status, time, unique_violation,
 };
 
@@ -78,30 +78,25 @@ impl Store {
         user_id: i64,
         key: &str,
     ) -> Result<Option<IdempotentResponse>, StoreError> {
-        let row =
-            sqlx::query("SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2")
-                .bind(user_id)
-                .bind(key)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query("SELECT request_hash, wish_id FROM idempotency_keys WHERE user_id = $1 AND key = $2")
+            .bind(user_id)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|row| {
-            Ok(IdempotentResponse {
-                request_hash: row.try_get("request_hash")?,
-                status: u16::try_from(row.try_get::<i64, _>("status")?).unwrap_or(201),
-                body: row.try_get("body")?,
-            })
+            Ok(IdempotentResponse { request_hash: row.try_get("request_hash")?, wish_id: row.try_get("wish_id")? })
         })
         .transpose()
         .map_err(|e: sqlx::Error| e.into())
     }
 
-    /// Inserts a wish and its `post` event, and the idempotency record if given, in one transaction.
-    /// On a concurrent duplicate idempotency key, returns the response stored by the winner.
+    /// Inserts a wish and its `post` event, and the idempotency record (naming the new wish) if
+    /// given, in one transaction. On a concurrent duplicate idempotency key, returns the record
+    /// stored by the winner.
     pub async fn create_wish(
         &self,
         wish: NewWish,
         idempotency: Option<IdempotencyWrite>,
-        render: RenderCreated,
     ) -> Result<Result<Recorded, IdempotentResponse>, StoreError> {
         let at = millis(wish.at);
         let mut tx = self.pool.begin().await?;
@@ -139,13 +134,13 @@ impl Store {
         let record = Self::wish_from_row(&row)?;
         if let Some(idem) = idempotency {
             let inserted = sqlx::query(
-                "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body, created_at) \
+                "INSERT INTO idempotency_keys (user_id, key, request_hash, status, wish_id, created_at) \
                      VALUES ($1, $2, $3, 201, $4, $5)",
             )
             .bind(idem.user_id)
             .bind(&idem.key)
             .bind(&idem.request_hash)
-            .bind(render(&record))
+            .bind(id)
             .bind(at)
             .execute(&mut *tx)
             .await;

@@ -250,8 +250,3 @@ impl WechatClient {
 pub fn placeholder_phone(openid: &str) -> String {
     format!("wx:{openid}")
 }
-
-/// Whether `phone` is such a placeholder (shown as an empty phone number).
-pub fn is_placeholder_phone(phone: &str) -> bool {
-    phone.starts_with("wx:")
-}

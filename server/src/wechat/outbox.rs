@@ -35,7 +35,10 @@ pub fn spawn(state: AppState, shutdown: CancellationToken) -> Option<JoinHandle<
             tokio::select! {
                 () = shutdown.cancelled() => break,
                 _ = tick.tick() => {
-                    if let Err(e) = drain(&state).await {
+                    let started = std::time::Instant::now();
+                    let result = drain(&state).await;
+                    crate::metrics::global().job_ran("outbox", started.elapsed(), result.is_err());
+                    if let Err(e) = result {
                         tracing::warn!(error = %e, "outbox round failed");
                     }
                 }
@@ -93,6 +96,7 @@ async fn send_one(state: &AppState, row: OutboxRecord) -> Result<bool, StoreErro
             OutboxOutcome::Skipped(format!("43101 {message}"))
         }
         Err(e) => {
+            crate::metrics::global().outbox_send_failed();
             store.refund_credit(row.user_id, &row.template_id).await?;
             let why = e.to_string();
             if row.attempts >= i64::from(settings.outbox_max_attempts) {

@@ -53,6 +53,7 @@ fn refusal(r: Refusal, wish: &WishRecord) -> ApiError {
     match r {
         Refusal::Forbidden => ApiError::forbidden(),
         Refusal::OwnWish => ApiError::new(ErrorCode::OwnWish, "不能认领或接受自己发布的心愿"),
+        Refusal::OwnDecision => ApiError::new(ErrorCode::OwnWish, "不能审核或派发自己的心愿，请由社区其他调度员处理"),
         Refusal::InvalidState { current } => ApiError::wish_conflict(ErrorCode::InvalidState, current, wish.version),
     }
 }

@@ -31,8 +31,9 @@ pub struct Posting<'a> {
 pub enum Posted {
     /// The wish was created (and published).
     Created(Box<WishRecord>),
-    /// The same request came with the same key before: its first response, to send again.
-    Replayed(IdempotentResponse),
+    /// The same request came with the same key before: the wish it created, to render again for
+    /// the caller (as any read of it would be rendered, never as it was rendered for someone else).
+    Replayed(Box<WishRecord>),
 }
 
 /// China Standard Time, for "not in the past" on a date.
@@ -54,12 +55,13 @@ fn parse_expected_by(raw: &str) -> Result<String, ApiError> {
     Ok(views::rfc3339(time))
 }
 
-/// The first response again if the request is the same, else a refusal of the reused key.
-fn replay(first: IdempotentResponse, hash: &[u8]) -> Result<Posted, ApiError> {
+/// The wish the first request created, if the request is the same; else a refusal of the reused key.
+async fn replay(state: &AppState, first: IdempotentResponse, hash: &[u8]) -> Result<Posted, ApiError> {
     if first.request_hash != hash {
         return Err(ApiError::new(ErrorCode::IdempotencyKeyReused, "该 Idempotency-Key 已用于另一个请求"));
     }
-    Ok(Posted::Replayed(first))
+    let wish = state.store.wish(first.wish_id).await?.ok_or_else(ApiError::internal)?;
+    Ok(Posted::Replayed(Box::new(wish)))
 }
 
 /// The contact phone: the one given, else the resident's when filed for them, else the caller's
@@ -70,7 +72,7 @@ fn contact_phone(given: Option<&str>, resident_phone: Option<String>, caller: &C
             Ok(PhoneNumber::parse(p).map_err(|e| ApiError::invalid_value("contact_phone", e))?.into_inner())
         }
         (None, Some(phone)) => Ok(phone),
-        (None, None) if crate::wechat::is_placeholder_phone(&caller.user.phone) => {
+        (None, None) if crate::accounts::is_placeholder_phone(&caller.user.phone) => {
             Err(ApiError::invalid_field("contact_phone", "请填写联系电话"))
         }
         (None, None) => Ok(caller.user.phone.clone()),
@@ -88,7 +90,7 @@ pub async fn post(state: &AppState, caller: &Caller, posting: Posting<'_>) -> Re
     if let Some(key) = posting.idempotency_key
         && let Some(first) = state.store.idempotent_response(caller.id(), key).await?
     {
-        return replay(first, &hash);
+        return replay(state, first, &hash).await;
     }
     let community_id = crate::extract::field_id("community_id", &body.community_id)?;
     if state.store.count_communities(&[community_id]).await? != 1 {
@@ -129,13 +131,13 @@ pub async fn post(state: &AppState, caller: &Caller, posting: Posting<'_>) -> Re
         key: key.to_owned(),
         request_hash: hash.clone(),
     });
-    match state.store.create_wish(wish, idem, views::wish_for_resident).await? {
+    match state.store.create_wish(wish, idem).await? {
         Ok(recorded) => {
             tracing::info!(wish_id = recorded.wish.id, community_id, "wish posted");
             let wish = recorded.wish.clone();
             state.events.publish(WishChange { event_id: recorded.event_id, wish: recorded.wish, before: None });
             Ok(Posted::Created(Box::new(wish)))
         }
-        Err(first) => replay(first, &hash),
+        Err(first) => replay(state, first, &hash).await,
     }
 }

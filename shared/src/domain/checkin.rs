@@ -110,6 +110,9 @@ pub enum CheckinRefusal {
     /// The actor may never take this action on this check-in, whatever its status.
     #[error("no permission for this action")]
     Forbidden,
+    /// A dispatcher may not approve or reject their own check-in (separation of duties).
+    #[error("a dispatcher may not decide their own check-in")]
+    OwnCheckin,
     /// The actor could take this action, but not while the check-in is in `current`.
     #[error("not allowed while the check-in is {}", current.as_str())]
     InvalidState {
@@ -162,6 +165,9 @@ pub fn transition(
     action: CheckinAction,
     who: &CheckinRelations,
 ) -> Result<CheckinStatus, CheckinRefusal> {
+    if matches!(action, CheckinAction::Approve | CheckinAction::Reject) && who.member && who.dispatcher {
+        return Err(CheckinRefusal::OwnCheckin);
+    }
     let allowed = allowed_from(kind, action, who);
     if allowed.is_empty() {
         return Err(CheckinRefusal::Forbidden);

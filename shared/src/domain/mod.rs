@@ -14,7 +14,7 @@ pub use certificate::CertificateNo;
 pub use checkin::{CheckinAction, CheckinKind, CheckinRefusal, CheckinRelations, CheckinStatus};
 pub use phone::PhoneNumber;
 pub use rating::Rating;
-pub use text::{Comment, LetterRef, NewPassword, Note, PersonName, Reason, WishDescription, WishTitle};
+pub use text::{Comment, LetterRef, NewPassword, Note, PersonName, PlaceName, Reason, WishDescription, WishTitle};
 pub use wish::{Refusal, Relations, WishAction, WishStatus, available_actions, transition};
 
 /// Why a raw value was refused by one of the domain newtypes.

@@ -6,8 +6,12 @@ use super::ValueError;
 ///
 /// `allow_newlines` lets multi-line fields keep `\n` (and `\r\n`, normalised to `\n`); every other
 /// control character is refused.
+///
+/// This is the one text rule for everything a person's eyes will read (wish text, people's names,
+/// place, unit, household, branch and party-organisation names): invisible characters at either
+/// end are trimmed with the spaces, and a text made only of them is empty.
 fn parse_text(raw: &str, min: usize, max: usize, allow_newlines: bool) -> Result<String, ValueError> {
-    let trimmed = raw.trim();
+    let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
     let text =
         if allow_newlines && trimmed.contains('\r') { trimmed.replace("\r\n", "\n") } else { trimmed.to_owned() };
     if text.chars().any(|c| is_forbidden_control(c) && !(allow_newlines && c == '\n')) {
@@ -26,10 +30,29 @@ fn parse_text(raw: &str, min: usize, max: usize, allow_newlines: bool) -> Result
     Ok(text)
 }
 
-/// Control characters (C0, DEL, C1) and the Unicode line/paragraph separators and bidi overrides,
-/// which render invisibly and are used to disguise text.
+/// Control characters (C0, DEL, C1) and the Unicode line/paragraph separators and bidi embeddings,
+/// overrides and isolates, which render invisibly and are used to disguise text.
 fn is_forbidden_control(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take no visible space: zero-width spaces and joiners, directional marks, the
+/// word joiner and invisible operators, the byte-order mark, the soft hyphen and the Hangul fillers.
+/// Allowed inside text (joiners shape some scripts and emoji) but never all of it.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{3164}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+    )
 }
 
 macro_rules! text_newtype {
@@ -94,6 +117,11 @@ text_newtype!(
     /// A person's display name: 1–30 characters on one line.
     PersonName, min = 1, max = 30, multiline = false
 );
+text_newtype!(
+    /// The name of a place (a community, grid or ten-household unit), of a household in a unit, of a
+    /// work-unit party branch or of a party organisation: 1–50 characters on one line.
+    PlaceName, min = 1, max = 50, multiline = false
+);
 
 #[cfg(test)]
 mod tests {
@@ -126,6 +154,29 @@ mod tests {
         for bad in ["a\u{0}b", "a\u{7}b", "a\u{7f}b", "a\u{85}b", "a\u{2028}b", "a\u{202e}b"] {
             assert_eq!(WishDescription::parse(bad), Err(ValueError::ControlCharacter), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn text_made_only_of_invisible_characters_is_empty() {
+        for bad in ["\u{200B}", " \u{200B}\u{FEFF} ", "\u{2060}", "\u{00AD}", "\u{3164}"] {
+            assert_eq!(WishTitle::parse(bad), Err(ValueError::Empty), "{bad:?}");
+            assert_eq!(PlaceName::parse(bad), Err(ValueError::Empty), "{bad:?}");
+            assert_eq!(PersonName::parse(bad), Err(ValueError::Empty), "{bad:?}");
+        }
+        assert_eq!(WishTitle::parse("\u{200B}买菜\u{200B}").map(WishTitle::into_inner), Ok("买菜".to_owned()));
+        // A joiner inside text is kept (emoji sequences need it).
+        assert!(WishTitle::parse("👨\u{200D}👩").is_ok());
+    }
+
+    #[test]
+    fn every_name_refuses_what_wish_text_refuses() {
+        for bad in ["a\u{202E}b", "a\u{2066}b", "a\u{2028}b", "a\nb", "a\u{0}b", "a\u{85}b"] {
+            assert_eq!(PlaceName::parse(bad), Err(ValueError::ControlCharacter), "{bad:?}");
+            assert_eq!(PersonName::parse(bad), Err(ValueError::ControlCharacter), "{bad:?}");
+            assert_eq!(WishTitle::parse(bad), Err(ValueError::ControlCharacter), "{bad:?}");
+        }
+        assert!(PlaceName::parse(&"网".repeat(50)).is_ok());
+        assert_eq!(PlaceName::parse(&"网".repeat(51)), Err(ValueError::TooLong { max: 50 }));
     }
 
     #[test]

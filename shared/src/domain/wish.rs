@@ -195,6 +195,10 @@ pub enum Refusal {
     /// Members may not claim or be dispatched their own wish.
     #[error("a member may not take their own wish")]
     OwnWish,
+    /// A dispatcher may not approve, reject or dispatch a wish they posted or that was posted for
+    /// them (separation of duties).
+    #[error("a dispatcher may not decide their own wish")]
+    OwnDecision,
     /// The actor could take this action, but not while the wish is in `current`.
     #[error("not allowed while the wish is {}", current.as_str())]
     InvalidState {
@@ -249,6 +253,13 @@ fn target(action: WishAction) -> WishStatus {
 pub fn transition(from: WishStatus, action: WishAction, who: &Relations) -> Result<WishStatus, Refusal> {
     if matches!(action, WishAction::Claim | WishAction::Accept) && who.resident && !who.system {
         return Err(Refusal::OwnWish);
+    }
+    if matches!(action, WishAction::Approve | WishAction::Reject | WishAction::Dispatch)
+        && who.resident
+        && who.dispatcher
+        && !who.system
+    {
+        return Err(Refusal::OwnDecision);
     }
     let allowed = allowed_from(action, who);
     if allowed.is_empty() {
@@ -340,6 +351,23 @@ mod tests {
         let d = rel(|r| r.dispatcher = true);
         assert_eq!(transition(S::Claimed, A::Expire, &d), Err(Refusal::Forbidden));
         assert_eq!(transition(S::Claimed, A::Expire, &Relations::system()), Ok(S::Open));
+    }
+
+    #[test]
+    fn a_dispatcher_decides_no_wish_of_their_own() {
+        let own = rel(|r| {
+            r.dispatcher = true;
+            r.resident = true;
+        });
+        for action in [A::Approve, A::Reject, A::Dispatch] {
+            assert_eq!(transition(S::PendingReview, action, &own), Err(Refusal::OwnDecision), "{action:?}");
+        }
+        assert_eq!(transition(S::Open, A::Dispatch, &own), Err(Refusal::OwnDecision));
+        // Cancelling one's own wish stays allowed, as for any resident.
+        assert_eq!(transition(S::Open, A::Cancel, &own), Ok(S::Cancelled));
+        let other = rel(|r| r.dispatcher = true);
+        assert_eq!(transition(S::PendingReview, A::Approve, &other), Ok(S::Open));
+        assert!(!available_actions(S::PendingReview, &own).contains(&A::Approve));
     }
 
     #[test]

@@ -62,3 +62,79 @@ async fn a_server_without_a_configured_admin_still_starts_and_answers() {
         .await;
     assert_error(&resp, 401, "invalid_credentials");
 }
+
+/// `GET path` with `Accept-Encoding: accept` (none when empty): status, the headers asked for, and
+/// the body's bytes as they came over the wire.
+async fn fetch(
+    app: &haolin_tests::TestApp,
+    method: reqwest::Method,
+    path: &str,
+    accept: &str,
+) -> (u16, Vec<Option<String>>, Vec<u8>) {
+    let mut rb = app.client.request(method, app.url(path));
+    if !accept.is_empty() {
+        rb = rb.header("Accept-Encoding", accept);
+    }
+    let resp = rb.send().await.expect("the server answers");
+    let status = resp.status().as_u16();
+    let headers = ["content-encoding", "vary", "cache-control", "content-type"]
+        .iter()
+        .map(|h| resp.headers().get(*h).and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .collect();
+    (status, headers, resp.bytes().await.expect("a body").to_vec())
+}
+
+#[tokio::test]
+async fn the_web_app_is_sent_precompressed_as_the_client_accepts_and_cached_by_its_hash() {
+    let app = spawn_app().await;
+    let dir = app.web_dir();
+    let wasm = "haolin-web-a40916185f529f5b_bg.wasm";
+    std::fs::write(dir.join(wasm), b"\0asm raw bytes").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.br")), b"brotli twin").unwrap();
+    std::fs::write(dir.join(format!("{wasm}.gz")), b"gzip twin").unwrap();
+    std::fs::write(dir.join("index.html.br"), b"index brotli twin").unwrap();
+    std::fs::write(dir.join("robots.txt"), b"User-agent: *").unwrap();
+    let path = format!("/{wasm}");
+    let everything = "gzip, deflate, br, zstd";
+
+    let (status, h, body) = fetch(&app, reqwest::Method::GET, &path, everything).await;
+    assert_eq!(status, 200);
+    assert_eq!(body, b"brotli twin", "the brotli file is sent as built, not compressed again");
+    assert_eq!(h[0].as_deref(), Some("br"));
+    assert_eq!(h[1].as_deref(), Some("Accept-Encoding"));
+    assert_eq!(h[2].as_deref(), Some("public, max-age=31536000, immutable"));
+    assert_eq!(h[3].as_deref(), Some("application/wasm"), "the type of the file, not of its twin");
+
+    let (_, h, body) = fetch(&app, reqwest::Method::GET, &path, "gzip, deflate").await;
+    assert_eq!((h[0].as_deref(), body.as_slice()), (Some("gzip"), b"gzip twin".as_slice()));
+    let (_, h, body) = fetch(&app, reqwest::Method::GET, &path, "br;q=0, gzip").await;
+    assert_eq!((h[0].as_deref(), body.as_slice()), (Some("gzip"), b"gzip twin".as_slice()), "q=0 refuses brotli");
+    let (_, h, body) = fetch(&app, reqwest::Method::GET, &path, "").await;
+    assert_eq!(body, b"\0asm raw bytes", "a client that accepts nothing gets the file itself");
+    assert_ne!(h[0].as_deref(), Some("br"));
+    let (status, h, body) = fetch(&app, reqwest::Method::HEAD, &path, everything).await;
+    assert_eq!((status, h[0].as_deref(), body.len()), (200, Some("br"), 0));
+
+    // Every index.html, whatever path serves it, is revalidated; a file without a twin is sent as is.
+    for route in ["/", "/index.html", "/wishes/12", "/resident"] {
+        let (status, h, body) = fetch(&app, reqwest::Method::GET, route, everything).await;
+        assert_eq!(status, 200, "{route}");
+        assert_eq!(h[2].as_deref(), Some("no-cache"), "{route}");
+        assert_eq!(body, b"index brotli twin", "{route}");
+        assert_eq!(h[3].as_deref().map(|t| t.starts_with("text/html")), Some(true), "{route}");
+    }
+    let (_, h, body) = fetch(&app, reqwest::Method::GET, "/robots.txt", everything).await;
+    assert_eq!((body.as_slice(), h[2].as_deref()), (b"User-agent: *".as_slice(), Some("no-cache")));
+    // Nothing outside the folder, and no hidden files.
+    std::fs::write(dir.join(".built"), b"stamp").unwrap();
+    for sneaky in ["/../Cargo.toml", "/%2e%2e/Cargo.toml", "/.built", "/..%2fCargo.toml"] {
+        let (status, _, body) = fetch(&app, reqwest::Method::GET, sneaky, "").await;
+        assert!(
+            status == 200 && body.starts_with(b"<!doctype") || status >= 400 || body == INDEX_HTML.as_bytes(),
+            "{sneaky}: {status} {:?}",
+            String::from_utf8_lossy(&body)
+        );
+        assert_ne!(body, b"stamp", "{sneaky}");
+        assert!(!String::from_utf8_lossy(&body).contains("[workspace]"), "{sneaky} escaped the folder");
+    }
+}

@@ -6,6 +6,8 @@
 //! a test binary) puts the modules' helper functions there too.
 #![cfg(test)]
 
+mod accounts;
+mod audit;
 mod auth;
 mod checkin_rules;
 mod checkins;
@@ -23,6 +25,7 @@ mod input_validation;
 mod jobs;
 mod notifications;
 mod openapi;
+mod operations;
 mod pagination;
 mod party_orgs;
 mod permissions;
@@ -31,6 +34,7 @@ mod places_import;
 mod rate_limits;
 mod scoped_roles;
 mod shutdown;
+mod trust;
 mod visibility;
 mod wechat_cluster;
 mod wechat_login;

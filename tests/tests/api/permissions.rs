@@ -129,6 +129,10 @@ enum Obj {
     Branch,
     /// A fresh unit branch's pending check-in to C: `[branch, check-in]`.
     BranchCheckin,
+    /// A second session of B's (B logged in again).
+    SessionOfB,
+    /// A fresh resident whose registered home is C's unit.
+    ResidentOfC,
 }
 
 /// How the caller's token is sent.
@@ -237,11 +241,24 @@ fn table() -> Vec<Line> {
         line("GET", "/api/v1/admin/users/{id}/roles", FreshUserWithGrant, "", "*=403 adm=ok"),
         line("POST", "/api/v1/admin/users/{id}/roles", FreshUser, r#"{"role": "household_head", "place_id": "{unit}"}"#, "*=403 adm=ok"),
         line("DELETE", "/api/v1/admin/users/{id}/roles", FreshUserWithGrant, r#"{"role": "household_head", "place_id": "{unit}"}"#, "*=403 adm=ok"),
+        line("GET", "/api/v1/admin/audit", None, "", "*=403 adm=ok"),
+        // Resident records: grid staff record people at a home in their grid; who serves anyone lists them.
+        line("POST", "/api/v1/residents", None, r#"{"name": "王奶奶{n}", "home_id": "{unit}"}"#, "*=403 gw=ok"),
+        line("GET", "/api/v1/residents", None, "", "*=403 gw=ok hh=ok"),
+        // Reset codes: an admin for anyone, a dispatcher for the residents of their community.
+        line("POST", "/api/v1/users/{id}/reset-codes", ResidentOfC, "", "*=403 d=ok d2=ok adm=ok"),
+        // A wrong code is refused the same way for everyone (the right one: accounts.rs).
+        line("POST", "/api/v1/auth/password-reset", None, r#"{"phone": "{fresh_phone}", "code": "00000000", "new_password": "password-456"}"#, "*=401 anon=401"),
+        line("GET", "/api/v1/me/sessions", None, "", "*=ok"),
+        line("DELETE", "/api/v1/me/sessions/{id}", SessionOfB, "", "*=404 b=ok"),
+        line("POST", "/api/v1/me/sessions/sign-out-others", None, "", "*=ok"),
         // Late: these change the callers themselves.
         line("POST", "/api/v1/checkins/{id}/withdraw", CheckinOfP, "", "*=404 d=403 d2=403 adm=403 p=ok"),
         line("POST", "/api/v1/checkins", None, CHECKIN, "*=ok m=409"),
         line("PUT", "/api/v1/me/home", None, r#"{"place_id": "{unit}"}"#, "*=ok"),
         line("DELETE", "/api/v1/me/home", None, "", "*=ok"),
+        // Every caller changes their own password (the admin's is another one: refused).
+        line("POST", "/api/v1/me/password", None, r#"{"current_password": "password-123", "new_password": "password-456"}"#, "*=ok adm=422"),
     ];
     // A token in the URL is for the event stream only (browsers' EventSource cannot send a header).
     for (path, expect) in [("/api/v1/events/stream", "*=ok"), ("/api/v1/me", "*=401"), ("/api/v1/wishes", "*=401")] {
@@ -430,6 +447,19 @@ async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
             let path = format!("/api/v1/unit-branches/{branch}/checkins");
             let checkin = id(app.post(&path, &fx.admin, &body).await.expect_status(201));
             vec![branch, checkin]
+        }
+        Obj::SessionOfB => {
+            let login = app.login(&b.phone, haolin_tests::PASSWORD).await;
+            let sessions = app.get("/api/v1/me/sessions", str_of(&login, "access_token")).await;
+            let items = sessions.expect_status(200)["items"].as_array().cloned().unwrap_or_default();
+            let current = items.iter().find(|s| s["current"] == true).expect("the new session is listed as current");
+            vec![id(current)]
+        }
+        Obj::ResidentOfC => {
+            let who = app.register_resident().await;
+            let home = json!({"place_id": fx.vars["unit"]});
+            app.put("/api/v1/me/home", &who.token, &home).await.expect_status(200);
+            vec![who.id]
         }
     }
 }

@@ -27,16 +27,19 @@ async fn a_grid_worker_files_wishes_for_residents_of_their_grid_and_not_of_anoth
         app.create_place("grid", "第二网格", Some(str_of(&community, "id")), json!({"kind": "comprehensive"})).await;
     let worker = app.create_actor(&["resident"], &[]).await;
     let resident = app.register_resident().await;
+    app.put("/api/v1/me/home", &resident.token, &json!({"place_id": grid_a["id"]})).await.expect_status(200);
     let granted = grant(&app, &worker, "grid_worker", &grid_a).await;
     assert_eq!(granted.expect_status(200)["items"], json!([{"role": "grid_worker", "place_id": grid_a["id"]}]));
 
-    let body = |grid: &Value| {
+    let body = |grid: Option<&Value>, who: &str| {
         let mut b = app.wish_body(str_of(&community, "id"));
-        b["grid_id"] = grid["id"].clone();
-        b["resident_id"] = json!(resident.id);
+        if let Some(grid) = grid {
+            b["grid_id"] = grid["id"].clone();
+        }
+        b["resident_id"] = json!(who);
         b
     };
-    let filed = app.post("/api/v1/wishes", &worker.token, &body(&grid_a)).await;
+    let filed = app.post("/api/v1/wishes", &worker.token, &body(Some(&grid_a), &resident.id)).await;
     let filed = filed.expect_status(201).clone();
     assert_eq!(filed["resident"]["id"], resident.id.as_str());
     assert_eq!(filed["grid_id"], grid_a["id"]);
@@ -45,20 +48,31 @@ async fn a_grid_worker_files_wishes_for_residents_of_their_grid_and_not_of_anoth
     assert_eq!(seen["contact_phone"], resident.phone.as_str(), "the resident's phone is the default contact");
     let events = app.events(&resident.token, str_of(&filed, "id")).await;
     assert_eq!(events[0]["actor_id"], worker.id.as_str(), "the log names the grid worker who filed it");
+    let unnamed = app.post("/api/v1/wishes", &worker.token, &body(None, &resident.id)).await;
+    assert_eq!(unnamed.expect_status(201)["grid_id"], grid_a["id"], "the home grid is taken when none is named");
 
-    assert_error(&app.post("/api/v1/wishes", &worker.token, &body(&grid_b)).await, 403, "forbidden");
-    let mut no_grid = body(&grid_a);
-    no_grid.as_object_mut().unwrap().remove("grid_id");
-    assert_invalid_field(&app.post("/api/v1/wishes", &worker.token, &no_grid).await, "grid_id");
+    // The worker serves this resident, so a wrong grid is named as such.
+    assert_invalid_field(
+        &app.post("/api/v1/wishes", &worker.token, &body(Some(&grid_b), &resident.id)).await,
+        "grid_id",
+    );
     let neighbour = app.register_resident().await;
-    assert_error(&app.post("/api/v1/wishes", &neighbour.token, &body(&grid_a)).await, 403, "forbidden");
-    let own = app.post("/api/v1/wishes", &resident.token, &body(&grid_a)).await;
+    assert_error(
+        &app.post("/api/v1/wishes", &neighbour.token, &body(Some(&grid_a), &resident.id)).await,
+        403,
+        "forbidden",
+    );
+    let own = app.post("/api/v1/wishes", &resident.token, &body(Some(&grid_a), &resident.id)).await;
     assert_eq!(own.expect_status(201)["resident"]["id"], resident.id.as_str(), "naming oneself is allowed");
 
+    // A resident of grid B: refused until the worker also serves grid B.
+    let across = app.register_resident().await;
+    app.put("/api/v1/me/home", &across.token, &json!({"place_id": grid_b["id"]})).await.expect_status(200);
+    assert_error(&app.post("/api/v1/wishes", &worker.token, &body(None, &across.id)).await, 403, "forbidden");
     grant(&app, &worker, "grid_leader", &grid_b).await.expect_status(200);
-    app.post("/api/v1/wishes", &worker.token, &body(&grid_b)).await.expect_status(201);
+    app.post("/api/v1/wishes", &worker.token, &body(None, &across.id)).await.expect_status(201);
     revoke(&app, &worker, "grid_worker", &grid_a).await.expect_status(200);
-    assert_error(&app.post("/api/v1/wishes", &worker.token, &body(&grid_a)).await, 403, "forbidden");
+    assert_error(&app.post("/api/v1/wishes", &worker.token, &body(None, &resident.id)).await, 403, "forbidden");
     assert_error(&revoke(&app, &worker, "grid_worker", &grid_a).await, 404, "not_found");
 }
 
