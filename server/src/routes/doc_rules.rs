@@ -14,7 +14,9 @@
 //! Rules the document cannot state (a referenced place of the right level, a role held at that
 //! level, an id that exists) stay 422 or 404 answers, documented on each operation.
 
-use haolin_shared::domain::{CertificateNo, Comment, LetterRef, Note, PersonName, Reason, WishDescription, WishTitle};
+use haolin_shared::domain::{
+    CertificateNo, Comment, LetterRef, Note, PersonName, PlaceName, Reason, WishDescription, WishTitle,
+};
 use serde_json::{Map, Value, json};
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
@@ -65,7 +67,7 @@ const FIELD_RULES: &[(&str, &str, Rule)] = &[
     ("CreateUserRequest", "phone", Rule::Pattern { pattern: PHONE_PATTERN, min: 11, max: 11 }),
     ("CreateUserRequest", "password", Rule::Pattern { pattern: "^[\\s\\S]*$", min: 8, max: 128 }),
     ("CreateUserRequest", "name", Rule::Text { max: PersonName::MAX_CHARS, multiline: false }),
-    ("CreateCommunityRequest", "name", Rule::Text { max: 30, multiline: false }),
+    ("CreateCommunityRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
     ("CreateCommunityRequest", "code", Rule::Pattern { pattern: "^[A-Za-z0-9]*$", min: 6, max: 32 }),
     ("CreateCommunityRequest", "street_code", Rule::Pattern { pattern: "^[A-Za-z0-9]*$", min: 6, max: 32 }),
     ("CreateWishRequest", "community_id", Rule::Id),
@@ -91,22 +93,29 @@ const FIELD_RULES: &[(&str, &str, Rule)] = &[
     ("CreateCheckinRequest", "letter_ref", Rule::Text { max: LetterRef::MAX_CHARS, multiline: false }),
     ("CreateUnitBranchCheckinRequest", "community_id", Rule::Id),
     ("CreateUnitBranchCheckinRequest", "letter_ref", Rule::Text { max: LetterRef::MAX_CHARS, multiline: false }),
-    ("CreateUnitBranchRequest", "name", Rule::Text { max: 50, multiline: false }),
-    ("CreatePlaceRequest", "name", Rule::Text { max: 50, multiline: false }),
+    ("CreateUnitBranchRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
+    ("CreatePlaceRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
     ("CreatePlaceRequest", "parent_id", Rule::Id),
     ("CreatePlaceRequest", "code", Rule::Pattern { pattern: "^[0-9]*$", min: 6, max: 24 }),
     ("CreatePlaceRequest", "households", Rule::Strings { max: 30, item_max: 50 }),
-    ("UpdatePlaceRequest", "name", Rule::Text { max: 50, multiline: false }),
+    ("UpdatePlaceRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
     ("UpdatePlaceRequest", "parent_id", Rule::Id),
     ("UpdatePlaceRequest", "households", Rule::Strings { max: 30, item_max: 50 }),
-    ("CreatePartyOrgRequest", "name", Rule::Text { max: 50, multiline: false }),
+    ("CreatePartyOrgRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
     ("CreatePartyOrgRequest", "place_id", Rule::Id),
     ("CreatePartyOrgRequest", "leader_id", Rule::Id),
-    ("UpdatePartyOrgRequest", "name", Rule::Text { max: 50, multiline: false }),
+    ("UpdatePartyOrgRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
     ("UpdatePartyOrgRequest", "leader_id", Rule::Id),
     ("PlaceGrant", "place_id", Rule::Id),
     ("WechatCodeRequest", "code", Rule::Pattern { pattern: "\\S", min: 1, max: 128 }),
     ("SetHomeRequest", "place_id", Rule::Id),
+    ("CreateResidentRequest", "name", Rule::Text { max: PersonName::MAX_CHARS, multiline: false }),
+    ("CreateResidentRequest", "home_id", Rule::Id),
+    ("CreateResidentRequest", "phone", Rule::Pattern { pattern: PHONE_PATTERN, min: 11, max: 11 }),
+    ("ChangePasswordRequest", "current_password", Rule::Pattern { pattern: "^[\\s\\S]*$", min: 1, max: 128 }),
+    ("ChangePasswordRequest", "new_password", Rule::Pattern { pattern: "^[\\s\\S]*$", min: 8, max: 128 }),
+    ("ResetPasswordRequest", "phone", Rule::Pattern { pattern: PHONE_PATTERN, min: 11, max: 11 }),
+    ("ResetPasswordRequest", "new_password", Rule::Pattern { pattern: "^[\\s\\S]*$", min: 8, max: 128 }),
     ("VersionGuard", "version", Rule::Int { min: 1, max: i64::MAX }),
     ("ReasonRequest", "version", Rule::Int { min: 1, max: i64::MAX }),
     ("OptionalReasonRequest", "version", Rule::Int { min: 1, max: i64::MAX }),
