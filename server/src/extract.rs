@@ -142,9 +142,9 @@ pub fn encode_cursor(id: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("k{id}"))
 }
 
-/// The longest cursor [`encode_cursor`] writes for the ids it hands out (`k` and 18 digits); the
-/// OpenAPI document says the same (`routes::doc_rules`).
-pub const CURSOR_MAX_LENGTH: usize = 26;
+/// The longest cursor [`encode_cursor`] writes: `k` and up to 19 digits (any positive `i64`), 20
+/// bytes in unpadded base64; the OpenAPI document says the same (`routes::doc_rules`).
+pub const CURSOR_MAX_LENGTH: usize = 27;
 
 /// Decodes a keyset cursor.
 pub fn decode_cursor(raw: &str) -> Result<i64, ApiError> {

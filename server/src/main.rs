@@ -25,12 +25,9 @@ async fn main() -> ExitCode {
         }
     }
     telemetry::init();
-    let settings = match Settings::load() {
+    let settings = match settings() {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("haolin: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let app = match Application::build(settings).await {
         Ok(app) => app,
@@ -65,12 +62,9 @@ async fn backup() -> ExitCode {
         eprintln!("haolin backup: need exactly one argument, the new file to write\n{USAGE}");
         return ExitCode::from(2);
     };
-    let settings = match Settings::load() {
+    let settings = match settings() {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("haolin: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let started = std::time::Instant::now();
     match haolin::backup::backup(&settings.database_url(), std::path::Path::new(path)).await {
@@ -101,12 +95,9 @@ async fn generate() -> ExitCode {
         return ExitCode::from(2);
     };
     // No log subscriber: sqlx would log every large batch as a slow statement.
-    let settings = match Settings::load() {
+    let settings = match settings() {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("haolin: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let started = std::time::Instant::now();
     let store = match haolin::store::connect(&settings.database_url(), 4).await {
@@ -137,4 +128,12 @@ async fn generate() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The settings from the environment, or the exit code after saying what is wrong with them.
+fn settings() -> Result<Settings, ExitCode> {
+    Settings::load().map_err(|e| {
+        eprintln!("haolin: {e}");
+        ExitCode::from(2)
+    })
 }

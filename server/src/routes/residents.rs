@@ -34,7 +34,7 @@ fn view(user: &UserRecord, home: &PlaceRecord) -> ResidentRecord {
 
 /// Records a resident who has no phone or no account of their own, at a home (a grid or unit) in a
 /// grid the caller serves as grid worker or grid leader; wishes can then be filed for them.
-#[utoipa::path(tag = "residents", responses(
+#[utoipa::path(tag = "residents", request_body = CreateResidentRequest, responses(
     (status = 201, body = ResidentRecord),
     (status = 401, body = ErrorBody),
     (status = 403, description = "the home is not in a grid the caller serves", body = ErrorBody),
