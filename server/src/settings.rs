@@ -197,6 +197,11 @@ pub struct HttpSettings {
     pub workers: usize,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// How often an idle event stream gets a comment line, keeping proxies from closing it (and
+    /// finding clients that left: the open-stream gauge counts them down at the latest two
+    /// heartbeats later).
+    #[serde(with = "humantime_serde")]
+    pub sse_heartbeat: Duration,
 }
 
 /// Why the settings could not be loaded.
@@ -231,6 +236,7 @@ impl Settings {
             .set_default("http.body_limit", 64 * 1024)?
             .set_default("http.workers", 0)?
             .set_default("http.trust_forwarded_for", false)?
+            .set_default("http.sse_heartbeat", "20s")?
             .set_default("redis_prefix", "haolin")?
             .set_default("limits.window", "1m")?
             .set_default("limits.login_per_account", 10)?
@@ -294,6 +300,9 @@ impl Settings {
         }
         if self.auth.reset_code_ttl.is_zero() {
             return Err(SettingsError::Rule("auth.reset_code_ttl must be positive".into()));
+        }
+        if self.http.sse_heartbeat.is_zero() {
+            return Err(SettingsError::Rule("http.sse_heartbeat must be positive".into()));
         }
         if self.jobs.interval.is_zero() {
             return Err(SettingsError::Rule("jobs.interval must be positive".into()));

@@ -6,7 +6,6 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::http::header;
 use actix_web::web::Bytes;
@@ -28,8 +27,6 @@ pub fn configure(cfg: &mut impl Routes) {
     cfg.service(stream);
 }
 
-/// How often a comment line keeps idle connections (and proxies) open.
-const HEARTBEAT: Duration = Duration::from_secs(20);
 /// Replay page size.
 const REPLAY_PAGE: u32 = 200;
 
@@ -49,7 +46,7 @@ pub async fn stream(state: web::Data<AppState>, StreamCaller(caller): StreamCall
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok())
         .filter(|id| *id >= 0);
-    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    let mut heartbeat = tokio::time::interval(state.settings.http.sse_heartbeat);
     heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let conn = Connection {
         rx: state.events.subscribe(),

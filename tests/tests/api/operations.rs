@@ -305,7 +305,10 @@ async fn metrics_count_open_event_streams_and_redis_availability() {
     let mut redis = haolin_tests::services::RedisServer::start();
     let redis_url = redis.url();
     let app = spawn_app_with(|env| {
-        env.set("HAOLIN_METRICS__TOKEN", METRICS_TOKEN).set("REDIS_URL", &redis_url);
+        // A short heartbeat, so a client that left is found within seconds.
+        env.set("HAOLIN_METRICS__TOKEN", METRICS_TOKEN)
+            .set("REDIS_URL", &redis_url)
+            .set("HAOLIN_HTTP__SSE_HEARTBEAT", "1s");
     })
     .await;
     let url = app.url("/metrics");
@@ -324,7 +327,8 @@ async fn metrics_count_open_event_streams_and_redis_availability() {
     let open = scrape(&app, &url, Some(METRICS_TOKEN)).await;
     assert_eq!(open.value("haolin_sse_streams_open", &[]), 1.0);
     drop(stream);
-    // The server notices a client gone at its next write at the latest: the heartbeat, every 20 s.
+    // The server notices a client gone within two heartbeats (the first write after the client left
+    // may still be accepted by the kernel); the heartbeat is 1 s here.
     app.eventually(Duration::from_secs(30), "the closed stream to be counted down", || async {
         let exp = scrape(&app, &url, Some(METRICS_TOKEN)).await;
         (exp.value("haolin_sse_streams_open", &[]) == 0.0).then_some(())

@@ -64,7 +64,10 @@ async fn requests_in_flight_at_sigterm_are_answered_before_the_exit() {
     let body = serde_json::json!({"phone": w.resident.phone, "password": haolin_tests::PASSWORD});
     // Logins hash a password (at most one per core at a time), so the batch takes a while.
     let requests: Vec<_> = (0..12).map(|_| tokio::spawn(client.post(&url).json(&body).send())).collect();
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    // Long enough for all twelve to be sent on their connections even on a loaded machine (a request
+    // still unsent when the server starts closing idle connections is not in flight), short against
+    // the batch: twelve argon2 hashes, two at a time.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     app.signal("TERM");
     let mut answered = 0;
     for r in requests {
