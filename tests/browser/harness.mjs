@@ -106,6 +106,8 @@ export async function startServer() {
       HAOLIN_ADMIN_PHONE: ADMIN_PHONE,
       HAOLIN_ADMIN_PASSWORD: ADMIN_PASSWORD,
       HAOLIN_DEMO: '0',
+      // RUST_LOG=info,haolin::access=debug shows every request in a failure's server log tail.
+      ...(process.env.RUST_LOG ? { RUST_LOG: process.env.RUST_LOG } : {}),
     },
   });
 

@@ -13,7 +13,9 @@ use crate::{access, api, state, time};
 #[component]
 fn ReviewCard(
     checkin: Checkin,
-    community: String,
+    /// The community's name, filled in when the names arrive (without re-drawing the card, so an
+    /// open rejection form stays open).
+    community: Signal<String>,
     actions: Vec<CheckinAction>,
     queue: RwSignal<Option<Vec<Checkin>>>,
 ) -> impl IntoView {
@@ -115,7 +117,8 @@ pub fn CheckinReview(
             Some(list) => view! {
                 <section class="list" data-testid="checkin-queue">
                     {list.into_iter().map(|c| {
-                        let community = name_of(&c.community_id).unwrap_or_default();
+                        let id = c.community_id.clone();
+                        let community = Signal::derive(move || name_of(&id).unwrap_or_default());
                         let actions = actions_for(Some(&me), &c);
                         view! { <ReviewCard checkin=c community actions queue/> }
                     }).collect_view()}
