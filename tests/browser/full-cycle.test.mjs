@@ -66,12 +66,13 @@ test('a wish goes from posted to confirmed across resident, dispatcher and membe
     await statusIs(residentPage, 'pending_review');
     await markDocument(residentPage);
 
-    // The dispatcher approves it from the review queue.
+    // The dispatcher approves it from the review queue (a question first, then the answer).
     await uiLogin(dispatcherPage, world.dispatcher.phone);
     await dispatcherPage.goto('/dispatcher');
     const queued = await visible(card(dispatcherPage, 'review-queue', wishId));
     await visible(queued.locator('[data-testid="wish-title"]', { hasText: title }));
     await queued.locator('[data-testid="approve-button"]').click();
+    await (await visible(queued.locator('[data-testid="approve-confirm"]'))).click();
     await leftOrShows(card(dispatcherPage, 'review-queue', wishId), 'open');
     assert.equal((await apiWish(server, world.dispatcher, wishId)).status, 'open');
 

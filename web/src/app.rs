@@ -4,6 +4,7 @@
 use haolin_shared::api::User;
 use leptos::prelude::*;
 
+use crate::components::big_mode::{self, BigModeToggle};
 use crate::components::go;
 use crate::components::shell::{Shell, Toast};
 use crate::i18n::MESSAGES;
@@ -21,6 +22,7 @@ fn loading() -> AnyView {
 fn not_found() -> AnyView {
     view! {
         <main class="page">
+            <BigModeToggle/>
             <h1>{MESSAGES.not_found}</h1>
             <a href=Route::Root.href() on:click=go(Route::Root)>{MESSAGES.go_home}</a>
         </main>
@@ -36,6 +38,7 @@ pub fn App(
 ) -> impl IntoView {
     // Here rather than in `main`: resuming a session spawns futures, which needs Leptos's executor.
     state::start();
+    big_mode::init();
     let app = state::app();
     let route = Memo::new(move |_| Route::parse(&app.path.get()));
     let logged_in = Memo::new(move |_| app.me.with(Option::is_some));
@@ -48,7 +51,13 @@ pub fn App(
         let r = route.get();
         let home = Route::home(app.role.get());
         match (logged_in.get(), &r) {
-            (false, r) if r.needs_login() => state::redirect(Route::Login),
+            (false, r) if r.needs_login() => {
+                state::redirect(Route::Login);
+                // Say why, unless the visitor only opened the site's address.
+                if *r != Route::Root {
+                    state::toast(MESSAGES.login_needed);
+                }
+            }
             (true, Route::Root | Route::Login | Route::Register) => state::redirect(home),
             _ => {}
         }

@@ -325,12 +325,55 @@ pub struct Messages {
     pub wish_grid: &'static str,
     /// Link from the wish form to registering a home.
     pub set_home: &'static str,
+    /// The elderly-mode (大字模式) switch.
+    pub big_mode: &'static str,
+    /// Shows the typed password.
+    pub show_password: &'static str,
+    /// Hides the typed password again.
+    pub hide_password: &'static str,
+    /// Opens the password reset on the login page.
+    pub forgot_password: &'static str,
+    /// How a resident gets a reset code.
+    pub reset_intro: &'static str,
+    /// Field: the reset code.
+    pub reset_code: &'static str,
+    /// Field: the new password.
+    pub new_password: &'static str,
+    /// Title and button of the password reset.
+    pub reset_submit: &'static str,
+    /// Shown once the password is reset.
+    pub reset_done: &'static str,
+    /// A refused reset: unknown phone, wrong or used code.
+    pub reset_failed: &'static str,
+    /// On the login page when a private page was opened with no saved session.
+    pub login_needed: &'static str,
+    /// Heading of a wish page whose wish cannot be shown.
+    pub wish_missing: &'static str,
+    /// How a resident reaches the member holding the wish.
+    pub reach_claimant: &'static str,
+    /// Why the home button is disabled.
+    pub save_home_hint: &'static str,
+    /// The question before approving a wish.
+    pub approve_confirm: &'static str,
+    /// The button that approves after the question.
+    pub confirm_approve: &'static str,
+    /// Shown after approving a wish.
+    pub approved_ok: &'static str,
+    /// Above the submit button of a step-back action.
+    pub step_back_warn: &'static str,
+    /// The submit button of a step-back action.
+    pub confirm_submit: &'static str,
 }
 
 impl Messages {
     /// The Chinese name of a wish status (`haolin_shared::labels`, as the server says it).
     pub fn status(&self, status: WishStatus) -> &'static str {
         status.label()
+    }
+
+    /// A wish's status in plain words, for the resident who posted it.
+    pub fn status_words(&self, status: WishStatus) -> &'static str {
+        zh_cn::status_words(status)
     }
 
     /// The Chinese name of a wish action (button text and timeline entry).
@@ -376,6 +419,10 @@ mod tests {
         for s in WishStatus::ALL {
             assert!(!MESSAGES.status(s).is_empty());
         }
+        // The plain words of each status differ, and never call a wish only fulfilled 已完成.
+        let words: std::collections::HashSet<_> = WishStatus::ALL.iter().map(|s| MESSAGES.status_words(*s)).collect();
+        assert_eq!(words.len(), WishStatus::ALL.len());
+        assert!(!MESSAGES.status_words(WishStatus::Fulfilled).contains("已完成"));
         for a in WishAction::ALL {
             assert!(!MESSAGES.action(a).is_empty());
         }

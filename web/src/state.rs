@@ -30,6 +30,8 @@ pub struct AppState {
     pub live_ok: RwSignal<bool>,
     /// Whether the app is still finding out who is logged in.
     pub booting: RwSignal<bool>,
+    /// Bumped when notices were marked read, so the inbox badge counts again.
+    pub inbox: RwSignal<u32>,
 }
 
 thread_local! {
@@ -80,6 +82,7 @@ pub fn app() -> AppState {
             toast: RwSignal::new(None),
             live_ok: RwSignal::new(true),
             booting: RwSignal::new(false),
+            inbox: RwSignal::new(0),
         })
     })
 }
@@ -87,7 +90,10 @@ pub fn app() -> AppState {
 /// Sets up the state, follows the back button and the session's news, and resumes a saved session.
 pub fn start() {
     let app = app();
-    let on_pop = Closure::<dyn FnMut()>::new(move || app.path.set(current_path()));
+    let on_pop = Closure::<dyn FnMut()>::new(move || {
+        app.toast.set(None);
+        app.path.set(current_path());
+    });
     if let Some(w) = web_sys::window() {
         w.set_onpopstate(Some(on_pop.as_ref().unchecked_ref()));
     }
@@ -121,6 +127,8 @@ pub fn navigate(route: Route) {
     if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = h.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
+    // A message belongs to the page it was said on.
+    app().toast.set(None);
     app().path.set(path);
     if let Some(w) = web_sys::window() {
         w.scroll_to_with_x_and_y(0.0, 0.0);
@@ -156,7 +164,8 @@ pub fn refresh_me() {
 /// Shows `message` for a few seconds.
 pub fn toast(message: impl Into<String>) {
     let app = app();
-    let n = app.toast.get_untracked().map_or(1, |(n, _)| n + 1);
+    // Unique per toast, even after navigation cleared the last one (its timer must not clear this).
+    let n = (crate::time::now_ms() as u64 % u64::from(u32::MAX)) as u32;
     app.toast.set(Some((n, message.into())));
     set_timeout(
         move || {
@@ -206,10 +215,10 @@ pub async fn logout() {
 /// The server ended the session (a 401 other than an expired token): back to the login page.
 fn session_over(had_tokens: bool) {
     forget_session();
-    if had_tokens {
-        toast(MESSAGES.session_expired);
-    }
     if app().path.get_untracked() != Route::Login.href() {
         navigate(Route::Login);
+    }
+    if had_tokens {
+        toast(MESSAGES.session_expired);
     }
 }

@@ -3,6 +3,7 @@
 use haolin_shared::api::Role;
 use leptos::prelude::*;
 
+use super::big_mode::BigModeToggle;
 use super::go;
 use crate::i18n::MESSAGES;
 use crate::route::Route;
@@ -55,6 +56,7 @@ fn InboxLink() -> impl IntoView {
     };
     Effect::new(move |_| {
         app.path.track();
+        app.inbox.track();
         load();
     });
     let sub = live::subscribe(move |_| load());
@@ -68,9 +70,9 @@ fn InboxLink() -> impl IntoView {
         <a href=href data-testid="nav-inbox" on:click=go(Route::Inbox)
             class:active=current.clone() aria-current=move || current().then_some("page")>
             {MESSAGES.nav_inbox}
-            <Show when=move || { unread.get() > 0 }>
+            {move || (unread.get() > 0).then(|| view! {
                 <span class="unread-badge" data-testid="unread-badge">{move || unread.get()}</span>
-            </Show>
+            })}
         </a>
     }
 }
@@ -88,7 +90,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 view! { <a class="brand" href=home.href() on:click=go(home)>{MESSAGES.product_name}</a> }
             }}
             <span class="who">{move || app.me.with(|m| m.as_ref().map(|m| m.name.clone()))}</span>
-            <Show when=move || { roles().len() > 1 }>
+            {move || (roles().len() > 1).then(|| view! {
                 <label class="role-switch">
                     <span class="sr-only">{MESSAGES.role_label}</span>
                     <select data-testid="role-switcher" aria-label=MESSAGES.role_label
@@ -103,7 +105,8 @@ pub fn Shell(children: Children) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-            </Show>
+            })}
+            <BigModeToggle/>
             <button type="button" class="logout" data-testid="logout" disabled=move || logging_out.get()
                 on:click=move |_| {
                     logging_out.set(true);
@@ -126,9 +129,9 @@ pub fn Shell(children: Children) -> impl IntoView {
             }).collect_view()}
             <InboxLink/>
         </nav>
-        <Show when=move || !app.live_ok.get() && app.me.with(Option::is_some)>
+        {move || (!app.live_ok.get() && app.me.with(Option::is_some)).then(|| view! {
             <p class="offline" role="status">{MESSAGES.reconnecting}</p>
-        </Show>
+        })}
         <main class="page">{children()}</main>
     }
 }

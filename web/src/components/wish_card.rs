@@ -33,23 +33,37 @@ pub fn Deadline(
     )
 }
 
-/// A card: title (a link to the wish page), status, category, poster and time; `children` are
-/// the card's buttons.
+/// A card: title (a link to the wish page that covers the whole card, see `style.css`), status,
+/// the start of the description, where (grid, else community) and by when, category, poster and
+/// time; `words`: the status in plain words (for the resident who posted it); `children` are the
+/// card's buttons.
 #[component]
 pub fn WishCard(
     /// The wish.
     wish: Wish,
+    /// Whether to say the status in plain words.
+    #[prop(optional)]
+    words: bool,
     /// The card's buttons.
     #[prop(optional)]
     children: Option<Children>,
 ) -> impl IntoView {
     let route = Route::Wish(wish.id.clone());
+    let place = wish.grid.as_ref().or(wish.community.as_ref()).map(|p| p.name.clone());
     view! {
         <article class="card" data-testid="wish-card" data-wish-id=wish.id.clone()>
             <div class="card-head">
                 <a class="card-title" href=route.href() on:click=go(route) data-testid="wish-title">{wish.title.clone()}</a>
                 <StatusBadge status=wish.status/>
             </div>
+            {words.then(|| view! { <p class="status-words" data-testid="status-words">{MESSAGES.status_words(wish.status)}</p> })}
+            <p class="card-desc" data-testid="wish-card-description">{wish.description.clone()}</p>
+            <p class="meta where">
+                {place.map(|p| view! { <span data-testid="wish-card-place">{p}</span> })}
+                {wish.expected_by.clone().map(|d| view! {
+                    <span data-testid="wish-card-expected">{MESSAGES.expected_label}{MESSAGES.colon}{time::format_date(&d)}</span>
+                })}
+            </p>
             <p class="meta">
                 <span class="tag">{wish.category.clone()}</span>
                 " "{wish.resident.name.clone()}" · "{time::show(&wish.created_at)}

@@ -145,24 +145,24 @@ where
     view! {
         <section class="list" data-testid=testid aria-busy=move || list.loading.get().to_string()>
             <For each=move || list.items.get() key=|w| (w.id.clone(), w.version) children=move |w| card(w)/>
-            <Show when=move || list.loaded.get() && list.items.with(Vec::is_empty)>
+            {move || (list.loaded.get() && list.items.with(Vec::is_empty)).then(|| view! {
                 <p class="empty" data-testid="empty-list">{MESSAGES.empty_list}</p>
-            </Show>
-            <Show when=move || list.loading.get()>
+            })}
+            {move || list.loading.get().then(|| view! {
                 <p class="loading" role="status">{MESSAGES.loading}</p>
-            </Show>
+            })}
             {move || list.error.get().map(|e| view! {
                 <div class="error" role="alert">
                     <p>{e}</p>
                     <button type="button" on:click=move |_| list.reload()>{MESSAGES.retry}</button>
                 </div>
             })}
-            <Show when=move || paged && list.cursor.with(Option::is_some)>
+            {move || (paged && list.cursor.with(Option::is_some)).then(|| view! {
                 <button type="button" class="load-more" data-testid="load-more"
                     disabled=move || list.loading.get() on:click=move |_| list.load_more()>
                     {MESSAGES.load_more}
                 </button>
-            </Show>
+            })}
         </section>
     }
 }

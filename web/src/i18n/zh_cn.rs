@@ -1,6 +1,6 @@
 //! Simplified Chinese, the app's language.
 
-use haolin_shared::domain::{CheckinAction, WishAction};
+use haolin_shared::domain::{CheckinAction, WishAction, WishStatus};
 
 use super::Messages;
 
@@ -163,7 +163,40 @@ pub const ZH_CN: Messages = Messages {
     no_grid_here: "没有网格包含您当前的位置，请从列表中选择",
     wish_grid: "所在网格",
     set_home: "选择网格",
+    big_mode: "大字模式",
+    show_password: "显示密码",
+    hide_password: "隐藏密码",
+    forgot_password: "忘记密码？",
+    reset_intro: "请向您所在社区的工作人员索取 8 位重置码，再设置新密码。",
+    reset_code: "重置码",
+    new_password: "新密码",
+    reset_submit: "重设密码",
+    reset_done: "密码已重设，请用新密码登录",
+    reset_failed: "手机号或重置码不正确，或重置码已过期",
+    login_needed: "请先登录：本机没有保存的登录信息（可能已退出或清除了浏览数据）",
+    wish_missing: "找不到这个心愿",
+    reach_claimant: "如需联系认领的党员，请联系社区工作人员；党员会按您留的电话联系您。",
+    save_home_hint: "请先在下面选到您所在的网格，才能登记",
+    approve_confirm: "通过后心愿进入心愿池，党员就能认领。确定通过吗？",
+    confirm_approve: "确定通过",
+    approved_ok: "已通过审核，心愿已进入心愿池",
+    step_back_warn: "提交后不能撤回，请确认后再提交。",
+    confirm_submit: "确认提交",
 };
+
+/// A wish's status in plain words, for its resident.
+pub(super) fn status_words(status: WishStatus) -> &'static str {
+    match status {
+        WishStatus::PendingReview => "已提交，社区正在审核",
+        WishStatus::Rejected => "社区没有通过，可打开查看原因",
+        WishStatus::Open => "已通过审核，等待党员认领",
+        WishStatus::Assigned => "社区已派给党员，等党员接受",
+        WishStatus::Claimed => "党员已接单，正在办理",
+        WishStatus::Fulfilled => "党员已办完，请您确认并评价",
+        WishStatus::Confirmed => "您已确认，心愿已完成",
+        WishStatus::Cancelled => "心愿已取消",
+    }
+}
 
 /// Wish actions.
 pub(super) fn action(action: WishAction) -> &'static str {

@@ -8,9 +8,11 @@ use haolin_shared::domain::{Comment, Note, Rating, Reason, WishAction};
 use leptos::prelude::*;
 
 use crate::components::wish_card::{Deadline, StatusBadge};
+use crate::components::{go, mark_wish_read};
 use crate::error::ApiError;
 use crate::i18n::MESSAGES;
 use crate::live::LiveUpdate;
+use crate::route::Route;
 use crate::{access, api, live, state, time};
 
 /// What an action needs from the user before it is sent.
@@ -125,6 +127,7 @@ pub fn WishPage(
         gone: RwSignal::new(false),
     };
     page.load(id.clone());
+    mark_wish_read(id.clone());
     let sub_id = id.clone();
     let sub = live::subscribe(move |update| match update {
         LiveUpdate::Wish(w) if w.id == sub_id => {
@@ -144,13 +147,22 @@ pub fn WishPage(
         _ => {}
     });
     on_cleanup(move || live::unsubscribe(sub));
+    let home = Route::home(state::app().role.get_untracked());
     let me = StoredValue::new(me);
 
     view! {
-        {move || page.error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         {move || match page.wish.get() {
-            None if page.error.with(Option::is_none) => Some(view! { <p class="loading" role="status">{MESSAGES.loading}</p> }.into_any()),
-            None => None,
+            None => Some(match page.error.get() {
+                None => view! { <p class="loading" role="status">{MESSAGES.loading}</p> }.into_any(),
+                // An unknown wish, or one out of sight: say so, and offer the way home.
+                Some(e) => view! {
+                    <section class="detail" data-testid="wish-missing">
+                        <h1>{MESSAGES.wish_missing}</h1>
+                        <p class="error" role="alert">{e}</p>
+                        <a class="button" data-testid="wish-missing-home" href=home.href() on:click=go(home.clone())>{MESSAGES.go_home}</a>
+                    </section>
+                }.into_any(),
+            }),
             Some(w) => Some(view! { <WishDetail wish=w me page/> }.into_any()),
         }}
     }
@@ -182,6 +194,9 @@ fn WishDetail(wish: Wish, me: StoredValue<User>, page: WishPageState) -> impl In
             <div class="facts">
                 {person_line(MESSAGES.posted_by, Some(wish.resident.clone()))}
                 {person_line(MESSAGES.claimed_by, wish.claimant.clone())}
+                // The member's phone is not shown to residents (PersonRef carries none): say how to reach them.
+                {(wish.claimant.is_some() && me.with_value(|m| m.id == wish.resident.id))
+                    .then(|| view! { <p class="hint" data-testid="reach-claimant">{MESSAGES.reach_claimant}</p> })}
                 {person_line(MESSAGES.assigned_to, wish.assignee.clone())}
                 <Deadline wish=wish.clone()/>
                 {wish.expected_by.clone().map(|d| view! { <p><span class="label">{MESSAGES.expected_label}{MESSAGES.colon}</span>{time::format_date(&d)}</p> })}
@@ -259,6 +274,7 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
             match api::wishes::act(&id, action, body).await {
                 Ok(w) => {
                     open.set(None);
+                    mark_wish_read(w.id.clone());
                     page.wish.set(Some(w));
                     state::toast(if action == WishAction::Claim { MESSAGES.claimed_ok } else { MESSAGES.done });
                     page.load(id);
@@ -274,31 +290,37 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
         });
     };
 
-    let buttons = actions.iter().map(|a| {
-        let a = *a;
-        let send = send.clone();
-        let search = search.clone();
-        view! {
-            <button type="button" data-testid=format!("action-{}", a.as_str())
-                class=if matches!(a, WishAction::Cancel | WishAction::Reject | WishAction::Revoke) { "danger" } else { "primary" }
-                disabled=busy aria-expanded=move || (open.get() == Some(a)).to_string()
-                on:click=move |_| {
-                    error.set(None);
-                    if input_of(a) == Input::None {
-                        send(a);
-                    } else {
-                        text.set(String::new());
-                        rating.set(0);
-                        member.set(None);
-                        if a == WishAction::Dispatch {
-                            query.set(String::new());
-                            search(String::new());
+    // Step-back actions first and outlined, the main action last and strong (see `step_back`).
+    let (back, main): (Vec<WishAction>, Vec<WishAction>) = actions.into_iter().partition(|a| step_back(*a));
+    let buttons = back
+        .iter()
+        .chain(&main)
+        .map(|a| {
+            let a = *a;
+            let send = send.clone();
+            let search = search.clone();
+            view! {
+                <button type="button" data-testid=format!("action-{}", a.as_str())
+                    class=if step_back(a) { "step-back" } else { "primary" }
+                    disabled=busy aria-expanded=move || (open.get() == Some(a)).to_string()
+                    on:click=move |_| {
+                        error.set(None);
+                        if input_of(a) == Input::None {
+                            send(a);
+                        } else {
+                            text.set(String::new());
+                            rating.set(0);
+                            member.set(None);
+                            if a == WishAction::Dispatch {
+                                query.set(String::new());
+                                search(String::new());
+                            }
+                            open.set(Some(a));
                         }
-                        open.set(Some(a));
-                    }
-                }>{MESSAGES.action(a)}</button>
-        }
-    }).collect_view();
+                    }>{MESSAGES.action(a)}</button>
+            }
+        })
+        .collect_view();
 
     let form = move || {
         open.get().map(|a| {
@@ -314,7 +336,8 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
                         {(1..=5u8).map(|n| view! {
                             <button type="button" data-testid=format!("rating-star-{n}")
                                 aria-label=format!("{n}{}", MESSAGES.stars_suffix) aria-pressed=move || (rating.get() == n).to_string()
-                                class=move || { if rating.get() >= n { "star on" } else { "star" } } on:click=move |_| rating.set(n)>"★"</button>
+                                class=move || { if rating.get() >= n { "star on" } else { "star" } }
+                                on:click=move |_| { rating.set(n); error.set(None); }>"★"</button>
                         }).collect_view()}
                     </fieldset>
                 })}
@@ -356,10 +379,11 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
                     <textarea id="action-comment" data-testid="action-comment" rows="3" prop:value=text
                         on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                 })}
+                {step_back(a).then(|| view! { <p class="warn" data-testid="step-back-warning">{MESSAGES.step_back_warn}</p> })}
                 <div class="row">
-                    <button type="button" class="primary" data-testid="action-submit" disabled=busy
-                        on:click=move |_| send(a)>{MESSAGES.submit}</button>
-                    <button type="button" on:click=move |_| open.set(None)>{MESSAGES.close}</button>
+                    <button type="button" data-testid="action-close" on:click=move |_| open.set(None)>{MESSAGES.close}</button>
+                    <button type="button" class=if step_back(a) { "danger" } else { "primary" } data-testid="action-submit" disabled=busy
+                        on:click=move |_| send(a)>{if step_back(a) { MESSAGES.confirm_submit } else { MESSAGES.submit }}</button>
                 </div>
             </div>
         }
@@ -373,6 +397,20 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
             {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="action-error">{e}</p> })}
         </section>
     }
+}
+
+/// Whether `action` steps back (gives up, refuses, disputes, withdraws): drawn outlined and before
+/// the main action, and sent only after its form says it cannot be undone.
+fn step_back(action: WishAction) -> bool {
+    matches!(
+        action,
+        WishAction::Release
+            | WishAction::Dispute
+            | WishAction::Decline
+            | WishAction::Cancel
+            | WishAction::Reject
+            | WishAction::Revoke
+    )
 }
 
 /// Shows a refused action: the lost claim race as the toast, anything else under the buttons.
@@ -410,6 +448,19 @@ mod tests {
         assert_eq!(action_body(WishAction::Confirm, 1, "", 0, None), Err(MESSAGES.choose_rating.to_owned()));
         let body = parse(action_body(WishAction::Confirm, 1, "很好", 5, None));
         assert_eq!(body, serde_json::json!({"rating": 5, "comment": "很好", "version": 1}));
+    }
+
+    #[test]
+    fn giving_up_refusing_and_disputing_step_back_while_the_way_forward_does_not() {
+        for a in [WishAction::Release, WishAction::Dispute, WishAction::Decline, WishAction::Cancel, WishAction::Reject]
+        {
+            assert!(step_back(a), "{a:?}");
+            // Each opens a form (the confirmation) rather than acting on one tap.
+            assert!(input_of(a) != Input::None, "{a:?}");
+        }
+        for a in [WishAction::Fulfil, WishAction::Confirm, WishAction::Claim, WishAction::Approve, WishAction::Accept] {
+            assert!(!step_back(a), "{a:?}");
+        }
     }
 
     #[test]

@@ -10,17 +10,20 @@ use haolin_shared::domain::{Reason, WishAction, WishStatus};
 use leptos::prelude::*;
 
 use crate::api::wishes::WishFeed;
+use crate::components::mark_wish_read;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::MESSAGES;
 use crate::{access, api, live, state};
 
-/// One card of the review queue: approve, or reject with a reason.
+/// One card of the review queue (with the description and grid, so it is read before it is
+/// decided): reject with a reason (outlined, first), or approve (strong, last) after a question.
 #[component]
 fn QueueCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView {
     let actions = me.with_value(|me| access::actions_for(me, &wish));
     let busy = RwSignal::new(false);
     let rejecting = RwSignal::new(false);
+    let approving = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let (id, version) = (wish.id.clone(), wish.version);
@@ -37,8 +40,9 @@ fn QueueCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView
             };
             match result {
                 Ok(w) => {
+                    mark_wish_read(w.id.clone());
                     list.replace(w, false);
-                    state::toast(MESSAGES.done);
+                    state::toast(if action == WishAction::Approve { MESSAGES.approved_ok } else { MESSAGES.done });
                 }
                 Err(e) => {
                     if e.is_conflict() {
@@ -55,26 +59,40 @@ fn QueueCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView
     let reject = act;
     view! {
         <WishCard wish=wish.clone()>
-            {actions.contains(&WishAction::Approve).then(|| view! {
-                <button type="button" class="primary" data-testid="approve-button" disabled=busy
-                    on:click=move |_| approve(WishAction::Approve)>{MESSAGES.action(WishAction::Approve)}</button>
-            })}
             {actions.contains(&WishAction::Reject).then(|| view! {
-                <button type="button" data-testid="reject-button" disabled=busy aria-expanded=move || rejecting.get().to_string()
-                    on:click=move |_| rejecting.update(|r| *r = !*r)>{MESSAGES.action(WishAction::Reject)}</button>
+                <button type="button" class="step-back" data-testid="reject-button" disabled=busy aria-expanded=move || rejecting.get().to_string()
+                    on:click=move |_| { approving.set(false); rejecting.update(|r| *r = !*r); }>{MESSAGES.action(WishAction::Reject)}</button>
             })}
+            {actions.contains(&WishAction::Approve).then(|| view! {
+                <button type="button" class="primary" data-testid="approve-button" disabled=busy aria-expanded=move || approving.get().to_string()
+                    on:click=move |_| { rejecting.set(false); approving.set(true); }>{MESSAGES.action(WishAction::Approve)}</button>
+            })}
+            <Show when=move || approving.get()>
+                <div class="inline-form" role="alertdialog" aria-label=MESSAGES.confirm_approve>
+                    <p>{MESSAGES.approve_confirm}</p>
+                    <div class="row">
+                        <button type="button" data-testid="approve-cancel" on:click=move |_| approving.set(false)>{MESSAGES.close}</button>
+                        <button type="button" class="primary" data-testid="approve-confirm" disabled=busy
+                            on:click={
+                                let approve = approve.clone();
+                                move |_| approve(WishAction::Approve)
+                            }>{MESSAGES.confirm_approve}</button>
+                    </div>
+                </div>
+            </Show>
             <Show when=move || rejecting.get()>
                 <div class="inline-form">
                     <label for=format!("reject-{}", wish.id)>{MESSAGES.reason}</label>
                     <textarea id=format!("reject-{}", wish.id) data-testid="action-reason" rows="2" prop:value=reason
                         on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
                     {move || (!reason.get().is_empty()).then(reason_error).flatten().map(|e| view! { <p class="field-error">{e}</p> })}
+                    <p class="warn">{MESSAGES.step_back_warn}</p>
                     <button type="button" class="danger" data-testid="action-submit"
                         disabled=move || busy.get() || reason_error().is_some()
                         on:click={
                             let reject = reject.clone();
                             move |_| reject(WishAction::Reject)
-                        }>{MESSAGES.submit}</button>
+                        }>{MESSAGES.confirm_submit}</button>
                 </div>
             </Show>
             {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="action-error">{e}</p> })}
@@ -82,9 +100,11 @@ fn QueueCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView
     }
 }
 
-/// The counts by status, summed over the dispatcher's communities, reloaded on every live change.
+/// The counts by status, summed over the dispatcher's communities, reloaded on every live change:
+/// one compact row of buttons; a tap shows only that status in the list below (again: all), and
+/// 待审核 goes up to the queue.
 #[component]
-fn Overview(communities: Vec<String>) -> impl IntoView {
+fn Overview(communities: Vec<String>, filter: RwSignal<Option<WishStatus>>) -> impl IntoView {
     let counts = RwSignal::new(None::<Vec<(WishStatus, i64)>>);
     let error = RwSignal::new(None::<String>);
     let communities = StoredValue::new(communities);
@@ -120,14 +140,24 @@ fn Overview(communities: Vec<String>) -> impl IntoView {
             {move || match counts.get() {
                 None => view! { <p class="loading" role="status">{MESSAGES.loading}</p> }.into_any(),
                 Some(counts) => view! {
-                    <dl class="counts" data-testid="status-counts">
+                    <div class="counts-row" data-testid="status-counts" role="group" aria-label=MESSAGES.overview>
                         {counts.into_iter().map(|(s, n)| view! {
-                            <div class=format!("count badge-{}", s.as_str())>
-                                <dt>{MESSAGES.status(s)}</dt>
-                                <dd data-testid=format!("count-{}", s.as_str())>{n}</dd>
-                            </div>
+                            <button type="button" class=format!("chip badge-{}", s.as_str()) data-testid=format!("count-filter-{}", s.as_str())
+                                aria-pressed=move || (filter.get() == Some(s)).to_string()
+                                on:click=move |_| {
+                                    if s == WishStatus::PendingReview {
+                                        filter.set(None);
+                                        if let Some(w) = web_sys::window() {
+                                            w.scroll_to_with_x_and_y(0.0, 0.0);
+                                        }
+                                    } else {
+                                        filter.update(|f| *f = if *f == Some(s) { None } else { Some(s) });
+                                    }
+                                }>
+                                {MESSAGES.status(s)}" "<b data-testid=format!("count-{}", s.as_str())>{n}</b>
+                            </button>
                         }).collect_view()}
-                    </dl>
+                    </div>
                 }.into_any(),
             }}
         </section>
@@ -182,7 +212,8 @@ fn Figures(communities: Vec<String>) -> impl IntoView {
     }
 }
 
-/// `/dispatcher`: the review queue of my communities and their overview.
+/// `/dispatcher`: the review queue of my communities first, then the counts and the other wishes
+/// (filtered by a tapped count; pending ones are only in the queue), then the check-in figures.
 #[component]
 pub fn Dispatcher(
     /// The logged-in account.
@@ -196,13 +227,21 @@ pub fn Dispatcher(
     // Every wish of my communities, so wishes in progress can be opened (to dispatch, revoke, cancel).
     let keep_me = me.clone();
     let all = WishList::new(WishFeed::Visible, move |w| access::holds(&keep_me, Role::Dispatcher, &w.community_id));
+    let filter = RwSignal::new(None::<WishStatus>);
     let me = StoredValue::new(me);
     view! {
-        <Overview communities=communities.clone()/>
-        <Figures communities/>
         <h1>{MESSAGES.review_queue}</h1>
         <WishListView list testid="review-queue" paged=true card=move |w| view! { <QueueCard wish=w me list/> }/>
         <h2>{MESSAGES.community_wishes}</h2>
-        <WishListView list=all testid="community-wishes" paged=true card=|w| view! { <WishCard wish=w/> }/>
+        <Overview communities=communities.clone() filter/>
+        <WishListView list=all testid="community-wishes" paged=true card=move |w: Wish| {
+            let s = w.status;
+            view! {
+                <Show when=move || s != WishStatus::PendingReview && filter.get().is_none_or(|f| f == s)>
+                    <WishCard wish=w.clone()/>
+                </Show>
+            }
+        }/>
+        <Figures communities/>
     }
 }

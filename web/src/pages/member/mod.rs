@@ -5,6 +5,7 @@ use haolin_shared::domain::WishStatus;
 use leptos::prelude::*;
 
 use crate::api::wishes::WishFeed;
+use crate::components::mark_wish_read;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::MESSAGES;
@@ -22,6 +23,7 @@ fn PoolCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView 
         leptos::task::spawn_local(async move {
             match api::wishes::claim(&id, None).await {
                 Ok(w) => {
+                    mark_wish_read(w.id.clone());
                     list.replace(w, false);
                     state::toast(MESSAGES.claimed_ok);
                 }

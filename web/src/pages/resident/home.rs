@@ -32,11 +32,13 @@ fn choice(steps: &[Step]) -> Option<&PlaceSummary> {
 }
 
 /// Loads the places under `parent` (the top of the tree for `None`) as step `depth`, and keeps
-/// going down while a step has a single place to offer (a district's only street…). Units are
-/// never chosen for the resident: a grid is enough.
+/// going down while a step has a single place to offer (a district's only street…) or one on the
+/// path of the registered home (`home`: the ids of that path, so the picker starts on it). Units
+/// are never chosen for the resident unless they are the home: a grid is enough.
 async fn drill(
     steps: RwSignal<Vec<Step>>,
     error: RwSignal<Option<String>>,
+    home: Vec<String>,
     mut depth: usize,
     mut parent: Option<String>,
 ) {
@@ -51,12 +53,14 @@ async fn drill(
             return;
         }
         let lone = (options.len() == 1 && options[0].level != PlaceLevel::Unit).then(|| options[0].id.clone());
-        let chosen = lone.clone().unwrap_or_default();
+        let at_home = options.iter().find(|p| home.contains(&p.id)).map(|p| (p.id.clone(), p.level));
+        let chosen = lone.clone().or_else(|| at_home.as_ref().map(|(id, _)| id.clone())).unwrap_or_default();
+        let next = lone.or(at_home.filter(|(_, level)| *level != PlaceLevel::Unit).map(|(id, _)| id));
         steps.update(|s| {
             s.truncate(depth);
             s.push(Step { options, chosen });
         });
-        match lone {
+        match next {
             Some(id) => {
                 parent = Some(id);
                 depth += 1;
@@ -87,16 +91,25 @@ pub fn HomeGrid() -> impl IntoView {
     let steps = RwSignal::new(Vec::<Step>::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    leptos::task::spawn_local(async move {
-        match api::me::home().await {
-            Ok(me) => home.set(Some(me.home)),
-            Err(e) => error.set(Some(e.message())),
-        }
-    });
     // One call site, so the loading future is compiled once.
-    let open =
-        move |depth: usize, parent: Option<String>| leptos::task::spawn_local(drill(steps, error, depth, parent));
-    open(0, None);
+    let open = move |path: Vec<String>, depth: usize, parent: Option<String>| {
+        leptos::task::spawn_local(drill(steps, error, path, depth, parent))
+    };
+    // The home first, so the picker can start on it.
+    leptos::task::spawn_local(async move {
+        let path = match api::me::home().await {
+            Ok(me) => {
+                let path = me.home.as_ref().map(|h| h.path.iter().map(|p| p.id.clone()).collect()).unwrap_or_default();
+                home.set(Some(me.home));
+                path
+            }
+            Err(e) => {
+                error.set(Some(e.message()));
+                Vec::new()
+            }
+        };
+        open(path, 0, None);
+    });
 
     // Sends a registration (a chosen place, or else the browser's location) and shows its outcome.
     let send = move |place_id: Option<String>| {
@@ -142,7 +155,7 @@ pub fn HomeGrid() -> impl IntoView {
             }
         });
         if drill_on == Some(true) {
-            open(depth + 1, Some(id));
+            open(Vec::new(), depth + 1, Some(id));
         }
     };
 
@@ -156,9 +169,6 @@ pub fn HomeGrid() -> impl IntoView {
                 Some(None) => MESSAGES.no_home.to_owned(),
                 Some(Some(p)) => p.path.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(" / "),
             })}</p>
-            <p class="label">{MESSAGES.code}{MESSAGES.colon}
-                <code data-testid="home-code">{move || home.with(|h| h.clone().flatten().map(|p| p.code))}</code>
-            </p>
         </section>
         {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="home-error">{e}</p> })}
         <button type="button" class="primary wide" data-testid="home-locate" disabled=busy
@@ -180,7 +190,9 @@ pub fn HomeGrid() -> impl IntoView {
             }).collect_view()}
             <button type="button" class="primary" data-testid="home-save"
                 disabled=move || busy.get() || steps.with(|s| choice(s).is_none())
-                on:click=save>{MESSAGES.save_home}</button>
+                aria-describedby="home-save-hint" on:click=save>{MESSAGES.save_home}</button>
+            // Why the button cannot be used yet (shown only while it is disabled: style.css).
+            <p class="hint save-hint" id="home-save-hint" data-testid="home-save-hint">{MESSAGES.save_home_hint}</p>
         </div>
     }
 }

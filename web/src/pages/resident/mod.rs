@@ -16,7 +16,8 @@ use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::MESSAGES;
 use crate::route::Route;
 
-/// `/resident`: the wishes I posted, live.
+/// `/resident`: the resident's home: two large actions (post a wish, my wishes) and the wishes I
+/// posted, live, each with its status in plain words.
 #[component]
 pub fn MyWishes(
     /// The logged-in account.
@@ -25,11 +26,12 @@ pub fn MyWishes(
     let my_id = me.id.clone();
     let list = WishList::new(WishFeed::Mine, move |w| w.resident.id == my_id);
     view! {
-        <div class="page-head">
-            <h1>{MESSAGES.my_wishes}</h1>
-            <a class="button primary" href=Route::NewWish.href() on:click=go(Route::NewWish)>{MESSAGES.nav_new_wish}</a>
-        </div>
-        <WishListView list testid="my-wishes" paged=true card=|w| view! { <WishCard wish=w/> }/>
+        <nav class="home-actions" aria-label=MESSAGES.my_wishes>
+            <a class="button primary" data-testid="home-new-wish" href=Route::NewWish.href() on:click=go(Route::NewWish)>{MESSAGES.nav_new_wish}</a>
+            <a class="button" data-testid="home-my-wishes" href="#my-wishes">{MESSAGES.my_wishes}</a>
+        </nav>
+        <h1 id="my-wishes">{MESSAGES.my_wishes}</h1>
+        <WishListView list testid="my-wishes" paged=true card=|w| view! { <WishCard wish=w words=true/> }/>
         <p class="alt"><a href=Route::Checkins.href() data-testid="goto-checkins" on:click=go(Route::Checkins)>{MESSAGES.goto_checkins}</a></p>
     }
 }

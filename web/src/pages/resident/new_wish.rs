@@ -91,8 +91,8 @@ pub fn NewWish() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::wishes::create(&request, &key.get_value()).await {
                 Ok(wish) => {
-                    state::toast(MESSAGES.wish_posted);
                     state::navigate(Route::Wish(wish.id));
+                    state::toast(MESSAGES.wish_posted);
                 }
                 Err(e) => failure.set(Some(e.message())),
             }
@@ -113,7 +113,7 @@ pub fn NewWish() -> impl IntoView {
             </Show>
             <p class="hint">
                 {MESSAGES.wish_grid}{MESSAGES.colon}
-                <span data-testid="wish-grid">{move || grid().map_or(MESSAGES.none.to_owned(), |g| format!("{} {}", g.name, g.code))}</span>" "
+                <span data-testid="wish-grid">{move || grid().map_or(MESSAGES.none.to_owned(), |g| g.name)}</span>" "
                 <a href=Route::HomeGrid.href() data-testid="wish-set-home" on:click=go(Route::HomeGrid)>{MESSAGES.set_home}</a>
             </p>
             <label for="wish-category">{MESSAGES.category}</label>
