@@ -74,7 +74,7 @@ step scripts/schemathesis.sh
 # The browser tests (tests/browser): headless Chromium driven by playwright-core (installed from
 # the lock file when missing) against the debug binary and the web/dist built above.
 browser_tests() {
-  if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ]; then
     (cd tests/browser && npm ci --no-audit --no-fund)
   fi
   node --test tests/browser/
