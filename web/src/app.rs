@@ -63,7 +63,7 @@ pub fn App(
             }
             // A page of the other bundle is reached by a full page load (state::navigate); here
             // only when the server could not send it there.
-            if r.bundle() != state::bundle() {
+            if !r.drawn_by(state::bundle()) {
                 return not_found();
             }
             if !r.needs_login() {
