@@ -37,12 +37,21 @@ async fn office_routes_are_served_by_the_office_app_once_it_is_built() {
     std::fs::create_dir_all(&office).unwrap();
     std::fs::write(office.join("index.html"), "<p>haolin-office-index</p>").unwrap();
     std::fs::write(office.join("haolin-office.js"), "// office glue").unwrap();
-    for path in ["/admin", "/admin/places/3", "/dispatcher", "/dispatcher/checkins", "/checkins/4/certificate"] {
+    for path in [
+        "/admin",
+        "/admin/places/3",
+        "/dispatcher",
+        "/dispatcher/checkins",
+        "/checkins/4/certificate",
+        "/member",
+        "/member/claims",
+        "/resident/grid",
+    ] {
         let resp = app.get_anon(path).await;
         assert_eq!((resp.status, resp.text.trim()), (200, "<p>haolin-office-index</p>"), "{path}");
     }
     assert_eq!(app.get_anon("/office/haolin-office.js").await.text, "// office glue");
-    for path in ["/resident", "/administer", "/wishes/admin", "/member"] {
+    for path in ["/resident", "/administer", "/wishes/admin", "/members", "/resident/new", "/inbox"] {
         assert_eq!(app.get_anon(path).await.text.trim(), INDEX_HTML, "{path}");
     }
 }
