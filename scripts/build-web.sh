@@ -41,9 +41,12 @@ SECONDS=0
 trunk build --release
 log "trunk build --release web/office/index.html (the office bundle, files under /office/)"
 trunk build --release --dist web/dist/office --public-url /office/ web/office/index.html
-# The login page at the entry point (`/`, `/login`): plain HTML and a few lines of script, no wasm,
-# so a dispatcher's first visit loads the login page and then only the office bundle. It links the
-# main bundle's hashed stylesheet, which a resident's main bundle then finds in the cache.
+# The login page at the entry point (`/`, `/login`, `/register`): plain HTML and a few lines of
+# script, no wasm (and no comments: every byte goes to every phone), so a dispatcher's first visit
+# loads the login page and then only the office bundle. Its script saves the session exactly as
+# web/src/session.rs keeps it (and picks the role as access::pick_role does), then loads the
+# role's home; the server checks every field again (shared/src/domain) and its refusal is shown as
+# it says. It links the main bundle's hashed stylesheet, which the bundles then find cached.
 style=$(cd web/dist && ls style-*.css | head -1)
 log "the login page (web/login/index.html → web/dist/login, stylesheet /$style)"
 mkdir -p web/dist/login
