@@ -17,7 +17,7 @@ cargo build --release -p haolin-server -p haolin-bench
 
 # The web app's two bundles (rebuilt only when their sources changed) and its floor, a bare Leptos
 # "hello" built with the same profile and wasm-opt flags (bench/web-floor); all measured by
-# scripts/web-size.sh (the main bundle first: its total is the resident's first load).
+# scripts/web-size.sh (a resident's first visit first, then a dispatcher's, then the floor).
 scripts/build-web.sh
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 (cd bench/web-floor && trunk --config Trunk.toml build --release)
@@ -25,10 +25,10 @@ scripts/precompress.sh bench/web-floor/dist
 web_size=$(mktemp)
 trap 'rm -f "$web_size"' EXIT
 {
-  scripts/web-size.sh || true
+  scripts/web-size.sh resident || true
   echo
-  echo "office: web/dist/office, the second bundle (staff pages, check-in paperwork)"
-  WEB_SIZE_BUDGET=300000 scripts/web-size.sh web/dist/office || true
+  echo "dispatcher: the login page, then the office bundle (staff pages, check-in paperwork)"
+  scripts/web-size.sh dispatcher || true
   echo
   echo "floor: bench/web-floor, a bare Leptos \"hello\" with the same profile"
   WEB_SIZE_BUDGET=999999999 scripts/web-size.sh bench/web-floor/dist

@@ -4,7 +4,9 @@
 //! top: residents' and members' everyday pages) and the office app in `office/` (its files under
 //! `/office/`: staff pages and the member's check-in paperwork), so a resident's phone never loads
 //! the office pages. A client route of the office app (`haolin_shared::bundles::is_office_route`)
-//! falls back to `office/index.html` once it is built, any other to `index.html`.
+//! falls back to `office/index.html` once it is built, any other to `index.html`. The entry point
+//! (`/`, `/login`, `/register`) is the login page in `login/` once it is built: plain HTML, no
+//! wasm, which sends each role on to its own bundle.
 
 //!
 //! Files are sent as built: `scripts/build-web.sh` compresses each once (brotli at its highest
@@ -18,11 +20,17 @@ use std::path::{Component, Path, PathBuf};
 use actix_files::NamedFile;
 use actix_web::dev::HttpServiceFactory;
 use actix_web::http::header::ContentEncoding;
-use actix_web::http::header::{self, ContentDisposition, DispositionType, HeaderValue};
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, guard, web};
 use haolin_shared::bundles;
 
 use crate::error::ApiError;
+
+/// The login page (`login/index.html`) for `/`, `/login` and `/register` once it is built.
+fn login_page_for(dir: &Path, path: &str) -> Option<PathBuf> {
+    let login_index = dir.join(bundles::LOGIN_DIR).join("index.html");
+    (bundles::is_login_route(path) && login_index.is_file()).then_some(login_index)
+}
 
 /// The `index.html` that serves a client route: the office app's for its routes (when it is
 /// built), else the main app's.
@@ -86,30 +94,31 @@ async fn send(req: &HttpRequest, file: &Path) -> Result<HttpResponse, ApiError> 
         .find(|(coding, twin, _)| accepts(req, coding) && twin.is_file())
         .map_or((file.to_path_buf(), ContentEncoding::Identity), |(_, twin, enc)| (twin, enc));
     let named = NamedFile::open_async(&path).await.map_err(|_| ApiError::not_found())?;
+    let hashed = is_hashed(&name) && name != "index.html";
+    // Every header is paid for on a phone's first load: no `Content-Disposition` (a page's files
+    // are shown inline anyway), and a hashed file, never revalidated, carries no validators.
     let named = named
         .set_content_type(actix_files::file_extension_to_mime(&ext))
-        .set_content_disposition(ContentDisposition { disposition: DispositionType::Inline, parameters: vec![] })
+        .disable_content_disposition()
+        .use_etag(!hashed)
+        .use_last_modified(!hashed)
         .set_content_encoding(encoding);
     let mut res = named.into_response(req);
     let headers = res.headers_mut();
     // Always set, so the compression middleware leaves the response as it is.
     headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding.as_str()));
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-    let cache = if name == "index.html" {
-        "no-cache"
-    } else if is_hashed(&name) {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
+    let cache = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     Ok(res)
 }
 
-/// Serves a GET or HEAD for the web app: the named file, else the `index.html` of the client
-/// route.
+/// Serves a GET or HEAD for the web app: the login page at the entry point, else the named file,
+/// else the `index.html` of the client route.
 async fn asset(req: HttpRequest, dir: web::Data<WebDir>) -> Result<HttpResponse, ApiError> {
-    let file = file_for(&dir.0, req.path()).unwrap_or_else(|| index_for(&dir.0, req.path()));
+    let file = login_page_for(&dir.0, req.path())
+        .or_else(|| file_for(&dir.0, req.path()))
+        .unwrap_or_else(|| index_for(&dir.0, req.path()));
     send(&req, &file).await
 }
 

@@ -2,16 +2,35 @@
 //! sends the right `index.html`) and the web client (which reaches the other bundle with a full
 //! page load) must agree on.
 //!
-//! The main bundle (`web/dist`, at `/`) holds what residents and party members use every day; it
-//! is what a resident's phone loads first. The office bundle (`web/dist/office`, its files under
-//! `/office/`) holds the staff pages and the member's check-in paperwork.
+//! The main bundle (`web/dist`) holds what residents use every day (their wishes, posting one,
+//! the wish page, the inbox); it is what a resident's phone loads after the login
+//! page. The office bundle (`web/dist/office`, its files under `/office/`) holds the staff pages,
+//! the party member's pages (the pool, claims, check-ins) and the pages opened once (a
+//! resident's home grid).
+//!
+//! The entry point is neither: `/`, `/login` and `/register` are served by the login page
+//! (`web/dist/login`, plain HTML and a few lines of script, no wasm), which sends a visitor with
+//! a session, or one who just logged in or registered, to the home of their role, so a
+//! dispatcher never loads the main bundle.
 
 /// The office bundle's folder inside the built web app, and the URL path of its files.
 pub const OFFICE_DIR: &str = "office";
 
-/// The route prefixes of the office bundle: the admin's place tree, the dispatcher's desk, and
-/// the member's dual check-in (双报到) with its printable certificate.
-pub const OFFICE_ROUTES: [&str; 3] = ["/admin", "/dispatcher", "/checkins"];
+/// The login page's folder inside the built web app.
+pub const LOGIN_DIR: &str = "login";
+
+/// Whether the client route `path` (without query) is served by the login page: `/`, `/login` and
+/// `/register`.
+pub fn is_login_route(path: &str) -> bool {
+    matches!(path, "/" | "" | "/login" | "/login/" | "/register" | "/register/")
+}
+
+/// The route prefixes of the office bundle: the admin's place tree, the dispatcher's desk, the
+/// party member's pool and claims, the member's dual check-in (双报到) with its printable
+/// certificate, and the resident's home grid (chosen once, so not in a resident's first load).
+/// (The office bundle also draws the wish page and the inbox when they are opened from its
+/// pages; loaded directly, those come from the main bundle.)
+pub const OFFICE_ROUTES: [&str; 5] = ["/admin", "/dispatcher", "/member", "/checkins", "/resident/grid"];
 
 /// Whether the client route `path` (without query) belongs to the office bundle: one of
 /// [`OFFICE_ROUTES`] or below it.
@@ -27,13 +46,42 @@ mod tests {
 
     #[test]
     fn office_routes_are_the_prefixes_and_what_lies_below_them() {
-        for path in
-            ["/admin", "/admin/", "/admin/places/3", "/dispatcher", "/dispatcher/checkins", "/checkins/4/certificate"]
-        {
+        for path in [
+            "/admin",
+            "/admin/",
+            "/admin/places/3",
+            "/dispatcher",
+            "/dispatcher/checkins",
+            "/checkins/4/certificate",
+            "/member",
+            "/member/claims",
+            "/resident/grid",
+        ] {
             assert!(is_office_route(path), "{path}");
         }
-        for path in ["/", "/administer", "/resident", "/wishes/1", "/inbox", "/checkinsx", "/office"] {
+        for path in [
+            "/",
+            "/administer",
+            "/resident",
+            "/wishes/1",
+            "/inbox",
+            "/checkinsx",
+            "/office",
+            "/members",
+            "/resident/new",
+            "/resident/gridx",
+        ] {
             assert!(!is_office_route(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn the_login_page_serves_the_entry_point_login_and_registration_only() {
+        for path in ["/", "/login", "/login/", "/register"] {
+            assert!(is_login_route(path), "{path}");
+        }
+        for path in ["/registered", "/resident", "/loginx", "/login/x", "/dispatcher", "/index.html"] {
+            assert!(!is_login_route(path), "{path}");
         }
     }
 }

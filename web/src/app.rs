@@ -52,11 +52,12 @@ pub fn App(
         let home = Route::home(app.role.get());
         match (logged_in.get(), &r) {
             (false, r) if r.needs_login() => {
-                state::redirect(Route::Login);
-                // Say why, unless the visitor only opened the site's address.
+                // Say why (on the login page, another page load), unless the visitor only opened
+                // the site's address.
                 if *r != Route::Root {
-                    state::toast(MESSAGES.login_needed);
+                    state::note_for_login(MESSAGES.login_needed);
                 }
+                state::redirect(Route::Login);
             }
             (true, Route::Root | Route::Login | Route::Register) => state::redirect(home),
             _ => {}
@@ -72,7 +73,7 @@ pub fn App(
             }
             // A page of the other bundle is reached by a full page load (state::navigate); here
             // only when the server could not send it there.
-            if r.bundle() != state::bundle() {
+            if !r.drawn_by(state::bundle()) {
                 return not_found();
             }
             if !r.needs_login() {

@@ -4,33 +4,37 @@
 
 use haolin_shared::api::Role;
 
-/// One of the web app's two bundles (see the crate docs).
+/// One of the web app's two bundles (see the crate docs), or the login page at the entry point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
+    /// The login page served for `/`, `/login` and `/register` (`bundles::is_login_route`):
+    /// plain HTML and a few lines of script (`web/login/index.html`), no wasm.
+    LoginPage,
     /// The main app at `/`.
     Main,
-    /// The office app (`haolin_shared::bundles`): staff pages and the check-in paperwork.
+    /// The office app (`haolin_shared::bundles`): the staff pages, the member's pages and the
+    /// check-in paperwork, with the wish page and the inbox they open from there.
     Office,
 }
 
 /// A page of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
-    /// `/`: goes to the current role's home, or to login.
+    /// `/`: goes to the current role's home, or to login (the login page).
     Root,
-    /// `/login`.
+    /// `/login` (the login page).
     Login,
-    /// `/register`.
+    /// `/register` (the login page).
     Register,
     /// `/resident`: my wishes.
     Resident,
     /// `/resident/new`: post a wish.
     NewWish,
-    /// `/resident/grid`: my home grid (where I live), and choosing it.
+    /// `/resident/grid`: my home grid (where I live), and choosing it (office bundle).
     HomeGrid,
-    /// `/member`: the open-wish pool.
+    /// `/member`: the open-wish pool (office bundle).
     Member,
-    /// `/member/claims`: my claims.
+    /// `/member/claims`: my claims (office bundle).
     Claims,
     /// `/checkins`: my dual check-ins (双报到) and a new one (office bundle).
     Checkins,
@@ -161,11 +165,16 @@ impl Route {
         !matches!(self, Self::Login | Self::Register | Self::NotFound)
     }
 
-    /// The bundle that draws the page: the office bundle for the routes the server sends there
-    /// (`haolin_shared::bundles::is_office_route`), else the main one.
+    /// The bundle the server sends for the page's path: the login page for `/`, `/login` and
+    /// `/register`, the office bundle for its routes (`haolin_shared::bundles::is_office_route`),
+    /// else the main one.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Self::Dispatcher
+            Self::Root | Self::Login | Self::Register => Bundle::LoginPage,
+            Self::HomeGrid
+            | Self::Member
+            | Self::Claims
+            | Self::Dispatcher
             | Self::CheckinReview
             | Self::Checkins
             | Self::Certificate(_)
@@ -173,6 +182,13 @@ impl Route {
             | Self::AdminPlace(_) => Bundle::Office,
             _ => Bundle::Main,
         }
+    }
+
+    /// Whether `bundle` draws the page, so reaching it needs no page load: its own pages, and in
+    /// the office bundle also the wish page and the inbox, which members and staff open from
+    /// their pages there.
+    pub fn drawn_by(&self, bundle: Bundle) -> bool {
+        self.bundle() == bundle || (bundle == Bundle::Office && matches!(self, Self::Wish(_) | Self::Inbox))
     }
 }
 
@@ -271,8 +287,23 @@ mod tests {
         for path in paths {
             let office = haolin_shared::bundles::is_office_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::Office, office, "{path}");
+            let login = haolin_shared::bundles::is_login_route(path);
+            assert_eq!(Route::parse(path).bundle() == Bundle::LoginPage, login, "{path}");
         }
         assert_eq!(Route::parse("/resident").bundle(), Bundle::Main);
         assert_eq!(Route::parse("/checkins").bundle(), Bundle::Office);
+        assert_eq!(Route::parse("/member/claims").bundle(), Bundle::Office);
+    }
+
+    #[test]
+    fn the_office_bundle_also_draws_the_wish_page_and_the_inbox() {
+        for route in [Route::Wish("3".into()), Route::Inbox] {
+            assert_eq!(route.bundle(), Bundle::Main, "served by the main bundle");
+            assert!(route.drawn_by(Bundle::Main) && route.drawn_by(Bundle::Office), "{}", route.href());
+        }
+        assert!(!Route::Member.drawn_by(Bundle::Main));
+        assert!(!Route::Resident.drawn_by(Bundle::Office));
+        assert!(!Route::Register.drawn_by(Bundle::Office) && !Route::Register.drawn_by(Bundle::Main));
+        assert!(!Route::Login.drawn_by(Bundle::Main) && !Route::Root.drawn_by(Bundle::Office));
     }
 }

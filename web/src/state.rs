@@ -34,6 +34,9 @@ pub struct AppState {
     pub inbox: RwSignal<u32>,
 }
 
+/// The `sessionStorage` key of a note the login page shows once (read by `web/login/index.html`).
+const LOGIN_NOTICE_KEY: &str = "haolin.notice";
+
 thread_local! {
     static BUNDLE: Cell<Bundle> = const { Cell::new(Bundle::Main) };
     /// Set once a full page load to the other bundle has started: later navigations (the login
@@ -56,10 +59,11 @@ pub fn bundle() -> Bundle {
     BUNDLE.with(Cell::get)
 }
 
-/// Loads `route` from the server if its page belongs to the other bundle (`replace`: without a
-/// new history entry); says whether it did.
+/// Loads `route` from the server if its page belongs to another bundle (`replace`: without a
+/// new history entry); says whether it did. Never the path the server just sent this bundle for
+/// (a web folder without the login page, or `trunk serve`): that would load it again forever.
 fn leave_bundle(route: &Route, path: &str, replace: bool) -> bool {
-    if route.bundle() == bundle() {
+    if route.drawn_by(bundle()) || path == current_path() {
         return false;
     }
     if LEAVING.with(|l| l.replace(true)) {
@@ -212,9 +216,20 @@ pub async fn logout() {
     navigate(Route::Login);
 }
 
+/// Leaves `text` for the login page (another page load) to show once.
+pub fn note_for_login(text: &str) {
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.set_item(LOGIN_NOTICE_KEY, text);
+    }
+}
+
 /// The server ended the session (a 401 other than an expired token): back to the login page.
 fn session_over(had_tokens: bool) {
     forget_session();
+    if had_tokens {
+        // The login page is another page load: it shows this note once (web/login/index.html).
+        note_for_login(MESSAGES.session_expired);
+    }
     if app().path.get_untracked() != Route::Login.href() {
         navigate(Route::Login);
     }

@@ -37,14 +37,64 @@ async fn office_routes_are_served_by_the_office_app_once_it_is_built() {
     std::fs::create_dir_all(&office).unwrap();
     std::fs::write(office.join("index.html"), "<p>haolin-office-index</p>").unwrap();
     std::fs::write(office.join("haolin-office.js"), "// office glue").unwrap();
-    for path in ["/admin", "/admin/places/3", "/dispatcher", "/dispatcher/checkins", "/checkins/4/certificate"] {
+    for path in [
+        "/admin",
+        "/admin/places/3",
+        "/dispatcher",
+        "/dispatcher/checkins",
+        "/checkins/4/certificate",
+        "/member",
+        "/member/claims",
+        "/resident/grid",
+    ] {
         let resp = app.get_anon(path).await;
         assert_eq!((resp.status, resp.text.trim()), (200, "<p>haolin-office-index</p>"), "{path}");
     }
     assert_eq!(app.get_anon("/office/haolin-office.js").await.text, "// office glue");
-    for path in ["/resident", "/administer", "/wishes/admin", "/member"] {
+    for path in ["/resident", "/administer", "/wishes/admin", "/members", "/resident/new", "/inbox"] {
         assert_eq!(app.get_anon(path).await.text.trim(), INDEX_HTML, "{path}");
     }
+}
+
+#[tokio::test]
+async fn the_entry_point_is_the_login_page_once_it_is_built() {
+    let app = spawn_app().await;
+    // Before the login page is built, `/` and `/login` are the main app's like any client route.
+    assert_eq!(app.get_anon("/login").await.text.trim(), INDEX_HTML);
+    let login = app.web_dir().join("login");
+    std::fs::create_dir_all(&login).unwrap();
+    std::fs::write(login.join("index.html"), "<p>haolin-login-page</p>").unwrap();
+    for path in ["/", "/login", "/login/", "/register"] {
+        let resp = app.get_anon(path).await;
+        assert_eq!((resp.status, resp.text.trim()), (200, "<p>haolin-login-page</p>"), "{path}");
+    }
+    // Sent precompressed and revalidated like every index.html.
+    std::fs::write(login.join("index.html.br"), b"login brotli twin").unwrap();
+    for path in ["/", "/login", "/login/"] {
+        let (status, h, body) = fetch(&app, reqwest::Method::GET, path, "gzip, deflate, br, zstd").await;
+        assert_eq!((status, body.as_slice()), (200, b"login brotli twin".as_slice()), "{path}");
+        assert_eq!((h[0].as_deref(), h[2].as_deref()), (Some("br"), Some("no-cache")), "{path}");
+    }
+    // Every other page is still its bundle's.
+    for path in ["/resident", "/index.html", "/loginx", "/wishes/3", "/registered"] {
+        assert_eq!(app.get_anon(path).await.text.trim(), INDEX_HTML, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_hashed_file_carries_no_validators_and_no_disposition() {
+    let app = spawn_app().await;
+    let dir = app.web_dir();
+    std::fs::write(dir.join("haolin-web-a40916185f529f5b.js"), b"// glue").unwrap();
+    let headers = |resp: reqwest::Response| {
+        ["etag", "last-modified", "content-disposition"].map(|h| resp.headers().get(h).is_some())
+    };
+    let resp = app.client.get(app.url("/haolin-web-a40916185f529f5b.js")).send().await.expect("the server answers");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(headers(resp), [false, false, false], "never revalidated, so no etag or last-modified");
+    // An index.html is revalidated, so it keeps its validators.
+    let resp = app.client.get(app.url("/resident")).send().await.expect("the server answers");
+    assert_eq!(headers(resp), [true, true, false]);
 }
 
 #[tokio::test]
