@@ -1,7 +1,6 @@
 //! The app's pages, by role.
 
 pub mod admin;
-pub mod auth;
 pub mod checkins;
 pub mod dispatcher;
 pub mod inbox;
