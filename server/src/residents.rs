@@ -140,10 +140,17 @@ pub async fn served(
     if places.is_empty() {
         return Err(ApiError::forbidden());
     }
-    let mut out = Vec::new();
-    for (user, place_id) in state.store.residents_at(&places, before, limit).await? {
-        if let Some(place) = state.store.place(place_id).await? {
-            out.push((user, place));
+    // A page's residents share a few homes: each is read once.
+    let rows = state.store.residents_at(&places, before, limit).await?;
+    let mut homes: Vec<PlaceRecord> = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for (user, place_id) in rows {
+        let home = match homes.iter().find(|p| p.id == place_id) {
+            Some(p) => Some(p.clone()),
+            None => state.store.place(place_id).await?.inspect(|p| homes.push(p.clone())),
+        };
+        if let Some(home) = home {
+            out.push((user, home));
         }
     }
     Ok(out)
