@@ -590,6 +590,7 @@ mod checkins;
 mod party;
 mod places;
 mod residents;
+mod work_orders;
 pub use accounts::{ChangePasswordRequest, ResetCodeResponse, ResetPasswordRequest, SessionInfo};
 pub use audit::{AuditAction, AuditEntry, AuditTargetKind};
 pub use checkins::{
@@ -602,3 +603,7 @@ pub use places::{
     PlaceRef, SetHomeRequest, UpdatePlaceRequest,
 };
 pub use residents::{CreateResidentRequest, ResidentRecord};
+pub use work_orders::{
+    CalendarInfo, CreateDepartmentRequest, Department, DepartmentStaffRequest, OrderActionRequest, OrderDepartment,
+    OrderEvent, OrderExtension, ReportOrderRequest, ScoreRow, Scorecard, WorkOrder,
+};

@@ -3,7 +3,7 @@
 //! status is called the same wherever it shows.
 
 use crate::api::{GridKind, PartyOrgLevel, PlaceLevel, Role};
-use crate::domain::{CheckinStatus, WishStatus};
+use crate::domain::{CheckinStatus, OrderAction, OrderStatus, Priority, Satisfaction, WishStatus};
 
 /// A value with a name people read.
 pub trait Label: Copy {
@@ -86,6 +86,66 @@ impl Label for PartyOrgLevel {
     }
 }
 
+impl Label for OrderStatus {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Reported => "待受理",
+            Self::Accepted => "已受理",
+            Self::Declined => "不予受理",
+            Self::Escalated => "已上报街道",
+            Self::Dispatched => "待签收",
+            Self::Signed => "办理中",
+            Self::Returned => "已退单",
+            Self::Resolved => "待回访",
+            Self::Reopened => "重办",
+            Self::Closed => "已办结",
+        }
+    }
+}
+
+impl Label for OrderAction {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Report => "上报",
+            Self::ResolveOnSpot => "即报即办",
+            Self::Accept => "受理",
+            Self::Decline => "不予受理",
+            Self::Dispatch => "派单",
+            Self::Escalate => "上报街道",
+            Self::Whistle => "吹哨",
+            Self::Sign => "签收",
+            Self::Return => "退单",
+            Self::Resolve => "办结",
+            Self::Visit => "回访",
+            Self::RequestExtension => "申请延期",
+            Self::GrantExtension => "同意延期",
+            Self::RefuseExtension => "不同意延期",
+            Self::Supervise => "督办",
+            Self::FlagOverdue => "超时督办",
+        }
+    }
+}
+
+impl Label for Priority {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Urgent => "紧急",
+            Self::Normal => "一般",
+            Self::Complex => "复杂",
+        }
+    }
+}
+
+impl Label for Satisfaction {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Satisfied => "满意",
+            Self::Basic => "基本满意",
+            Self::Unsatisfied => "不满意",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,6 +164,10 @@ mod tests {
         assert!(distinct(&[GridKind::Comprehensive, GridKind::Dedicated]));
         assert!(distinct(&Role::ALL));
         assert!(distinct(&PartyOrgLevel::ALL));
+        assert!(distinct(&OrderStatus::ALL));
+        assert!(distinct(&OrderAction::ALL));
+        assert!(distinct(&Priority::ALL));
+        assert!(distinct(&Satisfaction::ALL));
     }
 
     #[test]
