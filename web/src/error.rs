@@ -1,6 +1,6 @@
 //! What went wrong with an API call, and what the app does about it (pure, so it is unit tested).
 
-use haolin_shared::api::{ErrorBody, ErrorCode, ErrorInfo};
+use haolin_shared::api::{CurrentStatus, ErrorBody, ErrorCode, ErrorInfo};
 use haolin_shared::domain::WishStatus;
 
 use crate::i18n::MESSAGES;
@@ -65,7 +65,7 @@ impl ApiError {
 
     /// Whether this is a claim that lost the race: 409 and the wish is now claimed.
     pub fn is_lost_race(&self) -> bool {
-        matches!(self, Self::Status { status: 409, info: Some(info) } if info.details.status == Some(WishStatus::Claimed)
+        matches!(self, Self::Status { status: 409, info: Some(info) } if info.details.status == Some(CurrentStatus::Wish(WishStatus::Claimed))
             && matches!(info.code, ErrorCode::InvalidState | ErrorCode::VersionConflict))
     }
 
