@@ -42,17 +42,15 @@ pub struct Viewer<'a> {
 }
 
 impl<'a> Viewer<'a> {
-    /// Reads the caller's place roles and departments (skipped for roles that have none).
+    /// Reads the caller's roles held at places (a role at a place needs no account-wide role) and,
+    /// for department officers, their departments.
     pub async fn load(state: &AppState, caller: &'a Caller) -> Result<Self, ApiError> {
         let mut viewer = Self { caller, streets: Vec::new(), grids: Vec::new(), departments: Vec::new() };
-        let placed = [Role::StreetOfficer, Role::GridWorker, Role::GridLeader];
-        if placed.iter().any(|r| caller.has_role(*r)) {
-            for (role, place) in state.store.place_grants_of(caller.id()).await? {
-                match role {
-                    Role::StreetOfficer => viewer.streets.push(place),
-                    Role::GridWorker | Role::GridLeader => viewer.grids.push(place),
-                    _ => {}
-                }
+        for (role, place) in state.store.place_grants_of(caller.id()).await? {
+            match role {
+                Role::StreetOfficer => viewer.streets.push(place),
+                Role::GridWorker | Role::GridLeader => viewer.grids.push(place),
+                _ => {}
             }
         }
         if caller.has_role(Role::DepartmentOfficer) {

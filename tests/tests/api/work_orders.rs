@@ -75,7 +75,8 @@ async fn whistled(app: &TestApp, s: &Street) -> Value {
     let order = order.expect_status(201).clone();
     act(app, &s.dispatcher, &order, "accept", json!({})).await;
     act(app, &s.dispatcher, &order, "escalate", json!({"reason": "涉及多个部门，社区无法协调"})).await;
-    act(app, &s.officer, &order, "whistle", json!({"lead_department_id": s.lead.0, "co_department_ids": [s.co.0]})).await
+    act(app, &s.officer, &order, "whistle", json!({"lead_department_id": s.lead.0, "co_department_ids": [s.co.0]}))
+        .await
 }
 
 #[tokio::test]
@@ -91,7 +92,12 @@ async fn a_report_goes_through_the_whistle_to_a_satisfied_call_back_and_the_scor
     assert_eq!(order["street_id"], s.street["id"]);
     assert!(actions(&order).is_empty(), "the resident has nothing to do yet: {order}");
 
-    let pending = app.get(&format!("/api/v1/work-orders?community_id={}&status=reported", str_of(&s.community, "id")), &s.dispatcher.token).await;
+    let pending = app
+        .get(
+            &format!("/api/v1/work-orders?community_id={}&status=reported", str_of(&s.community, "id")),
+            &s.dispatcher.token,
+        )
+        .await;
     assert_eq!(pending.expect_status(200)["items"][0]["id"], order["id"]);
     assert_eq!(actions(&pending.body["items"][0]), ["accept", "decline", "dispatch", "escalate"]);
 
@@ -99,14 +105,20 @@ async fn a_report_goes_through_the_whistle_to_a_satisfied_call_back_and_the_scor
     assert_eq!(accepted["status"], "accepted");
     let escalated = act(&app, &s.dispatcher, &order, "escalate", json!({"reason": "涉及多个部门"})).await;
     assert_eq!(escalated["status"], "escalated");
-    assert_eq!(actions(&app.get(&format!("/api/v1/work-orders/{}", str_of(&order, "id")), &s.officer.token).await.body), ["whistle", "supervise"]);
+    assert_eq!(
+        actions(&app.get(&format!("/api/v1/work-orders/{}", str_of(&order, "id")), &s.officer.token).await.body),
+        ["whistle", "supervise"]
+    );
 
     let body = json!({"lead_department_id": s.lead.0, "co_department_ids": [s.co.0], "priority": "normal"});
     let whistled = act(&app, &s.officer, &order, "whistle", body).await;
     assert_eq!(whistled["status"], "dispatched");
     let departments = whistled["departments"].as_array().unwrap();
     assert_eq!(departments.len(), 2);
-    assert_eq!((departments[0]["id"].as_str(), departments[0]["lead"].as_bool()), (Some(s.lead.0.as_str()), Some(true)));
+    assert_eq!(
+        (departments[0]["id"].as_str(), departments[0]["lead"].as_bool()),
+        (Some(s.lead.0.as_str()), Some(true))
+    );
     assert!(whistled["sign_due_at"].is_string() && whistled["resolve_due_at"].is_string(), "{whistled}");
 
     // Each department finds it in its inbox; the lead signs, the co-handler reports (报到) too.
@@ -124,13 +136,17 @@ async fn a_report_goes_through_the_whistle_to_a_satisfied_call_back_and_the_scor
 
     let resolved = act(&app, &s.lead.1, &order, "resolve", json!({"note": "已联系物业清理完毕"})).await;
     assert_eq!(resolved["status"], "resolved");
-    assert_eq!(actions(&app.get(&format!("/api/v1/work-orders/{}", str_of(&order, "id")), &s.resident.token).await.body), ["visit"]);
+    assert_eq!(
+        actions(&app.get(&format!("/api/v1/work-orders/{}", str_of(&order, "id")), &s.resident.token).await.body),
+        ["visit"]
+    );
     let closed = act(&app, &s.resident, &order, "visit", json!({"satisfaction": "satisfied"})).await;
     assert_eq!(closed["status"], "closed");
     assert_eq!(closed["satisfaction"], "satisfied");
 
     let events = app.get(&format!("/api/v1/work-orders/{}/events", str_of(&order, "id")), &s.resident.token).await;
-    let kinds: Vec<&str> = events.expect_status(200)["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> =
+        events.expect_status(200)["items"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["report", "accept", "escalate", "whistle", "whistle", "sign", "sign", "resolve", "visit"]);
 
     // The resident heard of the resolution; the lead's staff of the whistle.
@@ -139,7 +155,9 @@ async fn a_report_goes_through_the_whistle_to_a_satisfied_call_back_and_the_scor
     let staff_inbox = app.get("/api/v1/notifications", &s.lead.1.token).await;
     assert!(staff_inbox.text.contains("街道吹哨"), "{}", staff_inbox.text);
 
-    let card = app.get(&format!("/api/v1/work-orders/scorecard?unit=street&id={}", str_of(&s.street, "id")), &s.officer.token).await;
+    let card = app
+        .get(&format!("/api/v1/work-orders/scorecard?unit=street&id={}", str_of(&s.street, "id")), &s.officer.token)
+        .await;
     let total = card.expect_status(200)["total"].clone();
     for (key, want) in [
         ("received", 1),
@@ -167,8 +185,10 @@ async fn a_report_goes_through_the_whistle_to_a_satisfied_call_back_and_the_scor
 async fn a_grid_handles_what_the_community_dispatches_and_an_unsatisfied_call_back_reopens_it() {
     let app = spawn_app().await;
     let s = street(&app).await;
-    let order = app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.grid)).await.expect_status(201).clone();
-    let dispatched = act(&app, &s.dispatcher, &order, "dispatch", json!({"grid_id": s.grid["id"], "priority": "urgent"})).await;
+    let order =
+        app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.grid)).await.expect_status(201).clone();
+    let dispatched =
+        act(&app, &s.dispatcher, &order, "dispatch", json!({"grid_id": s.grid["id"], "priority": "urgent"})).await;
     assert_eq!(dispatched["status"], "dispatched");
     assert_eq!(dispatched["handler_grid"]["id"], s.grid["id"]);
     // Urgent: clock time, sign within an hour.
@@ -177,7 +197,8 @@ async fn a_grid_handles_what_the_community_dispatches_and_an_unsatisfied_call_ba
     assert_eq!((due - at).num_minutes(), 60);
     act(&app, &s.grid_worker, &order, "sign", json!({})).await;
     act(&app, &s.grid_worker, &order, "resolve", json!({"note": "已清理"})).await;
-    let reopened = act(&app, &s.resident, &order, "visit", json!({"satisfaction": "unsatisfied", "note": "还没清理干净"})).await;
+    let reopened =
+        act(&app, &s.resident, &order, "visit", json!({"satisfaction": "unsatisfied", "note": "还没清理干净"})).await;
     assert_eq!(reopened["status"], "reopened");
     let again = act(&app, &s.dispatcher, &order, "dispatch", json!({"grid_id": s.other_grid["id"]})).await;
     assert_eq!(again["status"], "dispatched");
@@ -202,7 +223,10 @@ async fn every_refusal_has_its_code_and_changes_nothing() {
     let mut bad = report_body(&s.grid);
     bad["category"] = json!("不存在的类别");
     assert_invalid_field(&app.post("/api/v1/work-orders", &s.resident.token, &bad).await, "category");
-    assert_invalid_field(&app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.other_grid)).await, "grid_id");
+    assert_invalid_field(
+        &app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.other_grid)).await,
+        "grid_id",
+    );
     assert_invalid_field(&app.post("/api/v1/work-orders", &stranger.token, &report_body(&s.grid)).await, "grid_id");
     let mut urgent = report_body(&s.grid);
     urgent["priority"] = json!("urgent");
@@ -213,15 +237,31 @@ async fn every_refusal_has_its_code_and_changes_nothing() {
     let mine = app.get("/api/v1/work-orders?mine=true", &s.resident.token).await;
     assert_eq!(mine.expect_status(200)["items"], json!([]), "nothing was stored");
 
-    let order = app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.grid)).await.expect_status(201).clone();
+    let order =
+        app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.grid)).await.expect_status(201).clone();
     // Wrong role, wrong scope.
     assert_error(&try_act(&app, &s.resident, &order, "accept", json!({})).await, 403, "forbidden");
     assert_error(&try_act(&app, &other_dispatcher, &order, "accept", json!({})).await, 404, "not_found");
-    assert_error(&try_act(&app, &stranger, &order, "visit", json!({"satisfaction": "satisfied"})).await, 404, "not_found");
-    assert_error(&try_act(&app, &s.dispatcher, &order, "whistle", json!({"lead_department_id": s.lead.0})).await, 403, "forbidden");
+    assert_error(
+        &try_act(&app, &stranger, &order, "visit", json!({"satisfaction": "satisfied"})).await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &try_act(&app, &s.dispatcher, &order, "whistle", json!({"lead_department_id": s.lead.0})).await,
+        403,
+        "forbidden",
+    );
     assert_invalid_field(&try_act(&app, &s.dispatcher, &order, "decline", json!({})).await, "reason");
-    assert_invalid_field(&try_act(&app, &s.dispatcher, &order, "dispatch", json!({"grid_id": "999999"})).await, "grid_id");
-    assert_conflict(&try_act(&app, &s.dispatcher, &order, "accept", json!({"version": 99})).await, "version_conflict", "reported");
+    assert_invalid_field(
+        &try_act(&app, &s.dispatcher, &order, "dispatch", json!({"grid_id": "999999"})).await,
+        "grid_id",
+    );
+    assert_conflict(
+        &try_act(&app, &s.dispatcher, &order, "accept", json!({"version": 99})).await,
+        "version_conflict",
+        "reported",
+    );
 
     // A lost race: two accepts at once, one wins and the other is told the status now.
     let (a, b) = tokio::join!(
@@ -243,22 +283,36 @@ async fn every_refusal_has_its_code_and_changes_nothing() {
 
     // One extension only; a return after the window.
     let ext = json!({"days": 3, "reason": "需要协调施工队"});
-    assert_invalid_field(&try_act(&app, &s.lead.1, &order, "request_extension", json!({"days": 30, "reason": "太久"})).await, "days");
+    assert_invalid_field(
+        &try_act(&app, &s.lead.1, &order, "request_extension", json!({"days": 30, "reason": "太久"})).await,
+        "days",
+    );
     act(&app, &s.lead.1, &order, "request_extension", ext.clone()).await;
     assert_error(&try_act(&app, &s.lead.1, &order, "request_extension", ext).await, 409, "extension_used");
     let before = app.get(&format!("/api/v1/work-orders/{}", str_of(&order, "id")), &s.officer.token).await.body["resolve_due_at"].clone();
     let granted = act(&app, &s.officer, &order, "grant_extension", json!({})).await;
     assert_eq!(granted["extension"]["state"], "granted");
     assert!(granted["resolve_due_at"].as_str() > before.as_str(), "{before} → {}", granted["resolve_due_at"]);
-    assert_error(&try_act(&app, &s.officer, &order, "refuse_extension", json!({"reason": "不行"})).await, 409, "extension_used");
+    assert_error(
+        &try_act(&app, &s.officer, &order, "refuse_extension", json!({"reason": "不行"})).await,
+        409,
+        "extension_used",
+    );
 
     let late = whistled(&app, &s).await;
     run_sql(&app.database_url, &format!("UPDATE work_orders SET return_until = 1 WHERE id = {}", str_of(&late, "id")));
-    assert_error(&try_act(&app, &s.lead.1, &late, "return", json!({"reason": "不属于本部门职责"})).await, 409, "return_window_closed");
+    assert_error(
+        &try_act(&app, &s.lead.1, &late, "return", json!({"reason": "不属于本部门职责"})).await,
+        409,
+        "return_window_closed",
+    );
     let fresh = whistled(&app, &s).await;
     let returned = act(&app, &s.lead.1, &fresh, "return", json!({"reason": "不属于本部门职责"})).await;
     assert_eq!(returned["status"], "returned");
-    assert_eq!(app.get(&format!("/api/v1/work-orders/{}", str_of(&late, "id")), &s.officer.token).await.body["status"], "dispatched");
+    assert_eq!(
+        app.get(&format!("/api/v1/work-orders/{}", str_of(&late, "id")), &s.officer.token).await.body["status"],
+        "dispatched"
+    );
 }
 
 #[tokio::test]
@@ -289,7 +343,8 @@ async fn deadlines_follow_the_uploaded_holidays_and_make_up_working_days() {
     let uploaded = app.put(&format!("/api/v1/admin/calendar/{year}"), &admin, &file).await;
     assert!(uploaded.expect_status(200)["years"].as_array().unwrap().contains(&json!(year)), "{}", uploaded.text);
 
-    let order = app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.grid)).await.expect_status(201).clone();
+    let order =
+        app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.grid)).await.expect_status(201).clone();
     let dispatched = act(&app, &s.dispatcher, &order, "dispatch", json!({"grid_id": s.grid["id"]})).await;
     let ms = |key: &str| chrono::DateTime::parse_from_rfc3339(str_of(&dispatched, key)).unwrap().timestamp_millis();
     let calendar = WorkCalendar::new(WorkingHours::default()).with_year(parse_holiday_year(&file.to_string()).unwrap());
@@ -308,7 +363,11 @@ async fn a_malformed_calendar_is_refused_with_its_line_and_nothing_changes() {
 
     let bad = "{\n  \"year\": 2027,\n  \"days\": [\n    {\"name\": \"元旦\", \"date\": \"2027-13-01\", \"isOffDay\": true}\n  ]\n}";
     let resp = app
-        .send(app.request(reqwest::Method::PUT, "/api/v1/admin/calendar/2027", Some(&admin)).header("Content-Type", "application/json").body(bad))
+        .send(
+            app.request(reqwest::Method::PUT, "/api/v1/admin/calendar/2027", Some(&admin))
+                .header("Content-Type", "application/json")
+                .body(bad),
+        )
         .await;
     let details = assert_error(&resp, 422, "invalid_import");
     assert_eq!(details["errors"][0]["line"], 4, "{}", resp.text);
@@ -354,7 +413,8 @@ async fn two_instances_flag_an_overdue_order_once() {
     // Give both instances a few more rounds, then count the flags in the log.
     tokio::time::sleep(Duration::from_millis(600)).await;
     let events = second.get(&format!("/api/v1/work-orders/{id}/events"), &s.officer.token).await;
-    let flags = events.expect_status(200)["items"].as_array().unwrap().iter().filter(|e| e["action"] == "flag_overdue").count();
+    let flags =
+        events.expect_status(200)["items"].as_array().unwrap().iter().filter(|e| e["action"] == "flag_overdue").count();
     assert_eq!(flags, 1, "{}", events.text);
     let overdue = app.get("/api/v1/work-orders?overdue=true", &s.officer.token).await;
     assert_eq!(overdue.expect_status(200)["items"][0]["id"], id.as_str());
