@@ -16,10 +16,11 @@ pub use checkin::{CheckinAction, CheckinKind, CheckinRefusal, CheckinRelations, 
 pub use phone::PhoneNumber;
 pub use rating::Rating;
 pub use text::{Comment, LetterRef, NewPassword, Note, PersonName, PlaceName, Reason, WishDescription, WishTitle};
-pub use work_order::{
-    ExtensionState, OrderAction, OrderRefusal, OrderRelations, OrderStatus, Priority, Satisfaction, available_order_actions,
-};
 pub use wish::{Refusal, Relations, WishAction, WishStatus, available_actions, transition};
+pub use work_order::{
+    ExtensionState, OrderAction, OrderRefusal, OrderRelations, OrderStatus, Priority, Satisfaction,
+    available_order_actions,
+};
 
 /// Why a raw value was refused by one of the domain newtypes.
 ///

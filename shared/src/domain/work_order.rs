@@ -406,12 +406,7 @@ pub fn transition(from: OrderStatus, action: OrderAction, who: &OrderRelations) 
         A::Visit => S::Closed,
         A::Report => S::Reported,
         A::ResolveOnSpot => S::Closed,
-        A::Sign
-        | A::RequestExtension
-        | A::GrantExtension
-        | A::RefuseExtension
-        | A::Supervise
-        | A::FlagOverdue => from,
+        A::Sign | A::RequestExtension | A::GrantExtension | A::RefuseExtension | A::Supervise | A::FlagOverdue => from,
     })
 }
 
