@@ -5,5 +5,6 @@ pub mod checkins;
 pub mod dispatcher;
 pub mod inbox;
 pub mod member;
+pub mod orders;
 pub mod resident;
 pub mod wish;
