@@ -25,12 +25,14 @@ pub fn is_login_route(path: &str) -> bool {
     matches!(path, "/" | "" | "/login" | "/login/" | "/register" | "/register/")
 }
 
-/// The route prefixes of the office bundle: the admin's place tree, the dispatcher's desk, the
-/// party member's pool and claims, the member's dual check-in (双报到) with its printable
-/// certificate, and the resident's home grid (chosen once, so not in a resident's first load).
+/// The route prefixes of the office bundle: the admin's place tree, the dispatcher's desk (with
+/// the community's work orders), the party member's pool and claims, the member's dual check-in
+/// (双报到) with its printable certificate, the resident's home grid (chosen once, so not in a
+/// resident's first load), and the work-order desks of the street (吹哨) and the departments.
 /// (The office bundle also draws the wish page and the inbox when they are opened from its
 /// pages; loaded directly, those come from the main bundle.)
-pub const OFFICE_ROUTES: [&str; 5] = ["/admin", "/dispatcher", "/member", "/checkins", "/resident/grid"];
+pub const OFFICE_ROUTES: [&str; 7] =
+    ["/admin", "/dispatcher", "/member", "/checkins", "/resident/grid", "/street", "/department"];
 
 /// Whether the client route `path` (without query) belongs to the office bundle: one of
 /// [`OFFICE_ROUTES`] or below it.
@@ -56,6 +58,9 @@ mod tests {
             "/member",
             "/member/claims",
             "/resident/grid",
+            "/dispatcher/orders",
+            "/street",
+            "/department",
         ] {
             assert!(is_office_route(path), "{path}");
         }
@@ -70,6 +75,11 @@ mod tests {
             "/members",
             "/resident/new",
             "/resident/gridx",
+            "/report",
+            "/reports",
+            "/patrol",
+            "/streets",
+            "/departments",
         ] {
             assert!(!is_office_route(path), "{path}");
         }

@@ -242,6 +242,79 @@ export async function setupWorld(server) {
   };
 }
 
+/**
+ * A street for work orders, made by the admin through the API: a district (code 520201) → a street
+ * → a community with two grids; its dispatcher, street officer and grid worker of the first grid
+ * (`grid`), a resident registered there, and two departments (the district's lead candidate and
+ * the street's co-handler), each with one person on its staff. Each person: `{id, token, phone,
+ * name, password}`; places and departments are the API's bodies.
+ */
+export async function setupStreet(server) {
+  const admin = await apiLogin(server, ADMIN_PHONE, ADMIN_PASSWORD);
+  const place = (body) => apiOk(server, 201, 'POST', '/api/v1/admin/places', { token: admin.token, body });
+  const district = await place({ level: 'district', name: '钟山区', code: '520201' });
+  const street = await place({ level: 'street', name: '荷泉街道', parent_id: district.id });
+  const community = await place({ level: 'community', name: '和平社区', parent_id: street.id });
+  const grid = await place({ level: 'grid', name: '第一网格', parent_id: community.id, kind: 'comprehensive' });
+  const grid2 = await place({ level: 'grid', name: '第二网格', parent_id: community.id, kind: 'comprehensive' });
+  const person = async (name, roles, communityIds = []) => {
+    const phone = nextPhone();
+    const user = await apiOk(server, 201, 'POST', '/api/v1/admin/users', {
+      token: admin.token,
+      body: { phone, password: PASSWORD, name, roles, community_ids: communityIds },
+    });
+    return { id: user.id, phone, name, password: PASSWORD };
+  };
+  const grantAt = (user, role, at) =>
+    apiOk(server, 200, 'POST', `/api/v1/admin/users/${user.id}/roles`, { token: admin.token, body: { role, place_id: at.id } });
+  const dispatcher = await person('王派单', ['dispatcher'], [community.id]);
+  const officer = await person('陈街道', ['street_officer']);
+  await grantAt(officer, 'street_officer', street);
+  const gridWorker = await person('刘网格', ['grid_worker'], [community.id]);
+  await grantAt(gridWorker, 'grid_worker', grid);
+  const department = async (name, at, staffName) => {
+    const d = await apiOk(server, 201, 'POST', '/api/v1/admin/departments', { token: admin.token, body: { name, place_id: at.id } });
+    const staff = await apiRegister(server, staffName);
+    await apiOk(server, 204, 'POST', `/api/v1/admin/departments/${d.id}/staff`, { token: admin.token, body: { user_id: staff.id } });
+    return { ...d, staff };
+  };
+  const lead = await department('区城管局', district, '孙城管');
+  const co = await department('荷泉街道水务站', street, '周水务');
+  const resident = await apiRegister(server, '赵阿姨');
+  await apiOk(server, 200, 'PUT', '/api/v1/me/home', { token: resident.token, body: { place_id: grid.id } });
+  const login = async (p) => ({ ...p, ...(await apiLogin(server, p.phone)), password: PASSWORD });
+  return {
+    admin, district, street, community, grid, grid2, lead, co, resident,
+    dispatcher: await login(dispatcher),
+    officer: await login(officer),
+    gridWorker: await login(gridWorker),
+  };
+}
+
+/** Reports a problem through the API as `reporter` in `grid`; returns the order. */
+export async function apiReport(server, reporter, grid, title, description = '三单元楼道堆满纸箱，存在消防隐患。') {
+  const { items } = await apiOk(server, 200, 'GET', '/api/v1/work-orders/categories', { token: reporter.token });
+  return apiOk(server, 201, 'POST', '/api/v1/work-orders', {
+    token: reporter.token,
+    body: { title, description, category: items[0], grid_id: grid.id },
+  });
+}
+
+/** Runs an action on a work order through the API; returns the order. */
+export async function apiOrderAction(server, actor, orderId, action, body = {}) {
+  return apiOk(server, 200, 'POST', `/api/v1/work-orders/${orderId}/${action}`, { token: actor.token, body });
+}
+
+/** The work order as `actor` sees it. */
+export async function apiOrder(server, actor, orderId) {
+  return apiOk(server, 200, 'GET', `/api/v1/work-orders/${orderId}`, { token: actor.token });
+}
+
+/** The order card of `orderId` inside the list with test id `list`. */
+export function orderCard(page, list, orderId) {
+  return page.locator(`[data-testid="${list}"] [data-testid="order-card"][data-order-id="${orderId}"]`);
+}
+
 /** Posts a wish through the API as `resident`; returns the wish. */
 export async function apiPostWish(server, world, resident, title, description = '家里水管漏水，需要帮忙找师傅看看。') {
   return apiOk(server, 201, 'POST', '/api/v1/wishes', {

@@ -5,12 +5,21 @@
 use haolin_shared::api::{Role, User, Wish};
 use haolin_shared::domain::{Relations, WishAction, WishStatus, available_actions};
 
+/// The roles with a home page, from the least to the most specific (the login page's script
+/// lists them in the same order: web/login/index.html).
+pub const HOME_ROLES: [Role; 7] = [
+    Role::Resident,
+    Role::Member,
+    Role::GridWorker,
+    Role::Dispatcher,
+    Role::DepartmentOfficer,
+    Role::StreetOfficer,
+    Role::Admin,
+];
+
 /// The roles of `user` that have a home page, in a fixed order.
 pub fn home_roles(user: &User) -> Vec<Role> {
-    [Role::Resident, Role::Member, Role::Dispatcher, Role::Admin]
-        .into_iter()
-        .filter(|r| user.roles.contains(r))
-        .collect()
+    HOME_ROLES.into_iter().filter(|r| user.roles.contains(r)).collect()
 }
 
 /// The role to start in: the stored one if the account still has it, else the most specific one.
@@ -105,6 +114,30 @@ mod tests {
         assert_eq!(pick_role(&u, None), Role::Dispatcher);
         assert_eq!(pick_role(&u, Some(Role::Resident)), Role::Resident);
         assert_eq!(pick_role(&u, Some(Role::Member)), Role::Dispatcher);
+    }
+
+    #[test]
+    fn the_work_order_roles_start_on_their_own_pages() {
+        let worker = user("4", &[(Role::Resident, None), (Role::GridWorker, Some("1"))]);
+        assert_eq!(pick_role(&worker, None), Role::GridWorker);
+        let street = user("5", &[(Role::Resident, None), (Role::StreetOfficer, None)]);
+        assert_eq!(pick_role(&street, None), Role::StreetOfficer);
+        let department = user("6", &[(Role::DepartmentOfficer, None)]);
+        assert_eq!(home_roles(&department), vec![Role::DepartmentOfficer]);
+        // Grid leaders and household heads have no page of their own: they start as residents.
+        let leader = user("7", &[(Role::Resident, None), (Role::GridLeader, None)]);
+        assert_eq!(pick_role(&leader, None), Role::Resident);
+    }
+
+    #[test]
+    fn the_login_page_picks_the_role_and_its_home_as_the_app_does() {
+        let page = include_str!("../login/index.html");
+        let names: Vec<String> = HOME_ROLES.iter().map(|r| format!("'{}'", r.as_str())).collect();
+        assert!(page.contains(&format!("var roles = [{}]", names.join(", "))), "the login page's role list");
+        for role in HOME_ROLES.into_iter().filter(|r| *r != Role::Resident) {
+            let entry = format!("{}: '{}'", role.as_str(), crate::route::Route::home(role).href());
+            assert!(page.contains(&entry), "the login page's HOME lacks {entry}");
+        }
     }
 
     #[test]

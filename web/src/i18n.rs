@@ -7,7 +7,10 @@ use haolin_shared::api::{GridKind, PlaceLevel, Role};
 use haolin_shared::domain::{CheckinAction, CheckinStatus, WishAction, WishStatus};
 use haolin_shared::labels::Label;
 
+mod orders;
 mod zh_cn;
+
+pub use orders::{DESK, DeskMessages, ORDERS, OrderMessages};
 
 /// One locale's messages.
 pub struct Messages {
@@ -67,6 +70,14 @@ pub struct Messages {
     pub nav_claims: &'static str,
     /// Navigation: the dispatcher's page.
     pub nav_dispatcher: &'static str,
+    /// Navigation: the dispatcher's work orders.
+    pub nav_orders: &'static str,
+    /// Navigation: the grid worker's patrol page.
+    pub nav_patrol: &'static str,
+    /// Navigation: the street officer's page.
+    pub nav_street: &'static str,
+    /// Navigation: a department's orders.
+    pub nav_department: &'static str,
     /// Navigation and heading: the inbox.
     pub nav_inbox: &'static str,
     /// Marks every notification read.

@@ -1,78 +1,119 @@
-//! Live updates: the server's event stream (`/api/v1/events/stream`), and how one message changes
-//! a list of wishes.
+//! Live updates: the server's event streams — wish changes (`/api/v1/events/stream`, always open
+//! while logged in) and work-order changes (`/api/v1/work-orders/stream`, open while a page
+//! listens) — and how one message changes a list.
 //!
 //! The browser's `EventSource` reconnects by itself and sends `Last-Event-ID`, so nothing is
-//! missed across a drop. When the stream must be re-created (a refreshed token, or the server
-//! refused a reconnect), subscribers get [`LiveUpdate::Resync`] and reload what they show. Whether
-//! the stream is connected goes to the one [`on_status`] listener (the app state).
+//! missed across a drop. When a stream must be re-created (a refreshed token, or the server
+//! refused a reconnect), subscribers get a `Resync` and reload what they show. Whether the wish
+//! stream is connected goes to the one [`on_status`] listener (the app state).
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use haolin_shared::api::Wish;
-use haolin_shared::domain::WishStatus;
+use haolin_shared::api::{Wish, WorkOrder};
+use haolin_shared::domain::{OrderStatus, WishStatus};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
 use crate::{api, session, time};
 
-/// One message of the stream, as the app uses it.
+/// One message of a stream, as the app uses it: `T` is the thing (a wish, a work order), `S`
+/// its status.
 #[derive(Debug, Clone, PartialEq)]
-pub enum LiveUpdate {
-    /// A wish the caller may see, as it is now.
-    Wish(Box<Wish>),
-    /// A wish that left the caller's view, with its new status.
+pub enum Update<T, S> {
+    /// A thing the caller may see, as it is now.
+    Item(Box<T>),
+    /// A thing that left the caller's view, with its new status.
     Gone {
-        /// The wish's id.
+        /// Its id.
         id: String,
         /// Its status now.
-        status: WishStatus,
+        status: S,
     },
     /// Messages may have been missed: reload.
     Resync,
 }
 
+/// A message of the wish stream.
+pub type LiveUpdate = Update<Wish, WishStatus>;
+
+/// A message of the work-order stream.
+pub type OrderUpdate = Update<WorkOrder, OrderStatus>;
+
 #[derive(Deserialize)]
-struct Stub {
+struct Stub<S> {
     id: String,
-    status: WishStatus,
+    status: S,
 }
 
-/// Reads the `data` of a `wish` event: a whole wish, or only `{id, status}` when it left view.
-pub fn parse_message(data: &str) -> Option<LiveUpdate> {
-    if let Ok(wish) = serde_json::from_str::<Wish>(data) {
-        return Some(LiveUpdate::Wish(Box::new(wish)));
+/// Reads the `data` of an event: a whole thing, or only `{id, status}` when it left view.
+pub fn parse_message<T: DeserializeOwned, S: DeserializeOwned>(data: &str) -> Option<Update<T, S>> {
+    if let Ok(item) = serde_json::from_str::<T>(data) {
+        return Some(Update::Item(Box::new(item)));
     }
-    serde_json::from_str::<Stub>(data).ok().map(|s| LiveUpdate::Gone { id: s.id, status: s.status })
+    serde_json::from_str::<Stub<S>>(data).ok().map(|s| Update::Gone { id: s.id, status: s.status })
+}
+
+/// What a live list holds: each thing has an id and a creation time, which order the list.
+pub trait Listed: Clone + PartialEq {
+    /// The id.
+    fn id(&self) -> &str;
+    /// When it was created (RFC 3339).
+    fn created_at(&self) -> &str;
+}
+
+impl Listed for Wish {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
+}
+
+impl Listed for WorkOrder {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created_at(&self) -> &str {
+        &self.created_at
+    }
 }
 
 /// Whether `a` is newer than `b` (lists are newest first: by creation time, then by id).
-fn newer(a: &Wish, b: &Wish) -> bool {
-    let id = |w: &Wish| w.id.parse::<u64>().unwrap_or(0);
-    (a.created_at.as_str(), id(a)) > (b.created_at.as_str(), id(b))
+fn newer<T: Listed>(a: &T, b: &T) -> bool {
+    let id = |t: &T| t.id().parse::<u64>().unwrap_or(0);
+    (a.created_at(), id(a)) > (b.created_at(), id(b))
 }
 
-/// Applies `update` to `list` (newest first): a wish that `keep` accepts replaces its old copy or
-/// is inserted in order; one it refuses, or one that is gone, is removed. With `more_pages`, a
-/// new wish older than everything loaded is left for the next page. Returns whether `list` changed.
-pub fn apply(list: &mut Vec<Wish>, update: &LiveUpdate, keep: &dyn Fn(&Wish) -> bool, more_pages: bool) -> bool {
+/// Applies `update` to `list` (newest first): a thing that `keep` accepts replaces its old copy
+/// or is inserted in order; one it refuses, or one that is gone, is removed. With `more_pages`, a
+/// new thing older than everything loaded is left for the next page. Returns whether `list`
+/// changed.
+pub fn apply<T: Listed, S>(
+    list: &mut Vec<T>,
+    update: &Update<T, S>,
+    keep: &dyn Fn(&T) -> bool,
+    more_pages: bool,
+) -> bool {
     match update {
-        LiveUpdate::Resync => false,
-        LiveUpdate::Gone { id, .. } => {
+        Update::Resync => false,
+        Update::Gone { id, .. } => {
             let before = list.len();
-            list.retain(|w| &w.id != id);
+            list.retain(|w| w.id() != id);
             list.len() != before
         }
-        LiveUpdate::Wish(wish) => {
-            let pos = list.iter().position(|w| w.id == wish.id);
-            match (pos, keep(wish)) {
+        Update::Item(item) => {
+            let pos = list.iter().position(|w| w.id() == item.id());
+            match (pos, keep(item)) {
                 (Some(i), true) => {
-                    if list[i] == **wish {
+                    if list[i] == **item {
                         return false;
                     }
-                    list[i] = (**wish).clone();
+                    list[i] = (**item).clone();
                     true
                 }
                 (Some(i), false) => {
@@ -80,11 +121,11 @@ pub fn apply(list: &mut Vec<Wish>, update: &LiveUpdate, keep: &dyn Fn(&Wish) -> 
                     true
                 }
                 (None, true) => {
-                    let at = list.iter().position(|w| newer(wish, w)).unwrap_or(list.len());
+                    let at = list.iter().position(|w| newer(&**item, w)).unwrap_or(list.len());
                     if at == list.len() && more_pages {
                         return false;
                     }
-                    list.insert(at, (**wish).clone());
+                    list.insert(at, (**item).clone());
                     true
                 }
                 (None, false) => false,
@@ -93,23 +134,86 @@ pub fn apply(list: &mut Vec<Wish>, update: &LiveUpdate, keep: &dyn Fn(&Wish) -> 
     }
 }
 
-type Subscriber = Rc<dyn Fn(&LiveUpdate)>;
+type Subscriber<U> = Rc<dyn Fn(&U)>;
+type Subscribers<U> = RefCell<Vec<(u64, Subscriber<U>)>>;
 
 thread_local! {
-    static SUBSCRIBERS: RefCell<Vec<(u64, Subscriber)>> = const { RefCell::new(Vec::new()) };
+    static SUBSCRIBERS: Subscribers<LiveUpdate> = const { RefCell::new(Vec::new()) };
+    static ORDER_SUBSCRIBERS: Subscribers<OrderUpdate> = const { RefCell::new(Vec::new()) };
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
-    static SOURCE: RefCell<Option<Stream>> = const { RefCell::new(None) };
-    static GENERATION: Cell<u64> = const { Cell::new(0) };
+    static SOURCES: RefCell<[Option<Stream>; 2]> = const { RefCell::new([None, None]) };
+    static GENERATIONS: Cell<[u64; 2]> = const { Cell::new([0, 0]) };
     static STATUS: Cell<Option<fn(bool)>> = const { Cell::new(None) };
 }
 
-/// Calls `f` with `true` when the stream opens and `false` when it fails (one listener; a second
-/// call replaces it).
+/// One of the server's event streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Channel {
+    /// Wish changes: open while logged in; its health is the app's "live" status.
+    Wishes,
+    /// Work-order changes: open while some page listens.
+    Orders,
+}
+
+impl Channel {
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn url(self, token: &str) -> String {
+        match self {
+            Self::Wishes => api::events::stream_url(token),
+            Self::Orders => api::work_orders::stream_url(token),
+        }
+    }
+
+    /// The name of the stream's events (`event:` lines).
+    fn event(self) -> &'static str {
+        match self {
+            Self::Wishes => "wish",
+            Self::Orders => "work_order",
+        }
+    }
+
+    /// Hands the `data` of one event to the channel's subscribers.
+    fn deliver(self, data: &str) {
+        match self {
+            Self::Wishes => {
+                if let Some(update) = parse_message(data) {
+                    broadcast(&SUBSCRIBERS, &update);
+                }
+            }
+            Self::Orders => {
+                if let Some(update) = parse_message(data) {
+                    broadcast(&ORDER_SUBSCRIBERS, &update);
+                }
+            }
+        }
+    }
+
+    /// Tells the channel's subscribers to reload.
+    fn resync(self) {
+        match self {
+            Self::Wishes => broadcast(&SUBSCRIBERS, &LiveUpdate::Resync),
+            Self::Orders => broadcast(&ORDER_SUBSCRIBERS, &OrderUpdate::Resync),
+        }
+    }
+
+    fn generation(self) -> u64 {
+        GENERATIONS.with(Cell::get)[self.index()]
+    }
+}
+
+/// Calls `f` with `true` when the wish stream opens and `false` when it fails (one listener; a
+/// second call replaces it).
 pub fn on_status(f: fn(bool)) {
     STATUS.with(|s| s.set(Some(f)));
 }
 
-fn report_status(connected: bool) {
+fn report_status(channel: Channel, connected: bool) {
+    if channel != Channel::Wishes {
+        return;
+    }
     if let Some(f) = STATUS.with(Cell::get) {
         f(connected);
     }
@@ -118,87 +222,137 @@ fn report_status(connected: bool) {
 /// An open `EventSource` and the callbacks it holds.
 struct Stream {
     source: EventSource,
-    _on_wish: Closure<dyn FnMut(MessageEvent)>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
     _on_open: Closure<dyn FnMut(web_sys::Event)>,
 }
 
-/// Calls `f` with every live update until [`unsubscribe`] is called with the returned id.
-pub fn subscribe(f: impl Fn(&LiveUpdate) + 'static) -> u64 {
-    let id = NEXT_ID.with(|n| {
+fn next_id() -> u64 {
+    NEXT_ID.with(|n| {
         let id = n.get();
         n.set(id + 1);
         id
-    });
+    })
+}
+
+/// Calls `f` with every wish update until [`unsubscribe`] is called with the returned id.
+pub fn subscribe(f: impl Fn(&LiveUpdate) + 'static) -> u64 {
+    let id = next_id();
     SUBSCRIBERS.with(|s| s.borrow_mut().push((id, Rc::new(f))));
     id
 }
 
-/// Stops calling the subscriber `id`.
-pub fn unsubscribe(id: u64) {
-    SUBSCRIBERS.with(|s| s.borrow_mut().retain(|(i, _)| *i != id));
+/// Calls `f` with every work-order update until [`unsubscribe`] is called with the returned id;
+/// the work-order stream is open while anyone listens.
+pub fn subscribe_orders(f: impl Fn(&OrderUpdate) + 'static) -> u64 {
+    let id = next_id();
+    let first = ORDER_SUBSCRIBERS.with(|s| {
+        let mut s = s.borrow_mut();
+        s.push((id, Rc::new(f)));
+        s.len() == 1
+    });
+    if first {
+        open(Channel::Orders, false);
+    }
+    id
 }
 
-fn broadcast(update: &LiveUpdate) {
-    let subs: Vec<Subscriber> = SUBSCRIBERS.with(|s| s.borrow().iter().map(|(_, f)| f.clone()).collect());
+/// Stops calling the subscriber `id` (of either stream).
+pub fn unsubscribe(id: u64) {
+    SUBSCRIBERS.with(|s| s.borrow_mut().retain(|(i, _)| *i != id));
+    let last = ORDER_SUBSCRIBERS.with(|s| {
+        let mut s = s.borrow_mut();
+        let before = s.len();
+        s.retain(|(i, _)| *i != id);
+        before > 0 && s.is_empty()
+    });
+    if last {
+        close(Channel::Orders);
+    }
+}
+
+fn broadcast<U: 'static>(subscribers: &'static std::thread::LocalKey<Subscribers<U>>, update: &U) {
+    let subs: Vec<Subscriber<U>> = subscribers.with(|s| s.borrow().iter().map(|(_, f)| f.clone()).collect());
     for f in subs {
         f(update);
     }
 }
 
-/// Closes the stream.
-pub fn disconnect() {
-    GENERATION.with(|g| g.set(g.get() + 1));
-    if let Some(stream) = SOURCE.with(|s| s.borrow_mut().take()) {
+/// Closes one stream (its pending reconnect, if any, sees a new generation and gives up).
+fn close(channel: Channel) {
+    GENERATIONS.with(|g| {
+        let mut all = g.get();
+        all[channel.index()] += 1;
+        g.set(all);
+    });
+    if let Some(stream) = SOURCES.with(|s| s.borrow_mut()[channel.index()].take()) {
         stream.source.close();
     }
 }
 
-/// Opens (or re-opens, with the current token) the stream. `resync` tells subscribers to reload
-/// once it is open, because a new `EventSource` does not resume from the last event id.
+/// Closes the streams.
+pub fn disconnect() {
+    close(Channel::Wishes);
+    close(Channel::Orders);
+}
+
+/// Opens (or re-opens, with the current token) the wish stream, and the work-order stream if a
+/// page listens. `resync` tells subscribers to reload once a stream is open, because a new
+/// `EventSource` does not resume from the last event id.
 pub fn connect(resync: bool) {
-    disconnect();
+    open(Channel::Wishes, resync);
+    if ORDER_SUBSCRIBERS.with(|s| !s.borrow().is_empty()) {
+        open(Channel::Orders, resync);
+    } else {
+        close(Channel::Orders);
+    }
+}
+
+/// Opens (or re-opens) one stream.
+fn open(channel: Channel, resync: bool) {
+    close(channel);
     let Some(token) = session::access_token() else { return };
-    let Ok(source) = EventSource::new(&api::events::stream_url(&token)) else { return };
-    let generation = GENERATION.with(Cell::get);
-    let on_wish = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-        if let Some(update) = ev.data().as_string().as_deref().and_then(parse_message) {
-            broadcast(&update);
+    let Ok(source) = EventSource::new(&channel.url(&token)) else { return };
+    let generation = channel.generation();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        if let Some(data) = ev.data().as_string() {
+            channel.deliver(&data);
         }
     });
     let needs_resync = Rc::new(Cell::new(resync));
     let on_open = {
         let needs_resync = needs_resync.clone();
         Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-            report_status(true);
+            report_status(channel, true);
             if needs_resync.replace(false) {
-                broadcast(&LiveUpdate::Resync);
+                channel.resync();
             }
         })
     };
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        report_status(false);
-        let closed =
-            SOURCE.with(|s| s.borrow().as_ref().is_some_and(|st| st.source.ready_state() == EventSource::CLOSED));
-        if closed && GENERATION.with(Cell::get) == generation {
+        report_status(channel, false);
+        let closed = SOURCES.with(|s| {
+            s.borrow()[channel.index()].as_ref().is_some_and(|st| st.source.ready_state() == EventSource::CLOSED)
+        });
+        if closed && channel.generation() == generation {
             // The server refused the reconnect: most likely an expired token, which the session
-            // refreshes (its new tokens re-open the stream); else re-open it now.
+            // refreshes (its new tokens re-open the streams); else re-open it now.
             leptos::task::spawn_local(async move {
                 time::sleep(3000).await;
-                if GENERATION.with(Cell::get) != generation {
+                if channel.generation() != generation {
                     return;
                 }
                 if !session::refresh_if_expiring().await {
-                    connect(true);
+                    open(channel, true);
                 }
             });
         }
     });
-    let _ = source.add_event_listener_with_callback("wish", on_wish.as_ref().unchecked_ref());
+    let _ = source.add_event_listener_with_callback(channel.event(), on_message.as_ref().unchecked_ref());
     source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    SOURCE
-        .with(|s| *s.borrow_mut() = Some(Stream { source, _on_wish: on_wish, _on_error: on_error, _on_open: on_open }));
+    let stream = Stream { source, _on_message: on_message, _on_error: on_error, _on_open: on_open };
+    SOURCES.with(|s| s.borrow_mut()[channel.index()] = Some(stream));
 }
 
 #[cfg(test)]
@@ -244,18 +398,18 @@ mod tests {
     #[test]
     fn a_whole_wish_and_a_stub_are_both_understood() {
         let full = serde_json::to_string(&wish("3", "2026-11-28T10:00:00Z", WishStatus::Open)).unwrap_or_default();
-        assert!(matches!(parse_message(&full), Some(LiveUpdate::Wish(w)) if w.id == "3"));
+        assert!(matches!(parse_message::<Wish, WishStatus>(&full), Some(LiveUpdate::Item(w)) if w.id == "3"));
         assert_eq!(
             parse_message(r#"{"id":"3","status":"claimed"}"#),
             Some(LiveUpdate::Gone { id: "3".into(), status: WishStatus::Claimed })
         );
-        assert_eq!(parse_message("not json"), None);
+        assert_eq!(parse_message::<Wish, WishStatus>("not json"), None);
     }
 
     #[test]
     fn a_newly_approved_wish_appears_at_the_top_of_the_pool() {
         let mut pool = vec![wish("2", "2026-11-28T09:00:00Z", WishStatus::Open)];
-        let update = LiveUpdate::Wish(Box::new(wish("7", "2026-11-28T10:00:00Z", WishStatus::Open)));
+        let update = LiveUpdate::Item(Box::new(wish("7", "2026-11-28T10:00:00Z", WishStatus::Open)));
         assert!(apply(&mut pool, &update, &open, true));
         assert_eq!(ids(&pool), ["7", "2"]);
     }
@@ -266,7 +420,7 @@ mod tests {
             wish("7", "2026-11-28T10:00:00Z", WishStatus::Open),
             wish("2", "2026-11-28T09:00:00Z", WishStatus::Open),
         ];
-        let claimed = LiveUpdate::Wish(Box::new(wish("7", "2026-11-28T10:00:00Z", WishStatus::Claimed)));
+        let claimed = LiveUpdate::Item(Box::new(wish("7", "2026-11-28T10:00:00Z", WishStatus::Claimed)));
         assert!(apply(&mut pool, &claimed, &open, false));
         assert!(apply(&mut pool, &LiveUpdate::Gone { id: "2".into(), status: WishStatus::Claimed }, &open, false));
         assert!(pool.is_empty());
@@ -278,7 +432,7 @@ mod tests {
             wish("7", "2026-11-28T10:00:00Z", WishStatus::Open),
             wish("2", "2026-11-28T09:00:00Z", WishStatus::Open),
         ];
-        let fulfilled = LiveUpdate::Wish(Box::new(wish("2", "2026-11-28T09:00:00Z", WishStatus::Fulfilled)));
+        let fulfilled = LiveUpdate::Item(Box::new(wish("2", "2026-11-28T09:00:00Z", WishStatus::Fulfilled)));
         assert!(apply(&mut mine, &fulfilled, &|_| true, false));
         assert_eq!(ids(&mine), ["7", "2"]);
         assert_eq!(mine[1].status, WishStatus::Fulfilled);
@@ -288,7 +442,7 @@ mod tests {
     #[test]
     fn an_old_wish_beyond_the_loaded_pages_waits_for_its_page() {
         let mut pool = vec![wish("7", "2026-11-28T10:00:00Z", WishStatus::Open)];
-        let old = LiveUpdate::Wish(Box::new(wish("1", "2026-11-01T10:00:00Z", WishStatus::Open)));
+        let old = LiveUpdate::Item(Box::new(wish("1", "2026-11-01T10:00:00Z", WishStatus::Open)));
         assert!(!apply(&mut pool, &old, &open, true));
         assert!(apply(&mut pool, &old, &open, false));
         assert_eq!(ids(&pool), ["7", "1"]);
@@ -298,7 +452,7 @@ mod tests {
     fn ties_in_time_are_broken_by_id() {
         let t = "2026-11-28T10:00:00Z";
         let mut list = vec![wish("9", t, WishStatus::Open), wish("8", t, WishStatus::Open)];
-        assert!(apply(&mut list, &LiveUpdate::Wish(Box::new(wish("10", t, WishStatus::Open))), &open, false));
+        assert!(apply(&mut list, &LiveUpdate::Item(Box::new(wish("10", t, WishStatus::Open))), &open, false));
         assert_eq!(ids(&list), ["10", "9", "8"]);
     }
 }

@@ -45,6 +45,19 @@ pub enum Route {
     Dispatcher,
     /// `/dispatcher/checkins`: the check-ins waiting for my communities' decision (office bundle).
     CheckinReview,
+    /// `/dispatcher/orders`: my communities' work orders by status (office bundle).
+    DispatcherOrders,
+    /// `/report`: 随手拍, report a problem to the community.
+    Report,
+    /// `/reports`: the work orders I reported, with the call-back.
+    MyReports,
+    /// `/patrol`: a grid worker's page: report a find, and my grids' orders.
+    Patrol,
+    /// `/street`: a street officer's page: the whistle, the overdue board, the scorecard (office
+    /// bundle).
+    Street,
+    /// `/department`: a department's inbox of whistled orders (office bundle).
+    Department,
     /// `/inbox`: my notifications.
     Inbox,
     /// `/wishes/:id`.
@@ -70,6 +83,12 @@ mod paths {
     pub const CHECKINS: &str = "/checkins";
     pub const DISPATCHER: &str = "/dispatcher";
     pub const CHECKIN_REVIEW: &str = "/dispatcher/checkins";
+    pub const DISPATCHER_ORDERS: &str = "/dispatcher/orders";
+    pub const REPORT: &str = "/report";
+    pub const MY_REPORTS: &str = "/reports";
+    pub const PATROL: &str = "/patrol";
+    pub const STREET: &str = "/street";
+    pub const DEPARTMENT: &str = "/department";
     pub const INBOX: &str = "/inbox";
     pub const ADMIN: &str = "/admin";
     /// No page lives there: it parses back to `NotFound`.
@@ -106,6 +125,12 @@ impl Route {
             CHECKINS => Self::Checkins,
             DISPATCHER => Self::Dispatcher,
             CHECKIN_REVIEW => Self::CheckinReview,
+            DISPATCHER_ORDERS => Self::DispatcherOrders,
+            REPORT => Self::Report,
+            MY_REPORTS => Self::MyReports,
+            PATROL => Self::Patrol,
+            STREET => Self::Street,
+            DEPARTMENT => Self::Department,
             INBOX => Self::Inbox,
             ADMIN => Self::Admin,
             _ => {
@@ -140,6 +165,12 @@ impl Route {
             Self::Checkins => CHECKINS,
             Self::Dispatcher => DISPATCHER,
             Self::CheckinReview => CHECKIN_REVIEW,
+            Self::DispatcherOrders => DISPATCHER_ORDERS,
+            Self::Report => REPORT,
+            Self::MyReports => MY_REPORTS,
+            Self::Patrol => PATROL,
+            Self::Street => STREET,
+            Self::Department => DEPARTMENT,
             Self::Inbox => INBOX,
             Self::Admin => ADMIN,
             Self::NotFound => NOT_FOUND,
@@ -156,6 +187,9 @@ impl Route {
             Role::Member => Self::Member,
             Role::Dispatcher => Self::Dispatcher,
             Role::Admin => Self::Admin,
+            Role::GridWorker => Self::Patrol,
+            Role::StreetOfficer => Self::Street,
+            Role::DepartmentOfficer => Self::Department,
             _ => Self::Resident,
         }
     }
@@ -176,6 +210,9 @@ impl Route {
             | Self::Claims
             | Self::Dispatcher
             | Self::CheckinReview
+            | Self::DispatcherOrders
+            | Self::Street
+            | Self::Department
             | Self::Checkins
             | Self::Certificate(_)
             | Self::Admin
@@ -214,6 +251,12 @@ mod tests {
         assert_eq!(Route::parse("/checkins/7/certificate"), Route::Certificate("7".into()));
         assert_eq!(Route::parse("/admin/"), Route::Admin);
         assert_eq!(Route::parse("/admin/places/12"), Route::AdminPlace("12".into()));
+        assert_eq!(Route::parse("/dispatcher/orders"), Route::DispatcherOrders);
+        assert_eq!(Route::parse("/report"), Route::Report);
+        assert_eq!(Route::parse("/reports/"), Route::MyReports);
+        assert_eq!(Route::parse("/patrol"), Route::Patrol);
+        assert_eq!(Route::parse("/street"), Route::Street);
+        assert_eq!(Route::parse("/department"), Route::Department);
     }
 
     #[test]
@@ -230,6 +273,12 @@ mod tests {
             Route::Checkins,
             Route::Dispatcher,
             Route::CheckinReview,
+            Route::DispatcherOrders,
+            Route::Report,
+            Route::MyReports,
+            Route::Patrol,
+            Route::Street,
+            Route::Department,
             Route::Inbox,
             Route::Admin,
             Route::NotFound,
@@ -251,6 +300,9 @@ mod tests {
         assert_eq!(Route::home(Role::Member).href(), "/member");
         assert_eq!(Route::home(Role::Dispatcher).href(), "/dispatcher");
         assert_eq!(Route::home(Role::Admin).href(), "/admin");
+        assert_eq!(Route::home(Role::GridWorker).href(), "/patrol");
+        assert_eq!(Route::home(Role::StreetOfficer).href(), "/street");
+        assert_eq!(Route::home(Role::DepartmentOfficer).href(), "/department");
     }
 
     #[test]
@@ -281,6 +333,12 @@ mod tests {
             "/checkins/4/certificate",
             "/dispatcher",
             "/dispatcher/checkins",
+            "/dispatcher/orders",
+            "/report",
+            "/reports",
+            "/patrol",
+            "/street",
+            "/department",
             "/admin",
             "/admin/places/3",
         ];
@@ -293,6 +351,13 @@ mod tests {
         assert_eq!(Route::parse("/resident").bundle(), Bundle::Main);
         assert_eq!(Route::parse("/checkins").bundle(), Bundle::Office);
         assert_eq!(Route::parse("/member/claims").bundle(), Bundle::Office);
+        // A resident's and a grid worker's order pages are in the main bundle, the desks not.
+        for path in ["/report", "/reports", "/patrol"] {
+            assert_eq!(Route::parse(path).bundle(), Bundle::Main, "{path}");
+        }
+        for path in ["/dispatcher/orders", "/street", "/department"] {
+            assert_eq!(Route::parse(path).bundle(), Bundle::Office, "{path}");
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Checks of the wish and check-in forms with the shared newtypes, so the browser refuses
-//! exactly what the server would.
+//! Checks of the wish, check-in and work-order forms with the shared newtypes, so the browser
+//! refuses exactly what the server would.
 
 use haolin_shared::api::{CreateCheckinRequest, CreateWishRequest};
 use haolin_shared::domain::{
@@ -8,6 +8,13 @@ use haolin_shared::domain::{
 
 use crate::i18n::MESSAGES;
 use crate::time::parse_rfc3339;
+
+mod orders;
+
+pub use orders::{
+    ActionInput, DESCRIPTION_MAX, Needs, ReportErrors, ReportForm, action_request, check_report, needs,
+    order_description_error, order_title_error, steps_back,
+};
 
 /// What the resident typed into the wish form.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use haolin_shared::api::{SetHomeRequest, User};
+use haolin_shared::api::{HeldRole, PlaceRef, Role, SetHomeRequest, User};
 use serde::Deserialize;
 
 use super::places::PlaceSummary;
@@ -16,6 +16,26 @@ use crate::error::ApiError;
 pub struct Home {
     /// The registered home place, if any.
     pub home: Option<PlaceSummary>,
+}
+
+/// What the work-order pages read of `GET /me`: the roles held at places (a grid worker's grids,
+/// a street officer's streets), each with the place's path.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PlaceRoles {
+    /// The roles held at places.
+    pub place_roles: Vec<HeldRole>,
+}
+
+impl PlaceRoles {
+    /// The places where `role` is held.
+    pub fn places_of(&self, role: Role) -> Vec<PlaceRef> {
+        self.place_roles.iter().filter(|h| h.role == role).map(|h| h.place.clone()).collect()
+    }
+}
+
+/// `GET /me`, read for the roles held at places only.
+pub fn place_roles() -> impl Future<Output = Result<PlaceRoles, ApiError>> {
+    super::get("/me".to_owned())
 }
 
 /// `GET /me`: the account, its roles and grants.
@@ -37,6 +57,16 @@ pub fn set_home(request: &SetHomeRequest) -> impl Future<Output = Result<Home, A
 mod tests {
     use super::*;
     use haolin_shared::api::PlaceLevel;
+
+    #[test]
+    fn the_places_of_a_role_are_read_from_place_roles() {
+        let body = r#"{"id":"9","name":"n","phone":"1","roles":["grid_worker"],"community_ids":["2"],"home":null,
+            "place_roles":[{"role":"grid_worker","place":{"id":"4","code":"c4","name":"一网格","level":"grid"},"path":[]},
+            {"role":"street_officer","place":{"id":"1","code":"c1","name":"街道","level":"street"},"path":[]}]}"#;
+        let roles = serde_json::from_str::<PlaceRoles>(body).ok();
+        let grids = roles.map(|r| r.places_of(Role::GridWorker)).unwrap_or_default();
+        assert_eq!(grids.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["4"]);
+    }
 
     #[test]
     fn a_home_is_read_without_its_boundary() {

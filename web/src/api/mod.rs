@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod places;
 pub mod unit_branches;
 pub mod wishes;
+pub mod work_orders;
 
 use std::future::Future;
 

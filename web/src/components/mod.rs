@@ -2,6 +2,9 @@
 
 pub mod big_mode;
 pub mod confirm;
+pub mod order_actions;
+pub mod order_card;
+pub mod order_list;
 pub mod shell;
 pub mod wish_card;
 pub mod wish_list;

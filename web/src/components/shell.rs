@@ -31,9 +31,13 @@ fn nav_links(role: Role) -> Vec<(&'static str, Route, &'static str)> {
         ],
         Role::Dispatcher => vec![
             ("nav-dispatcher", Route::Dispatcher, MESSAGES.nav_dispatcher),
+            ("nav-orders", Route::DispatcherOrders, MESSAGES.nav_orders),
             ("nav-checkin-review", Route::CheckinReview, MESSAGES.nav_checkin_review),
         ],
         Role::Admin => vec![("nav-places", Route::Admin, MESSAGES.nav_places)],
+        Role::GridWorker => vec![("nav-patrol", Route::Patrol, MESSAGES.nav_patrol)],
+        Role::StreetOfficer => vec![("nav-street", Route::Street, MESSAGES.nav_street)],
+        Role::DepartmentOfficer => vec![("nav-department", Route::Department, MESSAGES.nav_department)],
         _ => vec![
             ("nav-resident", Route::Resident, MESSAGES.nav_resident),
             ("nav-new-wish", Route::NewWish, MESSAGES.nav_new_wish),

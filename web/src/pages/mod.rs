@@ -2,8 +2,11 @@
 
 pub mod admin;
 pub mod checkins;
+pub mod department;
 pub mod dispatcher;
 pub mod inbox;
 pub mod member;
+pub mod orders;
 pub mod resident;
+pub mod street;
 pub mod wish;

@@ -130,7 +130,7 @@ pub fn WishPage(
     mark_wish_read(id.clone());
     let sub_id = id.clone();
     let sub = live::subscribe(move |update| match update {
-        LiveUpdate::Wish(w) if w.id == sub_id => {
+        LiveUpdate::Item(w) if w.id == sub_id => {
             page.gone.set(false);
             page.wish.set(Some((**w).clone()));
             page.load(sub_id.clone());

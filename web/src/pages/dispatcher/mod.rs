@@ -1,19 +1,22 @@
 //! The dispatcher's pages (派单): the review queue with the overview by status and the
-//! check-in figures, and the review of check-ins.
+//! check-in figures, the review of check-ins, and the community's work orders.
 
 mod checkins;
+mod orders;
 
 pub use checkins::CheckinReview;
+pub use orders::DispatcherOrders;
 
 use haolin_shared::api::{Role, User, Wish};
 use haolin_shared::domain::{Reason, WishAction, WishStatus};
 use leptos::prelude::*;
 
 use crate::api::wishes::WishFeed;
-use crate::components::mark_wish_read;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
-use crate::i18n::MESSAGES;
+use crate::components::{go, mark_wish_read};
+use crate::i18n::{DESK, MESSAGES};
+use crate::route::Route;
 use crate::{access, api, live, state};
 
 /// One card of the review queue (with the description and grid, so it is read before it is
@@ -230,6 +233,9 @@ pub fn Dispatcher(
     let filter = RwSignal::new(None::<WishStatus>);
     let me = StoredValue::new(me);
     view! {
+        <p class="alt">
+            <a href=Route::DispatcherOrders.href() data-testid="goto-orders" on:click=go(Route::DispatcherOrders)>{DESK.goto_orders}</a>
+        </p>
         <h1>{MESSAGES.review_queue}</h1>
         <WishListView list testid="review-queue" paged=true card=move |w| view! { <QueueCard wish=w me list/> }/>
         <h2>{MESSAGES.community_wishes}</h2>

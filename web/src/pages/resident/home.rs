@@ -70,18 +70,34 @@ async fn drill(
     }
 }
 
-/// The browser's location, or `None` when it cannot or may not tell.
-async fn locate() -> Option<GeoPoint> {
-    let geolocation = web_sys::window()?.navigator().geolocation().ok()?;
+/// Why the browser gave no location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoLocation {
+    /// The person (or the browser's settings) refused.
+    Denied,
+    /// It could not be found (no signal, a timeout, no geolocation at all).
+    Failed,
+}
+
+/// The browser's location, or why there is none.
+pub async fn locate() -> Result<GeoPoint, NoLocation> {
+    let geolocation = web_sys::window().and_then(|w| w.navigator().geolocation().ok()).ok_or(NoLocation::Failed)?;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         if geolocation.get_current_position_with_error_callback(&resolve, Some(&reject)).is_err() {
             let _ = reject.call0(&wasm_bindgen::JsValue::NULL);
         }
     });
-    let position = JsFuture::from(promise).await.ok()?;
-    let coords = js_sys::Reflect::get(&position, &"coords".into()).ok()?;
+    let position = JsFuture::from(promise).await.map_err(|e| {
+        // GeolocationPositionError.PERMISSION_DENIED is 1.
+        let code = js_sys::Reflect::get(&e, &"code".into()).ok().and_then(|c| c.as_f64());
+        if code == Some(1.0) { NoLocation::Denied } else { NoLocation::Failed }
+    })?;
+    let coords = js_sys::Reflect::get(&position, &"coords".into()).map_err(|_| NoLocation::Failed)?;
     let read = |key: &str| js_sys::Reflect::get(&coords, &key.into()).ok().and_then(|v| v.as_f64());
-    Some(GeoPoint { lng: read("longitude")?, lat: read("latitude")? })
+    match (read("longitude"), read("latitude")) {
+        (Some(lng), Some(lat)) => Ok(GeoPoint { lng, lat }),
+        _ => Err(NoLocation::Failed),
+    }
 }
 
 /// `/resident/grid`.
@@ -119,7 +135,7 @@ pub fn HomeGrid() -> impl IntoView {
             let located = place_id.is_none();
             let request = match place_id {
                 Some(id) => Some(SetHomeRequest { place_id: Some(id), location: None }),
-                None => locate().await.map(|point| SetHomeRequest { place_id: None, location: Some(point) }),
+                None => locate().await.ok().map(|point| SetHomeRequest { place_id: None, location: Some(point) }),
             };
             let outcome = match request {
                 None => Err(MESSAGES.location_unavailable.to_owned()),

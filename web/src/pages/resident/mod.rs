@@ -1,9 +1,10 @@
-//! The resident's pages (点单): my wishes, posting a wish, and my home grid.
+//! The resident's pages (点单): my wishes, posting a wish, and my home grid; the home also leads
+//! to 随手拍 and my reports (`crate::pages::orders`).
 
 mod home;
 mod new_wish;
 
-pub use home::HomeGrid;
+pub use home::{HomeGrid, NoLocation, locate, on_path};
 pub use new_wish::NewWish;
 
 use haolin_shared::api::User;
@@ -13,11 +14,11 @@ use crate::api::wishes::WishFeed;
 use crate::components::go;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
-use crate::i18n::MESSAGES;
+use crate::i18n::{MESSAGES, ORDERS};
 use crate::route::Route;
 
-/// `/resident`: the resident's home: two large actions (post a wish, my wishes) and the wishes I
-/// posted, live, each with its status in plain words.
+/// `/resident`: the resident's home: four large actions (post a wish, my wishes, 随手拍, my
+/// reports) and the wishes I posted, live, each with its status in plain words.
 #[component]
 pub fn MyWishes(
     /// The logged-in account.
@@ -29,6 +30,8 @@ pub fn MyWishes(
         <nav class="home-actions" aria-label=MESSAGES.my_wishes>
             <a class="button primary" data-testid="home-new-wish" href=Route::NewWish.href() on:click=go(Route::NewWish)>{MESSAGES.nav_new_wish}</a>
             <a class="button" data-testid="home-my-wishes" href="#my-wishes">{MESSAGES.my_wishes}</a>
+            <a class="button primary" data-testid="home-report" href=Route::Report.href() on:click=go(Route::Report)>{ORDERS.report_title}</a>
+            <a class="button" data-testid="home-my-reports" href=Route::MyReports.href() on:click=go(Route::MyReports)>{ORDERS.my_reports}</a>
         </nav>
         <h1 id="my-wishes">{MESSAGES.my_wishes}</h1>
         <WishListView list testid="my-wishes" paged=true card=|w| view! { <WishCard wish=w words=true/> }/>
