@@ -47,6 +47,9 @@ if [ -z "${HAOLIN_BIN:-}" ]; then
 fi
 scratch=$(mktemp -d)
 log_file=$scratch/server.log
+# Created here, not by the server's redirection: the loop below may read it before the background
+# process has opened it.
+: >"$log_file"
 HAOLIN_BIND=127.0.0.1:0 HAOLIN_WEB_DIR="$root" DATABASE_URL="sqlite:$scratch/web-size.db" \
   RUST_LOG=warn HAOLIN_JWT_SECRET=web-size-measurement-only-0123456789 "$bin" >"$log_file" 2>&1 &
 server=$!
