@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
-use crate::{api, session, time};
+use crate::{api, json, session, time};
 
 /// One message of the stream, as the app uses it.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,10 +42,10 @@ struct Stub {
 
 /// Reads the `data` of a `wish` event: a whole wish, or only `{id, status}` when it left view.
 pub fn parse_message(data: &str) -> Option<LiveUpdate> {
-    if let Ok(wish) = serde_json::from_str::<Wish>(data) {
+    if let Some(wish) = json::from_str::<Wish>(data) {
         return Some(LiveUpdate::Wish(Box::new(wish)));
     }
-    serde_json::from_str::<Stub>(data).ok().map(|s| LiveUpdate::Gone { id: s.id, status: s.status })
+    json::from_str::<Stub>(data).map(|s| LiveUpdate::Gone { id: s.id, status: s.status })
 }
 
 /// Whether `a` is newer than `b` (lists are newest first: by creation time, then by id).
