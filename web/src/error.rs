@@ -4,6 +4,7 @@ use haolin_shared::api::{CurrentStatus, ErrorBody, ErrorCode, ErrorInfo};
 use haolin_shared::domain::WishStatus;
 
 use crate::i18n::MESSAGES;
+use crate::json;
 
 /// A failed API call.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +34,7 @@ pub enum AuthFailure {
 impl ApiError {
     /// Builds the error of a non-2xx answer from its status and body.
     pub fn from_response(status: u16, body: &str) -> Self {
-        let info = serde_json::from_str::<ErrorBody>(body).ok().map(|b| b.error);
+        let info = json::from_str::<ErrorBody>(body).map(|b| b.error);
         Self::Status { status, info }
     }
 
