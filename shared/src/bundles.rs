@@ -71,6 +71,9 @@ mod tests {
             "/dispatcher/orders",
             "/street",
             "/department",
+            "/report",
+            "/reports",
+            "/patrol",
         ] {
             assert!(is_office_route(path), "{path}");
         }
@@ -85,9 +88,8 @@ mod tests {
             "/members",
             "/resident/new",
             "/resident/gridx",
-            "/report",
-            "/reports",
-            "/patrol",
+            "/reportx",
+            "/patrols",
             "/streets",
             "/departments",
         ] {
