@@ -64,6 +64,8 @@ pub struct OrderMessages {
     pub supervised: &'static str,
     /// Label before the grid handling it.
     pub handler_grid: &'static str,
+    /// Label before the departments handling it.
+    pub handlers: &'static str,
     /// A lead department (牵头).
     pub lead: &'static str,
     /// A co-handling department (协办).

@@ -7,23 +7,15 @@ mod report;
 pub use report::ReportOrderForm;
 
 use haolin_shared::api::{PlaceLevel, PlaceRef, Role, User, WorkOrder};
-use haolin_shared::domain::OrderAction;
 use leptos::prelude::*;
 
 use crate::api::work_orders::{OrderQuery, OrderScope};
 use crate::components::go;
-use crate::components::order_actions::ActionForm;
-use crate::components::order_card::OrderCard;
 use crate::components::order_list::{OrderList, OrderListView};
 use crate::i18n::{MESSAGES, ORDERS};
 use crate::pages::resident::on_path;
 use crate::route::Route;
 use crate::{api, state};
-
-/// The picker of pages without dispatch or whistle inputs.
-pub fn no_picker(_: OrderAction, _: ActionForm) -> Option<()> {
-    None
-}
 
 /// `/report`: 随手拍, in the resident's registered home grid (or a way to register it first).
 #[component]
@@ -72,7 +64,7 @@ pub fn MyReports(
         <p class="alt">
             <a class="button primary" data-testid="goto-report" href=Route::Report.href() on:click=go(Route::Report)>{ORDERS.report_title}</a>
         </p>
-        <OrderListView list testid="my-reports" card=move |o| view! { <OrderCard order=o list words=true picker=no_picker/> }/>
+        <OrderListView list testid="my-reports" words=true/>
     }
 }
 
@@ -111,7 +103,7 @@ pub fn Patrol() -> impl IntoView {
         <h1>{ORDERS.patrol_title}</h1>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <h2>{ORDERS.patrol_inbox}</h2>
-        <OrderListView list=inbox testid="patrol-inbox" card=move |o| view! { <OrderCard order=o list=inbox picker=no_picker/> }/>
+        <OrderListView list=inbox testid="patrol-inbox"/>
         <h2>{ORDERS.patrol_report}</h2>
         {move || grids.get().map(|g| if g.is_empty() {
             view! { <p class="empty">{ORDERS.choose_grid}</p> }.into_any()
@@ -125,6 +117,6 @@ pub fn Patrol() -> impl IntoView {
                 {g.into_iter().map(|p| view! { <option value=p.id>{p.name}</option> }).collect_view()}
             </select>
         })}
-        <OrderListView list=open testid="patrol-grid-orders" card=move |o| view! { <OrderCard order=o list=open picker=no_picker/> }/>
+        <OrderListView list=open testid="patrol-grid-orders"/>
     }
 }
