@@ -29,7 +29,7 @@ pub fn Report() -> impl IntoView {
             Err(e) => error.set(Some(e.message())),
         }
     });
-    let done = |_: WorkOrder| state::navigate(Route::MyReports);
+    let done = Callback::new(|_: WorkOrder| state::navigate(Route::MyReports));
     view! {
         <h1>{ORDERS.report_title}</h1>
         <p class="hint">{ORDERS.report_intro}</p>
@@ -89,7 +89,7 @@ pub fn Patrol() -> impl IntoView {
         }
     });
     // A new find goes to the top of its grid's list (the stream would bring it too).
-    let done = move |order: WorkOrder| {
+    let done = Callback::new(move |order: WorkOrder| {
         if open.query.with_untracked(|q| q.as_ref().is_some_and(|q| q.admits(&order))) && !order.status.is_terminal() {
             open.items.update(|items| {
                 if !items.iter().any(|o| o.id == order.id) {
@@ -97,7 +97,7 @@ pub fn Patrol() -> impl IntoView {
                 }
             });
         }
-    };
+    });
     let choose = move |id: String| open.show(OrderQuery::of(OrderScope::Grid(id)));
     view! {
         <h1>{ORDERS.patrol_title}</h1>

@@ -18,18 +18,15 @@ fn field_error(id: &'static str, error: Signal<Option<String>>) -> impl IntoView
 /// The report form for `grids` (one: shown; several: chosen); `patrol` adds 即报即办. `done` is
 /// called with the new order.
 #[component]
-pub fn ReportOrderForm<D>(
+pub fn ReportOrderForm(
     /// The grids the report may be filed in.
     grids: Vec<PlaceRef>,
     /// Whether a grid worker reports (即报即办 offered).
     #[prop(optional)]
     patrol: bool,
     /// Called with the new order.
-    done: D,
-) -> impl IntoView
-where
-    D: Fn(WorkOrder) + Clone + Send + Sync + 'static,
-{
+    done: Callback<WorkOrder>,
+) -> impl IntoView {
     let categories = RwSignal::new(Vec::<String>::new());
     let grid = RwSignal::new(grids.first().map(|g| g.id.clone()).unwrap_or_default());
     let category = RwSignal::new(String::new());
@@ -90,7 +87,6 @@ where
         let closed = request.resolved_on_spot.is_some();
         busy.set(true);
         failure.set(None);
-        let done = done.clone();
         leptos::task::spawn_local(async move {
             match api::work_orders::report(&request).await {
                 Ok(order) => {
@@ -100,7 +96,7 @@ where
                     on_spot.set(false);
                     on_spot_note.set(String::new());
                     tried.set(false);
-                    done(order);
+                    done.run(order);
                 }
                 Err(e) => failure.set(Some(e.message())),
             }
