@@ -16,11 +16,13 @@ fi
 cargo build --release -p haolin-server -p haolin-bench
 
 # The web app's two bundles (rebuilt only when their sources changed) and its floor, a bare Leptos
-# "hello" built with the same profile and wasm-opt flags (bench/web-floor); all measured by
-# scripts/web-size.sh (a resident's first visit first, then a dispatcher's, then the floor).
+# "hello" built with the same profile and wasm-opt flags and minified the same way
+# (bench/web-floor); all measured by scripts/web-size.sh (a resident's first visit first, then a
+# dispatcher's, then the floor).
 scripts/build-web.sh
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 (cd bench/web-floor && trunk --config Trunk.toml build --release)
+scripts/minify-web.sh bench/web-floor/dist
 scripts/precompress.sh bench/web-floor/dist
 web_size=$(mktemp)
 trap 'rm -f "$web_size"' EXIT

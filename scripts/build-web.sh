@@ -3,13 +3,14 @@
 # bundle (web/index.html → web/dist) and then the office bundle (web/office/index.html →
 # web/dist/office, its files under /office/; built second because Trunk empties its dist folder).
 # Skips the build when web/dist is newer than every input (web/, shared/src, the workspace's
-# Cargo.toml and Cargo.lock, Trunk.toml). Usage: scripts/build-web.sh [--force]
+# Cargo.toml and Cargo.lock, Trunk.toml, the build's scripts and the npm tools' lock file).
+# Usage: scripts/build-web.sh [--force]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '[build-web] %s\n' "$*" >&2; }
 
-# The pinned tools (trunk, wasm-bindgen, wasm-opt) live here; Trunk.toml forbids downloads.
+# The pinned tools (trunk, wasm-bindgen, wasm-opt, esbuild) live here; Trunk.toml forbids downloads.
 scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 
@@ -19,7 +20,8 @@ export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 STAMP=web/dist/.built
 
 if [ "${1:-}" != "--force" ] && [ -f "$STAMP" ] && [ -f web/dist/index.html ] && [ -f web/dist/office/index.html ]; then
-  newer=$(find web shared/src Cargo.toml Cargo.lock Trunk.toml \
+  newer=$(find web shared/src Cargo.toml Cargo.lock Trunk.toml scripts/build-web.sh \
+    scripts/minify-web.sh scripts/precompress.sh tools/package-lock.json \
     -path web/dist -prune -o -type f -newer "$STAMP" -print -quit)
   if [ -z "$newer" ]; then
     log "web/dist is up to date"
@@ -57,6 +59,10 @@ grep -q "href=\"/$style\"" web/dist/login/index.html || { log "the login page's 
 sed -i "s|href=\"/office/$style\"|href=\"/$style\"|" web/dist/office/index.html
 grep -q "href=\"/$style\"" web/dist/office/index.html || { log "the office bundle's stylesheet link was not set"; exit 1; }
 rm -f "web/dist/office/$style"
+# The wasm-bindgen glue and the stylesheets as Trunk wrote them keep their whitespace and comments:
+# minified (esbuild), with the pages' integrity attributes set to the new content.
+log "minifying the scripts and stylesheets of web/dist (esbuild)"
+scripts/minify-web.sh web/dist
 # Every file the browser fetches is compressed once, here, at the highest levels: the server sends
 # the `.br` or `.gz` twin the client accepts as it is and never compresses these on the fly.
 log "precompressing web/dist (brotli -q 11, gzip -9)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Haolin needs, skipping whatever is already present.
 # Usage: scripts/setup.sh [--services]
-#   (no flag)   the Rust WASM target, Trunk, wasm-bindgen CLI and wasm-opt (for the web app)
+#   (no flag)   the Rust WASM target, Trunk, wasm-bindgen CLI, wasm-opt and esbuild (for the web app)
 #   --services  also PostgreSQL, Redis, Chromium + ChromeDriver and a CJK font, started when needed
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
+ESBUILD_VERSION=0.28.2
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -38,8 +39,11 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if ! wasm-opt --version 2>/dev/null | grep -q "version_$BINARYEN_VERSION"; then
-  log "installing binaryen $BINARYEN_VERSION (wasm-opt)"
+# The npm tools pinned in tools/package.json: wasm-opt (binaryen) for Trunk, and esbuild, which
+# minifies the built web app's scripts and stylesheets (scripts/minify-web.sh).
+if ! wasm-opt --version 2>/dev/null | grep -q "version_$BINARYEN_VERSION" ||
+  ! esbuild --version 2>/dev/null | grep -qx "$ESBUILD_VERSION"; then
+  log "installing binaryen $BINARYEN_VERSION (wasm-opt) and esbuild $ESBUILD_VERSION"
   (cd tools && npm ci --no-audit --no-fund --silent)
 fi
 

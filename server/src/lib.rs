@@ -38,3 +38,4 @@ pub mod views;
 pub mod web;
 pub mod wechat;
 pub mod wishes;
+pub mod work_orders;

@@ -40,6 +40,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Rules of the wish workflow.
     pub wishes: WishSettings,
+    /// Rules of the work-order workflow: clocks, the working day, categories.
+    pub work_orders: WorkOrderSettings,
     /// Background jobs.
     pub jobs: JobSettings,
     /// HTTP limits.
@@ -180,6 +182,52 @@ pub struct WishSettings {
     pub categories: Vec<String>,
 }
 
+/// Rules of the work-order workflow (docs/WORK-ORDERS.md). Urgent clocks run in clock time, the
+/// others in working time (the working-day calendar and `working_hours`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkOrderSettings {
+    /// Working hours, `HH:MM-HH:MM` in Asia/Shanghai (default 09:00-17:00).
+    pub working_hours: String,
+    /// Urgent orders: sign within this many clock minutes (default 60).
+    pub urgent_sign_minutes: i64,
+    /// Urgent orders: resolve within this many clock minutes (default 1,440).
+    pub urgent_resolve_minutes: i64,
+    /// Normal and complex orders: sign within this many working minutes (default 240).
+    pub sign_working_minutes: i64,
+    /// Normal orders: resolve within this many working days (default 5).
+    pub normal_resolve_days: i64,
+    /// Complex orders: resolve within this many working days (default 15).
+    pub complex_resolve_days: i64,
+    /// The most working days one extension adds (default 10).
+    pub max_extension_days: u32,
+    /// A return (退单) is allowed within this many working minutes of dispatch (clock minutes for
+    /// urgent orders; default 120).
+    pub return_window_minutes: i64,
+    /// The handler is reminded this many minutes (of the order's clock) before a deadline
+    /// (default 60).
+    pub remind_before_minutes: i64,
+    /// The categories reporters choose from.
+    pub categories: Vec<String>,
+}
+
+impl WorkOrderSettings {
+    /// The working hours as minutes after midnight, `(start, end)`, or `None` if malformed.
+    pub fn hours(&self) -> Option<(u16, u16)> {
+        let (a, b) = self.working_hours.split_once('-')?;
+        let minute = |t: &str| -> Option<u16> {
+            let (h, m) = t.trim().split_once(':')?;
+            let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+            (h <= 24 && m < 60 && h * 60 + m <= 1440).then_some(h * 60 + m)
+        };
+        let (start, end) = (minute(a)?, minute(b)?);
+        (start < end).then_some((start, end))
+    }
+}
+
+/// The work-order categories offered by default.
+pub const DEFAULT_ORDER_CATEGORIES: [&str; 8] =
+    ["市容环境", "道路设施", "供水供电", "燃气安全", "治安隐患", "邻里纠纷", "物业管理", "其他"];
+
 /// Background jobs.
 #[derive(Debug, Clone, Deserialize)]
 pub struct JobSettings {
@@ -232,6 +280,16 @@ impl Settings {
             .set_default("wishes.auto_confirm_after", "7d")?
             .set_default("wishes.max_live_claims", 5)?
             .set_default("wishes.categories", DEFAULT_CATEGORIES.to_vec())?
+            .set_default("work_orders.working_hours", "09:00-17:00")?
+            .set_default("work_orders.urgent_sign_minutes", 60)?
+            .set_default("work_orders.urgent_resolve_minutes", 1440)?
+            .set_default("work_orders.sign_working_minutes", 240)?
+            .set_default("work_orders.normal_resolve_days", 5)?
+            .set_default("work_orders.complex_resolve_days", 15)?
+            .set_default("work_orders.max_extension_days", 10)?
+            .set_default("work_orders.return_window_minutes", 120)?
+            .set_default("work_orders.remind_before_minutes", 60)?
+            .set_default("work_orders.categories", DEFAULT_ORDER_CATEGORIES.to_vec())?
             .set_default("jobs.interval", "30s")?
             .set_default("http.body_limit", 64 * 1024)?
             .set_default("http.workers", 0)?
@@ -268,6 +326,7 @@ impl Settings {
                 .separator("__")
                 .list_separator(",")
                 .with_list_parse_key("wishes.categories")
+                .with_list_parse_key("work_orders.categories")
                 .try_parsing(true),
         );
         for (var, key) in [("DATABASE_URL", "database_url"), ("REDIS_URL", "redis_url")] {
@@ -303,6 +362,22 @@ impl Settings {
         }
         if self.http.sse_heartbeat.is_zero() {
             return Err(SettingsError::Rule("http.sse_heartbeat must be positive".into()));
+        }
+        let w = &self.work_orders;
+        if w.hours().is_none() {
+            return Err(SettingsError::Rule("work_orders.working_hours must be HH:MM-HH:MM, start before end".into()));
+        }
+        if w.categories.is_empty() {
+            return Err(SettingsError::Rule("work_orders.categories must not be empty".into()));
+        }
+        if [w.urgent_sign_minutes, w.urgent_resolve_minutes, w.sign_working_minutes, w.normal_resolve_days]
+            .into_iter()
+            .chain([w.complex_resolve_days, w.return_window_minutes])
+            .any(|v| v <= 0)
+            || w.max_extension_days == 0
+            || w.remind_before_minutes < 0
+        {
+            return Err(SettingsError::Rule("work_orders clocks must be positive".into()));
         }
         if self.jobs.interval.is_zero() {
             return Err(SettingsError::Rule("jobs.interval must be positive".into()));

@@ -273,6 +273,7 @@ impl Application {
             tokens: Arc::new(TokenKeys::new(&secret, access_ttl)),
             settings: Arc::new(settings),
             events,
+            feed: crate::events::orders::OrderFeed::new(),
             limiter: Arc::new(RateLimiter::new(redis)),
             shutdown,
         };
@@ -328,6 +329,7 @@ impl Application {
         let shutdown = self.state.shutdown.clone();
         let jobs = jobs::spawn(self.state.clone(), shutdown.clone());
         let outbox = crate::wechat::outbox::spawn(self.state.clone(), shutdown.clone());
+        let feed = crate::events::orders::spawn(self.state.clone(), shutdown.clone());
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
         let metrics = self.metrics.map(|(_, metrics)| {
@@ -338,7 +340,7 @@ impl Application {
             () = wait_for_signal() => tracing::info!("shutdown signal received"),
             _ = shutdown.cancelled() => {}
         }
-        stop(handle, shutdown, std::iter::once(jobs).chain(self.event_task).chain(outbox)).await;
+        stop(handle, shutdown, [jobs, feed].into_iter().chain(self.event_task).chain(outbox)).await;
         if let Some((handle, task)) = metrics {
             handle.stop(true).await;
             let _ = task.await;

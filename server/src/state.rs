@@ -22,6 +22,8 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// Live wish changes.
     pub events: EventBus,
+    /// Live work-order changes.
+    pub feed: crate::events::orders::OrderFeed,
     /// Login, registration and posting limits.
     pub limiter: Arc<RateLimiter>,
     /// The WeChat API client; `None` when WeChat is not configured.

@@ -74,6 +74,10 @@ pub enum ErrorCode {
     WechatUnavailable,
     /// 422: the content safety check found the text risky; nothing was stored.
     ContentRisky,
+    /// 409: a return (退单) after the return window closed.
+    ReturnWindowClosed,
+    /// 409: the order already had its one extension.
+    ExtensionUsed,
     /// 409: the account has no phone number of its own yet (a WeChat account before
     /// `POST /me/phone`), so it cannot have a password.
     PhoneRequired,
@@ -100,7 +104,9 @@ impl ErrorCode {
             | E::AlreadyExists
             | E::PlaceInUse
             | E::WechatAlreadyBound
-            | E::PhoneRequired => 409,
+            | E::PhoneRequired
+            | E::ReturnWindowClosed
+            | E::ExtensionUsed => 409,
             E::PayloadTooLarge => 413,
             E::UnsupportedMediaType => 415,
             E::InvalidField | E::IdempotencyKeyReused | E::InvalidImport | E::ContentRisky => 422,
@@ -139,15 +145,26 @@ pub struct ErrorDetails {
     /// The request field that is invalid (a JSON path such as `title` or `roles[1]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// The wish's current status (on 409).
+    /// The wish's or work order's current status (on 409).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<WishStatus>,
+    pub status: Option<CurrentStatus>,
     /// The wish's current version (on 409).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// Every error of a refused bulk import, by line and column (on 422).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<LineError>>,
+}
+
+/// The status a 409 names: a wish's or a work order's (their names never overlap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(untagged)]
+pub enum CurrentStatus {
+    /// A wish's status.
+    Wish(WishStatus),
+    /// A work order's status.
+    Order(crate::domain::OrderStatus),
 }
 
 /// A role an account can hold.

@@ -31,8 +31,18 @@ pub fn is_login_route(path: &str) -> bool {
 /// resident's first load), and the work-order desks of the street (吹哨) and the departments.
 /// (The office bundle also draws the wish page and the inbox when they are opened from its
 /// pages; loaded directly, those come from the main bundle.)
-pub const OFFICE_ROUTES: [&str; 7] =
-    ["/admin", "/dispatcher", "/member", "/checkins", "/resident/grid", "/street", "/department"];
+pub const OFFICE_ROUTES: [&str; 10] = [
+    "/admin",
+    "/dispatcher",
+    "/member",
+    "/checkins",
+    "/resident/grid",
+    "/street",
+    "/department",
+    "/report",
+    "/reports",
+    "/patrol",
+];
 
 /// Whether the client route `path` (without query) belongs to the office bundle: one of
 /// [`OFFICE_ROUTES`] or below it.

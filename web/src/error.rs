@@ -1,9 +1,10 @@
 //! What went wrong with an API call, and what the app does about it (pure, so it is unit tested).
 
-use haolin_shared::api::{ErrorBody, ErrorCode, ErrorInfo};
+use haolin_shared::api::{CurrentStatus, ErrorBody, ErrorCode, ErrorInfo};
 use haolin_shared::domain::WishStatus;
 
 use crate::i18n::MESSAGES;
+use crate::json;
 
 /// A failed API call.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,7 +34,7 @@ pub enum AuthFailure {
 impl ApiError {
     /// Builds the error of a non-2xx answer from its status and body.
     pub fn from_response(status: u16, body: &str) -> Self {
-        let info = serde_json::from_str::<ErrorBody>(body).ok().map(|b| b.error);
+        let info = json::from_str::<ErrorBody>(body).map(|b| b.error);
         Self::Status { status, info }
     }
 
@@ -65,7 +66,7 @@ impl ApiError {
 
     /// Whether this is a claim that lost the race: 409 and the wish is now claimed.
     pub fn is_lost_race(&self) -> bool {
-        matches!(self, Self::Status { status: 409, info: Some(info) } if info.details.status == Some(WishStatus::Claimed)
+        matches!(self, Self::Status { status: 409, info: Some(info) } if info.details.status == Some(CurrentStatus::Wish(WishStatus::Claimed))
             && matches!(info.code, ErrorCode::InvalidState | ErrorCode::VersionConflict))
     }
 

@@ -7,6 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 use crate::error::ApiError;
+use crate::json;
 
 /// Where the API lives; every path passed here is below it.
 pub const BASE: &str = "/api/v1";
@@ -51,12 +52,12 @@ pub fn decode<T: DeserializeOwned>(status: u16, text: &str) -> Result<T, ApiErro
         return Err(ApiError::from_response(status, text));
     }
     let text = if text.is_empty() { "null" } else { text };
-    serde_json::from_str(text).map_err(|_| ApiError::Decode)
+    json::from_str(text).ok_or(ApiError::Decode)
 }
 
 /// The JSON text of a request body.
 pub fn to_json<B: serde::Serialize>(body: &B) -> Result<String, ApiError> {
-    serde_json::to_string(body).map_err(|_| ApiError::Decode)
+    json::to_string(body).ok_or(ApiError::Decode)
 }
 
 #[cfg(test)]

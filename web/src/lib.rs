@@ -13,7 +13,7 @@
 //! and fails on a cycle or a use against it):
 //!
 //! ```text
-//! i18n, time, route  ←  error, validate, access  ←  http  ←  session  ←  api  ←  live  ←  state
+//! i18n, json, time, route  ←  error, validate, access  ←  http  ←  session  ←  api  ←  live  ←  state
 //!     ←  components  ←  pages  ←  app
 //! ```
 //!
@@ -28,6 +28,7 @@ pub mod components;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod json;
 pub mod live;
 pub mod pages;
 pub mod route;

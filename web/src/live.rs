@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{EventSource, MessageEvent};
 
-use crate::{api, session, time};
+use crate::{api, json, session, time};
 
 /// One message of a stream, as the app uses it: `T` is the thing (a wish, a work order), `S`
 /// its status.
@@ -51,10 +51,10 @@ struct Stub<S> {
 
 /// Reads the `data` of an event: a whole thing, or only `{id, status}` when it left view.
 pub fn parse_message<T: DeserializeOwned, S: DeserializeOwned>(data: &str) -> Option<Update<T, S>> {
-    if let Ok(item) = serde_json::from_str::<T>(data) {
+    if let Some(item) = json::from_str::<T>(data) {
         return Some(Update::Item(Box::new(item)));
     }
-    serde_json::from_str::<Stub<S>>(data).ok().map(|s| Update::Gone { id: s.id, status: s.status })
+    json::from_str::<Stub<S>>(data).map(|s| Update::Gone { id: s.id, status: s.status })
 }
 
 /// What a live list holds: each thing has an id and a creation time, which order the list.

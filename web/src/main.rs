@@ -1,12 +1,11 @@
-//! The main bundle of the web app: the resident's everyday pages (with 随手拍 and my reports, and
-//! the grid worker's patrol page), the wish page and the inbox —
+//! The main bundle of the web app: the resident's everyday pages, the wish page and the inbox —
 //! what a resident's phone loads after the login page (`web/login/index.html`, served for `/`,
 //! `/login` and `/register`), so it stays within the first-load budget
-//! (`scripts/web-size.sh`). The party member's pages and the resident's home grid are in the
-//! office bundle.
+//! (`scripts/web-size.sh`). The party member's pages, the resident's home grid and the
+//! work-order pages (随手拍, my reports, the patrol page) are in the office bundle.
 
 use haolin_shared::api::User;
-use haolin_web::pages::{inbox, orders, resident, wish};
+use haolin_web::pages::{inbox, resident, wish};
 use haolin_web::route::{Bundle, Route};
 use leptos::prelude::*;
 
@@ -17,9 +16,6 @@ fn pages(route: Route, me: Option<User>) -> Option<AnyView> {
         Route::Resident => view! { <resident::MyWishes me/> }.into_any(),
         Route::NewWish => view! { <resident::NewWish/> }.into_any(),
         Route::Wish(id) => view! { <wish::WishPage id me/> }.into_any(),
-        Route::Report => view! { <orders::Report/> }.into_any(),
-        Route::MyReports => view! { <orders::MyReports me/> }.into_any(),
-        Route::Patrol => view! { <orders::Patrol/> }.into_any(),
         Route::Inbox => view! { <inbox::Inbox/> }.into_any(),
         _ => return None,
     })

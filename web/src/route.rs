@@ -213,6 +213,9 @@ impl Route {
             | Self::DispatcherOrders
             | Self::Street
             | Self::Department
+            | Self::Report
+            | Self::MyReports
+            | Self::Patrol
             | Self::Checkins
             | Self::Certificate(_)
             | Self::Admin

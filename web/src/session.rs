@@ -13,7 +13,7 @@ use leptos::prelude::{TimeoutHandle, set_timeout_with_handle};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, AuthFailure};
-use crate::{http, time};
+use crate::{http, json, time};
 
 /// Refresh this long before the access token expires.
 const REFRESH_MARGIN_MS: f64 = 60_000.0;
@@ -101,9 +101,9 @@ pub fn access_token() -> Option<String> {
 fn store_tokens(tokens: Option<Tokens>) {
     if let Some(storage) = storage() {
         let _ = match &tokens {
-            Some(t) => match serde_json::to_string(t) {
-                Ok(json) => storage.set_item(TOKENS_KEY, &json),
-                Err(_) => Ok(()),
+            Some(t) => match json::to_string(t) {
+                Some(text) => storage.set_item(TOKENS_KEY, &text),
+                None => Ok(()),
             },
             None => storage.remove_item(TOKENS_KEY).and_then(|()| storage.remove_item(ROLE_KEY)),
         };
@@ -113,9 +113,8 @@ fn store_tokens(tokens: Option<Tokens>) {
 
 /// Resumes the session saved by an earlier visit, planning its refresh; says whether there was one.
 pub fn resume() -> bool {
-    let saved = storage()
-        .and_then(|s| s.get_item(TOKENS_KEY).ok().flatten())
-        .and_then(|json| serde_json::from_str::<Tokens>(&json).ok());
+    let saved =
+        storage().and_then(|s| s.get_item(TOKENS_KEY).ok().flatten()).and_then(|text| json::from_str::<Tokens>(&text));
     let found = saved.is_some();
     TOKENS.with(|t| *t.borrow_mut() = saved);
     if found {

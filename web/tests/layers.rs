@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 /// The top-level modules of `web/src`, lowest first: each may use only those before it. The crate
 /// root (`lib.rs`) sits above them all; `main.rs` and `bin/` are the bundles, other crates.
 const LAYERS: &[&str] = &[
-    // Leaves: text, clock, paths.
+    // Leaves: text, JSON, clock, paths.
     "i18n",
+    "json",
     "time",
     "route",
     // Pure rules.

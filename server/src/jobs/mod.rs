@@ -1,4 +1,5 @@
-//! Background jobs: claim expiry, auto-confirmation, claim expiry reminders and idempotency-key clean-up.
+//! Background jobs: claim expiry, auto-confirmation, claim expiry reminders, work-order overdue
+//! flags and deadline reminders, and idempotency-key clean-up.
 //!
 //! Each item is moved by the same conditional write as a person's action, so several instances
 //! running the job at once process each wish exactly once.
@@ -57,6 +58,22 @@ pub async fn run_once(state: &AppState) {
         Ok(0) => {}
         Ok(n) => tracing::info!(count = n, "claim expiry reminders written"),
         Err(e) => tracing::warn!(error = %e, "claim expiry reminders failed"),
+    }
+    let started = Instant::now();
+    let result = crate::work_orders::jobs::flag_overdue(state).await;
+    metrics::global().job_ran("order_overdue", started.elapsed(), result.is_err());
+    match result {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "overdue work orders flagged"),
+        Err(e) => tracing::warn!(error = %e, "work-order overdue flags failed"),
+    }
+    let started = Instant::now();
+    let result = crate::work_orders::jobs::remind(state).await;
+    metrics::global().job_ran("order_reminders", started.elapsed(), result.is_err());
+    match result {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "work-order deadline reminders written"),
+        Err(e) => tracing::warn!(error = %e, "work-order reminders failed"),
     }
     let started = Instant::now();
     let before = Utc::now() - chrono::Duration::from_std(IDEMPOTENCY_TTL).unwrap_or_default();

@@ -122,10 +122,24 @@ const FIELD_RULES: &[(&str, &str, Rule)] = &[
     ("DispatchRequest", "version", Rule::Int { min: 1, max: i64::MAX }),
     ("FulfilRequest", "version", Rule::Int { min: 1, max: i64::MAX }),
     ("ConfirmRequest", "version", Rule::Int { min: 1, max: i64::MAX }),
+    ("ReportOrderRequest", "title", Rule::Text { max: WishTitle::MAX_CHARS, multiline: false }),
+    ("ReportOrderRequest", "description", Rule::Text { max: WishDescription::MAX_CHARS, multiline: true }),
+    ("ReportOrderRequest", "grid_id", Rule::Id),
+    ("ReportOrderRequest", "reporter_id", Rule::Id),
+    ("ReportOrderRequest", "resolved_on_spot", Rule::Text { max: Note::MAX_CHARS, multiline: true }),
+    ("OrderActionRequest", "version", Rule::Int { min: 1, max: i64::MAX }),
+    ("OrderActionRequest", "reason", Rule::Text { max: Reason::MAX_CHARS, multiline: true }),
+    ("OrderActionRequest", "note", Rule::Text { max: Note::MAX_CHARS, multiline: true }),
+    ("OrderActionRequest", "grid_id", Rule::Id),
+    ("OrderActionRequest", "lead_department_id", Rule::Id),
+    ("OrderActionRequest", "days", Rule::Int { min: 1, max: 365 }),
+    ("CreateDepartmentRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
+    ("CreateDepartmentRequest", "place_id", Rule::Id),
+    ("DepartmentStaffRequest", "user_id", Rule::Id),
 ];
 
 /// The query parameters holding ids.
-const ID_PARAMETERS: &[&str] = &["community_id", "parent_id", "place_id"];
+const ID_PARAMETERS: &[&str] = &["community_id", "parent_id", "place_id", "grid_id", "street_id"];
 
 /// What the document says that depends on this deployment's settings.
 #[derive(Debug, Clone, Default)]

@@ -12,6 +12,7 @@ pub mod homes;
 pub mod methods;
 pub mod metrics;
 pub mod notifications;
+pub mod order_stream;
 pub mod party;
 pub mod places;
 pub mod residents;
@@ -22,6 +23,7 @@ pub mod unit_branch_checkins;
 pub mod wechat;
 pub mod wish_actions;
 pub mod wishes;
+pub mod work_orders;
 
 use actix_web::dev::HttpServiceFactory;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -81,6 +83,7 @@ pub fn configure(cfg: &mut impl Routes) {
     wechat::configure(cfg);
     notifications::configure(cfg);
     subscriptions::configure(cfg);
+    work_orders::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

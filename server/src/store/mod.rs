@@ -19,6 +19,7 @@ pub mod places;
 mod sql_builder;
 pub mod wechat;
 mod wishes;
+pub mod work_orders;
 
 /// The SQL texts the benchmarks run directly, so they measure exactly what the server runs.
 pub use accounts::{CALLER_SELECT, CALLER_WISH_SELECT};

@@ -23,6 +23,32 @@ pub enum Recipient {
         /// The actor, who needs no notice of their own act.
         except: Option<i64>,
     },
+    /// Everyone holding `role` at a place (street officers of a street, grid workers of a grid),
+    /// except the actor.
+    PlaceRole {
+        /// The role's API name (`street_officer`, `grid_worker`).
+        role: &'static str,
+        /// The place.
+        place_id: i64,
+        /// The actor.
+        except: Option<i64>,
+    },
+    /// The staff of a department, except the actor.
+    DepartmentStaff {
+        /// The department.
+        department_id: i64,
+        /// The actor.
+        except: Option<i64>,
+    },
+}
+
+/// What a notice is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A wish.
+    Wish(i64),
+    /// A work order.
+    Order(i64),
 }
 
 /// A notification to write with a wish change.
@@ -134,6 +160,20 @@ impl Store {
         wish_id: i64,
         at: i64,
     ) -> Result<(), sqlx::Error> {
+        Self::write_notices_about(conn, notices, Subject::Wish(wish_id), at).await
+    }
+
+    /// Writes `notices` about a wish or a work order on the transaction's connection.
+    pub(super) async fn write_notices_about(
+        conn: &mut <Any as sqlx::Database>::Connection,
+        notices: &[crate::store::wechat::Notice],
+        subject: Subject,
+        at: i64,
+    ) -> Result<(), sqlx::Error> {
+        let (wish_id, order_id) = match subject {
+            Subject::Wish(id) => (Some(id), None),
+            Subject::Order(id) => (None, Some(id)),
+        };
         for notice in notices {
             let users: Vec<i64> = match notice.to {
                 Recipient::User(id) => vec![id],
@@ -147,14 +187,36 @@ impl Store {
                     .fetch_all(&mut *conn)
                     .await?
                 }
+                Recipient::PlaceRole { role, place_id, except } => {
+                    sqlx::query_scalar(
+                        "SELECT DISTINCT user_id FROM place_grants \
+                             WHERE role = $1 AND place_id = $2 AND user_id <> $3 ORDER BY user_id",
+                    )
+                    .bind(role)
+                    .bind(place_id)
+                    .bind(except.unwrap_or(0))
+                    .fetch_all(&mut *conn)
+                    .await?
+                }
+                Recipient::DepartmentStaff { department_id, except } => {
+                    sqlx::query_scalar(
+                        "SELECT user_id FROM department_staff WHERE department_id = $1 AND user_id <> $2 \
+                             ORDER BY user_id",
+                    )
+                    .bind(department_id)
+                    .bind(except.unwrap_or(0))
+                    .fetch_all(&mut *conn)
+                    .await?
+                }
             };
             for user in users {
                 let notification_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO notifications (user_id, wish_id, kind, title, body, created_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO notifications (user_id, wish_id, work_order_id, kind, title, body, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
                 .bind(user)
                 .bind(wish_id)
+                .bind(order_id)
                 .bind(notice.kind)
                 .bind(&notice.title)
                 .bind(&notice.body)

@@ -459,7 +459,7 @@ fn transition_statement(write: &TransitionWrite) -> SqlBuilder<'static> {
             Recipient::User(user) => {
                 q.push("SELECT ").push_bind(user);
             }
-            Recipient::Dispatchers { .. } => {
+            Recipient::Dispatchers { .. } | Recipient::PlaceRole { .. } | Recipient::DepartmentStaff { .. } => {
                 q.push("SELECT DISTINCT g.user_id");
             }
         }
@@ -472,11 +472,28 @@ fn transition_statement(write: &TransitionWrite) -> SqlBuilder<'static> {
             .push(", ")
             .push_bind(at)
             .push(" FROM w");
-        if let Recipient::Dispatchers { community_id, except } = notice.to {
-            q.push(" JOIN role_grants g ON g.role = 'dispatcher' AND g.community_id = ")
-                .push_bind(community_id)
-                .push(" AND g.user_id <> ")
-                .push_bind(except.unwrap_or(0));
+        match notice.to {
+            Recipient::User(_) => {}
+            Recipient::Dispatchers { community_id, except } => {
+                q.push(" JOIN role_grants g ON g.role = 'dispatcher' AND g.community_id = ")
+                    .push_bind(community_id)
+                    .push(" AND g.user_id <> ")
+                    .push_bind(except.unwrap_or(0));
+            }
+            Recipient::PlaceRole { role, place_id, except } => {
+                q.push(" JOIN place_grants g ON g.role = ")
+                    .push_bind(role)
+                    .push(" AND g.place_id = ")
+                    .push_bind(place_id)
+                    .push(" AND g.user_id <> ")
+                    .push_bind(except.unwrap_or(0));
+            }
+            Recipient::DepartmentStaff { department_id, except } => {
+                q.push(" JOIN department_staff g ON g.department_id = ")
+                    .push_bind(department_id)
+                    .push(" AND g.user_id <> ")
+                    .push_bind(except.unwrap_or(0));
+            }
         }
         q.push(" RETURNING id, user_id)");
         if let Some(message) = &notice.message {

@@ -51,11 +51,19 @@ pub enum AuditAction {
     PasswordResetWithCode,
     /// Grid staff recorded a resident without a phone or an account (`POST /residents`).
     ResidentRecorded,
+    /// An admin created a department.
+    DepartmentCreated,
+    /// An account was put on a department's staff.
+    DepartmentStaffAdded,
+    /// An account was taken off a department's staff.
+    DepartmentStaffRemoved,
+    /// An admin uploaded a year's holiday calendar.
+    CalendarUploaded,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 24] = [
         Self::UserCreated,
         Self::RoleGranted,
         Self::RoleRevoked,
@@ -76,6 +84,10 @@ impl AuditAction {
         Self::ResetCodeIssued,
         Self::PasswordResetWithCode,
         Self::ResidentRecorded,
+        Self::DepartmentCreated,
+        Self::DepartmentStaffAdded,
+        Self::DepartmentStaffRemoved,
+        Self::CalendarUploaded,
     ];
 
     /// The wire name.
@@ -101,6 +113,10 @@ impl AuditAction {
             Self::ResetCodeIssued => "reset_code_issued",
             Self::PasswordResetWithCode => "password_reset_with_code",
             Self::ResidentRecorded => "resident_recorded",
+            Self::DepartmentCreated => "department_created",
+            Self::DepartmentStaffAdded => "department_staff_added",
+            Self::DepartmentStaffRemoved => "department_staff_removed",
+            Self::CalendarUploaded => "calendar_uploaded",
         }
     }
 
@@ -131,11 +147,15 @@ pub enum AuditTargetKind {
     Checkin,
     /// A party organisation.
     PartyOrg,
+    /// A department.
+    Department,
+    /// A year's holiday calendar (its id is the year).
+    Calendar,
 }
 
 impl AuditTargetKind {
     /// Every kind.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 10] = [
         Self::User,
         Self::Community,
         Self::Place,
@@ -144,6 +164,8 @@ impl AuditTargetKind {
         Self::UnitBranchCheckin,
         Self::Checkin,
         Self::PartyOrg,
+        Self::Department,
+        Self::Calendar,
     ];
 
     /// The wire name.
@@ -157,6 +179,8 @@ impl AuditTargetKind {
             Self::UnitBranchCheckin => "unit_branch_checkin",
             Self::Checkin => "checkin",
             Self::PartyOrg => "party_org",
+            Self::Department => "department",
+            Self::Calendar => "calendar",
         }
     }
 

@@ -1,6 +1,7 @@
 //! The domain: values that are valid by construction, and the rules that move a wish and a
 //! check-in.
 
+pub mod calendar;
 mod category;
 mod certificate;
 pub mod checkin;
@@ -10,6 +11,9 @@ mod text;
 mod wish;
 pub mod work_order;
 
+pub use calendar::{
+    CalendarError, Date, HolidayDay, HolidayYear, WorkCalendar, WorkingHours, parse_holiday_year, shipped_years,
+};
 pub use category::{Category, DEFAULT_CATEGORIES};
 pub use certificate::CertificateNo;
 pub use checkin::{CheckinAction, CheckinKind, CheckinRefusal, CheckinRelations, CheckinStatus};

@@ -35,6 +35,10 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/admin/party-orgs/{id}/retire", "party_org_retired"),
     ("post", "/api/v1/users/{id}/reset-codes", "reset_code_issued"),
     ("post", "/api/v1/residents", "resident_recorded"),
+    ("post", "/api/v1/admin/departments", "department_created"),
+    ("post", "/api/v1/admin/departments/{id}/staff", "department_staff_added"),
+    ("delete", "/api/v1/admin/departments/{id}/staff", "department_staff_removed"),
+    ("put", "/api/v1/admin/calendar/{year}", "calendar_uploaded"),
 ];
 
 /// The newest entry's id (`None` while the log is empty).
@@ -398,6 +402,49 @@ async fn every_administrative_route_leaves_exactly_its_audit_entry() {
         )
         .await;
     assert_eq!(recorded["details"]["has_phone"], false, "{recorded}");
+
+    // Departments and the working-day calendar.
+    let department = walk
+        .step(
+            by_admin(("post", "/api/v1/admin/departments"), "department_created", "department"),
+            201,
+            req(
+                &app,
+                Method::POST,
+                "/api/v1/admin/departments",
+                &admin,
+                json!({"name": "区城管局", "place_id": district_id}),
+            ),
+            id_of,
+        )
+        .await;
+    let department_id = str_of(&department, "target_id").to_owned();
+    let staff_path = format!("/api/v1/admin/departments/{department_id}/staff");
+    let staff = json!({"user_id": worker.id});
+    for (method, route, action) in [
+        (Method::POST, ("post", "/api/v1/admin/departments/{id}/staff"), "department_staff_added"),
+        (Method::DELETE, ("delete", "/api/v1/admin/departments/{id}/staff"), "department_staff_removed"),
+    ] {
+        let entry = walk
+            .step(
+                by_admin(route, action, "department"),
+                204,
+                req(&app, method, &staff_path, &admin, staff.clone()),
+                |_| Some(department_id.clone()),
+            )
+            .await;
+        assert_eq!(entry["details"]["user_id"], worker.id.as_str(), "{entry}");
+    }
+    let year = json!({"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]});
+    let uploaded = walk
+        .step(
+            by_admin(("put", "/api/v1/admin/calendar/{year}"), "calendar_uploaded", "calendar"),
+            200,
+            req(&app, Method::PUT, "/api/v1/admin/calendar/2027", &admin, year),
+            |_| Some("2027".to_owned()),
+        )
+        .await;
+    assert_eq!(uploaded["details"]["days"], 1, "{uploaded}");
 
     let all: BTreeSet<_> = AUDITED.iter().map(|(m, p, _)| (*m, *p)).collect();
     let missed: Vec<_> = all.difference(&walk.walked).collect();

@@ -41,3 +41,4 @@ mod wechat_login;
 mod wechat_messages;
 mod wishes_lifecycle;
 mod wishes_refusals;
+mod work_orders;

@@ -13,6 +13,7 @@
 //!   community), `{D}` (another community), `{grid}`, `{unit}`, `{street}`, `{A}`, `{B}`, `{m}` (the
 //!   residents' and the member's ids), `{o0}`, `{o1}` (the object's ids), `{n}` (a fresh number),
 //!   `{phone}` (a fresh phone number), `{fresh_phone}` (the phone of a freshly registered account),
+//!   `{district}`, `{dept}` (the district, a department of it),
 //!   `{refresh}` (a fresh account's refresh token), `{wx_login}` and `{wx_phone}` (fresh codes of
 //!   the fake WeChat: a `wx.login()` code, a `getPhoneNumber` code) are replaced for each call.
 //! - `EXPECT` is `role=answer` words: a status (`404`), `ok` (any 2xx) or `okp` (2xx, and the
@@ -133,6 +134,24 @@ enum Obj {
     SessionOfB,
     /// A fresh resident whose registered home is C's unit.
     ResidentOfC,
+    /// B's work order in C's grid, reported.
+    OrderReported,
+    /// B's work order escalated by `d` to the street.
+    OrderEscalated,
+    /// B's work order dispatched by `d` to C's grid (the grid worker leads).
+    OrderDispatched,
+    /// B's work order signed by the grid worker.
+    OrderSigned,
+    /// B's work order signed, with an extension asked by the grid worker.
+    OrderExtension,
+    /// B's work order resolved by the grid worker.
+    OrderResolved,
+    /// A fresh department at the district.
+    Department,
+    /// A fresh department with A on its staff.
+    DepartmentWithA,
+    /// The year 2027 (a calendar upload).
+    Year2027,
 }
 
 /// How the caller's token is sent.
@@ -252,6 +271,34 @@ fn table() -> Vec<Line> {
         line("GET", "/api/v1/me/sessions", None, "", "*=ok"),
         line("DELETE", "/api/v1/me/sessions/{id}", SessionOfB, "", "*=404 b=ok"),
         line("POST", "/api/v1/me/sessions/sign-out-others", None, "", "*=ok"),
+        // Work orders (工单): B reports in C's grid; C's dispatchers decide; the grid worker handles
+        // what is dispatched to the grid; the admin stands for the street (whistle, supervision).
+        line("GET", "/api/v1/work-orders/categories", None, "", "*=ok"),
+        line("POST", "/api/v1/work-orders", None, r#"{"title": "路灯不亮 {n}", "description": "小区门口路灯坏了。", "category": "道路设施", "grid_id": "{grid}"}"#, "*=422 b=ok gw=ok d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/work-orders", None, "", "*=ok"),
+        line("GET", "/api/v1/work-orders/scorecard", None, "", "*=422"),
+        line("GET", "/api/v1/work-orders/stream", None, "", "*=ok"),
+        line("GET", "/api/v1/work-orders/{id}", OrderReported, "", "*=404 b=ok gw=ok d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/work-orders/{id}/events", OrderReported, "", "*=404 b=ok gw=ok d=ok d2=ok adm=ok"),
+        line("POST", "/api/v1/work-orders/{id}/accept", OrderReported, "", "*=404 b=403 gw=403 adm=403 d=ok d2=ok"),
+        line("POST", "/api/v1/work-orders/{id}/decline", OrderReported, REASON, "*=404 b=403 gw=403 adm=403 d=ok d2=ok"),
+        line("POST", "/api/v1/work-orders/{id}/dispatch", OrderReported, r#"{"grid_id": "{grid}"}"#, "*=404 b=403 gw=403 adm=403 d=ok d2=ok"),
+        line("POST", "/api/v1/work-orders/{id}/escalate", OrderReported, REASON, "*=404 b=403 gw=403 adm=403 d=ok d2=ok"),
+        line("POST", "/api/v1/work-orders/{id}/whistle", OrderEscalated, r#"{"lead_department_id": "{dept}"}"#, "*=404 b=403 gw=403 d=403 d2=403 adm=ok"),
+        line("POST", "/api/v1/work-orders/{id}/sign", OrderDispatched, "", "*=404 b=403 d=403 d2=403 adm=403 gw=ok"),
+        line("POST", "/api/v1/work-orders/{id}/return", OrderDispatched, REASON, "*=404 b=403 d=403 d2=403 adm=403 gw=ok"),
+        line("POST", "/api/v1/work-orders/{id}/resolve", OrderSigned, r#"{"note": "已修复"}"#, "*=404 b=403 d=403 d2=403 adm=403 gw=ok"),
+        line("POST", "/api/v1/work-orders/{id}/request_extension", OrderSigned, r#"{"days": 2, "reason": "等待配件"}"#, "*=404 b=403 d=403 d2=403 adm=403 gw=ok"),
+        line("POST", "/api/v1/work-orders/{id}/grant_extension", OrderExtension, "", "*=404 b=403 gw=403 d=ok d2=ok adm=ok"),
+        line("POST", "/api/v1/work-orders/{id}/refuse_extension", OrderExtension, REASON, "*=404 b=403 gw=403 d=ok d2=ok adm=ok"),
+        line("POST", "/api/v1/work-orders/{id}/visit", OrderResolved, r#"{"satisfaction": "satisfied"}"#, "*=404 d=403 d2=403 adm=403 b=ok gw=ok"),
+        line("POST", "/api/v1/work-orders/{id}/supervise", OrderReported, REASON, "*=404 b=403 gw=403 d=403 d2=403 adm=ok"),
+        line("GET", "/api/v1/departments", None, "", "*=ok"),
+        line("POST", "/api/v1/admin/departments", None, r#"{"name": "部门{n}", "place_id": "{district}"}"#, "*=403 adm=ok"),
+        line("POST", "/api/v1/admin/departments/{id}/staff", Department, r#"{"user_id": "{A}"}"#, "*=403 adm=ok"),
+        line("DELETE", "/api/v1/admin/departments/{id}/staff", DepartmentWithA, r#"{"user_id": "{A}"}"#, "*=403 adm=ok"),
+        line("GET", "/api/v1/admin/calendar", None, "", "*=403 adm=ok"),
+        line("PUT", "/api/v1/admin/calendar/{year}", Year2027, r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#, "*=403 adm=ok"),
         // Late: these change the callers themselves.
         line("POST", "/api/v1/checkins/{id}/withdraw", CheckinOfP, "", "*=404 d=403 d2=403 adm=403 p=ok"),
         line("POST", "/api/v1/checkins", None, CHECKIN, "*=ok m=409"),
@@ -333,6 +380,9 @@ async fn fixture(app: &TestApp, wechat: FakeWechat) -> Fixture {
     vars.insert("B", b.id.clone());
     vars.insert("m", m.id.clone());
     vars.insert("p_checkin", p_checkin);
+    let dept_body = json!({"name": "区住建局", "place_id": str_of(&street, "parent_id")});
+    let dept = app.post("/api/v1/admin/departments", &admin, &dept_body).await.expect_status(201).clone();
+    vars.insert("dept", str_of(&dept, "id").to_owned());
     let actors = BTreeMap::from([
         (Role::A, a),
         (Role::B, b),
@@ -461,6 +511,52 @@ async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
             app.put("/api/v1/me/home", &who.token, &home).await.expect_status(200);
             vec![who.id]
         }
+        Obj::OrderReported
+        | Obj::OrderEscalated
+        | Obj::OrderDispatched
+        | Obj::OrderSigned
+        | Obj::OrderExtension
+        | Obj::OrderResolved => {
+            let body = json!({"title": format!("井盖破损 {}", app.next_n()), "description": "人行道井盖破损。", "category": "道路设施", "grid_id": fx.vars["grid"]});
+            let order = app.post("/api/v1/work-orders", &b.token, &body).await.expect_status(201).clone();
+            let order_id = str_of(&order, "id").to_owned();
+            let step = |who: Role, action: &'static str, body: Value| {
+                let path = format!("/api/v1/work-orders/{order_id}/{action}");
+                let token = fx.token(who).unwrap_or_default().to_owned();
+                async move { app.post(&path, &token, &body).await.expect_status(200).clone() }
+            };
+            match obj {
+                Obj::OrderReported => {}
+                Obj::OrderEscalated => {
+                    step(Role::D, "escalate", json!({"reason": "需要街道协调"})).await;
+                }
+                _ => {
+                    step(Role::D, "dispatch", json!({"grid_id": fx.vars["grid"]})).await;
+                    if obj != Obj::OrderDispatched {
+                        step(Role::Gw, "sign", json!({})).await;
+                    }
+                    if obj == Obj::OrderExtension {
+                        step(Role::Gw, "request_extension", json!({"days": 2, "reason": "等待配件"})).await;
+                    }
+                    if obj == Obj::OrderResolved {
+                        step(Role::Gw, "resolve", json!({"note": "已更换井盖"})).await;
+                    }
+                }
+            }
+            vec![order_id]
+        }
+        Obj::Department | Obj::DepartmentWithA => {
+            let body = json!({"name": format!("部门{}", app.next_n()), "place_id": fx.vars["district"]});
+            let dept = app.post("/api/v1/admin/departments", &fx.admin, &body).await.expect_status(201).clone();
+            let id = str_of(&dept, "id").to_owned();
+            if obj == Obj::DepartmentWithA {
+                let staff = json!({"user_id": fx.vars["A"]});
+                let added = app.post(&format!("/api/v1/admin/departments/{id}/staff"), &fx.admin, &staff).await;
+                assert_eq!(added.status, 204, "{}", added.text);
+            }
+            vec![id]
+        }
+        Obj::Year2027 => vec!["2027".to_owned()],
     }
 }
 
@@ -551,7 +647,7 @@ async fn call(app: &TestApp, fx: &Fixture, line: &Line, role: Role, path: &str, 
     if line.method == "POST" && line.path == "/api/v1/wishes" {
         rb = rb.header("Idempotency-Key", format!("matrix-{}", app.next_n()));
     }
-    if path.starts_with("/api/v1/events/stream") {
+    if path.starts_with("/api/v1/events/stream") || path.starts_with("/api/v1/work-orders/stream") {
         let resp = rb.send().await.unwrap_or_else(|e| panic!("{path}: {e}"));
         return (resp.status().as_u16(), String::new());
     }

@@ -63,7 +63,7 @@ mod tests {
         let body = r#"{"id":"9","name":"n","phone":"1","roles":["grid_worker"],"community_ids":["2"],"home":null,
             "place_roles":[{"role":"grid_worker","place":{"id":"4","code":"c4","name":"一网格","level":"grid"},"path":[]},
             {"role":"street_officer","place":{"id":"1","code":"c1","name":"街道","level":"street"},"path":[]}]}"#;
-        let roles = serde_json::from_str::<PlaceRoles>(body).ok();
+        let roles = crate::json::from_str::<PlaceRoles>(body);
         let grids = roles.map(|r| r.places_of(Role::GridWorker)).unwrap_or_default();
         assert_eq!(grids.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["4"]);
     }
@@ -74,7 +74,7 @@ mod tests {
             "home":{"id":"4","code":"c4","name":"n4","level":"grid","kind":"comprehensive","parent_id":"2",
             "path":[{"id":"4","code":"c4","name":"n4","level":"grid"}],"retired_at":null,
             "boundary":{"type":"Polygon","coordinates":[[[106.8,26.5],[106.9,26.5],[106.9,26.6],[106.8,26.5]]]}}}"#;
-        let home = serde_json::from_str::<Home>(body).ok().and_then(|h| h.home);
+        let home = crate::json::from_str::<Home>(body).and_then(|h| h.home);
         assert_eq!(home.map(|h| (h.id, h.level, h.path.len())), Some(("4".into(), PlaceLevel::Grid, 1)));
     }
 }

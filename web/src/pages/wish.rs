@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::i18n::MESSAGES;
 use crate::live::LiveUpdate;
 use crate::route::Route;
-use crate::{access, api, live, state, time};
+use crate::{access, api, json, live, state, time};
 
 /// What an action needs from the user before it is sent.
 #[derive(Clone, Copy, PartialEq)]
@@ -46,12 +46,13 @@ fn action_body(
     member: Option<&str>,
 ) -> Result<String, String> {
     let v = Some(version);
-    let json = |r: Result<String, serde_json::Error>| r.map_err(|e| e.to_string());
+    // Writing these bodies cannot fail (strings and small numbers); the message is a formality.
+    let written = |body: Option<String>| body.ok_or_else(|| ApiError::Decode.message());
     match input_of(action) {
-        Input::None => json(serde_json::to_string(&VersionGuard { version: v })),
+        Input::None => written(json::to_string(&VersionGuard { version: v })),
         Input::Reason => {
             let reason = Reason::parse(text).map_err(|e| e.to_string())?.into_inner();
-            json(serde_json::to_string(&ReasonRequest { reason, version: v }))
+            written(json::to_string(&ReasonRequest { reason, version: v }))
         }
         Input::OptionalReason => {
             let reason = if text.trim().is_empty() {
@@ -59,11 +60,11 @@ fn action_body(
             } else {
                 Some(Reason::parse(text).map_err(|e| e.to_string())?.into_inner())
             };
-            json(serde_json::to_string(&OptionalReasonRequest { reason, version: v }))
+            written(json::to_string(&OptionalReasonRequest { reason, version: v }))
         }
         Input::Note => {
             let note = Note::parse(text).map_err(|e| e.to_string())?.into_inner();
-            json(serde_json::to_string(&FulfilRequest { note, version: v }))
+            written(json::to_string(&FulfilRequest { note, version: v }))
         }
         Input::Rating => {
             let rating = Rating::parse(i64::from(rating)).map_err(|_| MESSAGES.choose_rating.to_owned())?;
@@ -72,11 +73,11 @@ fn action_body(
             } else {
                 Some(Comment::parse(text).map_err(|e| e.to_string())?.into_inner())
             };
-            json(serde_json::to_string(&ConfirmRequest { rating: i64::from(rating.get()), comment, version: v }))
+            written(json::to_string(&ConfirmRequest { rating: i64::from(rating.get()), comment, version: v }))
         }
         Input::Member => {
             let member_id = member.ok_or_else(|| MESSAGES.choose_member.to_owned())?.to_owned();
-            json(serde_json::to_string(&DispatchRequest { member_id, version: v }))
+            written(json::to_string(&DispatchRequest { member_id, version: v }))
         }
     }
 }
