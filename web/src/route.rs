@@ -354,11 +354,8 @@ mod tests {
         assert_eq!(Route::parse("/resident").bundle(), Bundle::Main);
         assert_eq!(Route::parse("/checkins").bundle(), Bundle::Office);
         assert_eq!(Route::parse("/member/claims").bundle(), Bundle::Office);
-        // A resident's and a grid worker's order pages are in the main bundle, the desks not.
-        for path in ["/report", "/reports", "/patrol"] {
-            assert_eq!(Route::parse(path).bundle(), Bundle::Main, "{path}");
-        }
-        for path in ["/dispatcher/orders", "/street", "/department"] {
+        // Every work-order page is in the office bundle: a resident's first load never carries them.
+        for path in ["/report", "/reports", "/patrol", "/dispatcher/orders", "/street", "/department"] {
             assert_eq!(Route::parse(path).bundle(), Bundle::Office, "{path}");
         }
     }

@@ -1,6 +1,6 @@
-//! The work-order pages of the main bundle: a resident's 随手拍 and my reports with the call-back
-//! (回访), and a grid worker's patrol page. The staff's desks are in the office bundle
-//! (`crate::pages::dispatcher`, `crate::pages::street`, `crate::pages::department`).
+//! The work-order pages of residents and grid workers: a resident's 随手拍 and my reports with
+//! the call-back (回访), and a grid worker's patrol page (the office bundle draws them, like the
+//! desks of `crate::pages::dispatcher`, `crate::pages::street` and `crate::pages::department`).
 
 mod report;
 
