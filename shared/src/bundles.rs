@@ -28,7 +28,8 @@ pub fn is_login_route(path: &str) -> bool {
 /// The route prefixes of the office bundle: the admin's place tree, the dispatcher's desk (with
 /// the community's work orders), the party member's pool and claims, the member's dual check-in
 /// (双报到) with its printable certificate, the resident's home grid (chosen once, so not in a
-/// resident's first load), and the work-order desks of the street (吹哨) and the departments.
+/// resident's first load), the work-order desks of the street (吹哨) and the departments, and
+/// the other work-order pages (a resident's 随手拍 and reports, a grid worker's patrol page).
 /// (The office bundle also draws the wish page and the inbox when they are opened from its
 /// pages; loaded directly, those come from the main bundle.)
 pub const OFFICE_ROUTES: [&str; 10] = [

@@ -19,8 +19,10 @@ import {
   apiAction,
   apiLogin,
   apiOk,
+  apiOrderAction,
   apiPostWish,
   apiRegister,
+  apiReport,
   apiWish,
   byId,
   card,
@@ -28,6 +30,7 @@ import {
   gone,
   routeIs,
   screenshot,
+  setupStreet,
   setupWorld,
   uiLogin,
   visible,
@@ -163,6 +166,21 @@ test('what a person trips over, and 大字模式 (issue #12)', { timeout: 240_00
     await apiAction(server, world.member, fulfilled.id, 'claim');
     await apiAction(server, world.member, fulfilled.id, 'fulfil', { note: '已陪同复查，结果正常。' });
 
+    // ---- Work orders on a street: one in each place a desk acts on it.
+    const s = await setupStreet(server);
+    await apiReport(server, s.resident, s.grid, '井盖缺失有安全隐患');
+    const toWhistle = await apiReport(server, s.resident, s.grid, '路灯一到晚上就不亮');
+    await apiOrderAction(server, s.dispatcher, toWhistle.id, 'escalate', { reason: '涉及多个部门，社区无法协调' });
+    const toSign = await apiReport(server, s.resident, s.grid, '小区门口占道经营');
+    await apiOrderAction(server, s.dispatcher, toSign.id, 'escalate', { reason: '需要城管执法' });
+    await apiOrderAction(server, s.officer, toSign.id, 'whistle', { lead_department_id: s.lead.id, co_department_ids: [s.co.id] });
+    const toGrid = await apiReport(server, s.resident, s.grid, '楼道堆放杂物');
+    await apiOrderAction(server, s.dispatcher, toGrid.id, 'dispatch', { grid_id: s.grid.id });
+    const toVisit = await apiReport(server, s.resident, s.grid, '垃圾桶满了没人清');
+    await apiOrderAction(server, s.dispatcher, toVisit.id, 'dispatch', { grid_id: s.grid.id });
+    await apiOrderAction(server, s.gridWorker, toVisit.id, 'sign');
+    await apiOrderAction(server, s.gridWorker, toVisit.id, 'resolve', { note: '已联系环卫清运。' });
+
     // ---- One context per person.
     const anon = await open('anonymous');
     const rp = await open('resident');
@@ -173,6 +191,16 @@ test('what a person trips over, and 大字模式 (issue #12)', { timeout: 240_00
     await uiLogin(dp, world.dispatcher.phone);
     const ap = await open('admin');
     await uiLogin(ap, ADMIN_PHONE, ADMIN_PASSWORD);
+    const orp = await open('orders-resident');
+    await uiLogin(orp, s.resident.phone);
+    const gwp = await open('grid-worker');
+    await uiLogin(gwp, s.gridWorker.phone);
+    const odp = await open('orders-dispatcher');
+    await uiLogin(odp, s.dispatcher.phone);
+    const stp = await open('street');
+    await uiLogin(stp, s.officer.phone);
+    const dep = await open('department');
+    await uiLogin(dep, s.lead.staff.phone);
 
     const pages = [
       [anon, 'anonymous', [['login', '/login'], ['register', '/register']]],
@@ -188,6 +216,11 @@ test('what a person trips over, and 大字模式 (issue #12)', { timeout: 240_00
         ['desk', '/dispatcher'], ['checkin-review', '/dispatcher/checkins'], ['wish-pending', `/wishes/${pending.id}`], ['inbox', '/inbox'],
       ]],
       [ap, 'admin', [['places', '/admin'], ['community', `/admin/places/${world.communityId}`]]],
+      [orp, 'resident', [['report', '/report'], ['reports', '/reports']]],
+      [gwp, 'grid-worker', [['patrol', '/patrol']]],
+      [odp, 'dispatcher', [['orders', '/dispatcher/orders']]],
+      [stp, 'street-officer', [['street', '/street']]],
+      [dep, 'department-officer', [['department', '/department']]],
     ];
 
     await t.test('every page of every role, in both modes: targets, text, overflow, axe, the switch (screenshots)', async () => {

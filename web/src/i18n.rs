@@ -70,6 +70,10 @@ pub struct Messages {
     pub nav_claims: &'static str,
     /// Navigation: the dispatcher's page.
     pub nav_dispatcher: &'static str,
+    /// Home action: 随手拍 (report a problem).
+    pub nav_report: &'static str,
+    /// Home action: the work orders I reported.
+    pub nav_my_reports: &'static str,
     /// Navigation: the dispatcher's work orders.
     pub nav_orders: &'static str,
     /// Navigation: the grid worker's patrol page.

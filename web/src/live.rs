@@ -135,11 +135,16 @@ pub fn apply<T: Listed, S>(
 }
 
 type Subscriber<U> = Rc<dyn Fn(&U)>;
+/// Hands one message's data (`None`: a resync) to a stream's subscribers.
+type Deliver = fn(Option<&str>);
 type Subscribers<U> = RefCell<Vec<(u64, Subscriber<U>)>>;
 
 thread_local! {
     static SUBSCRIBERS: Subscribers<LiveUpdate> = const { RefCell::new(Vec::new()) };
     static ORDER_SUBSCRIBERS: Subscribers<OrderUpdate> = const { RefCell::new(Vec::new()) };
+    /// How the work-order stream's messages reach its subscribers: set by the first
+    /// [`subscribe_orders`], so a bundle without order pages carries no work-order decoding.
+    static ORDER_DELIVERY: Cell<Option<Deliver>> = const { Cell::new(None) };
     static NEXT_ID: Cell<u64> = const { Cell::new(1) };
     static SOURCES: RefCell<[Option<Stream>; 2]> = const { RefCell::new([None, None]) };
     static GENERATIONS: Cell<[u64; 2]> = const { Cell::new([0, 0]) };
@@ -184,8 +189,8 @@ impl Channel {
                 }
             }
             Self::Orders => {
-                if let Some(update) = parse_message(data) {
-                    broadcast(&ORDER_SUBSCRIBERS, &update);
+                if let Some(deliver) = ORDER_DELIVERY.with(Cell::get) {
+                    deliver(Some(data));
                 }
             }
         }
@@ -195,7 +200,11 @@ impl Channel {
     fn resync(self) {
         match self {
             Self::Wishes => broadcast(&SUBSCRIBERS, &LiveUpdate::Resync),
-            Self::Orders => broadcast(&ORDER_SUBSCRIBERS, &OrderUpdate::Resync),
+            Self::Orders => {
+                if let Some(deliver) = ORDER_DELIVERY.with(Cell::get) {
+                    deliver(None);
+                }
+            }
         }
     }
 
@@ -245,6 +254,7 @@ pub fn subscribe(f: impl Fn(&LiveUpdate) + 'static) -> u64 {
 /// Calls `f` with every work-order update until [`unsubscribe`] is called with the returned id;
 /// the work-order stream is open while anyone listens.
 pub fn subscribe_orders(f: impl Fn(&OrderUpdate) + 'static) -> u64 {
+    ORDER_DELIVERY.with(|d| d.set(Some(deliver_orders)));
     let id = next_id();
     let first = ORDER_SUBSCRIBERS.with(|s| {
         let mut s = s.borrow_mut();
@@ -268,6 +278,17 @@ pub fn unsubscribe(id: u64) {
     });
     if last {
         close(Channel::Orders);
+    }
+}
+
+/// Hands one work-order message (`None`: a resync) to the work-order subscribers.
+fn deliver_orders(data: Option<&str>) {
+    let update = match data {
+        Some(data) => parse_message(data),
+        None => Some(OrderUpdate::Resync),
+    };
+    if let Some(update) = update {
+        broadcast(&ORDER_SUBSCRIBERS, &update);
     }
 }
 

@@ -354,7 +354,7 @@ mod tests {
         assert_eq!(Route::parse("/resident").bundle(), Bundle::Main);
         assert_eq!(Route::parse("/checkins").bundle(), Bundle::Office);
         assert_eq!(Route::parse("/member/claims").bundle(), Bundle::Office);
-        // Every work-order page is in the office bundle (a resident's first load stays small).
+        // Every work-order page is in the office bundle: a resident's first load never carries them.
         for path in ["/report", "/reports", "/patrol", "/dispatcher/orders", "/street", "/department"] {
             assert_eq!(Route::parse(path).bundle(), Bundle::Office, "{path}");
         }

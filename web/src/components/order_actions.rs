@@ -3,7 +3,9 @@
 //! (不予受理, 退单, 不同意延期, 不满意) come first, outlined, and ask before they are sent; the main
 //! action comes last and strong.
 
-use haolin_shared::api::WorkOrder;
+use std::sync::Arc;
+
+use haolin_shared::api::{ErrorCode, WorkOrder};
 use haolin_shared::domain::{OrderAction, Priority, Satisfaction};
 use leptos::prelude::*;
 
@@ -118,20 +120,20 @@ pub fn arrange(actions: &[OrderAction]) -> Vec<OrderAction> {
     back.into_iter().chain(rest).chain(main).collect()
 }
 
+/// Draws the input of a dispatch (a grid) or a whistle (departments) into an action's form: the
+/// desks' (office bundle) pickers; the pages without them pass none.
+pub type Picker = Arc<dyn Fn(OrderAction, ActionForm) -> AnyView + Send + Sync>;
+
 /// The actions panel of one order card.
 #[component]
-pub fn OrderActions<P, V>(
+pub fn OrderActions(
     /// The order.
     order: WorkOrder,
     /// The list it is in.
     list: OrderList,
-    /// Draws the input of a dispatch or a whistle (the desks'); `None` elsewhere.
-    picker: P,
-) -> impl IntoView
-where
-    P: Fn(OrderAction, ActionForm) -> Option<V> + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
+    /// Draws the input of a dispatch or a whistle, on the desks.
+    picker: Option<Picker>,
+) -> impl IntoView {
     let form = ActionForm::new(&order);
     let open = RwSignal::new(None::<OrderAction>);
     let busy = RwSignal::new(false);
@@ -153,8 +155,10 @@ where
                     state::toast(if action == OrderAction::Visit { ORDERS.visit_thanks } else { MESSAGES.done });
                     list.put(o);
                 }
-                // Someone acted first (invalid_state, version_conflict): show the order as it is now.
-                Err(e) if e.is_conflict() => list.refresh(id),
+                // Someone acted first: show the order as it is now.
+                Err(e) if matches!(e.code(), Some(ErrorCode::InvalidState | ErrorCode::VersionConflict)) => {
+                    list.refresh(id)
+                }
                 Err(e) => error.set(Some(e.message())),
             }
             busy.set(false);
@@ -168,17 +172,15 @@ where
             Needs::Answer => answer == Some(Satisfaction::Unsatisfied),
             _ => true,
         };
-        if asks {
-            open.set(Some(action));
-        } else {
-            open.set(None);
+        open.set(asks.then_some(action));
+        if !asks {
             send(action);
         }
     };
 
     let arranged = arrange(&order.actions);
     let main = arranged.last().copied().filter(|a| MAIN_FIRST.contains(a));
-    let buttons = arranged
+    let mut buttons: Vec<(OrderAction, Option<Satisfaction>, String, &'static str, &'static str)> = arranged
         .into_iter()
         .map(|a| {
             let class = if steps_back(a, &ActionInput::default()) {
@@ -188,29 +190,19 @@ where
             } else {
                 ""
             };
-            view! {
-                <button type="button" class=class data-testid=format!("order-action-{}", a.as_str()) disabled=busy
-                    aria-expanded=move || (open.get() == Some(a)).to_string()
-                    on:click=move |_| start(a, None)>{ORDERS.action(a)}</button>
-            }
+            (a, None, format!("order-action-{}", a.as_str()), class, ORDERS.action(a))
         })
-        .collect_view();
-    let visit = order.actions.contains(&OrderAction::Visit).then(|| {
-        let answer = move |s: Satisfaction, testid: &'static str, class: &'static str| {
-            view! {
-                <button type="button" class=class data-testid=testid disabled=busy
-                    on:click=move |_| start(OrderAction::Visit, Some(s))>{ORDERS.answer(s)}</button>
-            }
-        };
-        view! {
-            <p class="status-words">{ORDERS.visit_question}</p>
-            <div class="card-actions" role="group" aria-label=ORDERS.visit_question>
-                {answer(Satisfaction::Unsatisfied, "visit-unsatisfied", "step-back")}
-                {answer(Satisfaction::Basic, "visit-basic", "")}
-                {answer(Satisfaction::Satisfied, "visit-satisfied", "primary")}
-            </div>
+        .collect();
+    let visit = order.actions.contains(&OrderAction::Visit);
+    if visit {
+        for (s, id, class) in [
+            (Satisfaction::Unsatisfied, "visit-unsatisfied", "step-back"),
+            (Satisfaction::Basic, "visit-basic", ""),
+            (Satisfaction::Satisfied, "visit-satisfied", "primary"),
+        ] {
+            buttons.push((OrderAction::Visit, Some(s), id.to_owned(), class, ORDERS.answer(s)));
         }
-    });
+    }
 
     let form_view = move || {
         let picker = picker.clone();
@@ -225,25 +217,21 @@ where
                 _ => MESSAGES.reason,
             };
             let text_testid = if matches!(need, Needs::Note | Needs::Answer) { "order-note" } else { "order-reason" };
+            let no_text = matches!(need, Needs::Grid | Needs::Departments);
+            let picked = if no_text { picker.map(|p| p(a, form)) } else { None };
+            let heading = if a == OrderAction::Visit { ORDERS.answer(Satisfaction::Unsatisfied) } else { ORDERS.action(a) };
+            let warning = if a == OrderAction::Visit { ORDERS.reopen_warn } else { "" };
             view! {
                 <div class="inline-form">
-                    <h4>{if a == OrderAction::Visit { ORDERS.answer(Satisfaction::Unsatisfied) } else { ORDERS.action(a) }}</h4>
-                    {matches!(need, Needs::Grid | Needs::Departments).then(|| picker(a, form)).flatten()}
-                    {(need == Needs::Days).then(|| view! {
-                        <label for=days_id.clone()>{ORDERS.days}</label>
-                        <input id=days_id.clone() data-testid="order-days" type="number" min="1" inputmode="numeric"
-                            prop:value=form.days on:input=move |ev| form.days.set(event_target_value(&ev))/>
-                    })}
-                    {matches!(need, Needs::Reason | Needs::Note | Needs::Days | Needs::Answer).then(|| view! {
-                        <label for=text_id.clone()>{text_label}</label>
-                        <textarea id=text_id.clone() data-testid=text_testid rows="3" prop:value=form.text
-                            on:input=move |ev| form.text.set(event_target_value(&ev))></textarea>
-                    })}
-                    {back.then(|| view! {
-                        <p class="warn" data-testid="step-back-warning">
-                            {(a == OrderAction::Visit).then_some(ORDERS.reopen_warn)}{MESSAGES.step_back_warn}
-                        </p>
-                    })}
+                    <h4>{heading}</h4>
+                    {picked}
+                    <label for=days_id.clone() hidden=need != Needs::Days>{ORDERS.days}</label>
+                    <input id=days_id data-testid="order-days" type="number" min="1" inputmode="numeric" hidden=need != Needs::Days
+                        prop:value=form.days on:input=move |ev| form.days.set(event_target_value(&ev))/>
+                    <label for=text_id.clone() hidden=no_text>{text_label}</label>
+                    <textarea id=text_id data-testid=text_testid rows="3" hidden=no_text prop:value=form.text
+                        on:input=move |ev| form.text.set(event_target_value(&ev))></textarea>
+                    <p class="warn" data-testid="step-back-warning" hidden=!back>{warning}{MESSAGES.step_back_warn}</p>
                     <div class="row">
                         <button type="button" data-testid="order-close" on:click=move |_| open.set(None)>{MESSAGES.close}</button>
                         <button type="button" class=if back { "danger" } else { "primary" } data-testid="order-submit" disabled=busy
@@ -255,8 +243,15 @@ where
     };
 
     view! {
-        <div class="card-actions">{buttons}</div>
-        {visit}
+        <p class="status-words" hidden=!visit>{ORDERS.visit_question}</p>
+        <div class="card-actions">
+            {buttons.into_iter().map(|(a, answer, id, class, text)| view! {
+                <button type="button" class=class data-testid=id disabled=busy
+                    aria-expanded=move || (open.get() == Some(a) && answer != Some(Satisfaction::Satisfied)
+                        && answer != Some(Satisfaction::Basic)).to_string()
+                    on:click=move |_| start(a, answer)>{text}</button>
+            }).collect_view()}
+        </div>
         {form_view}
         {move || error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="order-error">{e}</p> })}
     }

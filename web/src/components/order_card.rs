@@ -5,7 +5,7 @@ use haolin_shared::api::WorkOrder;
 use haolin_shared::domain::OrderStatus;
 use leptos::prelude::*;
 
-use super::order_actions::{ActionForm, OrderActions};
+use super::order_actions::{OrderActions, Picker};
 use super::order_list::OrderList;
 use crate::i18n::{MESSAGES, ORDERS};
 use crate::time;
@@ -32,62 +32,77 @@ fn running_deadline(order: &WorkOrder) -> Option<(&'static str, &str)> {
     }
 }
 
-/// A labelled line of facts (`label：value`).
-fn fact(testid: &'static str, label: &'static str, value: String) -> impl IntoView {
-    view! { <p data-testid=testid><span class="label">{label}{MESSAGES.colon}</span>{value}</p> }
-}
-
-/// An order card (`order-card`): title and status, the status in plain words when `words` (for
-/// the person who reported it), description, grid, category, priority, the running deadline, the
-/// 超时 and 督办 badges, the handlers, an extension, the outcome; then the actions the order
-/// offers the caller, with `picker` drawing the inputs only the desks have (a grid to dispatch
-/// to, departments to whistle).
-#[component]
-pub fn OrderCard<P, V>(
-    /// The order.
-    order: WorkOrder,
-    /// The list it is in (an action's answer replaces it there).
-    list: OrderList,
-    /// Whether to say the status in plain words.
-    #[prop(optional)]
-    words: bool,
-    /// Draws the input of a dispatch or a whistle, if this page offers them.
-    picker: P,
-) -> impl IntoView
-where
-    P: Fn(haolin_shared::domain::OrderAction, ActionForm) -> Option<V> + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    let deadline = running_deadline(&order).map(|(label, at)| (label, time::show(at)));
-    let handlers = (!order.departments.is_empty()).then(|| {
-        order
+/// The facts of a card worth a line each (test id, label, value): the running deadline, the
+/// supervision note, who handles it, an extension, the outcome.
+fn facts(order: &WorkOrder) -> Vec<(&'static str, &'static str, String)> {
+    let mut facts = Vec::new();
+    if let Some((label, at)) = running_deadline(order) {
+        facts.push(("order-deadline", label, time::show(at)));
+    }
+    if let Some(note) = &order.supervision_note {
+        facts.push(("order-supervision-note", ORDERS.supervised, note.clone()));
+    }
+    if let Some(grid) = &order.handler_grid {
+        facts.push(("order-handler-grid", ORDERS.handler_grid, grid.name.clone()));
+    }
+    if !order.departments.is_empty() {
+        let names: Vec<String> = order
             .departments
             .iter()
             .map(|d| {
                 let role = if d.lead { ORDERS.lead } else { ORDERS.co };
                 let signed = if d.signed_at.is_some() { ORDERS.signed } else { ORDERS.not_signed };
-                view! {
-                    <li data-testid="order-department" data-department-id=d.id.clone() data-lead=d.lead.to_string()
-                        data-signed=d.signed_at.is_some().to_string()>
-                        {d.name.clone()}" ("{role}")"{MESSAGES.separator}{signed}
-                    </li>
-                }
+                format!("{}（{role}，{signed}）", d.name)
             })
-            .collect_view()
-    });
-    let extension = order.extension.as_ref().map(|x| {
-        format!("{}{}{}{}{}", x.days, ORDERS.working_days, MESSAGES.separator, x.reason, MESSAGES.separator)
-            + ORDERS.extension_state(x.state)
-    });
+            .collect();
+        facts.push(("order-departments", ORDERS.handlers, names.join("、")));
+    }
+    if let Some(x) = &order.extension {
+        let state = ORDERS.extension_state(x.state);
+        let text = format!("{}{}{sep}{}{sep}{state}", x.days, ORDERS.working_days, x.reason, sep = MESSAGES.separator);
+        facts.push(("order-extension", ORDERS.extension, text));
+    }
+    if let Some(note) = &order.resolution_note {
+        facts.push(("order-resolution", ORDERS.resolution, note.clone()));
+    }
+    if let Some(answer) = order.satisfaction {
+        facts.push(("order-satisfaction", ORDERS.satisfaction, ORDERS.answer(answer).to_owned()));
+    }
+    facts
+}
+
+/// An order card (`order-card`): title and status, the status in plain words when `words` (for
+/// the person who reported it), description, grid, category, priority, the 超时 and 督办 badges,
+/// the facts worth a line; then the actions the order offers the caller, with `picker` drawing
+/// the inputs only the desks have (a grid to dispatch to, departments to whistle). Drawn with as
+/// few kinds of element as it can: every kind of view is code on a resident's phone.
+#[component]
+pub fn OrderCard(
+    /// The order.
+    order: WorkOrder,
+    /// The list it is in (an action's answer replaces it there).
+    list: OrderList,
+    /// Whether to say the status in plain words.
+    words: bool,
+    /// Draws the input of a dispatch or a whistle, on the desks.
+    picker: Option<Picker>,
+) -> impl IntoView {
+    let badges: Vec<(&'static str, &'static str, &'static str)> = [
+        (order.overdue, ("order-overdue", "badge badge-open", ORDERS.overdue)),
+        (order.supervised, ("order-supervised", "badge badge-pending_review", ORDERS.supervised)),
+    ]
+    .into_iter()
+    .filter_map(|(on, badge)| on.then_some(badge))
+    .collect();
+    let status = order.status;
+    let no_badges = badges.is_empty();
     view! {
-        <article class="card" data-testid="order-card" data-order-id=order.id.clone() data-status=order.status.as_str()>
+        <article class="card" data-testid="order-card" data-order-id=order.id.clone() data-status=status.as_str()>
             <div class="card-head">
                 <h3 data-testid="order-title">{order.title.clone()}</h3>
-                <span class=tone(order.status) data-testid="order-status" data-status=order.status.as_str()>
-                    {ORDERS.status(order.status)}
-                </span>
+                <span class=tone(status) data-testid="order-status" data-status=status.as_str()>{ORDERS.status(status)}</span>
             </div>
-            {words.then(|| view! { <p class="status-words" data-testid="status-words">{ORDERS.status_words(order.status)}</p> })}
+            <p class="status-words" data-testid="status-words" hidden=!words>{ORDERS.status_words(status)}</p>
             <p class="card-desc" data-testid="order-description">{order.description.clone()}</p>
             <p class="meta">
                 <span data-testid="order-grid">{order.grid.name.clone()}</span>{MESSAGES.separator}
@@ -95,22 +110,15 @@ where
                 <span data-testid="order-priority" data-priority=order.priority.as_str()>
                     {ORDERS.priority}{MESSAGES.colon}{ORDERS.priority_name(order.priority)}
                 </span>
+                <br/>{order.reporter.name.clone()}{MESSAGES.separator}{time::show(&order.created_at)}
             </p>
-            <p class="meta">{order.reporter.name.clone()}" · "{time::show(&order.created_at)}</p>
-            {(order.overdue || order.supervised).then(|| view! {
-                <p class="row">
-                    {order.overdue.then(|| view! { <span class="badge badge-open" data-testid="order-overdue">{ORDERS.overdue}</span> })}
-                    {order.supervised.then(|| view! { <span class="badge badge-pending_review" data-testid="order-supervised">{ORDERS.supervised}</span> })}
-                </p>
-            })}
-            {deadline.map(|(label, at)| view! { <p class="deadline" data-testid="order-deadline">{label}{MESSAGES.colon}{at}</p> })}
+            <p hidden=no_badges>
+                {badges.into_iter().map(|(id, class, text)| view! { <span class=class data-testid=id>{text}</span>" " }).collect_view()}
+            </p>
             <div class="facts">
-                {order.supervision_note.clone().map(|n| fact("order-supervision-note", ORDERS.supervised, n))}
-                {order.handler_grid.as_ref().map(|g| fact("order-handler-grid", ORDERS.handler_grid, g.name.clone()))}
-                {handlers.map(|h| view! { <ul data-testid="order-departments">{h}</ul> })}
-                {extension.map(|x| fact("order-extension", ORDERS.extension, x))}
-                {order.resolution_note.clone().map(|n| fact("order-resolution", ORDERS.resolution, n))}
-                {order.satisfaction.map(|s| fact("order-satisfaction", ORDERS.satisfaction, ORDERS.answer(s).to_owned()))}
+                {facts(&order).into_iter().map(|(id, label, value)| view! {
+                    <p data-testid=id><span class="label">{label}{MESSAGES.colon}</span>{value}</p>
+                }).collect_view()}
             </div>
             {(!order.actions.is_empty()).then(|| view! { <OrderActions order=order.clone() list picker/> })}
         </article>
@@ -132,6 +140,22 @@ mod tests {
         assert_eq!(running_deadline(&o).map(|d| d.0), Some(ORDERS.resolve_due));
         o.status = OrderStatus::Resolved;
         assert_eq!(running_deadline(&o), None);
+    }
+
+    #[test]
+    fn the_departments_are_one_line_with_who_leads_and_who_signed() {
+        use haolin_shared::api::OrderDepartment;
+        let mut o = order("1", OrderStatus::Dispatched);
+        let d = |id: &str, name: &str, lead, signed: Option<&str>| OrderDepartment {
+            id: id.into(),
+            name: name.into(),
+            lead,
+            sign_due_at: "2026-12-01T10:00:00Z".into(),
+            signed_at: signed.map(Into::into),
+        };
+        o.departments = vec![d("2", "区城管局", true, Some("2026-12-01T09:00:00Z")), d("3", "水务站", false, None)];
+        let line = facts(&o).into_iter().find(|f| f.0 == "order-departments").map(|f| f.2);
+        assert_eq!(line.as_deref(), Some("区城管局（牵头，已报到）、水务站（协办，未报到）"));
     }
 
     #[test]

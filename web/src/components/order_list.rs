@@ -7,8 +7,10 @@ use std::rc::Rc;
 use haolin_shared::api::WorkOrder;
 use leptos::prelude::*;
 
+use super::order_actions::Picker;
+use super::order_card::OrderCard;
 use crate::api::work_orders::OrderQuery;
-use crate::i18n::ORDERS;
+use crate::i18n::{MESSAGES, ORDERS};
 use crate::live::{self, OrderUpdate};
 use crate::{api, state};
 
@@ -154,25 +156,27 @@ impl OrderList {
     }
 }
 
-/// Renders a list: the cards (each from `card`), a loading line, an error with a retry button, an
-/// empty state and a "load more" button while more pages exist.
+/// Renders a list: the order cards (their status in plain words when `words`, the desks'
+/// `picker` in their forms), a loading line, an error with a retry button, an empty state and a
+/// "load more" button while more pages exist. One view for every list, so the app carries its
+/// code once.
 #[component]
-pub fn OrderListView<F, V>(
+pub fn OrderListView(
     /// The list's state.
     list: OrderList,
     /// The list element's test id.
     testid: &'static str,
-    /// Draws one order.
-    card: F,
-) -> impl IntoView
-where
-    F: Fn(WorkOrder) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    use crate::i18n::MESSAGES;
+    /// Whether the cards say their status in plain words (for the person who reported them).
+    #[prop(optional)]
+    words: bool,
+    /// Draws the input of a dispatch or a whistle, on the desks.
+    #[prop(optional)]
+    picker: Option<Picker>,
+) -> impl IntoView {
     view! {
         <section class="list" data-testid=testid aria-busy=move || list.loading.get().to_string()>
-            <For each=move || list.items.get() key=|o| (o.id.clone(), o.version) children=move |o| card(o)/>
+            <For each=move || list.items.get() key=|o| (o.id.clone(), o.version)
+                children=move |o| view! { <OrderCard order=o list words picker=picker.clone()/> }/>
             {move || (list.loaded.get() && list.items.with(Vec::is_empty)).then(|| view! {
                 <p class="empty" data-testid="empty-list">{ORDERS.no_orders}</p>
             })}

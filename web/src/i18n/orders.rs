@@ -1,8 +1,8 @@
-//! The work-order pages' text, in two catalogues apart from [`super::Messages`], so that each
-//! bundle carries only what its pages show: [`OrderMessages`] for every page that shows orders
-//! (随手拍, my reports, patrol, the order cards, in the main bundle too) and [`DeskMessages`] for
-//! the staff's desks (the community's orders, the street, the department, the scorecard: the
-//! office bundle only). Statuses, actions, priorities and answers are named by
+//! The work-order pages' text, in catalogues apart from [`super::Messages`] (which every bundle
+//! carries whole), so that a bundle without these pages carries none of it: [`OrderMessages`] for
+//! every page that shows orders (随手拍, my reports, patrol, the order cards) and [`DeskMessages`]
+//! for the staff's desks only (the community's orders, the street, the department, the
+//! scorecard). Statuses, actions, priorities and answers are named by
 //! `haolin_shared::labels`.
 
 use haolin_shared::domain::{ExtensionState, OrderAction, OrderStatus, Priority, Satisfaction};
@@ -64,6 +64,8 @@ pub struct OrderMessages {
     pub supervised: &'static str,
     /// Label before the grid handling it.
     pub handler_grid: &'static str,
+    /// Label before the departments handling it.
+    pub handlers: &'static str,
     /// A lead department (牵头).
     pub lead: &'static str,
     /// A co-handling department (协办).

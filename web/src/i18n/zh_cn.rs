@@ -34,6 +34,8 @@ pub const ZH_CN: Messages = Messages {
     nav_member: "心愿池",
     nav_claims: "我的认领",
     nav_dispatcher: "审核派单",
+    nav_report: "随手拍",
+    nav_my_reports: "我的上报",
     nav_orders: "工单",
     nav_patrol: "巡查",
     nav_street: "吹哨",

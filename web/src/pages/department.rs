@@ -5,10 +5,8 @@
 use leptos::prelude::*;
 
 use crate::api::work_orders::{OrderQuery, OrderScope};
-use crate::components::order_card::OrderCard;
 use crate::components::order_list::{OrderList, OrderListView};
 use crate::i18n::DESK;
-use crate::pages::orders::no_picker;
 
 /// `/department`.
 #[component]
@@ -17,6 +15,6 @@ pub fn Department() -> impl IntoView {
     view! {
         <h1>{DESK.department_title}</h1>
         <p class="hint">{DESK.department_intro}</p>
-        <OrderListView list testid="department-inbox" card=move |o| view! { <OrderCard order=o list picker=no_picker/> }/>
+        <OrderListView list testid="department-inbox"/>
     }
 }

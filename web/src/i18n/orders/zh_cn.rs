@@ -32,6 +32,7 @@ pub const ORDERS: OrderMessages = OrderMessages {
     overdue: "已超时",
     supervised: "督办",
     handler_grid: "承办网格",
+    handlers: "承办部门",
     lead: "牵头",
     co: "协办",
     signed: "已报到",

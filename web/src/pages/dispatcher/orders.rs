@@ -2,14 +2,15 @@
 //! (with a reason), dispatch to one of the community's grids, escalate to the street, decide an
 //! extension — whatever each order offers.
 
+use std::sync::Arc;
+
 use haolin_shared::api::{PlaceLevel, Role, User};
 use haolin_shared::domain::{OrderAction, OrderStatus};
 use leptos::prelude::*;
 
 use crate::api::places::PlaceSummary;
 use crate::api::work_orders::{OrderQuery, OrderScope};
-use crate::components::order_actions::{ActionForm, priority_select};
-use crate::components::order_card::OrderCard;
+use crate::components::order_actions::{ActionForm, Picker, priority_select};
 use crate::components::order_list::{OrderList, OrderListView};
 use crate::i18n::{DESK, MESSAGES, ORDERS};
 use crate::{access, api};
@@ -77,8 +78,9 @@ pub fn DispatcherOrders(
         }
     });
     let show = move || list.show(tab_query(&community.get_untracked(), tab.get_untracked()));
-    let picker =
-        move |a: OrderAction, form: ActionForm| (a == OrderAction::Dispatch).then(|| dispatch_picker(grids, form));
+    let picker: Picker = Arc::new(move |a: OrderAction, form: ActionForm| {
+        (a == OrderAction::Dispatch).then(|| dispatch_picker(grids, form)).into_any()
+    });
 
     view! {
         <h1>{DESK.community_orders}</h1>
@@ -96,7 +98,7 @@ pub fn DispatcherOrders(
                     on:click=move |_| { tab.set(s); show(); }>{ORDERS.status(s)}</button>
             }).collect_view()}
         </div>
-        <OrderListView list testid="dispatcher-orders" card=move |o| view! { <OrderCard order=o list picker/> }/>
+        <OrderListView list testid="dispatcher-orders" picker/>
     }
 }
 

@@ -1,29 +1,21 @@
-//! The work-order pages of the main bundle: a resident's 随手拍 and my reports with the call-back
-//! (回访), and a grid worker's patrol page. The staff's desks are in the office bundle
-//! (`crate::pages::dispatcher`, `crate::pages::street`, `crate::pages::department`).
+//! The work-order pages of residents and grid workers: a resident's 随手拍 and my reports with
+//! the call-back (回访), and a grid worker's patrol page (the office bundle draws them, like the
+//! desks of `crate::pages::dispatcher`, `crate::pages::street` and `crate::pages::department`).
 
 mod report;
 
 pub use report::ReportOrderForm;
 
 use haolin_shared::api::{PlaceLevel, PlaceRef, Role, User, WorkOrder};
-use haolin_shared::domain::OrderAction;
 use leptos::prelude::*;
 
 use crate::api::work_orders::{OrderQuery, OrderScope};
 use crate::components::go;
-use crate::components::order_actions::ActionForm;
-use crate::components::order_card::OrderCard;
 use crate::components::order_list::{OrderList, OrderListView};
 use crate::i18n::{MESSAGES, ORDERS};
 use crate::pages::resident::on_path;
 use crate::route::Route;
 use crate::{api, state};
-
-/// The picker of pages without dispatch or whistle inputs.
-pub fn no_picker(_: OrderAction, _: ActionForm) -> Option<()> {
-    None
-}
 
 /// `/report`: 随手拍, in the resident's registered home grid (or a way to register it first).
 #[component]
@@ -37,7 +29,7 @@ pub fn Report() -> impl IntoView {
             Err(e) => error.set(Some(e.message())),
         }
     });
-    let done = |_: WorkOrder| state::navigate(Route::MyReports);
+    let done = Callback::new(|_: WorkOrder| state::navigate(Route::MyReports));
     view! {
         <h1>{ORDERS.report_title}</h1>
         <p class="hint">{ORDERS.report_intro}</p>
@@ -72,7 +64,7 @@ pub fn MyReports(
         <p class="alt">
             <a class="button primary" data-testid="goto-report" href=Route::Report.href() on:click=go(Route::Report)>{ORDERS.report_title}</a>
         </p>
-        <OrderListView list testid="my-reports" card=move |o| view! { <OrderCard order=o list words=true picker=no_picker/> }/>
+        <OrderListView list testid="my-reports" words=true/>
     }
 }
 
@@ -97,7 +89,7 @@ pub fn Patrol() -> impl IntoView {
         }
     });
     // A new find goes to the top of its grid's list (the stream would bring it too).
-    let done = move |order: WorkOrder| {
+    let done = Callback::new(move |order: WorkOrder| {
         if open.query.with_untracked(|q| q.as_ref().is_some_and(|q| q.admits(&order))) && !order.status.is_terminal() {
             open.items.update(|items| {
                 if !items.iter().any(|o| o.id == order.id) {
@@ -105,13 +97,13 @@ pub fn Patrol() -> impl IntoView {
                 }
             });
         }
-    };
+    });
     let choose = move |id: String| open.show(OrderQuery::of(OrderScope::Grid(id)));
     view! {
         <h1>{ORDERS.patrol_title}</h1>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <h2>{ORDERS.patrol_inbox}</h2>
-        <OrderListView list=inbox testid="patrol-inbox" card=move |o| view! { <OrderCard order=o list=inbox picker=no_picker/> }/>
+        <OrderListView list=inbox testid="patrol-inbox"/>
         <h2>{ORDERS.patrol_report}</h2>
         {move || grids.get().map(|g| if g.is_empty() {
             view! { <p class="empty">{ORDERS.choose_grid}</p> }.into_any()
@@ -125,6 +117,6 @@ pub fn Patrol() -> impl IntoView {
                 {g.into_iter().map(|p| view! { <option value=p.id>{p.name}</option> }).collect_view()}
             </select>
         })}
-        <OrderListView list=open testid="patrol-grid-orders" card=move |o| view! { <OrderCard order=o list=open picker=no_picker/> }/>
+        <OrderListView list=open testid="patrol-grid-orders"/>
     }
 }

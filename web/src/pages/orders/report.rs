@@ -18,18 +18,15 @@ fn field_error(id: &'static str, error: Signal<Option<String>>) -> impl IntoView
 /// The report form for `grids` (one: shown; several: chosen); `patrol` adds 即报即办. `done` is
 /// called with the new order.
 #[component]
-pub fn ReportOrderForm<D>(
+pub fn ReportOrderForm(
     /// The grids the report may be filed in.
     grids: Vec<PlaceRef>,
     /// Whether a grid worker reports (即报即办 offered).
     #[prop(optional)]
     patrol: bool,
     /// Called with the new order.
-    done: D,
-) -> impl IntoView
-where
-    D: Fn(WorkOrder) + Clone + Send + Sync + 'static,
-{
+    done: Callback<WorkOrder>,
+) -> impl IntoView {
     let categories = RwSignal::new(Vec::<String>::new());
     let grid = RwSignal::new(grids.first().map(|g| g.id.clone()).unwrap_or_default());
     let category = RwSignal::new(String::new());
@@ -90,7 +87,6 @@ where
         let closed = request.resolved_on_spot.is_some();
         busy.set(true);
         failure.set(None);
-        let done = done.clone();
         leptos::task::spawn_local(async move {
             match api::work_orders::report(&request).await {
                 Ok(order) => {
@@ -100,7 +96,7 @@ where
                     on_spot.set(false);
                     on_spot_note.set(String::new());
                     tried.set(false);
-                    done(order);
+                    done.run(order);
                 }
                 Err(e) => failure.set(Some(e.message())),
             }
@@ -148,20 +144,18 @@ where
                 on:click=find_me>{MESSAGES.use_my_location}</button>
             {move || location.get().map(|_| view! { <p class="hint" role="status" data-testid="report-location">{ORDERS.location_set}</p> })}
             {move || location_error.get().map(|e| view! { <p class="field-error" role="alert" data-testid="report-location-error">{e}</p> })}
-            {patrol.then(|| view! {
-                <label class="row">
-                    <input type="checkbox" data-testid="report-on-spot" style="width:2.75rem;flex:none"
+            <p hidden=!patrol>
+                <label>
+                    <input type="checkbox" data-testid="report-on-spot" style="width:2.75rem;vertical-align:middle"
                         prop:checked=on_spot on:change=move |ev| on_spot.set(event_target_checked(&ev))/>
                     {ORDERS.on_spot}
                 </label>
-                <Show when=move || on_spot.get()>
-                    <label for="report-on-spot-note">{ORDERS.on_spot_note}</label>
-                    <textarea id="report-on-spot-note" data-testid="report-on-spot-note" rows="2" prop:value=on_spot_note
-                        aria-invalid=invalid(e_on_spot) aria-describedby="report-error-on-spot"
-                        on:input=move |ev| on_spot_note.set(event_target_value(&ev))></textarea>
-                </Show>
-                {field_error("report-error-on-spot", e_on_spot)}
-            })}
+            </p>
+            <label for="report-on-spot-note" hidden=move || !on_spot.get()>{ORDERS.on_spot_note}</label>
+            <textarea id="report-on-spot-note" data-testid="report-on-spot-note" rows="2" hidden=move || !on_spot.get()
+                prop:value=on_spot_note aria-invalid=invalid(e_on_spot) aria-describedby="report-error-on-spot"
+                on:input=move |ev| on_spot_note.set(event_target_value(&ev))></textarea>
+            {field_error("report-error-on-spot", e_on_spot)}
             {move || failure.get().map(|e| view! { <p class="error" role="alert" data-testid="report-error">{e}</p> })}
             <button type="submit" class="primary" data-testid="report-submit" disabled=busy>{ORDERS.submit_report}</button>
         </form>

@@ -14,7 +14,7 @@ use crate::api::wishes::WishFeed;
 use crate::components::go;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
-use crate::i18n::{MESSAGES, ORDERS};
+use crate::i18n::MESSAGES;
 use crate::route::Route;
 
 /// `/resident`: the resident's home: four large actions (post a wish, my wishes, 随手拍, my
@@ -30,8 +30,8 @@ pub fn MyWishes(
         <nav class="home-actions" aria-label=MESSAGES.my_wishes>
             <a class="button primary" data-testid="home-new-wish" href=Route::NewWish.href() on:click=go(Route::NewWish)>{MESSAGES.nav_new_wish}</a>
             <a class="button" data-testid="home-my-wishes" href="#my-wishes">{MESSAGES.my_wishes}</a>
-            <a class="button primary" data-testid="home-report" href=Route::Report.href() on:click=go(Route::Report)>{ORDERS.report_title}</a>
-            <a class="button" data-testid="home-my-reports" href=Route::MyReports.href() on:click=go(Route::MyReports)>{ORDERS.my_reports}</a>
+            <a class="button primary" data-testid="home-report" href=Route::Report.href() on:click=go(Route::Report)>{MESSAGES.nav_report}</a>
+            <a class="button" data-testid="home-my-reports" href=Route::MyReports.href() on:click=go(Route::MyReports)>{MESSAGES.nav_my_reports}</a>
         </nav>
         <h1 id="my-wishes">{MESSAGES.my_wishes}</h1>
         <WishListView list testid="my-wishes" paged=true card=|w| view! { <WishCard wish=w words=true/> }/>

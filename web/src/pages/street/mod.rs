@@ -4,14 +4,15 @@
 
 mod scorecard;
 
+use std::sync::Arc;
+
 use haolin_shared::api::{Department, PlaceRef, Role};
 use haolin_shared::domain::{OrderAction, OrderStatus};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::api::work_orders::{OrderQuery, OrderScope};
-use crate::components::order_actions::{ActionForm, priority_select};
-use crate::components::order_card::OrderCard;
+use crate::components::order_actions::{ActionForm, Picker, priority_select};
 use crate::components::order_list::{OrderList, OrderListView};
 use crate::i18n::{DESK, ORDERS};
 use scorecard::Scorecard;
@@ -87,8 +88,9 @@ pub fn Street() -> impl IntoView {
             Err(e) => error.set(Some(e.message())),
         }
     });
-    let picker =
-        move |a: OrderAction, form: ActionForm| (a == OrderAction::Whistle).then(|| whistle_picker(departments, form));
+    let picker: Picker = Arc::new(move |a: OrderAction, form: ActionForm| {
+        (a == OrderAction::Whistle).then(|| whistle_picker(departments, form)).into_any()
+    });
 
     view! {
         <h1>{DESK.street_title}</h1>
@@ -104,9 +106,9 @@ pub fn Street() -> impl IntoView {
             }.into_any(),
         })}
         <h2>{DESK.escalated}</h2>
-        <OrderListView list=escalated testid="street-escalated" card=move |o| view! { <OrderCard order=o list=escalated picker/> }/>
+        <OrderListView list=escalated testid="street-escalated" picker=picker.clone()/>
         <h2>{DESK.overdue_board}</h2>
-        <OrderListView list=overdue testid="street-overdue" card=move |o| view! { <OrderCard order=o list=overdue picker/> }/>
+        <OrderListView list=overdue testid="street-overdue" picker/>
         {move || (!street.get().is_empty()).then(|| view! { <Scorecard unit="street" id=street.get()/> })}
     }
 }
