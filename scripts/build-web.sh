@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the web app (web/) once into web/dist with Trunk, in release mode and offline: the main
-# bundle (web/index.html → web/dist) and then the office bundle (web/office/index.html →
-# web/dist/office, its files under /office/; built second because Trunk empties its dist folder).
+# bundle (web/index.html → web/dist), then the office bundle (web/office/index.html →
+# web/dist/office, its files under /office/) and the orders bundle (web/orders/index.html →
+# web/dist/orders, under /orders/: the work-order pages) — built after the main one because Trunk
+# empties its dist folder.
 # Skips the build when web/dist is newer than every input (web/, shared/src, the workspace's
 # Cargo.toml and Cargo.lock, Trunk.toml, the build's scripts and the npm tools' lock file).
 # Usage: scripts/build-web.sh [--force]
@@ -19,7 +21,8 @@ export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 # server does not serve dot-files.
 STAMP=web/dist/.built
 
-if [ "${1:-}" != "--force" ] && [ -f "$STAMP" ] && [ -f web/dist/index.html ] && [ -f web/dist/office/index.html ]; then
+if [ "${1:-}" != "--force" ] && [ -f "$STAMP" ] && [ -f web/dist/index.html ] && [ -f web/dist/office/index.html ] \
+  && [ -f web/dist/orders/index.html ]; then
   newer=$(find web shared/src Cargo.toml Cargo.lock Trunk.toml scripts/build-web.sh \
     scripts/minify-web.sh scripts/precompress.sh tools/package-lock.json \
     -path web/dist -prune -o -type f -newer "$STAMP" -print -quit)
@@ -27,6 +30,7 @@ if [ "${1:-}" != "--force" ] && [ -f "$STAMP" ] && [ -f web/dist/index.html ] &&
     log "web/dist is up to date"
     scripts/web-size.sh resident >&2
     scripts/web-size.sh dispatcher >&2
+    scripts/web-size.sh street >&2
     exit 0
   fi
   log "rebuilding: $newer changed"
@@ -43,6 +47,8 @@ SECONDS=0
 trunk build --release
 log "trunk build --release web/office/index.html (the office bundle, files under /office/)"
 trunk build --release --dist web/dist/office --public-url /office/ web/office/index.html
+log "trunk build --release web/orders/index.html (the orders bundle, files under /orders/)"
+trunk build --release --dist web/dist/orders --public-url /orders/ web/orders/index.html
 # The login page at the entry point (`/`, `/login`, `/register`): plain HTML and a few lines of
 # script, no wasm (and no comments: every byte goes to every phone), so a dispatcher's first visit
 # loads the login page and then only the office bundle. Its script saves the session exactly as
@@ -54,11 +60,13 @@ log "the login page (web/login/index.html → web/dist/login, stylesheet /$style
 mkdir -p web/dist/login
 sed "s|href=\"/style.css\"|href=\"/$style\"|" web/login/index.html >web/dist/login/index.html
 grep -q "href=\"/$style\"" web/dist/login/index.html || { log "the login page's stylesheet link was not set"; exit 1; }
-# The office bundle shares that stylesheet (the same file, so the same hash and integrity) instead
-# of its own copy under /office/: a dispatcher's desk finds it cached from the login page.
-sed -i "s|href=\"/office/$style\"|href=\"/$style\"|" web/dist/office/index.html
-grep -q "href=\"/$style\"" web/dist/office/index.html || { log "the office bundle's stylesheet link was not set"; exit 1; }
-rm -f "web/dist/office/$style"
+# The office and orders bundles share that stylesheet (the same file, so the same hash and
+# integrity) instead of their own copies: a dispatcher's desk finds it cached from the login page.
+for bundle in office orders; do
+  sed -i "s|href=\"/$bundle/$style\"|href=\"/$style\"|" "web/dist/$bundle/index.html"
+  grep -q "href=\"/$style\"" "web/dist/$bundle/index.html" || { log "the $bundle bundle's stylesheet link was not set"; exit 1; }
+  rm -f "web/dist/$bundle/$style"
+done
 # The wasm-bindgen glue and the stylesheets as Trunk wrote them keep their whitespace and comments:
 # minified (esbuild), with the pages' integrity attributes set to the new content.
 log "minifying the scripts and stylesheets of web/dist (esbuild)"
@@ -73,6 +81,8 @@ trap - EXIT
 log "built web/dist in ${SECONDS}s"
 # Prints what a phone receives on the wire on each first visit (per file and total) and fails
 # over its budget (BENCHMARKS.md, "Web app weight"): a resident's (the login page, then the main
-# bundle) and a dispatcher's (the login page, then the office bundle).
+# bundle), a dispatcher's (the login page, then the office bundle) and a street officer's (the
+# login page, then the orders bundle).
 scripts/web-size.sh resident >&2
 scripts/web-size.sh dispatcher >&2
+scripts/web-size.sh street >&2

@@ -1,4 +1,4 @@
-//! Which of the web app's two bundles serves a client route — the one fact the server (which
+//! Which of the web app's bundles serves a client route — the one fact the server (which
 //! sends the right `index.html`) and the web client (which reaches the other bundle with a full
 //! page load) must agree on.
 //!
@@ -6,7 +6,10 @@
 //! the wish page, the inbox); it is what a resident's phone loads after the login
 //! page. The office bundle (`web/dist/office`, its files under `/office/`) holds the staff pages,
 //! the party member's pages (the pool, claims, check-ins) and the pages opened once (a
-//! resident's home grid).
+//! resident's home grid). The orders bundle (`web/dist/orders`, its files under `/orders/`) holds
+//! the work-order pages (工单): the community's orders, the street's whistle, a department's inbox,
+//! a resident's 随手拍 and reports, a grid worker's patrol page — so neither a resident's first
+//! load nor a dispatcher's desk carries them.
 //!
 //! The entry point is neither: `/`, `/login` and `/register` are served by the login page
 //! (`web/dist/login`, plain HTML and a few lines of script, no wasm), which sends a visitor with
@@ -15,6 +18,9 @@
 
 /// The office bundle's folder inside the built web app, and the URL path of its files.
 pub const OFFICE_DIR: &str = "office";
+
+/// The orders bundle's folder inside the built web app, and the URL path of its files.
+pub const ORDERS_DIR: &str = "orders";
 
 /// The login page's folder inside the built web app.
 pub const LOGIN_DIR: &str = "login";
@@ -25,32 +31,31 @@ pub fn is_login_route(path: &str) -> bool {
     matches!(path, "/" | "" | "/login" | "/login/" | "/register" | "/register/")
 }
 
-/// The route prefixes of the office bundle: the admin's place tree, the dispatcher's desk (with
-/// the community's work orders), the party member's pool and claims, the member's dual check-in
-/// (双报到) with its printable certificate, the resident's home grid (chosen once, so not in a
-/// resident's first load), the work-order desks of the street (吹哨) and the departments, and
-/// the other work-order pages (a resident's 随手拍 and reports, a grid worker's patrol page).
+/// The route prefixes of the office bundle: the admin's place tree, the dispatcher's desk, the
+/// party member's pool and claims, the member's dual check-in (双报到) with its printable
+/// certificate, and the resident's home grid (chosen once, so not in a resident's first load).
 /// (The office bundle also draws the wish page and the inbox when they are opened from its
 /// pages; loaded directly, those come from the main bundle.)
-pub const OFFICE_ROUTES: [&str; 10] = [
-    "/admin",
-    "/dispatcher",
-    "/member",
-    "/checkins",
-    "/resident/grid",
-    "/street",
-    "/department",
-    "/report",
-    "/reports",
-    "/patrol",
-];
+pub const OFFICE_ROUTES: [&str; 5] = ["/admin", "/dispatcher", "/member", "/checkins", "/resident/grid"];
+
+/// The route prefixes of the orders bundle: the work-order pages (`/dispatcher/orders` is the
+/// community's orders, below the dispatcher's desk but not in the office bundle).
+pub const ORDERS_ROUTES: [&str; 6] = ["/dispatcher/orders", "/street", "/department", "/report", "/reports", "/patrol"];
+
+fn under(prefixes: &[&str], path: &str) -> bool {
+    prefixes.iter().any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+}
+
+/// Whether the client route `path` (without query) belongs to the orders bundle: one of
+/// [`ORDERS_ROUTES`] or below it.
+pub fn is_orders_route(path: &str) -> bool {
+    under(&ORDERS_ROUTES, path)
+}
 
 /// Whether the client route `path` (without query) belongs to the office bundle: one of
-/// [`OFFICE_ROUTES`] or below it.
+/// [`OFFICE_ROUTES`] or below it, and not an orders route.
 pub fn is_office_route(path: &str) -> bool {
-    OFFICE_ROUTES
-        .iter()
-        .any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+    !is_orders_route(path) && under(&OFFICE_ROUTES, path)
 }
 
 #[cfg(test)]
@@ -69,14 +74,13 @@ mod tests {
             "/member",
             "/member/claims",
             "/resident/grid",
-            "/dispatcher/orders",
-            "/street",
-            "/department",
-            "/report",
-            "/reports",
-            "/patrol",
         ] {
             assert!(is_office_route(path), "{path}");
+            assert!(!is_orders_route(path), "{path}");
+        }
+        for path in ["/dispatcher/orders", "/street", "/department/", "/report", "/reports", "/patrol"] {
+            assert!(is_orders_route(path), "{path}");
+            assert!(!is_office_route(path), "{path}");
         }
         for path in [
             "/",

@@ -15,6 +15,8 @@ pub enum Bundle {
     /// The office app (`haolin_shared::bundles`): the staff pages, the member's pages and the
     /// check-in paperwork, with the wish page and the inbox they open from there.
     Office,
+    /// The orders app (`haolin_shared::bundles::ORDERS_ROUTES`): the work-order pages.
+    Orders,
 }
 
 /// A page of the app.
@@ -210,16 +212,16 @@ impl Route {
             | Self::Claims
             | Self::Dispatcher
             | Self::CheckinReview
-            | Self::DispatcherOrders
-            | Self::Street
-            | Self::Department
-            | Self::Report
-            | Self::MyReports
-            | Self::Patrol
             | Self::Checkins
             | Self::Certificate(_)
             | Self::Admin
             | Self::AdminPlace(_) => Bundle::Office,
+            Self::DispatcherOrders
+            | Self::Street
+            | Self::Department
+            | Self::Report
+            | Self::MyReports
+            | Self::Patrol => Bundle::Orders,
             _ => Bundle::Main,
         }
     }
@@ -348,15 +350,18 @@ mod tests {
         for path in paths {
             let office = haolin_shared::bundles::is_office_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::Office, office, "{path}");
+            let orders = haolin_shared::bundles::is_orders_route(path);
+            assert_eq!(Route::parse(path).bundle() == Bundle::Orders, orders, "{path}");
             let login = haolin_shared::bundles::is_login_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::LoginPage, login, "{path}");
         }
         assert_eq!(Route::parse("/resident").bundle(), Bundle::Main);
         assert_eq!(Route::parse("/checkins").bundle(), Bundle::Office);
         assert_eq!(Route::parse("/member/claims").bundle(), Bundle::Office);
-        // Every work-order page is in the office bundle: a resident's first load never carries them.
+        // Every work-order page is in the orders bundle: neither a resident's first load nor the
+        // dispatcher's desk carries them.
         for path in ["/report", "/reports", "/patrol", "/dispatcher/orders", "/street", "/department"] {
-            assert_eq!(Route::parse(path).bundle(), Bundle::Office, "{path}");
+            assert_eq!(Route::parse(path).bundle(), Bundle::Orders, "{path}");
         }
     }
 

@@ -429,7 +429,8 @@ async fn changes_arrive_live_to_those_who_see_the_order_and_a_reconnect_catches_
     let mut resident = Sse::open_orders(&app, &s.resident.token, None).await;
     let mut dispatcher = Sse::open_orders(&app, &s.dispatcher.token, None).await;
     let mut stranger = Sse::open_orders(&app, &app.register_resident().await.token, None).await;
-    let order = app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.grid)).await.expect_status(201).clone();
+    let order =
+        app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.grid)).await.expect_status(201).clone();
     let id = str_of(&order, "id");
     let seen = dispatcher.next_in_status(id, "reported").await;
     assert_eq!(actions(&seen.data), ["accept", "decline", "dispatch", "escalate"], "as the dispatcher sees it");

@@ -1,14 +1,13 @@
 //! The office bundle of the web app, built into `web/dist/office` and served for the routes
-//! `haolin_shared::bundles::is_office_route` names: the pages of staff (the dispatcher's desk
-//! with the community's work orders, the street's whistle, a department's orders, the admin's
-//! place tree), of the party member (the pool, my claims, 双报到 and the printable
+//! `haolin_shared::bundles::is_office_route` names: the pages of staff (the dispatcher's desk,
+//! the admin's place tree), of the party member (the pool, my claims, 双报到 and the printable
 //! certificate), with the wish page and the inbox they open from there (`Route::drawn_by`), and
-//! the resident's home grid, chosen once, and the work-order pages (a resident's 随手拍 and
-//! reports, a grid worker's patrol page), opened now and then. Kept apart from the main bundle so a resident's first
-//! load never downloads them.
+//! the resident's home grid, chosen once. Kept apart from the main bundle so a resident's first
+//! load never downloads them; the work-order pages are the orders bundle's
+//! (`haolin-orders.rs`).
 
 use haolin_shared::api::User;
-use haolin_web::pages::{admin, checkins, department, dispatcher, inbox, member, orders, resident, street, wish};
+use haolin_web::pages::{admin, checkins, dispatcher, inbox, member, resident, wish};
 use haolin_web::route::{Bundle, Route};
 use leptos::prelude::*;
 
@@ -18,15 +17,9 @@ fn pages(route: Route, me: Option<User>) -> Option<AnyView> {
     Some(match route {
         Route::Dispatcher => view! { <dispatcher::Dispatcher me/> }.into_any(),
         Route::CheckinReview => view! { <dispatcher::CheckinReview me/> }.into_any(),
-        Route::DispatcherOrders => view! { <dispatcher::DispatcherOrders me/> }.into_any(),
-        Route::Street => view! { <street::Street/> }.into_any(),
-        Route::Department => view! { <department::Department/> }.into_any(),
         Route::Checkins => view! { <checkins::MyCheckins/> }.into_any(),
         Route::Certificate(id) => view! { <checkins::Certificate id/> }.into_any(),
         Route::HomeGrid => view! { <resident::HomeGrid/> }.into_any(),
-        Route::Report => view! { <orders::Report/> }.into_any(),
-        Route::MyReports => view! { <orders::MyReports me/> }.into_any(),
-        Route::Patrol => view! { <orders::Patrol/> }.into_any(),
         Route::Member => view! { <member::Pool me/> }.into_any(),
         Route::Claims => view! { <member::Claims me/> }.into_any(),
         Route::Wish(id) => view! { <wish::WishPage id me/> }.into_any(),
