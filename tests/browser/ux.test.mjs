@@ -174,6 +174,10 @@ test('what a person trips over, and 大字模式 (issue #12)', { timeout: 360_00
     const toSign = await apiReport(server, s.resident, s.grid, '小区门口占道经营');
     await apiOrderAction(server, s.dispatcher, toSign.id, 'escalate', { reason: '需要城管执法' });
     await apiOrderAction(server, s.officer, toSign.id, 'whistle', { lead_department_id: s.lead.id, co_department_ids: [s.co.id] });
+    const toReturn = await apiReport(server, s.resident, s.grid, '广场噪音扰民');
+    await apiOrderAction(server, s.dispatcher, toReturn.id, 'escalate', { reason: '需要执法部门' });
+    await apiOrderAction(server, s.officer, toReturn.id, 'whistle', { lead_department_id: s.co.id });
+    await apiOrderAction(server, s.co.staff, toReturn.id, 'return', { reason: '不属于水务站职责' });
     const toGrid = await apiReport(server, s.resident, s.grid, '楼道堆放杂物');
     await apiOrderAction(server, s.dispatcher, toGrid.id, 'dispatch', { grid_id: s.grid.id });
     const toVisit = await apiReport(server, s.resident, s.grid, '垃圾桶满了没人清');
