@@ -10,6 +10,8 @@ use crate::TestApp;
 pub struct Sse {
     resp: reqwest::Response,
     buf: String,
+    /// The SSE event name of the messages read (`wish`, `work_order`).
+    event: &'static str,
 }
 
 /// One `event: wish` message.
@@ -24,7 +26,16 @@ pub struct Message {
 impl Sse {
     /// Opens the stream as `token`, optionally resuming after `last_event_id`.
     pub async fn open(app: &TestApp, token: &str, last_event_id: Option<&str>) -> Sse {
-        let mut rb = app.client.get(app.url(&format!("/api/v1/events/stream?access_token={token}")));
+        Self::open_at(app, "/api/v1/events/stream", "wish", token, last_event_id).await
+    }
+
+    /// Opens the work-order stream (`event: work_order`) as `token`.
+    pub async fn open_orders(app: &TestApp, token: &str, last_event_id: Option<&str>) -> Sse {
+        Self::open_at(app, "/api/v1/work-orders/stream", "work_order", token, last_event_id).await
+    }
+
+    async fn open_at(app: &TestApp, path: &str, event: &'static str, token: &str, last_event_id: Option<&str>) -> Sse {
+        let mut rb = app.client.get(app.url(&format!("{path}?access_token={token}")));
         if let Some(id) = last_event_id {
             rb = rb.header("Last-Event-ID", id);
         }
@@ -32,10 +43,10 @@ impl Sse {
         assert_eq!(resp.status(), 200, "the stream must open");
         let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
         assert!(content_type.starts_with("text/event-stream"), "content type {content_type}");
-        Sse { resp, buf: String::new() }
+        Sse { resp, buf: String::new(), event }
     }
 
-    /// The next `wish` message within `timeout`, or `None`.
+    /// The next message of the stream's event within `timeout`, or `None`.
     pub async fn next(&mut self, timeout: Duration) -> Option<Message> {
         let deadline = Instant::now() + timeout;
         loop {
@@ -53,8 +64,8 @@ impl Sse {
                         data.push_str(v);
                     }
                 }
-                if event.as_deref() == Some("wish") {
-                    let id = id.unwrap_or_else(|| panic!("a wish message without an id: {block}"));
+                if event.as_deref() == Some(self.event) {
+                    let id = id.unwrap_or_else(|| panic!("a message without an id: {block}"));
                     return Some(Message {
                         id,
                         data: serde_json::from_str(&data).unwrap_or_else(|e| panic!("data is not JSON ({e}): {data}")),

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use haolin_shared::domain::calendar::{WorkCalendar, WorkingHours, parse_holiday_year};
+use haolin_tests::sse::Sse;
 use haolin_tests::{
     Actor, TestApp, assert_conflict, assert_error, assert_invalid_field, run_sql, spawn_app, spawn_app_with, str_of,
 };
@@ -419,4 +420,26 @@ async fn two_instances_flag_an_overdue_order_once() {
     let overdue = app.get("/api/v1/work-orders?overdue=true", &s.officer.token).await;
     assert_eq!(overdue.expect_status(200)["items"][0]["id"], id.as_str());
     assert!(app.get("/api/v1/notifications", &s.officer.token).await.text.contains("超过签收时限"));
+}
+
+#[tokio::test]
+async fn changes_arrive_live_to_those_who_see_the_order_and_a_reconnect_catches_up() {
+    let app = spawn_app().await;
+    let s = street(&app).await;
+    let mut resident = Sse::open_orders(&app, &s.resident.token, None).await;
+    let mut dispatcher = Sse::open_orders(&app, &s.dispatcher.token, None).await;
+    let mut stranger = Sse::open_orders(&app, &app.register_resident().await.token, None).await;
+    let order = app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.grid)).await.expect_status(201).clone();
+    let id = str_of(&order, "id");
+    let seen = dispatcher.next_in_status(id, "reported").await;
+    assert_eq!(actions(&seen.data), ["accept", "decline", "dispatch", "escalate"], "as the dispatcher sees it");
+    act(&app, &s.dispatcher, &order, "accept", json!({})).await;
+    let accepted = resident.next_in_status(id, "accepted").await;
+    assert_eq!(accepted.data["title"], order["title"]);
+    assert!(stranger.next(Duration::from_millis(800)).await.is_none(), "a stranger hears nothing");
+
+    // Reconnecting after the accept replays what changed since.
+    act(&app, &s.dispatcher, &order, "escalate", json!({"reason": "需要街道协调"})).await;
+    let mut again = Sse::open_orders(&app, &s.resident.token, Some(&accepted.id)).await;
+    again.next_in_status(id, "escalated").await;
 }
