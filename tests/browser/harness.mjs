@@ -276,7 +276,7 @@ export async function setupStreet(server) {
     const d = await apiOk(server, 201, 'POST', '/api/v1/admin/departments', { token: admin.token, body: { name, place_id: at.id } });
     const staff = await apiRegister(server, staffName);
     await apiOk(server, 204, 'POST', `/api/v1/admin/departments/${d.id}/staff`, { token: admin.token, body: { user_id: staff.id } });
-    return { ...d, staff };
+    return { ...d, staff: { ...staff, ...(await apiLogin(server, staff.phone)) } };
   };
   const lead = await department('区城管局', district, '孙城管');
   const co = await department('荷泉街道水务站', street, '周水务');

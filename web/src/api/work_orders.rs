@@ -1,12 +1,10 @@
 //! `/work-orders` (工单) and `/departments`: reporting (随手拍, a patrol's find), the lists, one
-//! order with its log, the actions of the closed loop, the whistle's departments and the
+//! order, the actions of the closed loop, the whistle's departments and the
 //! scorecard.
 
 use std::future::Future;
 
-use haolin_shared::api::{
-    Department, Items, OrderActionRequest, OrderEvent, Page, ReportOrderRequest, Scorecard, WorkOrder,
-};
+use haolin_shared::api::{Department, Items, OrderActionRequest, Page, ReportOrderRequest, Scorecard, WorkOrder};
 use haolin_shared::domain::{OrderAction, OrderStatus};
 
 use super::post;
@@ -104,11 +102,6 @@ pub fn list(
 /// `GET /work-orders/{id}`.
 pub fn get(id: &str) -> impl Future<Output = Result<WorkOrder, ApiError>> + use<> {
     super::get(format!("/work-orders/{id}"))
-}
-
-/// `GET /work-orders/{id}/events`: the order's log, oldest first.
-pub fn events(id: &str) -> impl Future<Output = Result<Items<OrderEvent>, ApiError>> + use<> {
-    super::get(format!("/work-orders/{id}/events"))
 }
 
 /// `POST /work-orders/{id}/{action}` with what the action needs.

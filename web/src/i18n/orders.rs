@@ -120,6 +120,8 @@ pub struct DeskMessages {
     pub street: &'static str,
     /// Heading: the escalated orders.
     pub escalated: &'static str,
+    /// Heading: whistled orders a department returned.
+    pub returned: &'static str,
     /// Heading: the overdue orders.
     pub overdue_board: &'static str,
     /// Field: the lead department.

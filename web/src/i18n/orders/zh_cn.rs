@@ -62,6 +62,7 @@ pub const DESK: DeskMessages = DeskMessages {
     street_title: "街道吹哨",
     street: "街道",
     escalated: "待吹哨的工单",
+    returned: "部门退回的工单",
     overdue_board: "超时工单",
     lead_department: "牵头部门",
     co_departments: "协办部门（可多选）",

@@ -1,5 +1,6 @@
 //! `/street`: a street officer's page (街道吹哨、部门报到): the orders the communities escalated,
-//! whistled to a lead department (牵头) and co-handlers (协办) with a priority; the overdue board
+//! whistled to a lead department (牵头) and co-handlers (协办) with a priority, and those a lead
+//! department returned (退单), to whistle again; the overdue board
 //! with 督办; and the street's scorecard for a date range.
 
 mod scorecard;
@@ -65,11 +66,14 @@ pub fn Street() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let departments = RwSignal::new(Vec::<Department>::new());
     let escalated = OrderList::new(None, |_| true);
+    // A whistled order a department returned (退单) comes back to the street to whistle again.
+    let returned = OrderList::new(None, |o| !o.departments.is_empty());
     let overdue = OrderList::new(None, |_| true);
     let show = move |id: String| {
         street.set(id.clone());
         let of = || OrderQuery::of(OrderScope::Street(id.clone()));
         escalated.show(OrderQuery { status: Some(OrderStatus::Escalated), ..of() });
+        returned.show(OrderQuery { status: Some(OrderStatus::Returned), ..of() });
         overdue.show(OrderQuery { overdue: true, ..of() });
     };
     leptos::task::spawn_local(async move {
@@ -107,6 +111,8 @@ pub fn Street() -> impl IntoView {
         })}
         <h2>{DESK.escalated}</h2>
         <OrderListView list=escalated testid="street-escalated" picker=picker.clone()/>
+        <h2>{DESK.returned}</h2>
+        <OrderListView list=returned testid="street-returned" picker=picker.clone()/>
         <h2>{DESK.overdue_board}</h2>
         <OrderListView list=overdue testid="street-overdue" picker/>
         {move || (!street.get().is_empty()).then(|| view! { <Scorecard unit="street" id=street.get()/> })}
