@@ -126,10 +126,25 @@ pub fn fit_field(key: &str, value: &str) -> String {
 /// Adds the subscribe message to every notice whose kind has a template in the settings.
 pub fn with_messages(
     settings: &WechatSettings,
-    mut notices: Vec<Notice>,
+    notices: Vec<Notice>,
     wish_id: Option<i64>,
     wish_title: &str,
 ) -> Vec<Notice> {
+    let page = match wish_id {
+        Some(id) => format!("{}?id={id}", settings.page),
+        None => settings.page.clone(),
+    };
+    attach(settings, notices, &page, wish_title)
+}
+
+/// The subscribe messages of notices about work order `order_id` (templates by notice kind, as
+/// for wishes: `order_resolved`, `order_dispatched`, …; `wish_title` fills with the order's
+/// title). The page opened is `wechat.order_page` with `?id=`.
+pub fn with_order_messages(settings: &WechatSettings, notices: Vec<Notice>, order_id: i64, title: &str) -> Vec<Notice> {
+    attach(settings, notices, &format!("{}?id={order_id}", settings.order_page), title)
+}
+
+fn attach(settings: &WechatSettings, mut notices: Vec<Notice>, page: &str, wish_title: &str) -> Vec<Notice> {
     // China Standard Time, as people read it.
     let now = (Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string();
     for notice in &mut notices {
@@ -154,10 +169,6 @@ pub fn with_messages(
             };
             data.insert(key.clone(), json!({ "value": fit_field(&key, &value) }));
         }
-        let page = match wish_id {
-            Some(id) => format!("{}?id={id}", settings.page),
-            None => settings.page.clone(),
-        };
         let payload = json!({ "data": Value::Object(data), "page": page });
         notice.message = Some(OutboxMessage { template_id: template.id.clone(), payload: payload.to_string() });
     }
@@ -190,6 +201,7 @@ mod tests {
             token_margin: std::time::Duration::from_secs(60),
             templates: settings_templates,
             page: "pages/wish".into(),
+            order_page: "pages/order".into(),
             miniprogram_state: "formal".into(),
             outbox_interval: std::time::Duration::from_secs(1),
             outbox_backoff: std::time::Duration::from_secs(1),

@@ -271,6 +271,7 @@ async fn plan(
                     format!("{}优先级", priority.label()),
                 ));
             }
+            write.notices = crate::notify::with_order_messages(&state.settings.wechat, write.notices, o.id, title);
             write.events.push(event);
             for d in &co {
                 write.events.push(EventRow {
@@ -467,5 +468,6 @@ async fn plan(
     write.events.insert(0, event);
     // Nobody is told of their own act.
     write.notices.retain(|n| !matches!(n.to, Recipient::User(id) if Some(id) == me));
+    write.notices = crate::notify::with_order_messages(&state.settings.wechat, write.notices, o.id, title);
     Ok(write)
 }

@@ -61,6 +61,7 @@ pub async fn remind(state: &AppState) -> Result<usize, ApiError> {
                 message: None,
             })
             .collect();
+        let notices = crate::notify::with_order_messages(&state.settings.wechat, notices, order.id, &order.title);
         if state.store.remind_order(due, now, &notices).await? {
             reminded += 1;
         }

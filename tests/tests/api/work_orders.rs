@@ -444,3 +444,36 @@ async fn changes_arrive_live_to_those_who_see_the_order_and_a_reconnect_catches_
     let mut again = Sse::open_orders(&app, &s.resident.token, Some(&accepted.id)).await;
     again.next_in_status(id, "escalated").await;
 }
+
+#[tokio::test]
+async fn a_subscribed_reporter_gets_a_wechat_message_when_the_order_is_resolved() {
+    let wechat = haolin_tests::wechat_fake::FakeWechat::start();
+    let app = spawn_app_with(|env| {
+        wechat.configure(env);
+        env.set("HAOLIN_WECHAT__TEMPLATES__ORDER_RESOLVED__ID", "tmpl-order-resolved")
+            .set("HAOLIN_WECHAT__OUTBOX_INTERVAL", "100ms");
+    })
+    .await;
+    let s = street(&app).await;
+    let bind =
+        app.post("/api/v1/me/wechat", &s.resident.token, &json!({"code": wechat.login_code("openid-reporter")})).await;
+    bind.expect_status(200);
+    let grant = json!({"template_ids": ["tmpl-order-resolved"]});
+    app.post("/api/v1/me/subscriptions", &s.resident.token, &grant).await.expect_status(200);
+
+    let order =
+        app.post("/api/v1/work-orders", &s.resident.token, &report_body(&s.grid)).await.expect_status(201).clone();
+    act(&app, &s.dispatcher, &order, "dispatch", json!({"grid_id": s.grid["id"]})).await;
+    act(&app, &s.grid_worker, &order, "sign", json!({})).await;
+    act(&app, &s.grid_worker, &order, "resolve", json!({"note": "已清理"})).await;
+    let sent = app
+        .eventually(Duration::from_secs(15), "the subscribe message", || async {
+            let sent = wechat.sent();
+            (!sent.is_empty()).then_some(sent)
+        })
+        .await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["touser"], "openid-reporter");
+    assert_eq!(sent[0]["template_id"], "tmpl-order-resolved");
+    assert_eq!(sent[0]["page"], format!("pages/order/detail?id={}", str_of(&order, "id")));
+}
