@@ -4,6 +4,9 @@
 # the whole run takes a few minutes. Needs PostgreSQL (scripts/db-services.sh starts it) unless
 # --backends sqlite is given. Extra arguments go to haolin-bench (see bench/src/main.rs).
 # Usage: scripts/bench.sh [--backends sqlite,postgres] [--feeds-wishes 500000] [--feeds-residents 100000]
+#        scripts/bench.sh --only scorecard [--backends sqlite]   # only a street's scorecard at seed
+#          scale (generates the seed district per backend, a few minutes each); rewrites only its
+#          section and targets rows of BENCHMARKS.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +17,10 @@ if [[ " $* " != *" --backends sqlite "* ]]; then
   scripts/db-services.sh
 fi
 cargo build --release -p haolin-server -p haolin-bench
+
+if [[ " $* " == *" --only "* ]]; then
+  exec target/release/haolin-bench --bin target/release/haolin --out BENCHMARKS.md "$@"
+fi
 
 # The web app's two bundles (rebuilt only when their sources changed) and its floor, a bare Leptos
 # "hello" built with the same profile and wasm-opt flags and minified the same way

@@ -340,13 +340,16 @@ impl Db {
         on_pool!(self, p => sqlx::query_scalar(sql).bind(a).fetch_one(p).await.map_err(err))
     }
 
-    /// The plan of a feed query (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN (ANALYZE, BUFFERS)` on
-    /// PostgreSQL), its integer parameters bound in order.
-    pub async fn explain(&self, sql: &str, status: &str, params: &[i64]) -> Result<String, String> {
+    /// The plan of a query (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN (ANALYZE, BUFFERS)` on
+    /// PostgreSQL): a feed's with its status first, then its integer parameters bound in order.
+    pub async fn explain(&self, sql: &str, status: Option<&str>, params: &[i64]) -> Result<String, String> {
         let prefix = if matches!(self, Db::Sqlite(_)) { "EXPLAIN QUERY PLAN " } else { "EXPLAIN (ANALYZE, BUFFERS) " };
         let text = format!("{prefix}{sql}");
         on_pool!(self, p => {
-            let mut q = sqlx::query(&text).bind(status.to_owned());
+            let mut q = sqlx::query(&text);
+            if let Some(status) = status {
+                q = q.bind(status.to_owned());
+            }
             for v in params {
                 q = q.bind(*v);
             }

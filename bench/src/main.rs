@@ -2,10 +2,12 @@
 //! the release `haolin` binary; rewrites `BENCHMARKS.md`. Run it through `scripts/bench.sh`.
 //!
 //! Usage: `haolin-bench [--bin target/release/haolin] [--out BENCHMARKS.md] [--backends sqlite,postgres]
-//! [--pg-admin postgres://haolin:haolin@127.0.0.1:5432/postgres] [--web-size FILE] [--feeds-wishes 500000]`
+//! [--pg-admin postgres://haolin:haolin@127.0.0.1:5432/postgres] [--web-size FILE] [--feeds-wishes 500000]
+//! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--only scorecard]`
 
 mod db;
 mod load;
+mod scorecard;
 mod server;
 
 use std::fmt::Write as _;
@@ -31,6 +33,12 @@ struct Options {
     /// The `sslmode`s the PostgreSQL claim benchmark runs with, one full claim benchmark each; the
     /// first is used by every other PostgreSQL benchmark.
     pg_sslmodes: Vec<String>,
+    /// The `haolin generate` scale the scorecard is measured on (`none`: not measured).
+    scorecard_scale: String,
+    /// Its seed.
+    scorecard_seed: u64,
+    /// Only this benchmark (`scorecard`), its section spliced into the existing report.
+    only: Option<String>,
 }
 
 fn options() -> Result<Options, String> {
@@ -46,6 +54,9 @@ fn options() -> Result<Options, String> {
         redis: "redis://127.0.0.1:6379".into(),
         redis_only: false,
         pg_sslmodes: vec!["disable".into(), "require".into()],
+        scorecard_scale: "seed".into(),
+        scorecard_seed: 1,
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -62,6 +73,10 @@ fn options() -> Result<Options, String> {
             "--sse" => o.sse = value.parse().map_err(|_| "bad --sse")?,
             "--pg-sslmodes" => o.pg_sslmodes = value.split(',').map(str::to_owned).collect(),
             "--feeds-residents" => o.feeds_residents = value.parse().map_err(|_| "bad --feeds-residents")?,
+            "--scorecard-scale" => o.scorecard_scale = value,
+            "--scorecard-seed" => o.scorecard_seed = value.parse().map_err(|_| "bad --scorecard-seed")?,
+            "--only" if value == "scorecard" => o.only = Some(value),
+            "--only" => return Err(format!("--only knows scorecard, not {value}")),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -470,7 +485,7 @@ async fn feed_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<Feed
                 params.push(id);
             }
             params.push(21);
-            let plan = db.explain(&feed_sql(cursor.is_some()), status, &params).await?;
+            let plan = db.explain(&feed_sql(cursor.is_some()), Some(status), &params).await?;
             let label = match cursor {
                 None => format!("{who}, {page}"),
                 Some(_) => format!("{who}, {page} (cursor after {deep_offset} of {total})"),
@@ -682,6 +697,15 @@ async fn main() {
 async fn real_main() -> Result<(), String> {
     let o = options()?;
     let started = Instant::now();
+    if o.only.is_some() {
+        let mut cards = Vec::new();
+        for backend in &o.backends {
+            cards.push(scorecard::scorecard_bench(&o, backend).await?);
+        }
+        scorecard::splice(&o.out, &cards, ANALYSIS_MARKER)?;
+        say(&format!("wrote the scorecard section of {}", o.out.display()));
+        return Ok(());
+    }
     let mut claims = Vec::new();
     let mut feeds = Vec::new();
     let sslmode = o.pg_sslmodes.first().map_or("disable", String::as_str);
@@ -704,7 +728,13 @@ async fn real_main() -> Result<(), String> {
             fanout.push(fanout_bench(&o, "postgres", 2).await?);
         }
     }
-    let report = render(&o, &claims, &feeds, &fanout, started.elapsed())?;
+    let mut cards = Vec::new();
+    if o.scorecard_scale != "none" {
+        for backend in &o.backends {
+            cards.push(scorecard::scorecard_bench(&o, backend).await?);
+        }
+    }
+    let report = render(&o, &claims, &feeds, &fanout, &cards, started.elapsed())?;
     std::fs::write(&o.out, report).map_err(|e| e.to_string())?;
     say(&format!("wrote {}", o.out.display()));
     Ok(())
@@ -715,8 +745,15 @@ fn render(
     claims: &[ClaimFigures],
     feeds: &[FeedFigures],
     fanout: &[FanoutFigures],
+    cards: &[scorecard::ScorecardFigures],
     took: Duration,
 ) -> Result<String, String> {
+    // A run without the scorecard keeps the last one's section and targets rows.
+    let (card_section, card_rows) = if cards.is_empty() {
+        scorecard::kept(&o.out, ANALYSIS_MARKER)
+    } else {
+        (scorecard::section(cards), scorecard::target_rows(cards))
+    };
     let mut r = String::new();
     let w = &mut r;
     let _ = writeln!(w, "# Benchmarks\n");
@@ -811,15 +848,16 @@ fn render(
         (Some(&resident), Some(&dispatcher)) => writeln!(
             w,
             "| a resident's first load on the wire ≤ 180,000 bytes | {resident} bytes (login page, then the main bundle; [Web app weight](#web-app-weight)) | {} |\n\
-             | a dispatcher's first visit (login page, then the desk) ≤ 260,000 bytes | {dispatcher} bytes | {} |\n",
+             | a dispatcher's first visit (login page, then the desk) ≤ 260,000 bytes | {dispatcher} bytes | {} |",
             held(resident <= 180_000),
             held(dispatcher <= 260_000)
         ),
         _ => writeln!(
             w,
-            "| web first load on the wire | not measured in this run (`web/dist` not built); last figure in [Web app weight](#web-app-weight) | — |\n"
+            "| web first load on the wire | not measured in this run (`web/dist` not built); last figure in [Web app weight](#web-app-weight) | — |"
         ),
     };
+    let _ = writeln!(w, "{card_rows}");
 
     // Claim path.
     let _ = writeln!(w, "## 1. The claim path vs the database's own limit\n");
@@ -1065,6 +1103,7 @@ fn render(
         "\nRSS is `VmRSS` (peak: `VmHWM`) of `/proc/<pid>/status`. \"Ready\" is from spawning the \
         process to the first 200 of `/readyz` (migrations included on the empty database).\n"
     );
+    let _ = write!(w, "{card_section}");
     let _ = writeln!(w, "{}", ANALYSIS_MARKER);
     let _ = writeln!(w, "{}", kept_section(&o.out, "\n## Analysis", "\n## Web app weight"));
     let _ = writeln!(w, "{}", web_section(o)?);

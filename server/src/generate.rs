@@ -1,15 +1,23 @@
 //! `haolin generate --seed N --scale small|seed`: fills the database with a deterministic demo
-//! district (docs/PLACES.md codes, district 520201), its people, dual check-ins and two years of
-//! wishes in realistic states, with their event logs. Rows go in as multi-row `INSERT`s of
-//! literal values, a few thousand per transaction, with explicit ids, so the seed scale
-//! (≈ 500,000 wishes) takes minutes, not hours. The same seed gives the same district.
+//! district (docs/PLACES.md codes, district 520201), its people, dual check-ins, two years of
+//! wishes in realistic states with their event logs, and departments with a year of work orders
+//! with theirs (`orders.rs`). Rows go in as multi-row `INSERT`s of literal values, a few thousand
+//! per transaction, with explicit ids, so the seed scale (≈ 500,000 wishes) takes minutes, not
+//! hours. The same seed gives the same district.
+
+mod order_log;
+mod order_story;
+mod orders;
 
 use std::fmt::Write as _;
 
 use chrono::Utc;
 
+use crate::settings::WorkOrderSettings;
 use crate::store::bulk::{BulkLoader, BulkTable, int, text};
 use crate::store::{DynStore, StoreError};
+
+pub use orders::DISTRICT_DEPARTMENTS;
 
 /// The district's administrative code (钟山区, 六盘水市).
 pub const DISTRICT_CODE: &str = "520201";
@@ -37,6 +45,12 @@ pub struct Scale {
     pub residents: usize,
     /// Wishes over two years.
     pub wishes: usize,
+    /// Departments of each street (the district has its twenty).
+    pub departments_per_street: usize,
+    /// Work orders over the last year.
+    pub orders: usize,
+    /// Orders left open in each live status (reported … reopened).
+    pub live_per_status: usize,
 }
 
 impl Scale {
@@ -51,9 +65,13 @@ impl Scale {
         members: 60,
         residents: 500,
         wishes: 2_000,
+        departments_per_street: 2,
+        orders: 300,
+        live_per_status: 2,
     };
     /// The seed's district: 10 streets, 60 communities, 653 + 8 grids, 9,467 units, 512 unit
-    /// branches, 4,872 members, 100,000 residents, 500,000 wishes.
+    /// branches, 4,872 members, 100,000 residents, 500,000 wishes; 20 + 30 departments, 4,695
+    /// work orders.
     pub const SEED: Scale = Scale {
         streets: 10,
         communities: 60,
@@ -64,6 +82,9 @@ impl Scale {
         members: 4_872,
         residents: 100_000,
         wishes: 500_000,
+        departments_per_street: 3,
+        orders: 4_695,
+        live_per_status: 3,
     };
 
     /// `small` or `seed`.
@@ -89,6 +110,12 @@ pub struct Generated {
     pub events: usize,
     /// Party organisations.
     pub party_orgs: usize,
+    /// Departments.
+    pub departments: usize,
+    /// Work orders.
+    pub orders: usize,
+    /// Work-order events.
+    pub order_events: usize,
 }
 
 /// Why generation failed.
@@ -156,8 +183,14 @@ struct Person {
     phone: String,
 }
 
-/// Fills the database behind `store` with a district of `scale` from `seed`.
-pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Generated, GenerateError> {
+/// Fills the database behind `store` with a district of `scale` from `seed`; work orders follow the
+/// clocks and categories of `settings`.
+pub async fn generate(
+    store: &DynStore,
+    seed: u64,
+    scale: Scale,
+    settings: &WorkOrderSettings,
+) -> Result<Generated, GenerateError> {
     let bulk = BulkLoader::for_generator(store);
     if store.place_by_code(DISTRICT_CODE).await?.is_some() {
         return Err(GenerateError::AlreadyGenerated);
@@ -283,9 +316,11 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
         grants.row(format!("({}, 'dispatcher', {community}, {now_ms})", p.id)).await?;
         dispatchers.push(p.id);
     }
+    let mut grid_workers = Vec::new();
     for (g, (grid, _)) in grids.iter().enumerate() {
         let (p, row) = person("137", g, &mut rng, None);
         users.row(row).await?;
+        grid_workers.push(p.id);
         grants.row(format!("({}, 'resident', NULL, {now_ms})", p.id)).await?;
         place_grants.row(format!("({}, 'grid_worker', {grid}, {now_ms})", p.id)).await?;
     }
@@ -455,6 +490,26 @@ pub async fn generate(store: &DynStore, seed: u64, scale: Scale) -> Result<Gener
     }
     done.wishes = wishes.finish().await?;
     done.events = events.finish().await?;
+
+    let district = orders::District {
+        district,
+        streets: street_codes
+            .iter()
+            .enumerate()
+            .map(|(s, (id, _))| (*id, format!("{}街道", STREET_NAMES[s % STREET_NAMES.len()])))
+            .collect(),
+        communities: (0..scale.communities).map(|c| (community_ids[c], c % scale.streets)).collect(),
+        grids,
+        dispatchers,
+        grid_workers,
+        residents: residents.iter().map(|(p, g)| (p.id, *g)).collect(),
+    };
+    let calendar = crate::work_orders::deadlines::calendar_of(store, settings).await?;
+    let made = orders::generate_orders(&bulk, &district, settings, calendar, (seed, scale, now_ms, &hash)).await?;
+    done.users += made.users;
+    done.departments = made.departments;
+    done.orders = made.orders;
+    done.order_events = made.events;
     bulk.reset_sequences().await?;
     Ok(done)
 }

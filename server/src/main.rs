@@ -107,17 +107,20 @@ async fn generate() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match haolin::generate::generate(&store, seed, scale).await {
+    match haolin::generate::generate(&store, seed, scale, &settings.work_orders).await {
         Ok(done) => {
             println!(
-                "generated district {}: {} places, {} party organisations, {} accounts, {} wishes, {} events in {:.1} s \
-                 (password {})",
+                "generated district {}: {} places, {} party organisations, {} accounts, {} wishes, {} events, {} \
+                 departments, {} work orders, {} work-order events in {:.1} s (password {})",
                 haolin::generate::DISTRICT_CODE,
                 done.places,
                 done.party_orgs,
                 done.users,
                 done.wishes,
                 done.events,
+                done.departments,
+                done.orders,
+                done.order_events,
                 started.elapsed().as_secs_f64(),
                 haolin::generate::PASSWORD
             );

@@ -270,6 +270,24 @@ pub fn run_sql(database_url: &str, sql: &str) {
     assert!(out.status.success(), "{sql:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// Runs a query directly on a test server's database and answers its rows, each the list of its
+/// column values as text (NULL as an empty string); panics if it fails.
+pub fn query_sql(database_url: &str, sql: &str) -> Vec<Vec<String>> {
+    let out = match database_url.strip_prefix("sqlite:") {
+        Some(path) => Command::new("sqlite3").args(["-bail", "-separator", "\t", path, sql]).output(),
+        None => Command::new("psql")
+            .args([database_url, "-v", "ON_ERROR_STOP=1", "-A", "-t", "-F", "\t", "-c", sql])
+            .output(),
+    }
+    .unwrap_or_else(|e| panic!("cannot run the database client (sqlite3/psql): {e}"));
+    assert!(out.status.success(), "{sql:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split('\t').map(str::to_owned).collect())
+        .collect()
+}
+
 /// The database of one test: a SQLite file in the test's folder, or a PostgreSQL database created
 /// for it and dropped when the test ends.
 #[derive(Debug)]

@@ -1,8 +1,10 @@
 //! Demo data for a first look: a district down to ten-household units, one community with its
 //! dispatcher, party organisations, members checked in (and one pending), a grid worker, a
-//! household head, two residents with registered homes and a wish in every status. Seeded only
-//! into an empty database.
+//! household head, two residents with registered homes and a wish in every status; departments, a
+//! street officer, department staff and a work order in every status. Seeded only into an empty
+//! database.
 
+mod orders;
 mod structure;
 
 use chrono::Utc;
@@ -146,6 +148,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
             act(state, Actor::Person(who), record.wish.id, action, &input).await?;
         }
     }
+    orders::seed_orders(state, grid).await?;
     Ok(true)
 }
 
@@ -163,7 +166,7 @@ pub fn credentials() -> String {
     for (phone, name, role) in ACCOUNTS {
         out.push_str(&format!("  {phone}  {name}  {}\n", role.as_str()));
     }
-    for (phone, name, what) in structure::ACCOUNTS {
+    for (phone, name, what) in structure::ACCOUNTS.into_iter().chain(orders::ACCOUNTS) {
         out.push_str(&format!("  {phone}  {name}  {what}\n"));
     }
     out

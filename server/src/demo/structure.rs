@@ -13,6 +13,8 @@ use crate::store::party::NewPartyOrg;
 use crate::store::places::NewPlace;
 use crate::store::{Grant, NewUser};
 
+/// The demo district.
+pub const DISTRICT_CODE: &str = "520201";
 /// The demo district's street, under which the demo community is created.
 pub const STREET_CODE: &str = "520201001";
 
@@ -38,7 +40,8 @@ fn place(code: &str, name: &str, level: PlaceLevel, parent: Option<i64>) -> NewP
 /// The district and street above the demo community.
 pub async fn seed_district(state: &AppState) -> Result<(), ApiError> {
     let now = Utc::now();
-    let district = state.store.create_place(place("520201", "钟山区", PlaceLevel::District, None), now, None).await?;
+    let district =
+        state.store.create_place(place(DISTRICT_CODE, "钟山区", PlaceLevel::District, None), now, None).await?;
     state.store.create_place(place(STREET_CODE, "荷泉街道", PlaceLevel::Street, Some(district.id)), now, None).await?;
     Ok(())
 }

@@ -32,11 +32,21 @@ pub enum BulkTable {
     Wishes,
     /// `wish_events`.
     WishEvents,
+    /// `departments`.
+    Departments,
+    /// `department_staff` (no id column).
+    DepartmentStaff,
+    /// `work_orders`.
+    WorkOrders,
+    /// `work_order_departments` (no id column).
+    WorkOrderDepartments,
+    /// `work_order_events`.
+    WorkOrderEvents,
 }
 
 impl BulkTable {
     /// Every table with an id column, whose sequence moves after a load.
-    const WITH_IDS: [BulkTable; 9] = [
+    const WITH_IDS: [BulkTable; 12] = [
         Self::Users,
         Self::Places,
         Self::Communities,
@@ -46,6 +56,9 @@ impl BulkTable {
         Self::Wishes,
         Self::WishEvents,
         Self::PartyOrgs,
+        Self::Departments,
+        Self::WorkOrders,
+        Self::WorkOrderEvents,
     ];
 
     /// The table's name.
@@ -62,6 +75,11 @@ impl BulkTable {
             Self::Checkins => "checkins",
             Self::Wishes => "wishes",
             Self::WishEvents => "wish_events",
+            Self::Departments => "departments",
+            Self::DepartmentStaff => "department_staff",
+            Self::WorkOrders => "work_orders",
+            Self::WorkOrderDepartments => "work_order_departments",
+            Self::WorkOrderEvents => "work_order_events",
         }
     }
 
@@ -90,6 +108,22 @@ impl BulkTable {
             }
             Self::WishEvents => {
                 "INSERT INTO wish_events (id, wish_id, community_id, at, actor_id, action, from_status, to_status, reason)"
+            }
+            Self::Departments => "INSERT INTO departments (id, name, place_id, created_at)",
+            Self::DepartmentStaff => "INSERT INTO department_staff (user_id, department_id, created_at)",
+            Self::WorkOrders => {
+                "INSERT INTO work_orders (id, community_id, street_id, grid_id, reporter_id, filed_by, source, title, \
+                 description, category, priority, status, version, round, dispatch_level, handler_grid_id, \
+                 lead_department_id, dispatched_at, sign_due_at, resolve_due_at, return_until, signed_at, resolved_at, \
+                 resolution_note, supervised_at, supervision_note, overdue_at, satisfaction, visit_note, created_at, \
+                 updated_at)"
+            }
+            Self::WorkOrderDepartments => {
+                "INSERT INTO work_order_departments (order_id, round, department_id, lead, sign_due_at, signed_at)"
+            }
+            Self::WorkOrderEvents => {
+                "INSERT INTO work_order_events (id, order_id, at, month, actor_id, action, from_status, to_status, note, \
+                 round, community_id, street_id, grid_id, department_id, on_time, minutes, satisfaction)"
             }
         }
     }

@@ -415,6 +415,31 @@ fn bool_int(b: bool) -> i64 {
     i64::from(b)
 }
 
+/// The scorecard's statement over the events whose `column` is `$1`, in `[$2, $3)` (UTC ms), by
+/// month (also what the benchmark explains).
+pub fn score_sums_sql(column: &str) -> String {
+    format!(
+        "SELECT month, \
+         COUNT(CASE WHEN action IN ('report') THEN 1 END) AS reported, \
+         COUNT(CASE WHEN action IN ('dispatch', 'whistle') THEN 1 END) AS dispatched, \
+         COUNT(CASE WHEN action = 'sign' THEN 1 END) AS signed, \
+         COUNT(CASE WHEN action = 'sign' AND on_time = 1 THEN 1 END) AS signed_on_time, \
+         CAST(COALESCE(SUM(CASE WHEN action = 'sign' THEN minutes END), 0) AS BIGINT) AS sign_minutes, \
+         COUNT(CASE WHEN action IN ('resolve', 'resolve_on_spot') THEN 1 END) AS resolved, \
+         COUNT(CASE WHEN action IN ('resolve', 'resolve_on_spot') AND on_time = 1 THEN 1 END) AS resolved_on_time, \
+         CAST(COALESCE(SUM(CASE WHEN action = 'resolve' THEN minutes END), 0) AS BIGINT) AS resolve_minutes, \
+         COUNT(CASE WHEN action = 'resolve' AND minutes IS NOT NULL THEN 1 END) AS resolve_timed, \
+         COUNT(CASE WHEN action = 'visit' THEN 1 END) AS visited, \
+         COUNT(CASE WHEN action = 'visit' AND satisfaction = 'satisfied' THEN 1 END) AS satisfied, \
+         COUNT(CASE WHEN action = 'visit' AND satisfaction = 'basic' THEN 1 END) AS basic, \
+         COUNT(CASE WHEN action = 'whistle' AND from_status <> to_status THEN 1 END) AS whistles, \
+         COUNT(CASE WHEN action = 'whistle' THEN 1 END) AS whistle_assignments, \
+         COUNT(CASE WHEN action = 'sign' AND department_id IS NOT NULL AND on_time = 1 THEN 1 END) AS whistle_signed_on_time, \
+         COUNT(CASE WHEN action IN ('supervise', 'flag_overdue') THEN 1 END) AS supervised \
+         FROM work_order_events WHERE {column} = $1 AND at >= $2 AND at < $3 GROUP BY month ORDER BY month"
+    )
+}
+
 impl Store {
     /// Every department, by place and name.
     pub async fn departments(&self) -> Result<Vec<DepartmentRecord>, StoreError> {
@@ -873,26 +898,7 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<Vec<ScoreSums>, StoreError> {
-        let sql = format!(
-            "SELECT month, \
-             COUNT(CASE WHEN action IN ('report') THEN 1 END) AS reported, \
-             COUNT(CASE WHEN action IN ('dispatch', 'whistle') THEN 1 END) AS dispatched, \
-             COUNT(CASE WHEN action = 'sign' THEN 1 END) AS signed, \
-             COUNT(CASE WHEN action = 'sign' AND on_time = 1 THEN 1 END) AS signed_on_time, \
-             CAST(COALESCE(SUM(CASE WHEN action = 'sign' THEN minutes END), 0) AS BIGINT) AS sign_minutes, \
-             COUNT(CASE WHEN action IN ('resolve', 'resolve_on_spot') THEN 1 END) AS resolved, \
-             COUNT(CASE WHEN action IN ('resolve', 'resolve_on_spot') AND on_time = 1 THEN 1 END) AS resolved_on_time, \
-             CAST(COALESCE(SUM(CASE WHEN action = 'resolve' THEN minutes END), 0) AS BIGINT) AS resolve_minutes, \
-             COUNT(CASE WHEN action = 'resolve' AND minutes IS NOT NULL THEN 1 END) AS resolve_timed, \
-             COUNT(CASE WHEN action = 'visit' THEN 1 END) AS visited, \
-             COUNT(CASE WHEN action = 'visit' AND satisfaction = 'satisfied' THEN 1 END) AS satisfied, \
-             COUNT(CASE WHEN action = 'visit' AND satisfaction = 'basic' THEN 1 END) AS basic, \
-             COUNT(CASE WHEN action = 'whistle' AND from_status <> to_status THEN 1 END) AS whistles, \
-             COUNT(CASE WHEN action = 'whistle' THEN 1 END) AS whistle_assignments, \
-             COUNT(CASE WHEN action = 'sign' AND department_id IS NOT NULL AND on_time = 1 THEN 1 END) AS whistle_signed_on_time, \
-             COUNT(CASE WHEN action IN ('supervise', 'flag_overdue') THEN 1 END) AS supervised \
-             FROM work_order_events WHERE {column} = $1 AND at >= $2 AND at < $3 GROUP BY month ORDER BY month"
-        );
+        let sql = score_sums_sql(column);
         let rows = sqlx::query(&sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {

@@ -61,6 +61,19 @@ pub async fn act(
     action: OrderAction,
     input: &OrderActionRequest,
 ) -> Result<OrderRecord, ApiError> {
+    act_at(state, actor, id, action, input, Utc::now().timestamp_millis()).await
+}
+
+/// [`act`] as if taken at `at` (UTC ms): its deadlines, minutes and event rows are those of that
+/// instant. The demo data replays a few days of history with it; requests and jobs act now.
+pub async fn act_at(
+    state: &AppState,
+    actor: OrderActor<'_>,
+    id: i64,
+    action: OrderAction,
+    input: &OrderActionRequest,
+    at: i64,
+) -> Result<OrderRecord, ApiError> {
     let mut order = state.store.order(id).await?.ok_or_else(ApiError::not_found)?;
     if let OrderActor::Person(viewer) = actor
         && !viewer.can_see(&order)
@@ -68,7 +81,7 @@ pub async fn act(
         return Err(ApiError::not_found());
     }
     for _ in 0..ATTEMPTS {
-        let write = plan(state, actor, &order, action, input).await?;
+        let write = plan(state, actor, &order, action, input, at).await?;
         match state.store.write_order(&write).await {
             Ok((after, _event)) => return Ok(after),
             Err(OrderWriteFailure::Stale(now)) => order = *now,
@@ -142,6 +155,7 @@ async fn plan(
     o: &OrderRecord,
     action: OrderAction,
     input: &OrderActionRequest,
+    at: i64,
 ) -> Result<OrderWrite, ApiError> {
     let who = match actor {
         OrderActor::Person(viewer) => viewer.relations(o),
@@ -153,7 +167,6 @@ async fn plan(
         return Err(ApiError::order_conflict(ErrorCode::VersionConflict, o.status, o.version));
     }
     let mut to = haolin_shared::domain::work_order::transition(o.status, action, &who).map_err(|r| refusal(r, o))?;
-    let at = Utc::now().timestamp_millis();
     let me = actor.id();
     let title = &o.title;
     let settings = &state.settings.work_orders;

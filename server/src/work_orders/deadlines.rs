@@ -11,6 +11,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::settings::WorkOrderSettings;
 use crate::state::AppState;
+use crate::store::{Store, StoreError};
 
 const MINUTE_MS: i64 = 60_000;
 
@@ -23,11 +24,16 @@ pub fn hours(settings: &WorkOrderSettings) -> WorkingHours {
 /// The calendar as every instance sees it now: the shipped years, then the uploaded ones (read
 /// from the database each time, so an upload on one instance counts on all at once).
 pub async fn calendar(state: &AppState) -> Result<WorkCalendar, ApiError> {
-    let mut calendar = WorkCalendar::new(hours(&state.settings.work_orders));
+    Ok(calendar_of(&state.store, &state.settings.work_orders).await?)
+}
+
+/// [`calendar`] from a store and the settings (the generator has no application state).
+pub async fn calendar_of(store: &Store, settings: &WorkOrderSettings) -> Result<WorkCalendar, StoreError> {
+    let mut calendar = WorkCalendar::new(hours(settings));
     for year in shipped_years() {
         calendar = calendar.with_year(year);
     }
-    for (year, body) in state.store.holiday_years().await? {
+    for (year, body) in store.holiday_years().await? {
         match parse_holiday_year(&body) {
             Ok(parsed) => calendar = calendar.with_year(parsed),
             // Checked on upload; a row that no longer parses is skipped (that year falls back to

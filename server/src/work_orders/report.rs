@@ -19,6 +19,16 @@ use crate::wechat::content::{self, SCENE_POST};
 
 /// Checks a report and stores it; answers the new order.
 pub async fn report(state: &AppState, caller: &Caller, req: &ReportOrderRequest) -> Result<OrderRecord, ApiError> {
+    report_at(state, caller, req, Utc::now().timestamp_millis()).await
+}
+
+/// [`report`] as if made at `at` (UTC ms): the demo data replays a few days of history with it.
+pub async fn report_at(
+    state: &AppState,
+    caller: &Caller,
+    req: &ReportOrderRequest,
+    at: i64,
+) -> Result<OrderRecord, ApiError> {
     let title = WishTitle::parse(&req.title).map_err(|e| ApiError::invalid_value("title", e))?;
     let description =
         WishDescription::parse(&req.description).map_err(|e| ApiError::invalid_value("description", e))?;
@@ -105,7 +115,6 @@ pub async fn report(state: &AppState, caller: &Caller, req: &ReportOrderRequest)
         &[("title", title.as_str(), SCENE_POST), ("description", description.as_str(), SCENE_POST)],
     )
     .await?;
-    let at = Utc::now().timestamp_millis();
     let notices = if on_spot_note.is_some() {
         Vec::new()
     } else {

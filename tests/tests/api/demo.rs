@@ -1,5 +1,5 @@
 //! Demo data (`HAOLIN_DEMO=1`): the accounts of CONTRACT-NOTES.md and wishes in every status,
-//! seeded once.
+//! departments, a street officer and work orders in every status, seeded once.
 
 use std::collections::BTreeSet;
 
@@ -17,6 +17,19 @@ const ACCOUNTS: [(&str, &str, &str); 6] = [
 ];
 const STATUSES: [&str; 8] =
     ["pending_review", "rejected", "open", "assigned", "claimed", "fulfilled", "confirmed", "cancelled"];
+
+const ORDER_STATUSES: [&str; 10] = [
+    "reported",
+    "accepted",
+    "declined",
+    "escalated",
+    "dispatched",
+    "signed",
+    "returned",
+    "resolved",
+    "reopened",
+    "closed",
+];
 
 async fn demo_app() -> TestApp {
     // No configured admin: the demo seeds only an empty database.
@@ -113,6 +126,84 @@ async fn the_demo_has_the_grid_hierarchy_party_organisations_check_ins_and_homes
     body["resident_id"] = me_id(&app, &zhao).await;
     let filed = app.post("/api/v1/wishes", &head, &body).await;
     assert_eq!(filed.expect_status(201)["grid"]["name"], "第一网格", "the household head files for 赵阿姨");
+}
+
+#[tokio::test]
+async fn the_demo_has_departments_a_street_officer_and_work_orders_in_every_status() {
+    let app = demo_app().await;
+    let token = |login: Value| str_of(&login, "access_token").to_owned();
+    let officer = token(app.login("13800000007", DEMO_PASSWORD).await);
+    let me = app.get("/api/v1/me", &officer).await;
+    let held = &me.expect_status(200)["place_roles"][0];
+    assert_eq!(held["role"], "street_officer", "{me:?}");
+    assert_eq!(held["place"]["name"], "荷泉街道");
+    let street = str_of(&held["place"], "id").to_owned();
+
+    let departments = app.get("/api/v1/departments", &officer).await;
+    let departments = departments.expect_status(200)["items"].as_array().unwrap().clone();
+    let names: BTreeSet<&str> = departments.iter().map(|d| str_of(d, "name")).collect();
+    for name in ["区城管局", "区住建局", "区水务局", "区供电局", "荷泉街道综合执法队"] {
+        assert!(names.contains(name), "no department {name}: {names:?}");
+    }
+    let street_department = departments.iter().find(|d| d["name"] == "荷泉街道综合执法队").unwrap();
+    assert_eq!(street_department["place_id"].as_str(), Some(street.as_str()), "the street's own department");
+
+    // The street officer sees every order of the street: one in each status.
+    let mut orders: Vec<Value> = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/api/v1/work-orders?street_id={street}&limit=100");
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={}", haolin_tests::urlencode(c)));
+        }
+        let page = app.get(&path, &officer).await.expect_status(200).clone();
+        orders.extend(page["items"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    let statuses: BTreeSet<&str> = orders.iter().map(|o| str_of(o, "status")).collect();
+    for s in ORDER_STATUSES {
+        assert!(statuses.contains(s), "no demo order in {s}: {statuses:?}");
+    }
+    let overdue = orders.iter().find(|o| o["overdue"] == true).expect("an overdue order");
+    assert_eq!(overdue["status"], "dispatched");
+    assert!(overdue["supervised"].as_bool().unwrap(), "flagged overdue is supervised: {overdue}");
+    let events = app.get(&format!("/api/v1/work-orders/{}/events", str_of(overdue, "id")), &officer).await;
+    let flag = events.expect_status(200)["items"].as_array().unwrap().iter().find(|e| e["action"] == "flag_overdue");
+    assert!(flag.is_some_and(|e| e["actor"].is_null()), "flagged by the system: {}", events.text);
+    let whistled = orders
+        .iter()
+        .find(|o| o["departments"].as_array().is_some_and(|d| d.len() == 2) && o["status"] == "signed")
+        .expect("a live order whistled to a lead department and a co-handler");
+    assert!(whistled["supervised"].as_bool().unwrap() && whistled["overdue"] == false, "supervised by the street");
+    assert!(whistled["supervision_note"].is_string(), "{whistled}");
+    assert_eq!(whistled["departments"][0]["lead"], true);
+
+    // Both departments' staff find the whistled order; the lead's staff may resolve it.
+    for (phone, lead) in [("13800000009", true), ("13800000008", false)] {
+        let staff = token(app.login(phone, DEMO_PASSWORD).await);
+        let order = app.get(&format!("/api/v1/work-orders/{}", str_of(whistled, "id")), &staff).await;
+        let actions = order.expect_status(200)["actions"].as_array().unwrap().clone();
+        assert_eq!(actions.contains(&Value::from("resolve")), lead, "{phone}: {actions:?}");
+    }
+
+    // The officer reads the street's scorecard; it counts the demo's history.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let from = today - chrono::Duration::days(60);
+    let card = app
+        .get(&format!("/api/v1/work-orders/scorecard?unit=street&id={street}&from={from}&to={today}"), &officer)
+        .await;
+    let total = &card.expect_status(200)["total"];
+    assert_eq!(total["received"], orders.len(), "{total}");
+    assert_eq!(total["whistles"], 2, "{total}");
+    assert_eq!(total["whistle_assignments"], 4, "{total}");
+    assert_eq!(total["visited"], 3, "{total}");
+    assert_eq!(total["satisfied"], 1, "{total}");
+    assert_eq!(total["basic"], 1, "{total}");
+    assert_eq!(total["supervised"], 2, "a person's supervision and the system's flag: {total}");
+    assert!(total["response_rate"].as_f64().is_some(), "{total}");
 }
 
 async fn me_id(app: &TestApp, token: &str) -> Value {

@@ -1,9 +1,11 @@
 //! `haolin generate --seed N --scale small`: a consistent, deterministic district (every code
-//! unique and derived from its parent's, every wish in a grid of its community), usable at once
-//! by the server on the same database.
+//! unique and derived from its parent's, every wish in a grid of its community, every work order's
+//! log a path of the state machine that the scorecards sum), usable at once by the server on the
+//! same database.
 
 use std::collections::{HashMap, HashSet};
 
+use haolin_shared::domain::calendar::{WorkCalendar, WorkingHours};
 use haolin_tests::{TestApp, binary_path, spawn_app, str_of, urlencode};
 use serde_json::Value;
 
@@ -126,6 +128,17 @@ async fn the_small_district_is_consistent_and_the_same_for_the_same_seed() {
         names(all_places(&app, &admin, "community").await),
         "the same seed gives the same district"
     );
+    let stories = |orders: Vec<Value>| {
+        orders
+            .iter()
+            .map(|o| format!("{} {} {} {}", o["grid"]["code"], o["title"], o["source"], o["status"]))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        stories(all_orders(&twin, &twin_admin).await),
+        stories(all_orders(&app, &admin).await),
+        "the same seed gives the same work orders"
+    );
     let again = tokio::process::Command::new(binary_path())
         .args(["generate", "--seed", "3", "--scale", "small"])
         .env("DATABASE_URL", &app.database_url)
@@ -134,4 +147,216 @@ async fn the_small_district_is_consistent_and_the_same_for_the_same_seed() {
         .await
         .unwrap();
     assert!(!again.status.success(), "a second district with the same codes is refused");
+}
+
+async fn all_orders(app: &TestApp, token: &str) -> Vec<Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = "/api/v1/work-orders?limit=100".to_owned();
+        if let Some(c) = &cursor {
+            path.push_str(&format!("&cursor={}", urlencode(c)));
+        }
+        let body = app.get(&path, token).await.expect_status(200).clone();
+        items.extend(body["items"].as_array().unwrap().iter().cloned());
+        match body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return items,
+        }
+    }
+}
+
+/// The scorecard's figures of one month, recounted from event rows by the formulas of
+/// docs/WORK-ORDERS.md.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Recount {
+    received: i64,
+    dispatched: i64,
+    signed_on_time: i64,
+    resolved: i64,
+    resolved_on_time: i64,
+    visited: i64,
+    satisfied: i64,
+    basic: i64,
+    whistles: i64,
+    whistle_assignments: i64,
+    whistle_signed_on_time: i64,
+    supervised: i64,
+}
+
+impl Recount {
+    fn of(row: &Value) -> Self {
+        let n = |key: &str| row[key].as_i64().unwrap_or_else(|| panic!("no {key} in {row}"));
+        Self {
+            received: n("received"),
+            dispatched: n("dispatched"),
+            signed_on_time: n("signed_on_time"),
+            resolved: n("resolved"),
+            resolved_on_time: n("resolved_on_time"),
+            visited: n("visited"),
+            satisfied: n("satisfied"),
+            basic: n("basic"),
+            whistles: n("whistles"),
+            whistle_assignments: n("whistle_assignments"),
+            whistle_signed_on_time: n("whistle_signed_on_time"),
+            supervised: n("supervised"),
+        }
+    }
+}
+
+/// One row of `work_order_events` with its order's priority and status.
+struct EventRow {
+    order: String,
+    at: i64,
+    month: String,
+    action: String,
+    from: String,
+    to: String,
+    on_time: bool,
+    minutes: Option<i64>,
+    satisfaction: String,
+    department: bool,
+    street: String,
+    urgent: bool,
+    order_status: String,
+}
+
+fn shanghai_month(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms + 8 * 3_600_000).unwrap().format("%Y-%m").to_string()
+}
+
+#[tokio::test]
+async fn generated_work_orders_have_consistent_logs_and_the_street_scorecard_is_their_recount() {
+    let app = spawn_app().await;
+    let report = generate(&app, 5).await;
+    assert!(report.contains("24 departments, 300 work orders"), "{report}");
+    let admin = app.admin_token().await;
+
+    let departments = app.get("/api/v1/departments", &admin).await;
+    let departments = departments.expect_status(200)["items"].as_array().unwrap().clone();
+    assert_eq!(departments.len(), 20 + 2 * 2, "twenty at the district, two in each of two streets");
+    for name in ["区城管局", "区住建局", "区水务局", "区供电局"] {
+        assert!(departments.iter().any(|d| d["name"] == name), "no {name}");
+    }
+
+    let orders = all_orders(&app, &admin).await;
+    assert_eq!(orders.len(), 300);
+    let mut by_status: HashMap<String, usize> = HashMap::new();
+    for o in &orders {
+        *by_status.entry(str_of(o, "status").to_owned()).or_default() += 1;
+    }
+    for s in ["reported", "accepted", "escalated", "dispatched", "signed", "returned", "resolved", "reopened"] {
+        assert_eq!(by_status.get(s), Some(&2), "two open orders {s}: {by_status:?}");
+    }
+    assert_eq!(by_status.get("declined"), Some(&2), "one in 150 declined: {by_status:?}");
+    assert_eq!(by_status.get("closed"), Some(&(300 - 16 - 2)), "{by_status:?}");
+
+    // Every log starts with the report, each step starts where the one before ended, the last
+    // one leaves the order's status, months are Asia/Shanghai's, and the minutes of signatures
+    // and resolutions are the order's clock since the round's dispatch.
+    let rows: Vec<EventRow> = haolin_tests::query_sql(
+        &app.database_url,
+        "SELECT e.order_id, e.at, e.month, e.action, e.from_status, e.to_status, e.on_time, e.minutes, \
+         e.satisfaction, e.department_id, e.street_id, o.priority, o.status \
+         FROM work_order_events e JOIN work_orders o ON o.id = e.order_id ORDER BY e.order_id, e.id",
+    )
+    .into_iter()
+    .map(|r| EventRow {
+        order: r[0].clone(),
+        at: r[1].parse().unwrap(),
+        month: r[2].clone(),
+        action: r[3].clone(),
+        from: r[4].clone(),
+        to: r[5].clone(),
+        on_time: r[6] == "1",
+        minutes: r[7].parse().ok(),
+        satisfaction: r[8].clone(),
+        department: !r[9].is_empty(),
+        street: r[10].clone(),
+        urgent: r[11] == "urgent",
+        order_status: r[12].clone(),
+    })
+    .collect();
+    let calendar = WorkCalendar::shipped(WorkingHours::default());
+    let (mut status, mut dispatched_at, mut whistled) = (String::new(), 0, 0);
+    for (i, e) in rows.iter().enumerate() {
+        let first = i == 0 || rows[i - 1].order != e.order;
+        if first {
+            assert_eq!((e.action.as_str(), e.to.as_str()), ("report", "reported"), "order {}", e.order);
+        } else {
+            assert_eq!(e.from, status, "order {}: {} from {} after {status}", e.order, e.action, e.from);
+            assert!(e.at >= rows[i - 1].at, "order {}: the log is in time order", e.order);
+        }
+        assert_eq!(e.month, shanghai_month(e.at), "order {} {}", e.order, e.action);
+        if matches!(e.action.as_str(), "dispatch" | "whistle") && e.from != e.to {
+            dispatched_at = e.at;
+            whistled += i64::from(e.action == "whistle");
+        }
+        if matches!(e.action.as_str(), "sign" | "resolve") {
+            let want = if e.urgent {
+                (e.at - dispatched_at) / 60_000
+            } else {
+                calendar.working_minutes_between(dispatched_at, e.at)
+            };
+            assert_eq!(e.minutes, Some(want), "order {} {} at {}", e.order, e.action, e.at);
+        }
+        status = e.to.clone();
+        if rows.get(i + 1).is_none_or(|next| next.order != e.order) {
+            assert_eq!(status, e.order_status, "order {}: the log ends where the order stands", e.order);
+        }
+    }
+    assert!((15..=60).contains(&whistled), "about one order in ten is whistled: {whistled}");
+
+    // The street's scorecard for the year is the recount of its event rows, month by month.
+    let street = all_places(&app, &admin, "street").await.into_iter().find(|p| p["code"] == "520201001").unwrap();
+    let street_id = str_of(&street, "id").to_owned();
+    let mut months: std::collections::BTreeMap<String, Recount> = std::collections::BTreeMap::new();
+    for e in rows.iter().filter(|e| e.street == street_id) {
+        let m = months.entry(e.month.clone()).or_default();
+        match e.action.as_str() {
+            "report" => m.received += 1,
+            "dispatch" => m.dispatched += 1,
+            "whistle" => {
+                m.dispatched += 1;
+                m.whistle_assignments += 1;
+                m.whistles += i64::from(e.from != e.to);
+            }
+            "sign" => {
+                m.signed_on_time += i64::from(e.on_time);
+                m.whistle_signed_on_time += i64::from(e.on_time && e.department);
+            }
+            "resolve" | "resolve_on_spot" => {
+                m.resolved += 1;
+                m.resolved_on_time += i64::from(e.on_time);
+            }
+            "visit" => {
+                m.visited += 1;
+                m.satisfied += i64::from(e.satisfaction == "satisfied");
+                m.basic += i64::from(e.satisfaction == "basic");
+            }
+            "supervise" | "flag_overdue" => m.supervised += 1,
+            _ => {}
+        }
+    }
+    // The street's officer reads it (the first street's is 13300000000).
+    let officer = app.login("13300000000", "haolin123").await;
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let from = today - chrono::Duration::days(400);
+    let card = app
+        .get(
+            &format!("/api/v1/work-orders/scorecard?unit=street&id={street_id}&from={from}&to={today}"),
+            str_of(&officer, "access_token"),
+        )
+        .await;
+    let card = card.expect_status(200);
+    let got: std::collections::BTreeMap<String, Recount> =
+        card["months"].as_array().unwrap().iter().map(|m| (str_of(m, "month").to_owned(), Recount::of(m))).collect();
+    assert_eq!(got, months, "the scorecard's months are the recount of the event rows");
+    let total = Recount::of(&card["total"]);
+    assert!(total.received > 100 && total.whistles > 0 && total.supervised > 0, "{total:?}");
+    assert_eq!(total.received, months.values().map(|m| m.received).sum::<i64>());
+    assert_eq!(total.visited, months.values().map(|m| m.visited).sum::<i64>());
+    assert_eq!(total.supervised, months.values().map(|m| m.supervised).sum::<i64>());
+    let rate = card["total"]["response_rate"].as_f64().unwrap();
+    assert!(rate > 0.8 && rate < 1.0, "most signatures are on time, not all: {rate}");
 }
