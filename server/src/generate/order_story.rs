@@ -179,8 +179,10 @@ impl Story<'_> {
         r.next();
         let d = self.district;
         let target = live.map(|l| l.0);
+        // One order in 150 is declined (at least one at every scale).
+        let declined = target.is_none() && n % 150 == 75;
         let source = match (r.below(100), target) {
-            (0..=4, None) => "on_spot",
+            (0..=4, None) if !declined => "on_spot",
             (0..=44, _) => "patrol",
             _ => "resident",
         };
@@ -205,8 +207,6 @@ impl Story<'_> {
             (None, 0..=99) => Route::Whistle,
             (None, _) => Route::Grid,
         };
-        // One order in 150 is declined (at least one at every scale).
-        let declined = target.is_none() && n % 150 == 75;
         let returned =
             target == Some("returned") || (target.is_none() && route == Route::Grid && (106..126).contains(&roll));
         let reopen = target == Some("reopened") || (target.is_none() && r.below(100) < 3);
