@@ -14,7 +14,10 @@ use haolin_shared::domain::calendar::{WorkCalendar, shanghai_date, shanghai_inst
 
 use super::Rng;
 use super::order_log::OrderLog;
-use super::orders::{DISTRICT_DEPARTMENTS, Department, District, Reported, STAFF};
+use super::orders::{
+    DECLINE, DISTRICT_DEPARTMENTS, Department, District, ESCALATE, ON_SPOT, RESOLVE, RETURN, Reported, STAFF,
+    SUPERVISE, leads, problems,
+};
 use crate::settings::WorkOrderSettings;
 use crate::work_orders::deadlines::{clocks, minutes_taken};
 
@@ -25,53 +28,6 @@ pub(super) const LIVE: [&str; 8] =
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
-
-/// Problems by category: title and description.
-fn problems(category: &str) -> &'static [(&'static str, &'static str)] {
-    match category {
-        "市容环境" => &[
-            ("垃圾清运不及时", "小区垃圾桶满溢，两天无人清运"),
-            ("占道经营", "路口摊贩占道经营，行人只能走机动车道"),
-            ("建筑垃圾乱堆", "绿化带旁堆放大量装修垃圾"),
-        ],
-        "道路设施" => &[
-            ("路灯不亮", "路段多盏路灯夜间不亮，出行不便"),
-            ("井盖破损", "人行道井盖破损下沉，行人容易绊倒"),
-            ("路面坑洼", "道路坑洼不平，雨天积水"),
-        ],
-        "供水供电" => &[
-            ("停水无通知", "整栋楼突然停水，未见任何通知"),
-            ("楼道电线老化", "楼道电线裸露老化，存在安全隐患"),
-            ("水管爆裂", "小区主水管爆裂，路面冒水"),
-        ],
-        "燃气安全" => &[("闻到燃气味", "单元楼道有明显燃气味"), ("燃气管道锈蚀", "外墙燃气管道锈蚀严重")],
-        "治安隐患" => &[("消防通道堵塞", "消防通道被车辆长期占用"), ("电动车楼道充电", "有居民在楼道给电动车充电")],
-        "邻里纠纷" => &[("噪音扰民", "楼上住户深夜噪音扰民"), ("漏水纠纷", "楼上漏水导致楼下天花板渗水，协商未果")],
-        "物业管理" => &[("门禁损坏", "单元门禁损坏，外来人员随意进出"), ("电梯故障", "电梯频繁故障，老人出行困难")],
-        _ => &[("流浪犬隐患", "小区出现多只流浪犬，居民担心被咬"), ("小广告乱贴", "楼道墙面小广告乱贴")],
-    }
-}
-
-/// The district departments (indexes into [`DISTRICT_DEPARTMENTS`]) that lead a category.
-fn leads(category: &str) -> &'static [usize] {
-    match category {
-        "市容环境" => &[0, 18, 4],
-        "道路设施" => &[1, 7, 0],
-        "供水供电" => &[2, 3],
-        "燃气安全" => &[11, 16, 1],
-        "治安隐患" => &[6, 16],
-        "邻里纠纷" => &[17, 8],
-        "物业管理" => &[1, 5],
-        _ => &[0, 5, 9],
-    }
-}
-
-const DECLINE: [&str; 3] = ["不属于网格事项，已告知居民向相关单位反映", "重复上报，已并入此前工单", "经核实问题不存在"];
-const ESCALATE: [&str; 3] = ["涉及多个部门，社区无法协调", "需区级职能部门处置", "超出社区处置能力"];
-const RETURN: [&str; 2] = ["不属于本网格范围，请改派", "该地点属于相邻网格"];
-const RESOLVE: [&str; 4] = ["已现场处置完毕", "已协调物业处理", "已联系相关单位修复", "已清理完毕并加强巡查"];
-const ON_SPOT: [&str; 2] = ["当场劝离，已清理", "已现场协调解决"];
-const SUPERVISE: [&str; 2] = ["居民反映强烈，请加快处置", "请牵头部门按时办结"];
 
 /// How an order is handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,8 +135,10 @@ impl Story<'_> {
         r.next();
         let d = self.district;
         let target = live.map(|l| l.0);
+        // One order in 150 is declined (at least one at every scale).
+        let declined = target.is_none() && n % 150 == 75;
         let source = match (r.below(100), target) {
-            (0..=4, None) => "on_spot",
+            (0..=4, None) if !declined => "on_spot",
             (0..=44, _) => "patrol",
             _ => "resident",
         };
@@ -205,8 +163,6 @@ impl Story<'_> {
             (None, 0..=99) => Route::Whistle,
             (None, _) => Route::Grid,
         };
-        // One order in 150 is declined (at least one at every scale).
-        let declined = target.is_none() && n % 150 == 75;
         let returned =
             target == Some("returned") || (target.is_none() && route == Route::Grid && (106..126).contains(&roll));
         let reopen = target == Some("reopened") || (target.is_none() && r.below(100) < 3);

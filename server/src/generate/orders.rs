@@ -82,6 +82,56 @@ pub(super) struct Department {
     pub(super) staff: [i64; STAFF],
 }
 
+/// Problems by category: title and description.
+pub(super) fn problems(category: &str) -> &'static [(&'static str, &'static str)] {
+    match category {
+        "市容环境" => &[
+            ("垃圾清运不及时", "小区垃圾桶满溢，两天无人清运"),
+            ("占道经营", "路口摊贩占道经营，行人只能走机动车道"),
+            ("建筑垃圾乱堆", "绿化带旁堆放大量装修垃圾"),
+        ],
+        "道路设施" => &[
+            ("路灯不亮", "路段多盏路灯夜间不亮，出行不便"),
+            ("井盖破损", "人行道井盖破损下沉，行人容易绊倒"),
+            ("路面坑洼", "道路坑洼不平，雨天积水"),
+        ],
+        "供水供电" => &[
+            ("停水无通知", "整栋楼突然停水，未见任何通知"),
+            ("楼道电线老化", "楼道电线裸露老化，存在安全隐患"),
+            ("水管爆裂", "小区主水管爆裂，路面冒水"),
+        ],
+        "燃气安全" => &[("闻到燃气味", "单元楼道有明显燃气味"), ("燃气管道锈蚀", "外墙燃气管道锈蚀严重")],
+        "治安隐患" => &[("消防通道堵塞", "消防通道被车辆长期占用"), ("电动车楼道充电", "有居民在楼道给电动车充电")],
+        "邻里纠纷" => &[("噪音扰民", "楼上住户深夜噪音扰民"), ("漏水纠纷", "楼上漏水导致楼下天花板渗水，协商未果")],
+        "物业管理" => &[("门禁损坏", "单元门禁损坏，外来人员随意进出"), ("电梯故障", "电梯频繁故障，老人出行困难")],
+        _ => &[("流浪犬隐患", "小区出现多只流浪犬，居民担心被咬"), ("小广告乱贴", "楼道墙面小广告乱贴")],
+    }
+}
+
+/// The district departments (indexes into [`DISTRICT_DEPARTMENTS`]) that lead a category.
+pub(super) fn leads(category: &str) -> &'static [usize] {
+    match category {
+        "市容环境" => &[0, 18, 4],
+        "道路设施" => &[1, 7, 0],
+        "供水供电" => &[2, 3],
+        "燃气安全" => &[11, 16, 1],
+        "治安隐患" => &[6, 16],
+        "邻里纠纷" => &[17, 8],
+        "物业管理" => &[1, 5],
+        _ => &[0, 5, 9],
+    }
+}
+
+/// Reasons and notes the generated people write.
+pub(super) const DECLINE: [&str; 3] =
+    ["不属于网格事项，已告知居民向相关单位反映", "重复上报，已并入此前工单", "经核实问题不存在"];
+pub(super) const ESCALATE: [&str; 3] = ["涉及多个部门，社区无法协调", "需区级职能部门处置", "超出社区处置能力"];
+pub(super) const RETURN: [&str; 2] = ["不属于本网格范围，请改派", "该地点属于相邻网格"];
+pub(super) const RESOLVE: [&str; 4] =
+    ["已现场处置完毕", "已协调物业处理", "已联系相关单位修复", "已清理完毕并加强巡查"];
+pub(super) const ON_SPOT: [&str; 2] = ["当场劝离，已清理", "已现场协调解决"];
+pub(super) const SUPERVISE: [&str; 2] = ["居民反映强烈，请加快处置", "请牵头部门按时办结"];
+
 /// Writes the departments, their staff, the street officers and the orders.
 pub async fn generate_orders(
     bulk: &BulkLoader,
