@@ -11,21 +11,19 @@ pub mod jobs;
 pub mod report;
 pub mod scorecard;
 
-use chrono::DateTime;
 use haolin_shared::api::Role;
 use haolin_shared::domain::OrderRelations;
+use haolin_shared::domain::calendar::shanghai_date;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::work_orders::{OrderQuery, OrderRecord};
 
-/// Asia/Shanghai's offset from UTC in milliseconds (UTC+08:00 all year, no daylight saving).
-pub const SHANGHAI_OFFSET_MS: i64 = 8 * 3600 * 1000;
-
 /// The month (`YYYY-MM`, Asia/Shanghai) of an instant in UTC milliseconds.
 pub fn month_of(ms: i64) -> String {
-    DateTime::from_timestamp_millis(ms + SHANGHAI_OFFSET_MS).map(|t| t.format("%Y-%m").to_string()).unwrap_or_default()
+    let day = shanghai_date(ms);
+    format!("{:04}-{:02}", day.year, day.month)
 }
 
 /// The caller with the places and departments that decide what they see of work orders.

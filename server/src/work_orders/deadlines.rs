@@ -2,10 +2,10 @@
 //! clocks of each priority (settings `work_orders.*`). Urgent orders run on clock time; the others
 //! on working time (`haolin_shared::domain::calendar`).
 
-use chrono::{Datelike, Utc};
+use chrono::Utc;
 use haolin_shared::api::{CalendarInfo, ErrorCode, LineError};
 use haolin_shared::domain::Priority;
-use haolin_shared::domain::calendar::{WorkCalendar, WorkingHours, parse_holiday_year, shipped_years};
+use haolin_shared::domain::calendar::{WorkCalendar, WorkingHours, parse_holiday_year, shanghai_date};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -29,10 +29,7 @@ pub async fn calendar(state: &AppState) -> Result<WorkCalendar, ApiError> {
 
 /// [`calendar`] from a store and the settings (the generator has no application state).
 pub async fn calendar_of(store: &Store, settings: &WorkOrderSettings) -> Result<WorkCalendar, StoreError> {
-    let mut calendar = WorkCalendar::new(hours(settings));
-    for year in shipped_years() {
-        calendar = calendar.with_year(year);
-    }
+    let mut calendar = WorkCalendar::shipped(hours(settings));
     for (year, body) in store.holiday_years().await? {
         match parse_holiday_year(&body) {
             Ok(parsed) => calendar = calendar.with_year(parsed),
@@ -86,7 +83,7 @@ pub fn minutes_taken(calendar: &WorkCalendar, priority: Priority, from: i64, to:
 
 /// The years around now without holiday data (last year to next year).
 pub fn fallback_years(calendar: &WorkCalendar) -> Vec<i32> {
-    let year = (Utc::now() + chrono::Duration::hours(8)).year();
+    let year = shanghai_date(Utc::now().timestamp_millis()).year;
     calendar.missing_years(year - 1, year + 1)
 }
 

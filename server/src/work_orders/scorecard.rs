@@ -7,10 +7,11 @@
 //! - 满意率 = (满意 + 0.9 × 基本满意) / call-backs;
 //! - average working hours from dispatch to signature and to resolution.
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::Utc;
 use haolin_shared::api::{PlaceLevel, Role, ScoreRow, Scorecard};
+use haolin_shared::domain::calendar::{Date, shanghai_date, shanghai_instant};
 
-use super::{SHANGHAI_OFFSET_MS, Viewer};
+use super::Viewer;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::field_id;
@@ -33,14 +34,8 @@ pub struct ScoreQuery {
     pub to: Option<String>,
 }
 
-fn day(field: &str, raw: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| ApiError::invalid_field(field, "日期格式应为 YYYY-MM-DD"))
-}
-
-/// UTC ms of a Shanghai midnight.
-fn midnight(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis()).unwrap_or_default() - SHANGHAI_OFFSET_MS
+fn day(field: &str, raw: &str) -> Result<Date, ApiError> {
+    Date::parse(raw.trim()).ok_or_else(|| ApiError::invalid_field(field, "日期格式应为 YYYY-MM-DD"))
 }
 
 fn rate(part: f64, whole: i64) -> Option<f64> {
@@ -114,23 +109,23 @@ pub async fn scorecard(state: &AppState, caller: &Caller, q: &ScoreQuery) -> Res
         _ => return Err(ApiError::invalid_field("unit", "unit 须为 street、community、grid 或 department")),
     };
     let id = field_id("id", q.id.as_deref().ok_or_else(|| ApiError::invalid_field("id", "请指定统计对象"))?)?;
-    let today = (Utc::now() + Duration::milliseconds(SHANGHAI_OFFSET_MS)).date_naive();
+    let today = shanghai_date(Utc::now().timestamp_millis());
     let to = q.to.as_deref().map(|r| day("to", r)).transpose()?.unwrap_or(today);
     let from = match q.from.as_deref() {
         Some(r) => day("from", r)?,
-        None => to.with_day0(0).unwrap_or(to),
+        None => Date { day: 1, ..to },
     };
     if from > to {
         return Err(ApiError::invalid_field("from", "开始日期不能晚于结束日期"));
     }
-    if (to - from).num_days() > MAX_DAYS {
+    if to.days_since_epoch() - from.days_since_epoch() > MAX_DAYS {
         return Err(ApiError::invalid_field("to", "统计区间最长三年"));
     }
     let viewer = Viewer::load(state, caller).await?;
     if !may_read(state, &viewer, unit, id).await? {
         return Err(ApiError::not_found());
     }
-    let months = state.store.score_sums(column, id, midnight(from), midnight(to + Duration::days(1))).await?;
+    let months = state.store.score_sums(column, id, shanghai_instant(from, 0), shanghai_instant(to.succ(), 0)).await?;
     let department = unit == "department";
     Ok(Scorecard {
         unit: unit.to_owned(),
@@ -141,8 +136,6 @@ pub async fn scorecard(state: &AppState, caller: &Caller, q: &ScoreQuery) -> Res
         months: months.iter().map(|m| row(m, department)).collect(),
     })
 }
-
-use chrono::Datelike as _;
 
 async fn may_read(state: &AppState, viewer: &Viewer<'_>, unit: &str, id: i64) -> Result<bool, ApiError> {
     let caller = viewer.caller;

@@ -45,9 +45,12 @@ const SHIPPED: &[&str] = &[include_str!("../../data/holidays/2026.json")];
 
 /// The years shipped in the repository (`shared/data/holidays/*.json`), parsed.
 ///
-/// A test proves every shipped file parses, so none is ever left out here.
+/// A test proves every shipped file parses, so none is ever left out here. They are parsed once
+/// per process.
 pub fn shipped_years() -> Vec<HolidayYear> {
-    SHIPPED.iter().filter_map(|text| parse_holiday_year(text).ok()).collect()
+    static PARSED: std::sync::LazyLock<Vec<HolidayYear>> =
+        std::sync::LazyLock::new(|| SHIPPED.iter().filter_map(|text| parse_holiday_year(text).ok()).collect());
+    PARSED.clone()
 }
 
 /// The local (Asia/Shanghai) date of a UTC instant.
