@@ -294,7 +294,7 @@ async fn replay(
         (&p.worker, patrol, d.at(1, 15, 0), vec![]),
     ];
     for (reporter, report, reported_at, steps) in plan {
-        let order = report_at(state, reporter.caller, &report, reported_at).await?;
+        let order = report_at(state, reporter, &report, reported_at).await?;
         for (who, action, input, taken_at) in steps {
             act_at(state, OrderActor::Person(who), order.id, action, &input, taken_at).await?;
         }

@@ -148,8 +148,8 @@ pub async fn report_order(
     caller: Caller,
     body: ApiJson<ReportOrderRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let order = report::report(&state, &caller, &body.0).await?;
     let viewer = Viewer::load(&state, &caller).await?;
+    let order = report::report(&state, &viewer, &body.0).await?;
     Ok(HttpResponse::Created().json(view(Some(&viewer), &order)))
 }
 

@@ -7,7 +7,6 @@ use haolin_shared::domain::{Note, Priority, WishDescription, WishTitle};
 use haolin_shared::labels::Label;
 
 use super::{Viewer, month_of};
-use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::field_id;
 use crate::places::geo;
@@ -18,17 +17,18 @@ use crate::store::work_orders::{NewOrder, OrderRecord};
 use crate::wechat::content::{self, SCENE_POST};
 
 /// Checks a report and stores it; answers the new order.
-pub async fn report(state: &AppState, caller: &Caller, req: &ReportOrderRequest) -> Result<OrderRecord, ApiError> {
-    report_at(state, caller, req, Utc::now().timestamp_millis()).await
+pub async fn report(state: &AppState, viewer: &Viewer<'_>, req: &ReportOrderRequest) -> Result<OrderRecord, ApiError> {
+    report_at(state, viewer, req, Utc::now().timestamp_millis()).await
 }
 
 /// [`report`] as if made at `at` (UTC ms): the demo data replays a few days of history with it.
 pub async fn report_at(
     state: &AppState,
-    caller: &Caller,
+    viewer: &Viewer<'_>,
     req: &ReportOrderRequest,
     at: i64,
 ) -> Result<OrderRecord, ApiError> {
+    let caller = viewer.caller;
     let title = WishTitle::parse(&req.title).map_err(|e| ApiError::invalid_value("title", e))?;
     let description =
         WishDescription::parse(&req.description).map_err(|e| ApiError::invalid_value("description", e))?;
@@ -71,7 +71,6 @@ pub async fn report_at(
         ));
     }
 
-    let viewer = Viewer::load(state, caller).await?;
     let staff = viewer.grids.contains(&grid_id) || caller.manages(community_id);
     let (source, reporter_id) = if staff {
         let reporter_id = match &req.reporter_id {
