@@ -99,15 +99,25 @@ impl Tail {
         let mut high = low;
         loop {
             let page = state.store.order_events_after(high, 500).await?;
+            // Each order changed in the page is read once and sent with its newest event id (a
+            // whistle writes one event per department), oldest change first.
+            let mut changed: Vec<(i64, i64)> = Vec::new();
             for (event_id, order_id) in &page {
                 high = high.max(*event_id);
                 if !self.seen.insert(*event_id) {
                     continue;
                 }
-                if state.feed.tx.receiver_count() > 0
-                    && let Some(order) = state.store.order(*order_id).await?
-                {
-                    let _ = state.feed.tx.send(Arc::new(OrderChange { event_id: *event_id, order }));
+                match changed.iter_mut().find(|(_, o)| o == order_id) {
+                    Some(entry) => entry.0 = entry.0.max(*event_id),
+                    None => changed.push((*event_id, *order_id)),
+                }
+            }
+            changed.sort_unstable();
+            if state.feed.tx.receiver_count() > 0 {
+                for (event_id, order_id) in changed {
+                    if let Some(order) = state.store.order(order_id).await? {
+                        let _ = state.feed.tx.send(Arc::new(OrderChange { event_id, order }));
+                    }
                 }
             }
             if page.len() < 500 {

@@ -56,6 +56,7 @@ pub async fn order_stream(
         places,
         queue: VecDeque::from([Bytes::from_static(b"retry: 3000\n\n")]),
         replay_from: last_id,
+        replayed_up_to: 0,
         max_seen: last_id.unwrap_or(0),
         sent: HashSet::new(),
         heartbeat,
@@ -79,6 +80,9 @@ struct Connection {
     shutdown: CancellationToken,
     queue: VecDeque<Bytes>,
     replay_from: Option<i64>,
+    /// Changes up to this id were sent by a replay (a live copy of one is skipped).
+    replayed_up_to: i64,
+    /// The newest event id sent (a gap replays from here).
     max_seen: i64,
     /// Orders sent on this stream (told when they leave the caller's view).
     sent: HashSet<i64>,
@@ -108,8 +112,9 @@ impl Connection {
                 () = self.shutdown.cancelled() => return None,
                 _ = self.heartbeat.tick() => return Some(Bytes::from_static(b": ping\n\n")),
                 msg = self.rx.recv() => match msg {
-                    Ok(change) if change.event_id > self.max_seen => {
-                        self.max_seen = change.event_id;
+                    // Not `> max_seen`: the feed may deliver a late commit with a lower id.
+                    Ok(change) if change.event_id > self.replayed_up_to => {
+                        self.max_seen = self.max_seen.max(change.event_id);
                         self.push(change.event_id, &change.order);
                     }
                     Ok(_) => {}
@@ -133,6 +138,7 @@ impl Connection {
                 from = from.max(*event_id);
                 self.push(*event_id, order);
             }
+            self.replayed_up_to = self.replayed_up_to.max(from);
             self.max_seen = self.max_seen.max(from);
             if page.len() < REPLAY_PAGE as usize {
                 return;
