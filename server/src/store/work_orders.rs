@@ -440,22 +440,17 @@ pub fn score_sums_sql(column: &str) -> String {
     )
 }
 
+fn department_from_row(r: &AnyRow) -> Result<DepartmentRecord, sqlx::Error> {
+    Ok(DepartmentRecord { id: r.try_get("id")?, name: r.try_get("name")?, place_id: r.try_get("place_id")? })
+}
+
 impl Store {
     /// Every department, by place and name.
     pub async fn departments(&self) -> Result<Vec<DepartmentRecord>, StoreError> {
         let rows = sqlx::query("SELECT id, name, place_id FROM departments ORDER BY place_id, name")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(DepartmentRecord {
-                    id: r.try_get("id")?,
-                    name: r.try_get("name")?,
-                    place_id: r.try_get("place_id")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        Ok(rows.iter().map(department_from_row).collect::<Result<_, _>>()?)
     }
 
     /// One department.
@@ -464,11 +459,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| {
-            Ok(DepartmentRecord { id: r.try_get("id")?, name: r.try_get("name")?, place_id: r.try_get("place_id")? })
-        })
-        .transpose()
-        .map_err(|e: sqlx::Error| e.into())
+        Ok(row.as_ref().map(department_from_row).transpose()?)
     }
 
     /// Creates a department; `AlreadyExists("name")` when its place has one of that name.
@@ -932,8 +923,7 @@ impl Store {
         self.due_orders(
             "SELECT id, version FROM work_orders WHERE overdue_at IS NULL AND ((status = 'dispatched' AND sign_due_at < $1) \
              OR (status = 'signed' AND resolve_due_at < $1)) ORDER BY id LIMIT $2",
-            now,
-            limit,
+            &[now, i64::from(limit)],
         )
         .await
     }
@@ -941,24 +931,22 @@ impl Store {
     /// Orders whose deadline comes before `horizon` (and has not passed at `now`), not reminded
     /// yet in this stage.
     pub async fn orders_to_remind(&self, now: i64, horizon: i64, limit: u32) -> Result<Vec<DueOrder>, StoreError> {
-        let rows = sqlx::query(
+        self.due_orders(
             "SELECT id, version FROM work_orders WHERE reminded_at IS NULL AND ((status = 'dispatched' \
              AND sign_due_at BETWEEN $1 AND $2) OR (status = 'signed' AND resolve_due_at BETWEEN $1 AND $2)) \
              ORDER BY id LIMIT $3",
+            &[now, horizon, i64::from(limit)],
         )
-        .bind(now)
-        .bind(horizon)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| Ok(DueOrder { id: r.try_get("id")?, version: r.try_get("version")? }))
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
+        .await
     }
 
-    async fn due_orders(&self, sql: &str, now: i64, limit: u32) -> Result<Vec<DueOrder>, StoreError> {
-        let rows = sqlx::query(sql).bind(now).bind(i64::from(limit)).fetch_all(&self.pool).await?;
+    /// The `(id, version)` rows `sql` selects with `args` bound in order.
+    async fn due_orders(&self, sql: &str, args: &[i64]) -> Result<Vec<DueOrder>, StoreError> {
+        let mut query = sqlx::query(sql);
+        for arg in args {
+            query = query.bind(*arg);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| Ok(DueOrder { id: r.try_get("id")?, version: r.try_get("version")? }))
             .collect::<Result<_, sqlx::Error>>()
