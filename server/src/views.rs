@@ -1,11 +1,18 @@
 //! Records rendered as API bodies, applying what the viewer may see.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use haolin_shared::api::{Community, PersonRef, PlaceLevel, PlaceRef, RoleGrant, User, Wish, WishEvent};
-use haolin_shared::domain::WishStatus;
+use haolin_shared::api::{
+    Community, GeoPoint, OrderDepartment, OrderEvent, OrderExtension, PersonRef, PlaceLevel, PlaceRef, RoleGrant, User,
+    Wish, WishEvent, WorkOrder,
+};
+use haolin_shared::domain::{OrderAction, OrderStatus, WishStatus, available_order_actions};
+
+use crate::error::ApiError;
 
 use crate::auth::Caller;
+use crate::store::work_orders::{OrderEventRecord, OrderRecord};
 use crate::store::{CommunityRecord, EventRecord, UserRecord, WishRecord};
+use crate::work_orders::Viewer;
 
 /// RFC 3339 in UTC with milliseconds, as API.md promises.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
@@ -99,4 +106,83 @@ pub fn user(u: &UserRecord) -> User {
 /// A community.
 pub fn community(c: &CommunityRecord) -> Community {
     Community { id: c.id.to_string(), name: c.name.clone(), code: c.code.clone(), street_code: c.street_code.clone() }
+}
+
+fn time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(rfc3339).unwrap_or_default()
+}
+
+/// A work order as `viewer` may see it, with the actions they may take now.
+pub fn work_order(viewer: Option<&Viewer<'_>>, o: &OrderRecord) -> WorkOrder {
+    let actions = viewer.map(|v| available_order_actions(o.status, &v.relations(o))).unwrap_or_default();
+    WorkOrder {
+        id: o.id.to_string(),
+        status: o.status,
+        version: o.version,
+        title: o.title.clone(),
+        description: o.description.clone(),
+        category: o.category.clone(),
+        priority: o.priority,
+        source: o.source.clone(),
+        grid: PlaceRef {
+            id: o.grid_id.to_string(),
+            code: o.grid_code.clone(),
+            name: o.grid_name.clone(),
+            level: PlaceLevel::Grid,
+        },
+        community_id: o.community_id.to_string(),
+        street_id: o.street_id.map(|s| s.to_string()),
+        location: o.location.map(|(lng, lat)| GeoPoint { lng, lat }),
+        reporter: PersonRef { id: o.reporter_id.to_string(), name: o.reporter_name.clone() },
+        handler_grid: o.handler_grid_id.zip(o.handler_grid.as_ref()).map(|(id, (code, name))| PlaceRef {
+            id: id.to_string(),
+            code: code.clone(),
+            name: name.clone(),
+            level: PlaceLevel::Grid,
+        }),
+        departments: o
+            .departments
+            .iter()
+            .map(|d| OrderDepartment {
+                id: d.department_id.to_string(),
+                name: d.name.clone(),
+                lead: d.lead,
+                sign_due_at: time(d.sign_due_at),
+                signed_at: d.signed_at.map(time),
+            })
+            .collect(),
+        dispatched_at: o.dispatched_at.map(time),
+        sign_due_at: o.sign_due_at.map(time),
+        resolve_due_at: o.resolve_due_at.map(time),
+        signed_at: o.signed_at.map(time),
+        resolved_at: o.resolved_at.map(time),
+        resolution_note: o.resolution_note.clone(),
+        extension: o.extension.as_ref().map(|(state, days, reason)| OrderExtension {
+            state: *state,
+            days: u32::try_from(*days).unwrap_or(0),
+            reason: reason.clone(),
+        }),
+        supervised: o.supervised_at.is_some(),
+        supervision_note: o.supervision_note.clone(),
+        overdue: o.overdue_at.is_some() && o.status.is_with_handler(),
+        satisfaction: o.satisfaction,
+        created_at: time(o.created_at),
+        updated_at: time(o.updated_at),
+        actions,
+    }
+}
+
+/// One entry of a work order's event log.
+pub fn order_event(e: &OrderEventRecord) -> Result<OrderEvent, ApiError> {
+    let bad = || ApiError::internal();
+    Ok(OrderEvent {
+        id: e.id.to_string(),
+        at: time(e.at),
+        actor: e.actor.as_ref().map(|(id, name)| PersonRef { id: id.to_string(), name: name.clone() }),
+        action: OrderAction::parse(&e.action).ok_or_else(bad)?,
+        from_status: e.from_status.as_deref().and_then(OrderStatus::parse),
+        to_status: OrderStatus::parse(&e.to_status).ok_or_else(bad)?,
+        note: e.note.clone(),
+        department_id: e.department_id.map(|d| d.to_string()),
+    })
 }

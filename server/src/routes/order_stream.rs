@@ -149,7 +149,7 @@ impl Connection {
     fn push(&mut self, event_id: i64, order: &OrderRecord) {
         let viewer = self.viewer();
         let data = if viewer.can_see(order) {
-            let data = serde_json::to_string(&crate::routes::work_orders::view(Some(&viewer), order));
+            let data = serde_json::to_string(&crate::views::work_order(Some(&viewer), order));
             self.sent.insert(order.id);
             data
         } else if self.sent.remove(&order.id) {

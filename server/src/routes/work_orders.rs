@@ -4,11 +4,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use haolin_shared::api::{
-    CalendarInfo, CreateDepartmentRequest, Department, DepartmentStaffRequest, ErrorBody, GeoPoint, Items,
-    OrderActionRequest, OrderDepartment, OrderEvent, OrderExtension, Page, PersonRef, PlaceLevel, PlaceRef,
-    ReportOrderRequest, Scorecard, WorkOrder,
+    CalendarInfo, CreateDepartmentRequest, Department, DepartmentStaffRequest, ErrorBody, Items, OrderActionRequest,
+    OrderEvent, Page, ReportOrderRequest, Scorecard, WorkOrder,
 };
-use haolin_shared::domain::{OrderAction, OrderStatus, available_order_actions};
+use haolin_shared::domain::{OrderAction, OrderStatus};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -16,8 +15,8 @@ use crate::extract::{ApiJson, decode_cursor, field_id, flag, keyset_page, page_l
 use crate::routes::Routes;
 use crate::routes::wishes::query_map;
 use crate::state::AppState;
-use crate::store::work_orders::{OrderEventRecord, OrderRecord};
-use crate::views::rfc3339;
+use crate::store::work_orders::OrderRecord;
+use crate::views;
 use crate::work_orders::actions::{OrderActor, act};
 use crate::work_orders::scorecard::{ScoreQuery, scorecard};
 use crate::work_orders::{Viewer, deadlines, departments, report};
@@ -52,84 +51,6 @@ pub fn configure(cfg: &mut impl Routes) {
         .service(upload_calendar);
 }
 
-fn time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(rfc3339).unwrap_or_default()
-}
-
-/// An order as `viewer` may see it, with the actions they may take now.
-pub fn view(viewer: Option<&Viewer<'_>>, o: &OrderRecord) -> WorkOrder {
-    let actions = viewer.map(|v| available_order_actions(o.status, &v.relations(o))).unwrap_or_default();
-    WorkOrder {
-        id: o.id.to_string(),
-        status: o.status,
-        version: o.version,
-        title: o.title.clone(),
-        description: o.description.clone(),
-        category: o.category.clone(),
-        priority: o.priority,
-        source: o.source.clone(),
-        grid: PlaceRef {
-            id: o.grid_id.to_string(),
-            code: o.grid_code.clone(),
-            name: o.grid_name.clone(),
-            level: PlaceLevel::Grid,
-        },
-        community_id: o.community_id.to_string(),
-        street_id: o.street_id.map(|s| s.to_string()),
-        location: o.location.map(|(lng, lat)| GeoPoint { lng, lat }),
-        reporter: PersonRef { id: o.reporter_id.to_string(), name: o.reporter_name.clone() },
-        handler_grid: o.handler_grid_id.zip(o.handler_grid.as_ref()).map(|(id, (code, name))| PlaceRef {
-            id: id.to_string(),
-            code: code.clone(),
-            name: name.clone(),
-            level: PlaceLevel::Grid,
-        }),
-        departments: o
-            .departments
-            .iter()
-            .map(|d| OrderDepartment {
-                id: d.department_id.to_string(),
-                name: d.name.clone(),
-                lead: d.lead,
-                sign_due_at: time(d.sign_due_at),
-                signed_at: d.signed_at.map(time),
-            })
-            .collect(),
-        dispatched_at: o.dispatched_at.map(time),
-        sign_due_at: o.sign_due_at.map(time),
-        resolve_due_at: o.resolve_due_at.map(time),
-        signed_at: o.signed_at.map(time),
-        resolved_at: o.resolved_at.map(time),
-        resolution_note: o.resolution_note.clone(),
-        extension: o.extension.as_ref().map(|(state, days, reason)| OrderExtension {
-            state: *state,
-            days: u32::try_from(*days).unwrap_or(0),
-            reason: reason.clone(),
-        }),
-        supervised: o.supervised_at.is_some(),
-        supervision_note: o.supervision_note.clone(),
-        overdue: o.overdue_at.is_some() && o.status.is_with_handler(),
-        satisfaction: o.satisfaction,
-        created_at: time(o.created_at),
-        updated_at: time(o.updated_at),
-        actions,
-    }
-}
-
-fn event_view(e: &OrderEventRecord) -> Result<OrderEvent, ApiError> {
-    let bad = || ApiError::internal();
-    Ok(OrderEvent {
-        id: e.id.to_string(),
-        at: time(e.at),
-        actor: e.actor.as_ref().map(|(id, name)| PersonRef { id: id.to_string(), name: name.clone() }),
-        action: OrderAction::parse(&e.action).ok_or_else(bad)?,
-        from_status: e.from_status.as_deref().and_then(OrderStatus::parse),
-        to_status: OrderStatus::parse(&e.to_status).ok_or_else(bad)?,
-        note: e.note.clone(),
-        department_id: e.department_id.map(|d| d.to_string()),
-    })
-}
-
 /// The categories a reporter chooses from.
 #[utoipa::path(tag = "work orders", responses((status = 200, body = Items<String>)))]
 #[get("/work-orders/categories")]
@@ -150,7 +71,7 @@ pub async fn report_order(
 ) -> Result<HttpResponse, ApiError> {
     let viewer = Viewer::load(&state, &caller).await?;
     let order = report::report(&state, &viewer, &body.0).await?;
-    Ok(HttpResponse::Created().json(view(Some(&viewer), &order)))
+    Ok(HttpResponse::Created().json(views::work_order(Some(&viewer), &order)))
 }
 
 /// The orders the caller may see, newest first, narrowed by the filters: `mine` (reported or
@@ -187,7 +108,7 @@ pub async fn list_orders(
     query.limit = limit + 1;
     let rows = state.store.orders(&query).await?;
     let (rows, next_cursor) = keyset_page(rows, limit, |o| o.id);
-    Ok(web::Json(Page { items: rows.iter().map(|o| view(Some(&viewer), o)).collect(), next_cursor }))
+    Ok(web::Json(Page { items: rows.iter().map(|o| views::work_order(Some(&viewer), o)).collect(), next_cursor }))
 }
 
 /// The scorecard of a street, community, grid or department for a date range, by month
@@ -225,7 +146,7 @@ pub async fn get_order(
 ) -> Result<web::Json<WorkOrder>, ApiError> {
     let viewer = Viewer::load(&state, &caller).await?;
     let order = visible(&state, &viewer, &id).await?;
-    Ok(web::Json(view(Some(&viewer), &order)))
+    Ok(web::Json(views::work_order(Some(&viewer), &order)))
 }
 
 /// An order's event log, oldest first.
@@ -240,7 +161,7 @@ pub async fn order_events(
     let viewer = Viewer::load(&state, &caller).await?;
     let order = visible(&state, &viewer, &id).await?;
     let events = state.store.order_events(order.id).await?;
-    Ok(web::Json(Items { items: events.iter().map(event_view).collect::<Result<_, _>>()? }))
+    Ok(web::Json(Items { items: events.iter().map(views::order_event).collect::<Result<_, _>>()? }))
 }
 
 async fn run(
@@ -253,7 +174,7 @@ async fn run(
     let id = path_id(raw)?;
     let viewer = Viewer::load(state, caller).await?;
     let order = act(state, OrderActor::Person(&viewer), id, action, &body).await?;
-    Ok(web::Json(view(Some(&viewer), &order)))
+    Ok(web::Json(views::work_order(Some(&viewer), &order)))
 }
 
 macro_rules! order_action {
