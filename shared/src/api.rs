@@ -78,6 +78,10 @@ pub enum ErrorCode {
     ReturnWindowClosed,
     /// 409: the order already had its one extension.
     ExtensionUsed,
+    /// 422: a photo could not be decoded as the image its bytes claim to be.
+    InvalidImage,
+    /// 422: more photos than allowed on one wish or work order; `details.max` is the limit.
+    TooManyPhotos,
     /// 409: the account has no phone number of its own yet (a WeChat account before
     /// `POST /me/phone`), so it cannot have a password.
     PhoneRequired,
@@ -109,7 +113,12 @@ impl ErrorCode {
             | E::ExtensionUsed => 409,
             E::PayloadTooLarge => 413,
             E::UnsupportedMediaType => 415,
-            E::InvalidField | E::IdempotencyKeyReused | E::InvalidImport | E::ContentRisky => 422,
+            E::InvalidField
+            | E::IdempotencyKeyReused
+            | E::InvalidImport
+            | E::ContentRisky
+            | E::InvalidImage
+            | E::TooManyPhotos => 422,
             E::RateLimited => 429,
             E::ServiceUnavailable | E::WechatUnavailable => 503,
             E::Internal => 500,
@@ -412,6 +421,10 @@ pub struct CreateWishRequest {
     /// where the caller holds that role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resident_id: Option<String>,
+    /// Ids of the caller's own unattached uploads (`POST /api/v1/photos`), at most the configured
+    /// number (6 by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photos: Option<Vec<String>>,
 }
 
 /// A micro-wish (微心愿) as the caller may see it.
@@ -466,6 +479,9 @@ pub struct Wish {
     /// For dispatchers and admins: the content safety check sent some of its text for review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flagged: Option<bool>,
+    /// Its photos, oldest first: the resident's (`post`, `added`) and the member's (`fulfil`).
+    #[serde(default)]
+    pub photos: Vec<Photo>,
 }
 
 /// The body of a wish action that needs nothing but an optional version guard
@@ -526,6 +542,9 @@ pub struct FulfilRequest {
     /// Act only if the wish is still at this version.
     #[serde(default)]
     pub version: Option<i64>,
+    /// Ids of the member's own unattached uploads showing the work done.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photos: Option<Vec<String>>,
 }
 
 /// `confirm`.
@@ -605,6 +624,7 @@ mod accounts;
 mod audit;
 mod checkins;
 mod party;
+mod photos;
 mod places;
 mod residents;
 mod work_orders;
@@ -614,6 +634,7 @@ pub use checkins::{
     Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
     RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
 };
+pub use photos::{AttachPhotosRequest, Photo, PhotoStage};
 pub use party::{CreatePartyOrgRequest, PartyOrg, PartyOrgLevel, PartyOrgRef, UpdatePartyOrgRequest};
 pub use places::{
     CreatePlaceRequest, GeoPoint, GeoPolygon, GridKind, HeldRole, ImportSummary, LineError, Me, Place, PlaceGrant,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-use super::{GeoPoint, PersonRef, PlaceRef};
+use super::{GeoPoint, PersonRef, Photo, PlaceRef};
 use crate::domain::{ExtensionState, OrderAction, OrderStatus, Priority, Satisfaction};
 
 /// A department (职能部门: 城管, 住建, 水务 …), an organisation at district or street level whose
@@ -70,6 +70,9 @@ pub struct ReportOrderRequest {
     /// the order is created closed.
     #[serde(default)]
     pub resolved_on_spot: Option<String>,
+    /// Ids of the caller's own unattached uploads (`POST /api/v1/photos`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photos: Option<Vec<String>>,
 }
 
 /// `POST /api/v1/work-orders/{id}/{action}`: what each action needs (others are refused).
@@ -105,6 +108,9 @@ pub struct OrderActionRequest {
     /// `request_extension`: working days asked (1 to the configured maximum).
     #[serde(default)]
     pub days: Option<u32>,
+    /// `resolve`, `visit`: ids of the caller's own unattached uploads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photos: Option<Vec<String>>,
 }
 
 /// One department on an order.
@@ -197,6 +203,9 @@ pub struct WorkOrder {
     pub updated_at: String,
     /// What the caller may do now.
     pub actions: Vec<OrderAction>,
+    /// Its photos, oldest first (`report`, `resolve`, `visit`).
+    #[serde(default)]
+    pub photos: Vec<Photo>,
 }
 
 /// One entry of an order's event log.
