@@ -13,13 +13,14 @@
 //! and fails on a cycle or a use against it):
 //!
 //! ```text
-//! i18n, json, time, route  ←  error, validate, access  ←  http  ←  session  ←  api  ←  live  ←  state
+//! i18n, json, time, route  ←  error, validate, access  ←  http, upload  ←  session  ←  api  ←  live  ←  state
 //!     ←  components  ←  pages  ←  app
 //! ```
 //!
-//! [`http`] sends one request; [`session`] alone holds the tokens and decides when to refresh
-//! them; [`api`] has one typed function per endpoint; [`live`] is the event stream; [`state`]
-//! the app-wide signals and navigation, which every link builds from a [`route::Route`].
+//! [`http`] sends one request and [`upload`] one photo; [`session`] alone holds the tokens and
+//! decides when to refresh them; [`api`] has one typed function per endpoint; [`live`] is the
+//! event stream; [`state`] the app-wide signals and navigation, which every link builds from a
+//! [`route::Route`].
 
 pub mod access;
 pub mod api;
@@ -35,6 +36,7 @@ pub mod route;
 pub mod session;
 pub mod state;
 pub mod time;
+pub mod upload;
 pub mod validate;
 
 use leptos::prelude::*;

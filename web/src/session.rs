@@ -7,6 +7,7 @@
 //! stream) or a session the server ended (back to the login page).
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
 
 use haolin_shared::api::{AuthResponse, RefreshRequest, Role};
 use leptos::prelude::{TimeoutHandle, set_timeout_with_handle};
@@ -162,22 +163,31 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// An authenticated exchange with `path` (below `/api/v1`): the final status and body text. An
-/// expired token is refreshed once and the call retried; any other 401 ends the session. Not
-/// generic, so its code exists once however many types the app decodes.
+/// An authenticated exchange with `path` (below `/api/v1`): the final status and body text (see
+/// [`authorized`]). Not generic, so its code exists once however many types the app decodes.
 pub async fn exchange(
     method: &str,
     path: &str,
     body: Option<String>,
     idempotency_key: Option<&str>,
 ) -> Result<(u16, String), ApiError> {
+    let body = body.as_deref();
+    authorized(|token| async move { http::send(method, path, body, Some(&token), idempotency_key).await }).await
+}
+
+/// Runs `send` with the access token: an expired token is refreshed once and `send` run again
+/// with the new one; any other 401 ends the session. The final status and body text.
+pub async fn authorized<F>(send: impl Fn(String) -> F) -> Result<(u16, String), ApiError>
+where
+    F: Future<Output = Result<(u16, String), ApiError>>,
+{
     let mut retried = false;
     loop {
         let Some(token) = access_token() else {
             over();
             return Err(ApiError::Status { status: 401, info: None });
         };
-        let (status, text) = http::send(method, path, body.as_deref(), Some(&token), idempotency_key).await?;
+        let (status, text) = send(token.clone()).await?;
         let failure = if status == 401 { ApiError::from_response(status, &text).auth_failure() } else { None };
         match failure {
             Some(AuthFailure::Expired) if !retried => {

@@ -18,8 +18,9 @@ const LAYERS: &[&str] = &[
     "error",
     "validate",
     "access",
-    // The session, bottom up: raw fetch, the tokens and their refresh, the typed endpoints.
+    // The session, bottom up: raw fetch and the photo upload, the tokens and their refresh, the typed endpoints.
     "http",
+    "upload",
     "session",
     "api",
     // Live updates, then the app-wide state built on all of the above.

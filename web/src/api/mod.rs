@@ -12,6 +12,7 @@ pub mod communities;
 pub mod events;
 pub mod me;
 pub mod notifications;
+pub mod photos;
 pub mod places;
 pub mod unit_branches;
 pub mod wishes;
