@@ -104,6 +104,7 @@ mod tests {
             comment: None,
             contact_phone: None,
             flagged: None,
+            photos: vec![],
         }
     }
 

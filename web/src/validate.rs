@@ -34,6 +34,8 @@ pub struct WishForm {
     pub contact_phone: String,
     /// The expected date, `YYYY-MM-DD` (empty for none).
     pub expected_by: String,
+    /// The ids of the photos uploaded for it.
+    pub photos: Vec<String>,
 }
 
 /// The error under each field, `None` where the field is fine.
@@ -93,6 +95,11 @@ pub fn expected_by_error(raw: &str, today: &str) -> Option<String> {
     (raw < today).then(|| MESSAGES.date_in_past.to_owned())
 }
 
+/// The `photos` of a request: `None` (left out) without any.
+pub fn photo_ids(ids: &[String]) -> Option<Vec<String>> {
+    (!ids.is_empty()).then(|| ids.to_vec())
+}
+
 /// Checks every field; on success the request to send.
 pub fn check_wish(form: &WishForm, today: &str) -> Result<CreateWishRequest, Box<WishFormErrors>> {
     let errors = WishFormErrors {
@@ -116,6 +123,7 @@ pub fn check_wish(form: &WishForm, today: &str) -> Result<CreateWishRequest, Box
         expected_by: Some(form.expected_by.trim().to_owned()).filter(|d| !d.is_empty()),
         grid_id: Some(form.grid_id.clone()).filter(|g| !g.is_empty()),
         resident_id: None,
+        photos: photo_ids(&form.photos),
     })
 }
 
@@ -207,6 +215,7 @@ mod tests {
             description: "腿脚不便，想请人帮忙买菜".into(),
             contact_phone: "".into(),
             expected_by: "".into(),
+            photos: vec![],
         }
     }
 

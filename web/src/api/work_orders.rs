@@ -177,6 +177,7 @@ pub mod fixtures {
             created_at: format!("2026-11-28T10:00:0{}Z", id.len() % 10),
             updated_at: "2026-11-28T10:00:00Z".into(),
             actions: vec![],
+            photos: vec![],
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod order_actions;
 pub mod order_card;
 pub mod order_list;
+pub mod photos;
 pub mod shell;
 pub mod wish_card;
 pub mod wish_list;

@@ -10,6 +10,7 @@ use haolin_shared::domain::{OrderAction, Priority, Satisfaction};
 use leptos::prelude::*;
 
 use super::order_list::OrderList;
+use super::photos::{PhotoField, PhotoPicker};
 use crate::i18n::{MESSAGES, ORDERS};
 use crate::validate::{ActionInput, Needs, action_request, needs, steps_back};
 use crate::{api, state};
@@ -32,6 +33,8 @@ pub struct ActionForm {
     pub priority: RwSignal<Option<Priority>>,
     /// The call-back's answer.
     pub satisfaction: RwSignal<Option<Satisfaction>>,
+    /// The photos of a resolution or a call-back.
+    pub photos: PhotoField,
     /// The order's id and its community's, for element ids and for what the picker offers.
     pub order: StoredValue<(String, String)>,
 }
@@ -46,6 +49,7 @@ impl ActionForm {
             co: RwSignal::new(Vec::new()),
             priority: RwSignal::new(Some(order.priority)),
             satisfaction: RwSignal::new(None),
+            photos: PhotoField::default(),
             order: StoredValue::new((order.id.clone(), order.community_id.clone())),
         }
     }
@@ -69,6 +73,7 @@ impl ActionForm {
             co: self.co.get_untracked(),
             priority: self.priority.get_untracked(),
             satisfaction: self.satisfaction.get_untracked(),
+            photos: self.photos.ids(),
         }
     }
 
@@ -80,6 +85,7 @@ impl ActionForm {
         self.lead.set(String::new());
         self.co.set(Vec::new());
         self.satisfaction.set(satisfaction);
+        self.photos.clear();
     }
 }
 
@@ -231,10 +237,13 @@ pub fn OrderActions(
                     <label for=text_id.clone() hidden=no_text>{text_label}</label>
                     <textarea id=text_id data-testid=text_testid rows="3" hidden=no_text prop:value=form.text
                         on:input=move |ev| form.text.set(event_target_value(&ev))></textarea>
+                    {matches!(a, OrderAction::Resolve | OrderAction::Visit)
+                        .then(|| view! { <PhotoPicker field=form.photos id=form.field("order-photos")/> })}
                     <p class="warn" data-testid="step-back-warning" hidden=!back>{warning}{MESSAGES.step_back_warn}</p>
                     <div class="row">
                         <button type="button" data-testid="order-close" on:click=move |_| open.set(None)>{MESSAGES.close}</button>
-                        <button type="button" class=if back { "danger" } else { "primary" } data-testid="order-submit" disabled=busy
+                        <button type="button" class=if back { "danger" } else { "primary" } data-testid="order-submit"
+                            disabled=move || busy.get() || form.photos.busy.get()
                             on:click=move |_| send(a)>{if back { MESSAGES.confirm_submit } else { MESSAGES.submit }}</button>
                     </div>
                 </div>

@@ -1,12 +1,13 @@
 //! One work order in a list: what, where, how urgent, by when, who handles it, and the buttons of
 //! what the caller may do now ([`super::order_actions`]).
 
-use haolin_shared::api::WorkOrder;
+use haolin_shared::api::{PhotoStage, WorkOrder};
 use haolin_shared::domain::OrderStatus;
 use leptos::prelude::*;
 
 use super::order_actions::{OrderActions, Picker};
 use super::order_list::OrderList;
+use super::photos::PhotoGroups;
 use crate::i18n::{MESSAGES, ORDERS};
 use crate::time;
 
@@ -120,6 +121,11 @@ pub fn OrderCard(
                     <p data-testid=id><span class="label">{label}{MESSAGES.colon}</span>{value}</p>
                 }).collect_view()}
             </div>
+            <PhotoGroups photos=order.photos.clone() groups=vec![
+                (&[PhotoStage::Report], ORDERS.report_photos),
+                (&[PhotoStage::Resolve], ORDERS.resolve_photos),
+                (&[PhotoStage::Visit], ORDERS.visit_photos),
+            ]/>
             {(!order.actions.is_empty()).then(|| view! { <OrderActions order=order.clone() list picker/> })}
         </article>
     }

@@ -34,7 +34,7 @@ pub fn Deadline(
 }
 
 /// A card: title (a link to the wish page that covers the whole card, see `style.css`), status,
-/// the start of the description, where (grid, else community) and by when, category, poster and
+/// the first photo's thumbnail, the start of the description, where (grid, else community) and by when, category, poster and
 /// time; `words`: the status in plain words (for the resident who posted it); `children` are the
 /// card's buttons.
 #[component]
@@ -50,6 +50,10 @@ pub fn WishCard(
 ) -> impl IntoView {
     let route = Route::Wish(wish.id.clone());
     let place = wish.grid.as_ref().or(wish.community.as_ref()).map(|p| p.name.clone());
+    let photo = wish.photos.first().map(|p| {
+        let alt = format!("{}{}", MESSAGES.wish_photo_alt, wish.title);
+        view! { <img class="card-photo" data-testid="wish-card-photo" src=p.thumb_url.clone() alt=alt loading="lazy"/> }
+    });
     view! {
         <article class="card" data-testid="wish-card" data-wish-id=wish.id.clone()>
             <div class="card-head">
@@ -57,6 +61,7 @@ pub fn WishCard(
                 <StatusBadge status=wish.status/>
             </div>
             {words.then(|| view! { <p class="status-words" data-testid="status-words">{MESSAGES.status_words(wish.status)}</p> })}
+            {photo}
             <p class="card-desc" data-testid="wish-card-description">{wish.description.clone()}</p>
             <p class="meta where">
                 {place.map(|p| view! { <span data-testid="wish-card-place">{p}</span> })}

@@ -102,6 +102,12 @@ pub struct OrderMessages {
     pub choose_lead: &'static str,
     /// The order changed under the caller (409): it was reloaded.
     pub changed: &'static str,
+    /// Heading of the report's photos.
+    pub report_photos: &'static str,
+    /// Heading of the resolution's photos.
+    pub resolve_photos: &'static str,
+    /// Heading of the call-back's photos.
+    pub visit_photos: &'static str,
 }
 
 /// The text of the staff's work-order desks (office bundle).

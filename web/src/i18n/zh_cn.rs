@@ -188,6 +188,20 @@ pub const ZH_CN: Messages = Messages {
     approved_ok: "已通过审核，心愿已进入心愿池",
     step_back_warn: "提交后不能撤回，请确认后再提交。",
     confirm_submit: "确认提交",
+    photos_label: "照片（选填，最多 6 张）",
+    take_photo: "拍照",
+    choose_photos: "从相册选",
+    remove_photo: "删除",
+    photo_prefix: "第 ",
+    photo_suffix: " 张照片",
+    uploading: "正在上传照片…",
+    upload_progress: "上传进度",
+    too_many_photos: "照片最多 6 张，多选的没有上传",
+    resident_photos: "居民照片",
+    fulfil_photos: "完成照片",
+    wish_photo_alt: "心愿照片：",
+    add_photos: "添加照片",
+    photos_added: "照片已添加",
 };
 
 /// A wish's status in plain words, for its resident.

@@ -1,18 +1,20 @@
 //! `/wishes/:id`: a wish, its timeline and the actions the state machine offers the caller.
 
 use haolin_shared::api::{
-    ConfirmRequest, DispatchRequest, FulfilRequest, OptionalReasonRequest, PersonRef, ReasonRequest, User,
+    ConfirmRequest, DispatchRequest, FulfilRequest, OptionalReasonRequest, PersonRef, PhotoStage, ReasonRequest, User,
     VersionGuard, Wish, WishEvent,
 };
 use haolin_shared::domain::{Comment, Note, Rating, Reason, WishAction};
 use leptos::prelude::*;
 
+use crate::components::photos::{PhotoField, PhotoGroups, PhotoPicker};
 use crate::components::wish_card::{Deadline, StatusBadge};
 use crate::components::{go, mark_wish_read};
 use crate::error::ApiError;
 use crate::i18n::MESSAGES;
 use crate::live::LiveUpdate;
 use crate::route::Route;
+use crate::validate::photo_ids;
 use crate::{access, api, json, live, state, time};
 
 /// What an action needs from the user before it is sent.
@@ -44,6 +46,7 @@ fn action_body(
     text: &str,
     rating: u8,
     member: Option<&str>,
+    photos: &[String],
 ) -> Result<String, String> {
     let v = Some(version);
     // Writing these bodies cannot fail (strings and small numbers); the message is a formality.
@@ -64,7 +67,7 @@ fn action_body(
         }
         Input::Note => {
             let note = Note::parse(text).map_err(|e| e.to_string())?.into_inner();
-            written(json::to_string(&FulfilRequest { note, version: v }))
+            written(json::to_string(&FulfilRequest { note, version: v, photos: photo_ids(photos) }))
         }
         Input::Rating => {
             let rating = Rating::parse(i64::from(rating)).map_err(|_| MESSAGES.choose_rating.to_owned())?;
@@ -206,6 +209,10 @@ fn WishDetail(wish: Wish, me: StoredValue<User>, page: WishPageState) -> impl In
                 {wish.rating.map(|r| view! { <p><span class="label">{MESSAGES.rating_label}{MESSAGES.colon}</span><span class="stars" aria-label=format!("{r}{}", MESSAGES.stars_suffix)>{"★".repeat(r.into())}</span></p> })}
                 {wish.comment.clone().map(|c| view! { <p class="comment">"“"{c}"”"</p> })}
             </div>
+            <PhotoGroups photos=wish.photos.clone() groups=vec![
+                (&[PhotoStage::Post, PhotoStage::Added], MESSAGES.resident_photos),
+                (&[PhotoStage::Fulfil], MESSAGES.fulfil_photos),
+            ]/>
             {page.gone.get_untracked().then(|| view! { <p class="hint">{MESSAGES.left_view}</p> })}
         </article>
         {(!actions.is_empty()).then(|| view! { <ActionPanel wish=wish.clone() actions page/> })}
@@ -241,6 +248,7 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
     let member = RwSignal::new(None::<String>);
     let query = RwSignal::new(String::new());
     let members = RwSignal::new(Vec::<PersonRef>::new());
+    let photos = PhotoField::default();
     let (id, version, community) = (wish.id.clone(), wish.version, wish.community_id.clone());
 
     let search = move |q: String| {
@@ -261,6 +269,7 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
             &text.get_untracked(),
             rating.get_untracked(),
             member.get_untracked().as_deref(),
+            &photos.ids(),
         ) {
             Ok(b) => b,
             Err(e) => {
@@ -312,6 +321,7 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
                             text.set(String::new());
                             rating.set(0);
                             member.set(None);
+                            photos.clear();
                             if a == WishAction::Dispatch {
                                 query.set(String::new());
                                 search(String::new());
@@ -374,6 +384,7 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
                     <label for="action-note">{MESSAGES.note}</label>
                     <textarea id="action-note" data-testid="action-note" rows="3" prop:value=text
                         on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    <PhotoPicker field=photos id="fulfil-photos".to_owned()/>
                 })}
                 {(input == Input::Rating).then(|| view! {
                     <label for="action-comment">{MESSAGES.comment_optional}</label>
@@ -383,7 +394,8 @@ fn ActionPanel(wish: Wish, actions: Vec<WishAction>, page: WishPageState) -> imp
                 {step_back(a).then(|| view! { <p class="warn" data-testid="step-back-warning">{MESSAGES.step_back_warn}</p> })}
                 <div class="row">
                     <button type="button" data-testid="action-close" on:click=move |_| open.set(None)>{MESSAGES.close}</button>
-                    <button type="button" class=if step_back(a) { "danger" } else { "primary" } data-testid="action-submit" disabled=busy
+                    <button type="button" class=if step_back(a) { "danger" } else { "primary" } data-testid="action-submit"
+                        disabled=move || busy.get() || photos.busy.get()
                         on:click=move |_| send(a)>{if step_back(a) { MESSAGES.confirm_submit } else { MESSAGES.submit }}</button>
                 </div>
             </div>
@@ -433,21 +445,21 @@ mod tests {
 
     #[test]
     fn a_reason_is_required_where_the_api_requires_one() {
-        assert!(action_body(WishAction::Reject, 3, "  ", 0, None).is_err());
-        let body = parse(action_body(WishAction::Reject, 3, " 信息不全 ", 0, None));
+        assert!(action_body(WishAction::Reject, 3, "  ", 0, None, &[]).is_err());
+        let body = parse(action_body(WishAction::Reject, 3, " 信息不全 ", 0, None, &[]));
         assert_eq!(body, serde_json::json!({"reason": "信息不全", "version": 3}));
     }
 
     #[test]
     fn an_optional_reason_may_be_left_out() {
-        let body = parse(action_body(WishAction::Cancel, 1, "", 0, None));
+        let body = parse(action_body(WishAction::Cancel, 1, "", 0, None, &[]));
         assert_eq!(body, serde_json::json!({"reason": null, "version": 1}));
     }
 
     #[test]
     fn confirming_needs_one_to_five_stars() {
-        assert_eq!(action_body(WishAction::Confirm, 1, "", 0, None), Err(MESSAGES.choose_rating.to_owned()));
-        let body = parse(action_body(WishAction::Confirm, 1, "很好", 5, None));
+        assert_eq!(action_body(WishAction::Confirm, 1, "", 0, None, &[]), Err(MESSAGES.choose_rating.to_owned()));
+        let body = parse(action_body(WishAction::Confirm, 1, "很好", 5, None, &[]));
         assert_eq!(body, serde_json::json!({"rating": 5, "comment": "很好", "version": 1}));
     }
 
@@ -466,9 +478,17 @@ mod tests {
 
     #[test]
     fn dispatching_needs_a_member_and_fulfilling_a_note() {
-        assert!(action_body(WishAction::Dispatch, 1, "", 0, None).is_err());
-        assert!(action_body(WishAction::Dispatch, 1, "", 0, Some("4")).is_ok());
-        assert!(action_body(WishAction::Fulfil, 1, "", 0, None).is_err());
-        assert!(action_body(WishAction::Fulfil, 1, "已送到", 0, None).is_ok());
+        assert!(action_body(WishAction::Dispatch, 1, "", 0, None, &[]).is_err());
+        assert!(action_body(WishAction::Dispatch, 1, "", 0, Some("4"), &[]).is_ok());
+        assert!(action_body(WishAction::Fulfil, 1, "", 0, None, &[]).is_err());
+        assert!(action_body(WishAction::Fulfil, 1, "已送到", 0, None, &[]).is_ok());
+    }
+
+    #[test]
+    fn a_fulfilment_sends_its_photos_and_leaves_them_out_without_any() {
+        let body = parse(action_body(WishAction::Fulfil, 2, "已送到", 0, None, &["p1".to_owned()]));
+        assert_eq!(body, serde_json::json!({"note": "已送到", "version": 2, "photos": ["p1"]}));
+        let body = parse(action_body(WishAction::Fulfil, 2, "已送到", 0, None, &[]));
+        assert_eq!(body, serde_json::json!({"note": "已送到", "version": 2}));
     }
 }

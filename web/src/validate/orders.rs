@@ -5,6 +5,7 @@
 use haolin_shared::api::{GeoPoint, OrderActionRequest, ReportOrderRequest};
 use haolin_shared::domain::{Note, OrderAction, Priority, Reason, Satisfaction, ValueError, WishTitle};
 
+use super::photo_ids;
 use crate::i18n::ORDERS;
 
 /// The longest description of a report (`ReportOrderRequest::description`).
@@ -39,6 +40,8 @@ pub struct ReportForm {
     pub location: Option<GeoPoint>,
     /// A grid worker's 即报即办: how it was solved on the spot (`None` when not ticked).
     pub on_spot: Option<String>,
+    /// The ids of the photos uploaded for it.
+    pub photos: Vec<String>,
 }
 
 /// The error under each field of a report, `None` where the field is fine.
@@ -78,6 +81,7 @@ pub fn check_report(form: &ReportForm) -> Result<ReportOrderRequest, Box<ReportE
         priority: None,
         reporter_id: None,
         resolved_on_spot: on_spot.and_then(Result::ok).map(Note::into_inner),
+        photos: photo_ids(&form.photos),
     })
 }
 
@@ -98,6 +102,8 @@ pub struct ActionInput {
     pub priority: Option<Priority>,
     /// The call-back's answer.
     pub satisfaction: Option<Satisfaction>,
+    /// The ids of the photos uploaded for a resolution or a call-back.
+    pub photos: Vec<String>,
 }
 
 /// What an action needs from the person before it is sent.
@@ -149,7 +155,10 @@ pub fn action_request(action: OrderAction, version: i64, input: &ActionInput) ->
     match needs(action) {
         Needs::Nothing => {}
         Needs::Reason => request.reason = reason()?,
-        Needs::Note => request.note = note()?,
+        Needs::Note => {
+            request.note = note()?;
+            request.photos = photo_ids(&input.photos);
+        }
         Needs::Days => {
             let days = input.days.trim().parse::<u32>().ok().filter(|d| *d >= 1);
             request.days = Some(days.ok_or_else(|| ORDERS.days_invalid.to_owned())?);
@@ -175,6 +184,7 @@ pub fn action_request(action: OrderAction, version: i64, input: &ActionInput) ->
             if !input.text.trim().is_empty() {
                 request.note = note()?;
             }
+            request.photos = photo_ids(&input.photos);
         }
     }
     Ok(request)
@@ -276,5 +286,19 @@ mod tests {
             assert_ne!(needs(a), Needs::Nothing, "{a:?} asks first");
         }
         assert!(!steps_back(OrderAction::Resolve, &ActionInput::default()));
+    }
+
+    #[test]
+    fn photos_go_with_a_report_a_resolution_and_a_call_back_only() {
+        let photos = vec!["p1".to_owned(), "p2".to_owned()];
+        let with = ReportForm { photos: photos.clone(), ..report() };
+        assert_eq!(check_report(&with).ok().and_then(|r| r.photos), Some(photos.clone()));
+        assert_eq!(check_report(&report()).ok().map(|r| r.photos), Some(None));
+        let input = ActionInput { text: "已修好".into(), photos: photos.clone(), ..ActionInput::default() };
+        for a in [OrderAction::Resolve, OrderAction::Visit] {
+            assert_eq!(action_request(a, 1, &input).map(|r| r.photos), Ok(Some(photos.clone())), "{a:?}");
+        }
+        let reason = ActionInput { text: "不归我们管".into(), ..input };
+        assert_eq!(action_request(OrderAction::Return, 1, &reason).map(|r| r.photos), Ok(None));
     }
 }

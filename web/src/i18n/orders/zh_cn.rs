@@ -51,6 +51,9 @@ pub const ORDERS: OrderMessages = OrderMessages {
     days_invalid: "请填写 1 以上的整数",
     choose_lead: "请选择牵头部门",
     changed: "这张工单刚刚有了变化，已为您刷新，请再看一下",
+    report_photos: "上报照片",
+    resolve_photos: "处置照片",
+    visit_photos: "回访照片",
 };
 
 /// The staff's desks.

@@ -5,6 +5,7 @@
 use haolin_shared::api::{GeoPoint, PlaceRef, WorkOrder};
 use leptos::prelude::*;
 
+use crate::components::photos::{PhotoField, PhotoPicker};
 use crate::i18n::{MESSAGES, ORDERS};
 use crate::pages::resident::{NoLocation, locate};
 use crate::validate::{ReportErrors, ReportForm, check_report};
@@ -39,6 +40,7 @@ pub fn ReportOrderForm(
     let on_spot_note = RwSignal::new(String::new());
     // Errors show once a submit was tried, then follow the typing.
     let tried = RwSignal::new(false);
+    let photos = PhotoField::default();
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
 
@@ -55,6 +57,7 @@ pub fn ReportOrderForm(
         grid_id: grid.get(),
         location: location.get(),
         on_spot: on_spot.get().then(|| on_spot_note.get()),
+        photos: photos.ids(),
     };
     let errors = Memo::new(move |_| {
         if tried.get() { check_report(&form()).err().map(|e| *e).unwrap_or_default() } else { ReportErrors::default() }
@@ -79,7 +82,7 @@ pub fn ReportOrderForm(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if busy.get_untracked() || photos.busy.get_untracked() {
             return;
         }
         tried.set(true);
@@ -95,6 +98,7 @@ pub fn ReportOrderForm(
                     description.set(String::new());
                     on_spot.set(false);
                     on_spot_note.set(String::new());
+                    photos.clear();
                     tried.set(false);
                     done.run(order);
                 }
@@ -156,8 +160,11 @@ pub fn ReportOrderForm(
                 prop:value=on_spot_note aria-invalid=invalid(e_on_spot) aria-describedby="report-error-on-spot"
                 on:input=move |ev| on_spot_note.set(event_target_value(&ev))></textarea>
             {field_error("report-error-on-spot", e_on_spot)}
+            // Drawn anew, empty, after each report (a grid worker's form stays for the next one).
+            {move || { photos.round.track(); view! { <PhotoPicker field=photos id="report-photos".to_owned()/> } }}
             {move || failure.get().map(|e| view! { <p class="error" role="alert" data-testid="report-error">{e}</p> })}
-            <button type="submit" class="primary" data-testid="report-submit" disabled=busy>{ORDERS.submit_report}</button>
+            <button type="submit" class="primary" data-testid="report-submit"
+                disabled=move || busy.get() || photos.busy.get()>{ORDERS.submit_report}</button>
         </form>
     }
 }

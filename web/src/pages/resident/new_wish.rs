@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::home::on_path;
 use crate::components::go;
+use crate::components::photos::{PhotoField, PhotoPicker};
 use crate::i18n::MESSAGES;
 use crate::route::Route;
 use crate::validate::{self, WishForm};
@@ -32,6 +33,7 @@ pub fn NewWish() -> impl IntoView {
     let expected = RwSignal::new(String::new());
     // A field's error shows once it has been typed in, left, or the form submitted.
     let touched = RwSignal::new([false; 5]);
+    let photos = PhotoField::default();
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<String>);
     let key = StoredValue::new(format!("{:x}{:x}", time::now_ms() as u64, (js_sys::Math::random() * 1e12) as u64));
@@ -66,7 +68,7 @@ pub fn NewWish() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if busy.get_untracked() || photos.busy.get_untracked() {
             return;
         }
         touched.set([true; 5]);
@@ -78,6 +80,7 @@ pub fn NewWish() -> impl IntoView {
             description: description.get_untracked(),
             contact_phone: phone.get_untracked(),
             expected_by: expected.get_untracked(),
+            photos: photos.ids(),
         };
         let request = match validate::check_wish(&form, &time::today()) {
             Ok(r) => r,
@@ -148,8 +151,10 @@ pub fn NewWish() -> impl IntoView {
                 on:input=move |ev| { expected.set(event_target_value(&ev)); touch(4); } on:blur=move |_| touch(4)/>
             {field_error("error-expected-by", e_expected)}
 
+            <PhotoPicker field=photos id="wish-photos".to_owned()/>
             {move || failure.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            <button type="submit" class="primary" data-testid="wish-submit" disabled=busy>{MESSAGES.submit_wish}</button>
+            <button type="submit" class="primary" data-testid="wish-submit"
+                disabled=move || busy.get() || photos.busy.get()>{MESSAGES.submit_wish}</button>
         </form>
     }
 }
