@@ -701,6 +701,25 @@ impl TestApp {
         self.start().await;
     }
 
+    /// Kills the server (SIGKILL: no shutdown at all, as a crash) and starts it again on the same
+    /// data folder and settings.
+    pub async fn crash_and_restart(&mut self) {
+        self.signal("KILL");
+        assert!(self.wait_exit(Duration::from_secs(10)).is_some(), "the server did not die on SIGKILL");
+        self.admin = tokio::sync::OnceCell::new();
+        self.start().await;
+    }
+
+    /// Uploads a photo (`multipart/form-data`, field `file`) as `token`.
+    pub async fn upload_photo(&self, token: &str, bytes: Vec<u8>, filename: &str, mime: &str) -> ApiResponse {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(filename.to_owned())
+            .mime_str(mime)
+            .unwrap_or_else(|e| panic!("bad mime {mime}: {e}"));
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.send(self.request(Method::POST, "/api/v1/photos", Some(token)).multipart(form)).await
+    }
+
     /// A fresh number, unique within this server's life.
     pub fn next_n(&self) -> u32 {
         self.counter.fetch_add(1, Ordering::Relaxed) + 1
