@@ -98,6 +98,7 @@ pub fn openapi_json(settings: &Settings) -> Result<serde_json::Value, serde_json
     let deployment = routes::doc_rules::Deployment {
         categories: settings.wishes.categories.clone(),
         template_ids: settings.wechat.templates.values().map(|t| t.id.clone()).collect(),
+        max_photos: settings.files.max_per_subject,
     };
     routes::doc_rules::complete(&mut doc, &deployment);
     Ok(doc)

@@ -16,6 +16,15 @@ use crate::routes::wishes::{query_map, visible_wish};
 use crate::state::AppState;
 use crate::views;
 
+/// The upload form, for the OpenAPI document (the handler streams the body itself).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct PhotoUpload {
+    /// The image: JPEG, PNG or WebP.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Registers the photo routes.
 pub fn configure(cfg: &mut impl Routes) {
     cfg.service(upload_photo).service(get_photo).service(thumbnail).service(add_wish_photos);
@@ -27,7 +36,7 @@ pub fn configure(cfg: &mut impl Routes) {
 /// unattached (seen by its uploader only) until sent in `photos` with a wish, a fulfilment, a
 /// report, a resolution or a call-back, and is deleted after a day otherwise.
 #[utoipa::path(tag = "photos",
-    request_body(content = String, content_type = "multipart/form-data", description = "field `file`: the image"),
+    request_body(content = PhotoUpload, content_type = "multipart/form-data"),
     responses(
         (status = 201, body = Photo),
         (status = 400, description = "not a well-formed multipart body", body = ErrorBody),
@@ -106,7 +115,7 @@ async fn serve(state: &AppState, req: &HttpRequest, raw_id: &str, variant: Varia
 }
 
 /// A photo's picture (upright, without metadata).
-#[utoipa::path(tag = "photos", params(("id" = String, Path),
+#[utoipa::path(tag = "photos", security((), ("bearer" = [])), params(("id" = String, Path),
         ("exp" = Option<String>, Query, description = "of a signed URL"),
         ("sig" = Option<String>, Query, description = "of a signed URL")),
     responses(
@@ -126,7 +135,7 @@ pub async fn get_photo(
 }
 
 /// A photo's thumbnail (JPEG, longest side at most 320 px).
-#[utoipa::path(tag = "photos", params(("id" = String, Path),
+#[utoipa::path(tag = "photos", security((), ("bearer" = [])), params(("id" = String, Path),
         ("exp" = Option<String>, Query, description = "of a signed URL"),
         ("sig" = Option<String>, Query, description = "of a signed URL")),
     responses(

@@ -77,15 +77,7 @@ fn uploads_in_progress(app: &TestApp) -> usize {
     std::fs::read_dir(app.data_dir().join("uploads-in-progress")).map(|d| d.count()).unwrap_or(0)
 }
 
-/// A JPEG with a gradient (`seed` makes each one distinct).
-fn jpeg(w: u32, h: u32, seed: u8) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, seed]));
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    out
-}
+use haolin_tests::sample_jpeg as jpeg;
 
 const SECRET_COMMENT: &[u8] = b"HAOLIN-SECRET-COMMENT";
 /// The GPS latitude 31 deg 13 min 45.67 s as EXIF rationals (big-endian).
