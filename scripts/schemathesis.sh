@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Schema fuzzing: runs schemathesis (installed by scripts/install-schemathesis.sh) against the
+# Schema fuzzing: runs schemathesis (installed by scripts/install-python-tools.sh) against the
 # OpenAPI document of a running debug server (target/debug/haolin) on a fresh SQLite file with the
 # demo data, once as the demo admin and once as a demo resident, over every operation in the
 # document. Any failed check fails the script (and so scripts/test.sh).
@@ -21,7 +21,7 @@ SEED="${SCHEMATHESIS_SEED:-20261201}"
 log() { printf '[schemathesis] %s\n' "$*" >&2; }
 
 [ -x "$BIN" ] || { log "$BIN does not exist: run cargo build --workspace --bin haolin"; exit 1; }
-[ -x "$ST" ] || scripts/install-schemathesis.sh
+[ -x "$ST" ] || scripts/install-python-tools.sh
 
 WORK="$(mktemp -d -t haolin-schemathesis-XXXXXX)"
 SERVER_PID=""

@@ -47,8 +47,9 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version_$BINARYEN_VERSION" ||
   (cd tools && npm ci --no-audit --no-fund --silent)
 fi
 
-# The schema fuzzer test.sh runs (scripts/schemathesis.sh), in a virtualenv under tools/venv.
-scripts/install-schemathesis.sh
+# The schema fuzzer test.sh runs (scripts/schemathesis.sh) and moto (the S3 server of the photo
+# tests), in a virtualenv under tools/venv.
+scripts/install-python-tools.sh
 # build-web.sh precompresses the web app once at build time (brotli -q 11 and gzip -9).
 if ! command -v brotli >/dev/null 2>&1; then
   log "installing brotli (to precompress the web app)"

@@ -138,6 +138,7 @@ impl From<StoreError> for ApiError {
                 tracing::error!(error = %source, "database error");
                 Self::internal()
             }
+            StoreError::Photos(refused) => crate::photos::refusal(refused),
         }
     }
 }

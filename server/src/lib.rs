@@ -23,6 +23,7 @@ pub mod observe;
 #[cfg(test)]
 mod parser_props;
 pub mod party;
+pub mod photos;
 pub mod places;
 pub mod ratelimit;
 pub mod redis_conn;

@@ -59,6 +59,36 @@ pub struct Settings {
     /// Who may read `/metrics`, and where.
     #[serde(default)]
     pub metrics: MetricsSettings,
+    /// Where photos are stored (`HAOLIN_FILES_URL`): `s3://bucket/prefix` (with the usual `AWS_*`
+    /// variables) or `file:///dir`; unset: the `files` folder in `data_dir`.
+    pub files_url: Option<String>,
+    /// Photo limits.
+    pub files: FileSettings,
+}
+
+/// Photo uploads (`HAOLIN_FILES__MAX_BYTES`, …).
+#[derive(Debug, Clone, Deserialize)]
+pub struct FileSettings {
+    /// The largest upload accepted, in bytes.
+    pub max_bytes: u64,
+    /// The most pixels (width × height) an upload may have; checked before decoding.
+    pub max_pixels: u64,
+    /// The most photos one wish (the resident's) or one action (a fulfilment, a report, a
+    /// resolution, a call-back) may carry.
+    pub max_per_subject: usize,
+    /// Uploads per account per day (China time).
+    pub daily_uploads: u32,
+    /// How long an upload may stay unattached before the job deletes it.
+    #[serde(with = "humantime_serde")]
+    pub unattached_ttl: Duration,
+    /// How long stored bytes nobody names are kept before they are deleted.
+    #[serde(with = "humantime_serde")]
+    pub blob_grace: Duration,
+    /// The least lifetime of a signed photo URL.
+    #[serde(with = "humantime_serde")]
+    pub url_ttl: Duration,
+    /// Uploads decoded at once (memory: each holds a decoded picture); 0: the number of CPUs.
+    pub decode_concurrency: usize,
 }
 
 /// Where `/metrics` is served (`HAOLIN_METRICS__BIND`, `HAOLIN_METRICS__TOKEN`).
@@ -293,6 +323,14 @@ impl Settings {
             .set_default("work_orders.remind_before_minutes", 60)?
             .set_default("work_orders.categories", DEFAULT_ORDER_CATEGORIES.to_vec())?
             .set_default("jobs.interval", "30s")?
+            .set_default("files.max_bytes", 5 * 1024 * 1024)?
+            .set_default("files.max_pixels", 50_000_000)?
+            .set_default("files.max_per_subject", 6)?
+            .set_default("files.daily_uploads", 100)?
+            .set_default("files.unattached_ttl", "24h")?
+            .set_default("files.blob_grace", "1h")?
+            .set_default("files.url_ttl", "30m")?
+            .set_default("files.decode_concurrency", 0)?
             .set_default("http.body_limit", 64 * 1024)?
             .set_default("http.workers", 0)?
             .set_default("http.trust_forwarded_for", false)?
@@ -381,6 +419,10 @@ impl Settings {
             || w.remind_before_minutes < 0
         {
             return Err(SettingsError::Rule("work_orders clocks must be positive".into()));
+        }
+        let f = &self.files;
+        if f.max_bytes == 0 || f.max_pixels == 0 || f.max_per_subject == 0 || f.daily_uploads == 0 {
+            return Err(SettingsError::Rule("files limits must be positive".into()));
         }
         if self.jobs.interval.is_zero() {
             return Err(SettingsError::Rule("jobs.interval must be positive".into()));

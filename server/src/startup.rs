@@ -98,6 +98,7 @@ pub fn openapi_json(settings: &Settings) -> Result<serde_json::Value, serde_json
     let deployment = routes::doc_rules::Deployment {
         categories: settings.wishes.categories.clone(),
         template_ids: settings.wechat.templates.values().map(|t| t.id.clone()).collect(),
+        max_photos: settings.files.max_per_subject,
     };
     routes::doc_rules::complete(&mut doc, &deployment);
     Ok(doc)
@@ -267,7 +268,18 @@ impl Application {
         };
         let wechat =
             WechatClient::from_settings(&settings, redis.clone()).map_err(StartupError::Settings)?.map(Arc::new);
+        crate::photos::init_signing(&secret);
+        crate::photos::init_url_ttl(settings.files.url_ttl);
+        crate::photos::clear_temp(&settings.data_dir)?;
+        let files = crate::photos::Files::open(settings.files_url.as_deref(), &settings.data_dir.join("files"))
+            .map_err(StartupError::Settings)?;
+        let decodes = match settings.files.decode_concurrency {
+            0 => std::thread::available_parallelism().map_or(2, usize::from),
+            n => n,
+        };
         let state = AppState {
+            files,
+            decodes: Arc::new(tokio::sync::Semaphore::new(decodes)),
             wechat,
             store,
             tokens: Arc::new(TokenKeys::new(&secret, access_ttl)),

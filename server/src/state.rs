@@ -28,6 +28,10 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// The WeChat API client; `None` when WeChat is not configured.
     pub wechat: Option<Arc<WechatClient>>,
+    /// Where photo bytes are stored.
+    pub files: crate::photos::Files,
+    /// Bounds the photo decodes running at once.
+    pub decodes: Arc<tokio::sync::Semaphore>,
     /// Cancelled when the server shuts down (ends jobs and event streams).
     pub shutdown: CancellationToken,
 }

@@ -65,6 +65,7 @@ fn wish_with_contact(w: &WishRecord, show_contact: bool) -> Wish {
         comment: w.comment.clone(),
         contact_phone: show_contact.then(|| w.contact_phone.clone()),
         flagged: None,
+        photos: w.photos.iter().map(crate::photos::view).collect(),
     }
 }
 
@@ -78,6 +79,7 @@ pub fn event(e: &EventRecord) -> WishEvent {
         from: e.from,
         to: e.to,
         reason: e.reason.clone(),
+        photo_ids: Vec::new(),
     }
 }
 
@@ -169,6 +171,7 @@ pub fn work_order(viewer: Option<&Viewer<'_>>, o: &OrderRecord) -> WorkOrder {
         created_at: time(o.created_at),
         updated_at: time(o.updated_at),
         actions,
+        photos: o.photos.iter().map(crate::photos::view).collect(),
     }
 }
 
@@ -184,5 +187,6 @@ pub fn order_event(e: &OrderEventRecord) -> Result<OrderEvent, ApiError> {
         to_status: OrderStatus::parse(&e.to_status).ok_or_else(bad)?,
         note: e.note.clone(),
         department_id: e.department_id.map(|d| d.to_string()),
+        photo_ids: Vec::new(),
     })
 }

@@ -163,6 +163,9 @@ pub struct ErrorDetails {
     /// Every error of a refused bulk import, by line and column (on 422).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<LineError>>,
+    /// The limit that was passed (`too_many_photos`: photos; `payload_too_large`: bytes or pixels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
 }
 
 /// The status a 409 names: a wish's or a work order's (their names never overlap).
@@ -580,6 +583,9 @@ pub struct WishEvent {
     pub to: WishStatus,
     /// The reason, note or comment given.
     pub reason: Option<String>,
+    /// The photos attached with it (a post's, a fulfilment's).
+    #[serde(default)]
+    pub photo_ids: Vec<String>,
 }
 
 /// One page of a list.
@@ -634,8 +640,8 @@ pub use checkins::{
     Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
     RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
 };
-pub use photos::{AttachPhotosRequest, Photo, PhotoStage};
 pub use party::{CreatePartyOrgRequest, PartyOrg, PartyOrgLevel, PartyOrgRef, UpdatePartyOrgRequest};
+pub use photos::{AttachPhotosRequest, Photo, PhotoStage};
 pub use places::{
     CreatePlaceRequest, GeoPoint, GeoPolygon, GridKind, HeldRole, ImportSummary, LineError, Me, Place, PlaceGrant,
     PlaceRef, SetHomeRequest, UpdatePlaceRequest,

@@ -33,6 +33,17 @@ use reqwest::{Method, RequestBuilder};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
+/// A JPEG of `w` × `h` pixels with a gradient (`seed` makes each one distinct).
+pub fn sample_jpeg(w: u32, h: u32, seed: u8) -> Vec<u8> {
+    use image::ImageEncoder;
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, seed]));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .write_image(img.as_raw(), w, h, image::ExtendedColorType::Rgb8)
+        .unwrap_or_else(|e| panic!("cannot encode a JPEG: {e}"));
+    out
+}
+
 /// The signing key every test server uses, so tests can forge tokens.
 pub const JWT_SECRET: &str = "haolin-test-secret-0123456789abcdef0123456789abcdef";
 /// The phone number of the admin configured at start-up.
@@ -699,6 +710,25 @@ impl TestApp {
         );
         self.admin = tokio::sync::OnceCell::new();
         self.start().await;
+    }
+
+    /// Kills the server (SIGKILL: no shutdown at all, as a crash) and starts it again on the same
+    /// data folder and settings.
+    pub async fn crash_and_restart(&mut self) {
+        self.signal("KILL");
+        assert!(self.wait_exit(Duration::from_secs(10)).is_some(), "the server did not die on SIGKILL");
+        self.admin = tokio::sync::OnceCell::new();
+        self.start().await;
+    }
+
+    /// Uploads a photo (`multipart/form-data`, field `file`) as `token`.
+    pub async fn upload_photo(&self, token: &str, bytes: Vec<u8>, filename: &str, mime: &str) -> ApiResponse {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(filename.to_owned())
+            .mime_str(mime)
+            .unwrap_or_else(|e| panic!("bad mime {mime}: {e}"));
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.send(self.request(Method::POST, "/api/v1/photos", Some(token)).multipart(form)).await
     }
 
     /// A fresh number, unique within this server's life.

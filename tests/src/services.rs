@@ -164,3 +164,114 @@ fn as_postgres(program: &std::path::Path, args: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A real S3-compatible server on loopback (`moto_server` from `tools/venv`, installed by
+/// `scripts/install-python-tools.sh`) with one bucket, killed on drop. Tests of the S3 photo store
+/// point the server at it; nothing about the store is mocked.
+#[derive(Debug)]
+pub struct S3Server {
+    /// Its port.
+    pub port: u16,
+    /// The bucket created at start.
+    pub bucket: String,
+    child: Option<Child>,
+}
+
+impl S3Server {
+    /// Starts `moto_server` on a free port, waits until it answers and creates the bucket.
+    pub fn start() -> Self {
+        let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let bin = workspace.join("tools/venv/bin/moto_server");
+        assert!(
+            bin.is_file(),
+            "{} is missing: run scripts/install-python-tools.sh (scripts/setup.sh does)",
+            bin.display()
+        );
+        let port = free_port();
+        let child = Command::new(&bin)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start moto_server: {e}"));
+        let server = Self { port, bucket: "haolin-photos".into(), child: Some(child) };
+        wait_until("moto_server", Duration::from_secs(30), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        let created = ureq_like("PUT", &server.url(&format!("/{}", server.bucket)));
+        assert!(created.0 < 300, "creating the bucket failed: {} {}", created.0, created.1);
+        server
+    }
+
+    /// `http://127.0.0.1:PORT` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The server's environment for storing photos under `prefix` of the bucket.
+    pub fn env(&self, prefix: &str) -> Vec<(&'static str, String)> {
+        vec![
+            ("HAOLIN_FILES_URL", format!("s3://{}/{prefix}", self.bucket)),
+            ("AWS_ENDPOINT", self.url("")),
+            ("AWS_ALLOW_HTTP", "true".into()),
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_DEFAULT_REGION", "us-east-1".into()),
+        ]
+    }
+
+    /// A client of the bucket, as the server's own store client (signed requests).
+    fn client(&self) -> object_store::aws::AmazonS3 {
+        object_store::aws::AmazonS3Builder::new()
+            .with_endpoint(self.url(""))
+            .with_allow_http(true)
+            .with_bucket_name(&self.bucket)
+            .with_access_key_id("testing")
+            .with_secret_access_key("testing")
+            .with_region("us-east-1")
+            .build()
+            .unwrap_or_else(|e| panic!("S3 client: {e}"))
+    }
+
+    /// Every object stored under `prefix`: its key and bytes (an object deleted while listing is
+    /// left out).
+    pub async fn objects(&self, prefix: &str) -> Vec<(String, Vec<u8>)> {
+        use futures_util::TryStreamExt;
+        use object_store::{ObjectStore, ObjectStoreExt};
+        let client = self.client();
+        let listed: Vec<_> = client
+            .list(Some(&object_store::path::Path::from(prefix)))
+            .try_collect()
+            .await
+            .unwrap_or_else(|e| panic!("listing the bucket failed: {e}"));
+        let mut out = Vec::new();
+        for meta in listed {
+            match client.get(&meta.location).await {
+                Ok(got) => out.push((meta.location.to_string(), got.bytes().await.unwrap().to_vec())),
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => panic!("reading {} failed: {e}", meta.location),
+            }
+        }
+        out
+    }
+}
+
+/// One unsigned request with curl (moto accepts them for creating a bucket): status and body.
+fn ureq_like(method: &str, url: &str) -> (u16, String) {
+    let out = Command::new("curl")
+        .args(["-s", "-X", method, "-o", "-", "-w", "\n%{http_code}", url])
+        .output()
+        .unwrap_or_else(|e| panic!("curl: {e}"));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.trim().parse().unwrap_or(0), body.to_owned())
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}

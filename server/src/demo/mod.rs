@@ -76,6 +76,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
         at: Utc::now(),
         notices: Vec::new(),
         flagged: false,
+        photos: None,
     };
     let plan: Vec<(NewWish, Vec<Step>)> = vec![
         (post(zhao, "帮忙取快递", "腿脚不便，快递放在小区门口驿站，想请人帮忙取一下。", "生活帮扶"), vec![]),

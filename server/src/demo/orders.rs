@@ -103,6 +103,7 @@ fn problem(grid: i64, title: &str, description: &str, category: &str) -> ReportO
         priority: None,
         reporter_id: None,
         resolved_on_spot: None,
+        photos: None,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Background jobs: claim expiry, auto-confirmation, claim expiry reminders, work-order overdue
-//! flags and deadline reminders, and idempotency-key clean-up.
+//! flags and deadline reminders, the sweep of photos never attached, and idempotency-key clean-up.
 //!
 //! Each item is moved by the same conditional write as a person's action, so several instances
 //! running the job at once process each wish exactly once.
@@ -74,6 +74,14 @@ pub async fn run_once(state: &AppState) {
         Ok(0) => {}
         Ok(n) => tracing::info!(count = n, "work-order deadline reminders written"),
         Err(e) => tracing::warn!(error = %e, "work-order reminders failed"),
+    }
+    let started = Instant::now();
+    let result = crate::photos::sweep(state).await;
+    metrics::global().job_ran("photo_sweep", started.elapsed(), result.is_err());
+    match result {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "unattached photos deleted"),
+        Err(e) => tracing::warn!(error = %e, "photo sweep failed"),
     }
     let started = Instant::now();
     let before = Utc::now() - chrono::Duration::from_std(IDEMPOTENCY_TTL).unwrap_or_default();

@@ -148,6 +148,8 @@ pub struct Deployment {
     pub categories: Vec<String>,
     /// The subscribe-message template ids configured.
     pub template_ids: Vec<String>,
+    /// The most photos one request may attach (`files.max_per_subject`).
+    pub max_photos: usize,
 }
 
 /// Completes the document's JSON in place (see the module documentation).
@@ -203,6 +205,20 @@ fn complete_schemas(doc: &mut Value, deployment: &Deployment) {
         "items",
         json!({"type": "string", "pattern": ID_PATTERN}),
     );
+    // Photo ids sent with a change: the caller's own uploads, no repeats, up to the setting.
+    for (schema, min) in [
+        ("CreateWishRequest", 0),
+        ("FulfilRequest", 0),
+        ("ReportOrderRequest", 0),
+        ("OrderActionRequest", 0),
+        ("AttachPhotosRequest", 1),
+    ] {
+        let pointer = format!("{base}/{schema}/properties/photos");
+        put(&pointer, "items", json!({"type": "string", "pattern": ID_PATTERN}));
+        put(&pointer, "maxItems", json!(deployment.max_photos));
+        put(&pointer, "minItems", json!(min));
+        put(&pointer, "uniqueItems", json!(true));
+    }
     // Roles held at a place.
     let place_roles = ["member", "dispatcher", "grid_leader", "grid_worker", "household_head", "street_officer"];
     put(&format!("{base}/PlaceGrant/properties/role"), "enum", json!(place_roles));

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod notifications;
 pub mod order_stream;
 pub mod party;
+pub mod photos;
 pub mod places;
 pub mod residents;
 pub mod roles;
@@ -84,6 +85,7 @@ pub fn configure(cfg: &mut impl Routes) {
     notifications::configure(cfg);
     subscriptions::configure(cfg);
     work_orders::configure(cfg);
+    photos::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

@@ -69,7 +69,7 @@ impl TryFrom<FulfilRequest> for ActionInput {
     type Error = ApiError;
     fn try_from(b: FulfilRequest) -> Result<Self, ApiError> {
         let note = Note::parse(&b.note).map_err(|e| ApiError::invalid_value("note", e))?;
-        Ok(Self { version: b.version, note: Some(note.into_inner()), ..Self::default() })
+        Ok(Self { version: b.version, note: Some(note.into_inner()), photo_ids: b.photos, ..Self::default() })
     }
 }
 
@@ -181,7 +181,7 @@ action_route!(
     "/wishes/{id}/fulfil",
     WishAction::Fulfil,
     FulfilRequest,
-    "The claimant reports the wish done, with a note."
+    "The claimant reports the wish done, with a note and photos of the work (`photos`)."
 );
 action_route!(
     dispute,

@@ -131,5 +131,10 @@ pub async fn wish_events(
 ) -> Result<web::Json<Items<WishEvent>>, ApiError> {
     let wish = visible_wish(&state, &caller, &id).await?;
     let events = state.store.wish_events(wish.id).await?;
-    Ok(web::Json(Items { items: events.iter().map(views::event).collect() }))
+    let mut photos = crate::photos::by_event(&state, crate::store::wechat::Subject::Wish(wish.id)).await?;
+    let items = events
+        .iter()
+        .map(|e| WishEvent { photo_ids: photos.remove(&e.id).unwrap_or_default(), ..views::event(e) })
+        .collect();
+    Ok(web::Json(Items { items }))
 }

@@ -161,7 +161,12 @@ pub async fn order_events(
     let viewer = Viewer::load(&state, &caller).await?;
     let order = visible(&state, &viewer, &id).await?;
     let events = state.store.order_events(order.id).await?;
-    Ok(web::Json(Items { items: events.iter().map(views::order_event).collect::<Result<_, _>>()? }))
+    let mut photos = crate::photos::by_event(&state, crate::store::wechat::Subject::Order(order.id)).await?;
+    let mut items = events.iter().map(views::order_event).collect::<Result<Vec<_>, _>>()?;
+    for (event, item) in events.iter().zip(&mut items) {
+        item.photo_ids = photos.remove(&event.id).unwrap_or_default();
+    }
+    Ok(web::Json(Items { items }))
 }
 
 async fn run(

@@ -15,6 +15,7 @@ pub mod bulk;
 pub mod checkins;
 mod communities;
 pub mod party;
+pub mod photos;
 pub mod places;
 mod sql_builder;
 pub mod wechat;
@@ -52,6 +53,9 @@ pub enum StoreError {
     /// Anything else.
     #[error("database error: {0}")]
     Other(#[source] sqlx::Error),
+    /// Photos sent with a change could not be attached; nothing was written.
+    #[error("photos refused: {0:?}")]
+    Photos(photos::AttachFailure),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -197,6 +201,9 @@ pub struct WishRecord {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Its photos, oldest first.
+    #[serde(default)]
+    pub photos: Vec<photos::PhotoRecord>,
     /// Some of its text was sent for review by the content safety check.
     #[serde(default)]
     pub flagged: bool,
@@ -229,6 +236,8 @@ pub struct NewWish {
     pub notices: Vec<wechat::Notice>,
     /// The content safety check asked for a review.
     pub flagged: bool,
+    /// Photos posted with it.
+    pub photos: Option<photos::PhotoAttach>,
 }
 
 /// The idempotency record to write with a new wish.
@@ -307,6 +316,8 @@ pub struct TransitionWrite {
     /// The wish as the write leaves it, when the caller can tell (it knows every name involved);
     /// `None` has the transaction read it back.
     pub after: Option<WishRecord>,
+    /// Photos attached with the change (a fulfilment's), in the same transaction.
+    pub photos: Option<photos::PhotoAttach>,
 }
 
 /// Why a conditional transition write did not happen.

@@ -9,7 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::sql_builder::SqlBuilder;
-use super::wechat::Recipient;
+use super::wechat::{Recipient, Subject};
 use super::{
     Backend, EventRecord, IdempotencyWrite, IdempotentResponse, NewWish, Recorded, Store, StoreError,
     TransitionFailure, TransitionWrite, WishQuery, WishRecord, millis, opt_time, status, time, unique_violation,
@@ -20,7 +20,7 @@ pub const WISH_COLUMNS: &str = "w.id, w.community_id, w.grid_id, w.resident_id, 
      w.title, w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
      w.created_at, w.updated_at, w.flagged, c.code AS community_code, c.name AS community_name, \
-     g.code AS grid_code, g.name AS grid_name";
+     g.code AS grid_code, g.name AS grid_name, w.photos";
 
 /// The joins that bring in the names and places of [`WISH_COLUMNS`].
 const WISH_JOINS: &str = "JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id \
@@ -70,6 +70,7 @@ impl Store {
             created_at: time(row.try_get("created_at")?)?,
             updated_at: time(row.try_get("updated_at")?)?,
             flagged: row.try_get::<i64, _>("flagged")? != 0,
+            photos: super::photos::photo_list(&row.try_get::<String, _>("photos")?),
         })
     }
 
@@ -130,6 +131,12 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         Self::write_notices(&mut tx, &wish.notices, id, at).await?;
+        if let Some(attach) = &wish.photos
+            && let Err(refused) = Self::attach_photos(&mut tx, Subject::Wish(id), Some(event_id), attach, at).await?
+        {
+            tx.rollback().await?;
+            return Err(StoreError::Photos(refused));
+        }
         let row = sqlx::query(WISH_BY_ID.as_str()).bind(id).fetch_one(&mut *tx).await?;
         let record = Self::wish_from_row(&row)?;
         if let Some(idem) = idempotency {
@@ -260,7 +267,7 @@ impl Store {
     pub async fn transition_wish(&self, write: TransitionWrite) -> Result<Recorded, TransitionFailure> {
         let written = match (self.backend, write.live_claim_limit, &write.after) {
             // One statement, nothing to lock or read back: no transaction around it.
-            (Backend::Postgres, None, Some(after)) => transition_statement(&write)
+            (Backend::Postgres, None, Some(after)) if write.photos.is_none() => transition_statement(&write)
                 .build_scalar()
                 .fetch_optional(&self.pool)
                 .await?
@@ -272,7 +279,19 @@ impl Store {
                 };
                 match self.write_transition(&mut tx, &write).await? {
                     Some(event_id) => {
-                        let wish = self.after_write(&write, &mut tx).await?;
+                        let mut wish = self.after_write(&write, &mut tx).await?;
+                        if let Some(attach) = &write.photos {
+                            let at = millis(write.at);
+                            match Self::attach_photos(&mut tx, Subject::Wish(write.wish_id), Some(event_id), attach, at)
+                                .await?
+                            {
+                                Ok(list) => wish.photos = list,
+                                Err(refused) => {
+                                    tx.rollback().await?;
+                                    return Err(TransitionFailure::Store(StoreError::Photos(refused)));
+                                }
+                            }
+                        }
                         tx.commit().await?;
                         Some(Recorded { wish, event_id })
                     }

@@ -6,6 +6,7 @@ use haolin_shared::domain::{ExtensionState, OrderAction, OrderStatus, Priority, 
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::photos::PhotoAttach;
 use super::sql_builder::SqlBuilder;
 use super::wechat::{Notice, Subject};
 use super::{Store, StoreError, unique_violation};
@@ -115,6 +116,8 @@ pub struct OrderRecord {
     pub departments: Vec<OrderDepartmentRecord>,
     /// Every department the order was ever whistled to (they keep seeing it).
     pub all_departments: Vec<i64>,
+    /// Its photos, oldest first.
+    pub photos: Vec<super::photos::PhotoRecord>,
 }
 
 /// A new order to store.
@@ -150,6 +153,8 @@ pub struct NewOrder {
     pub month: String,
     /// Who hears of it.
     pub notices: Vec<Notice>,
+    /// Photos reported with it.
+    pub photos: Option<PhotoAttach>,
 }
 
 /// A value to set on an order's column.
@@ -210,6 +215,8 @@ pub struct OrderWrite {
     pub events: Vec<EventRow>,
     /// Who hears of it.
     pub notices: Vec<Notice>,
+    /// Photos attached with the change (a resolution's, a call-back's).
+    pub photos: Option<PhotoAttach>,
 }
 
 /// Why an order write did not happen.
@@ -347,7 +354,7 @@ const ORDER_SELECT: &str = "SELECT o.id, o.community_id, o.street_id, o.grid_id,
      hg.code AS handler_code, hg.name AS handler_name, o.lead_department_id, o.dispatched_at, o.sign_due_at, \
      o.resolve_due_at, o.return_until, o.signed_at, o.resolved_at, o.resolution_note, o.extension_state, \
      o.extension_days, o.extension_reason, o.supervised_at, o.supervision_note, o.overdue_at, o.satisfaction, \
-     o.created_at, o.updated_at \
+     o.created_at, o.updated_at, o.photos \
      FROM work_orders o JOIN places g ON g.id = o.grid_id JOIN users r ON r.id = o.reporter_id \
      LEFT JOIN places hg ON hg.id = o.handler_grid_id";
 
@@ -408,6 +415,7 @@ fn order_from_row(row: &AnyRow) -> Result<OrderRecord, sqlx::Error> {
         updated_at: row.try_get("updated_at")?,
         departments: Vec::new(),
         all_departments: Vec::new(),
+        photos: super::photos::photo_list(&row.try_get::<String, _>("photos")?),
     })
 }
 
@@ -587,8 +595,16 @@ impl Store {
                 ..EventRow::default()
             });
         }
+        let mut report_event = None;
         for event in &events {
-            Self::write_order_event(&mut tx, id, new.at, &new.month, Some(new.filed_by), event).await?;
+            let event_id = Self::write_order_event(&mut tx, id, new.at, &new.month, Some(new.filed_by), event).await?;
+            report_event.get_or_insert(event_id);
+        }
+        if let Some(attach) = &new.photos
+            && let Err(refused) = Self::attach_photos(&mut tx, Subject::Order(id), report_event, attach, new.at).await?
+        {
+            tx.rollback().await?;
+            return Err(StoreError::Photos(refused));
         }
         Self::write_notices_about(&mut tx, &new.notices, Subject::Order(id), new.at).await?;
         tx.commit().await?;
@@ -726,6 +742,14 @@ impl Store {
             if i == 0 {
                 first_event = id;
             }
+        }
+        if let Some(attach) = &write.photos
+            && let Err(refused) =
+                Self::attach_photos(&mut tx, Subject::Order(write.order_id), Some(first_event), attach, write.at)
+                    .await?
+        {
+            tx.rollback().await?;
+            return Err(OrderWriteFailure::Store(StoreError::Photos(refused)));
         }
         Self::write_notices_about(&mut tx, &write.notices, Subject::Order(write.order_id), write.at).await?;
         tx.commit().await?;

@@ -6,7 +6,7 @@
 //! loser is told the wish's real status (409), never silently overwritten.
 
 use chrono::{DateTime, Duration, Utc};
-use haolin_shared::api::{ErrorCode, Role};
+use haolin_shared::api::{ErrorCode, PhotoStage, Role};
 use haolin_shared::domain::{Refusal, Relations, WishAction, WishStatus, transition};
 
 use crate::auth::Caller;
@@ -31,6 +31,8 @@ pub struct ActionInput {
     pub rating: Option<u8>,
     /// The comment (confirm).
     pub comment: Option<String>,
+    /// Photo ids sent with a fulfilment, not yet checked.
+    pub photo_ids: Option<Vec<String>>,
 }
 
 /// Who is acting.
@@ -78,19 +80,27 @@ pub async fn act_on(
     action: WishAction,
     input: &ActionInput,
 ) -> Result<WishRecord, ApiError> {
-    let flag = match actor {
+    let (flag, photos) = match actor {
         // Checked once the caller is known to see the wish, so a stranger learns nothing from it.
         Actor::Person(caller) if caller.can_see(&wish) => {
             let texts = [
                 ("note", input.note.as_deref().unwrap_or_default(), SCENE_COMMENT),
                 ("comment", input.comment.as_deref().unwrap_or_default(), SCENE_COMMENT),
             ];
-            content::check(state, caller.id(), &texts).await?
+            let flag = content::check(state, caller.id(), &texts).await?;
+            let photos = match action {
+                WishAction::Fulfil => {
+                    crate::photos::attachment(state, caller, input.photo_ids.as_deref(), PhotoStage::Fulfil).await?
+                }
+                _ => None,
+            };
+            (flag, photos)
         }
-        _ => false,
+        _ => (false, None),
     };
     for _ in 0..ATTEMPTS {
-        let write = plan(state, actor, &wish, action, input, flag).await?;
+        let mut write = plan(state, actor, &wish, action, input, flag).await?;
+        write.photos.clone_from(&photos);
         match state.store.transition_wish(write).await {
             Ok(done) => {
                 publish(state, &done, action, wish);
@@ -163,6 +173,7 @@ pub(crate) async fn plan(
         notices,
         flag,
         after,
+        photos: None,
     })
 }
 

@@ -3,7 +3,7 @@
 //! notice, then one transaction (`Store::create_wish`) and the live event.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use haolin_shared::api::{CreateWishRequest, ErrorCode};
+use haolin_shared::api::{CreateWishRequest, ErrorCode, PhotoStage};
 use haolin_shared::domain::{Category, PhoneNumber, WishDescription, WishTitle};
 use sha2::{Digest, Sha256};
 
@@ -104,6 +104,7 @@ pub async fn post(state: &AppState, caller: &Caller, posting: Posting<'_>) -> Re
     let place = crate::places::wish_place(state, caller, community_id, body).await?;
     let contact_phone = contact_phone(body.contact_phone.as_deref(), place.resident_phone, caller)?;
     let expected_by = body.expected_by.as_deref().map(parse_expected_by).transpose()?;
+    let photos = crate::photos::attachment(state, caller, body.photos.as_deref(), PhotoStage::Post).await?;
     let texts = [("title", title.as_str(), SCENE_POST), ("description", description.as_str(), SCENE_POST)];
     let flagged = content::check(state, caller.id(), &texts).await?;
     let notices = crate::notify::with_messages(
@@ -125,6 +126,7 @@ pub async fn post(state: &AppState, caller: &Caller, posting: Posting<'_>) -> Re
         at: Utc::now(),
         notices,
         flagged,
+        photos,
     };
     let idem = posting.idempotency_key.map(|key| IdempotencyWrite {
         user_id: caller.id(),

@@ -3,7 +3,7 @@
 //! the order's real status (409), never silently overwritten.
 
 use chrono::Utc;
-use haolin_shared::api::{ErrorCode, OrderActionRequest, PlaceLevel};
+use haolin_shared::api::{ErrorCode, OrderActionRequest, PhotoStage, PlaceLevel};
 use haolin_shared::domain::{
     ExtensionState, Note, OrderAction, OrderRefusal, OrderRelations, OrderStatus, Reason, Satisfaction,
 };
@@ -80,8 +80,22 @@ pub async fn act_at(
     {
         return Err(ApiError::not_found());
     }
+    let stage = match action {
+        OrderAction::Resolve => Some(PhotoStage::Resolve),
+        OrderAction::Visit => Some(PhotoStage::Visit),
+        _ => None,
+    };
+    let photos = match (actor, stage, input.photos.as_deref()) {
+        (_, _, None) => None,
+        (_, _, Some([])) => None,
+        (OrderActor::Person(viewer), Some(stage), raw) => {
+            crate::photos::attachment(state, viewer.caller, raw, stage).await?
+        }
+        _ => return Err(ApiError::invalid_field("photos", "此操作不能附照片")),
+    };
     for _ in 0..ATTEMPTS {
-        let write = plan(state, actor, &order, action, input, at).await?;
+        let mut write = plan(state, actor, &order, action, input, at).await?;
+        write.photos.clone_from(&photos);
         match state.store.write_order(&write).await {
             Ok((after, _event)) => return Ok(after),
             Err(OrderWriteFailure::Stale(now)) => order = *now,
@@ -183,6 +197,7 @@ async fn plan(
         department_signs: None,
         events: Vec::new(),
         notices: Vec::new(),
+        photos: None,
     };
     let mut event = EventRow { action: action.as_str(), from: Some(o.status), to: Some(to), ..EventRow::default() };
     let reporter = Recipient::User(o.reporter_id);

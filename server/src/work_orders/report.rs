@@ -2,7 +2,7 @@
 //! themselves or a resident they serve), or a small problem solved on the spot (即报即办).
 
 use chrono::Utc;
-use haolin_shared::api::{ErrorCode, PlaceLevel, ReportOrderRequest, Role};
+use haolin_shared::api::{ErrorCode, PhotoStage, PlaceLevel, ReportOrderRequest, Role};
 use haolin_shared::domain::{Note, Priority, WishDescription, WishTitle};
 use haolin_shared::labels::Label;
 
@@ -114,6 +114,7 @@ pub async fn report_at(
         &[("title", title.as_str(), SCENE_POST), ("description", description.as_str(), SCENE_POST)],
     )
     .await?;
+    let photos = crate::photos::attachment(state, caller, req.photos.as_deref(), PhotoStage::Report).await?;
     let notices = if on_spot_note.is_some() {
         Vec::new()
     } else {
@@ -141,6 +142,7 @@ pub async fn report_at(
         at,
         month: month_of(at),
         notices,
+        photos,
     };
     let id = state.store.create_order(&new).await?;
     tracing::info!(order_id = id, source, "work order reported");

@@ -228,6 +228,9 @@ pub struct OrderEvent {
     pub note: Option<String>,
     /// The department concerned (a whistle's assignment, a signature).
     pub department_id: Option<String>,
+    /// The photos attached with it (a report's, a resolution's, a call-back's).
+    #[serde(default)]
+    pub photo_ids: Vec<String>,
 }
 
 /// The working-day calendar as the server uses it (`GET /api/v1/admin/calendar`).

@@ -29,6 +29,7 @@ mod operations;
 mod pagination;
 mod party_orgs;
 mod permissions;
+mod photos;
 mod places;
 mod places_import;
 mod rate_limits;

@@ -152,6 +152,16 @@ enum Obj {
     DepartmentWithA,
     /// The year 2027 (a calendar upload).
     Year2027,
+    /// B's upload, not attached.
+    PhotoOfB,
+    /// B's photo posted with B's pending wish.
+    PhotoOnWishPending,
+    /// B's photo posted with B's wish, approved (open).
+    PhotoOnWishOpen,
+    /// B's photo reported with B's work order.
+    PhotoOnOrder,
+    /// B's pending wish and an unattached upload of B's: `[wish, photo]`.
+    WishPendingAndUpload,
 }
 
 /// How the caller's token is sent.
@@ -299,6 +309,14 @@ fn table() -> Vec<Line> {
         line("DELETE", "/api/v1/admin/departments/{id}/staff", DepartmentWithA, r#"{"user_id": "{A}"}"#, "*=403 adm=ok"),
         line("GET", "/api/v1/admin/calendar", None, "", "*=403 adm=ok"),
         line("PUT", "/api/v1/admin/calendar/{year}", Year2027, r#"{"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#, "*=403 adm=ok"),
+        // Photos: every account uploads its own; a photo is seen by its uploader and by whoever may
+        // see its wish or order; only the wish's resident adds photos to it.
+        line("POST", "/api/v1/photos", None, "photo:", "*=ok"),
+        line("GET", "/api/v1/photos/{id}", PhotoOfB, "", "*=404 b=ok"),
+        line("GET", "/api/v1/photos/{id}", PhotoOnWishPending, "", "*=404 b=ok d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/photos/{id}/thumb", PhotoOnWishOpen, "", "*=404 b=ok m=ok d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/photos/{id}/thumb", PhotoOnOrder, "", "*=404 b=ok gw=ok d=ok d2=ok adm=ok"),
+        line("POST", "/api/v1/wishes/{id}/photos", WishPendingAndUpload, r#"{"photos": ["{o1}"]}"#, "*=404 d=403 d2=403 adm=403 b=ok"),
         // Late: these change the callers themselves.
         line("POST", "/api/v1/checkins/{id}/withdraw", CheckinOfP, "", "*=404 d=403 d2=403 adm=403 p=ok"),
         line("POST", "/api/v1/checkins", None, CHECKIN, "*=ok m=409"),
@@ -415,9 +433,32 @@ async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
     let act = |token: String, wish: String, action: &'static str, body: Value| async move {
         app.act_ok(&token, &wish, action, body).await;
     };
+    let upload = || async {
+        let n = u8::try_from(app.next_n() % 250).unwrap_or(0);
+        id(app.upload_photo(&b.token, haolin_tests::sample_jpeg(40, 30, n), "b.jpg", "image/jpeg").await.expect_status(201))
+    };
     match obj {
         Obj::None => vec![],
         Obj::WishPending => vec![id(&app.post_wish(&b.token, c).await)],
+        Obj::PhotoOfB => vec![upload().await],
+        Obj::PhotoOnWishPending | Obj::PhotoOnWishOpen => {
+            let photo = upload().await;
+            let mut body = app.wish_body(c);
+            body["photos"] = json!([photo]);
+            let wish = id(app.post("/api/v1/wishes", &b.token, &body).await.expect_status(201));
+            if obj == Obj::PhotoOnWishOpen {
+                act(d.token.clone(), wish, "approve", json!({})).await;
+            }
+            vec![photo]
+        }
+        Obj::PhotoOnOrder => {
+            let photo = upload().await;
+            let body = json!({"title": "路灯不亮", "description": "小区门口路灯坏了。", "category": "道路设施",
+                "grid_id": fx.vars["grid"], "photos": [photo]});
+            app.post("/api/v1/work-orders", &b.token, &body).await.expect_status(201);
+            vec![photo]
+        }
+        Obj::WishPendingAndUpload => vec![id(&app.post_wish(&b.token, c).await), upload().await],
         Obj::WishOpen | Obj::WishClaimed | Obj::WishAssigned | Obj::WishFulfilled => {
             let wish = id(&app.post_wish(&b.token, c).await);
             act(d.token.clone(), wish.clone(), "approve", json!({})).await;
@@ -641,6 +682,9 @@ async fn call(app: &TestApp, fx: &Fixture, line: &Line, role: Role, path: &str, 
     };
     if let Some(csv) = body.strip_prefix("csv:") {
         rb = rb.header("content-type", "text/csv").body(csv.to_owned());
+    } else if body == "photo:" {
+        let part = reqwest::multipart::Part::bytes(haolin_tests::sample_jpeg(40, 30, 1)).file_name("a.jpg");
+        rb = rb.multipart(reqwest::multipart::Form::new().part("file", part));
     } else if !body.is_empty() {
         rb = rb.header("content-type", "application/json").body(body.to_owned());
     }
