@@ -380,22 +380,10 @@ pub struct Messages {
     pub confirm_submit: &'static str,
     /// The photo picker's label, with the most it takes (`MAX_PHOTOS`).
     pub photos_label: &'static str,
-    /// The picker's camera button.
-    pub take_photo: &'static str,
-    /// The picker's gallery button.
-    pub choose_photos: &'static str,
-    /// Before a photo's name (第 N 张照片): its remove button's name.
-    pub remove_photo: &'static str,
-    /// Before a photo's number in its name.
-    pub photo_prefix: &'static str,
-    /// After a photo's number in its name.
-    pub photo_suffix: &'static str,
-    /// Shown while a photo is shrunk and sent.
-    pub uploading: &'static str,
-    /// The name of the upload's progress bar.
-    pub upload_progress: &'static str,
-    /// More photos chosen than the form takes (`MAX_PHOTOS`).
-    pub too_many_photos: &'static str,
+    /// The photo picker's words, one a line, in this order: its camera and gallery buttons,
+    /// while a photo is sent, the progress bar's name, before a photo's name on its remove button,
+    /// before and after a photo's number in its name, more photos chosen than it takes.
+    pub picker_words: &'static str,
     /// Heading of the resident's photos of a wish.
     pub resident_photos: &'static str,
     /// Heading of the member's photos of a fulfilment.

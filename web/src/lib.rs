@@ -13,8 +13,8 @@
 //! and fails on a cycle or a use against it):
 //!
 //! ```text
-//! i18n, json, time, route  ←  error, validate, access  ←  http, upload  ←  session  ←  api  ←  live  ←  state
-//!     ←  components  ←  pages  ←  app
+//! i18n, json, time, route  ←  error, validate, access  ←  http, upload  ←  session  ←  api  ←  live
+//!     ←  state  ←  components  ←  pages  ←  app
 //! ```
 //!
 //! [`http`] sends one request and [`upload`] one photo; [`session`] alone holds the tokens and

@@ -26,9 +26,9 @@ const QUALITY: f64 = 0.85;
 //
 // `mountPicker` draws a picker's controls into its `<fieldset>` (see `components::photos`): plain
 // DOM rather than Leptos views, whose code would weigh several KB more on a resident's phone.
-// `t`: its words, one a line (see `PICKER_WORDS`); `upload(file, progress)`: resolves with
-// `[true, the photo's JSON]` or `[false, the message to show]`. After every change it fires a
-// bubbling `input` event whose `detail` is `[ids, busy]`.
+// `words`: its texts, one a line (`picker_words` of the message catalogue); `upload(file,
+// progress)` resolves with `[true, the photo's JSON]` or `[false, the message to show]`. After
+// every change it fires a bubbling `input` event whose `detail` is `[ids, busy]`.
 #[wasm_bindgen(inline_js = r#"
 async function decode(file) {
   try {
@@ -150,8 +150,8 @@ extern "C" {
 /// Draws a photo picker's controls into `fieldset` (after its legend): 拍照 (the camera) and
 /// 从相册选 (the gallery, several at once), at most `max` photos, each shrunk to [`MAX_SIDE`] and
 /// passed to `upload(file, progress)` (see the script above), a progress bar, the thumbnails
-/// with their remove buttons, the error. `words` are its texts, one a line: the two buttons,
-/// uploading, the progress bar's name, remove, before and after a photo's number, too many.
+/// with their remove buttons, the error. `words` are its texts, one a line (`picker_words` of
+/// the message catalogue).
 pub fn mount_picker(fieldset: &JsValue, words: &str, max: usize, upload: &Function) {
     mount_picker_js(fieldset, words, max as u32, MAX_SIDE, QUALITY, upload);
 }
