@@ -38,9 +38,11 @@ impl PhotoField {
         self.ids.get_untracked()
     }
 
-    /// Forgets the photos (after the form was sent); see `round`.
+    /// Forgets the photos (after the form was sent, or when it opens again); see `round`. An
+    /// upload still on its way belongs to a picker no longer drawn and is left unattached.
     pub fn clear(&self) {
         self.ids.set(Vec::new());
+        self.busy.set(false);
         self.round.update(|r| *r += 1);
     }
 }
