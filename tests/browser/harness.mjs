@@ -291,13 +291,58 @@ export async function setupStreet(server) {
   };
 }
 
-/** Reports a problem through the API as `reporter` in `grid`; returns the order. */
-export async function apiReport(server, reporter, grid, title, description = '三单元楼道堆满纸箱，存在消防隐患。') {
+/**
+ * Reports a problem through the API as `reporter` in `grid` (`extra`: more fields, e.g. `photos`);
+ * returns the order.
+ */
+export async function apiReport(server, reporter, grid, title, description = '三单元楼道堆满纸箱，存在消防隐患。', extra = {}) {
   const { items } = await apiOk(server, 200, 'GET', '/api/v1/work-orders/categories', { token: reporter.token });
   return apiOk(server, 201, 'POST', '/api/v1/work-orders', {
     token: reporter.token,
-    body: { title, description, category: items[0], grid_id: grid.id },
+    body: { title, description, category: items[0], grid_id: grid.id, ...extra },
   });
+}
+
+/**
+ * A JPEG of `width`×`height` drawn by `page`'s own canvas (a gradient and many coloured squares, so
+ * it is not trivially small), as a Buffer.
+ */
+export async function makeJpeg(page, width, height) {
+  const b64 = await page.evaluate(async ([w, h]) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const g = canvas.getContext('2d');
+    const sky = g.createLinearGradient(0, 0, w, h);
+    sky.addColorStop(0, '#c8102e');
+    sky.addColorStop(1, '#0b5cad');
+    g.fillStyle = sky;
+    g.fillRect(0, 0, w, h);
+    for (let i = 0; i < 3000; i += 1) {
+      g.fillStyle = `hsl(${(i * 37) % 360}, 70%, ${30 + (i % 40)}%)`;
+      g.fillRect((i * 7919) % w, (i * 104_729) % h, 20 + (i % 60), 20 + (i % 45));
+    }
+    const blob = await new Promise((done) => canvas.toBlob(done, 'image/jpeg', 0.95));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(text);
+  }, [width, height]);
+  return Buffer.from(b64, 'base64');
+}
+
+/** Uploads the JPEG `bytes` through the API as `person` (`POST /api/v1/photos`); returns the photo. */
+export async function apiUploadPhoto(server, person, bytes, name = 'photo.jpg') {
+  const body = new FormData();
+  body.append('file', new Blob([bytes], { type: 'image/jpeg' }), name);
+  const resp = await fetch(`${server.url}/api/v1/photos`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${person.token}` },
+    body,
+  });
+  const text = await resp.text();
+  if (resp.status !== 201) throw new Error(`POST /api/v1/photos: expected HTTP 201, got ${resp.status}: ${text}`);
+  return JSON.parse(text);
 }
 
 /** Runs an action on a work order through the API; returns the order. */

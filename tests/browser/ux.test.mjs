@@ -23,6 +23,7 @@ import {
   apiPostWish,
   apiRegister,
   apiReport,
+  apiUploadPhoto,
   apiWish,
   byId,
   card,
@@ -34,6 +35,7 @@ import {
   setupWorld,
   uiLogin,
   visible,
+  makeJpeg,
   withApp,
 } from './harness.mjs';
 
@@ -206,15 +208,30 @@ test('what a person trips over, and 大字模式 (issue #12)', { timeout: 360_00
     const dep = await open('department');
     await uiLogin(dep, s.lead.staff.phone);
 
+    // Photos (issue #14): a wish and a work order with photos, so their thumbnails are audited too.
+    const photoOf = async (who) => (await apiUploadPhoto(server, who, await makeJpeg(anon, 800, 600))).id;
+    const pictured = await apiOk(server, 201, 'POST', '/api/v1/wishes', {
+      token: resident.token,
+      body: {
+        community_id: world.communityId, title: '院子里的树枝被风刮断了', description: '断枝挂在二楼窗外，怕掉下来砸到人。',
+        category: CATEGORY, photos: [await photoOf(resident), await photoOf(resident)],
+      },
+    });
+    await apiAction(server, world.dispatcher, pictured.id, 'approve');
+    await apiReport(server, s.resident, s.grid, '路面塌陷了一个坑', '东门外人行道塌了一个坑，下雨积水。', {
+      photos: [await photoOf(s.resident)],
+    });
+
     const pages = [
       [anon, 'anonymous', [['login', '/login'], ['register', '/register']]],
       [rp, 'resident', [
         ['home', '/resident'], ['new-wish', '/resident/new'], ['grid', '/resident/grid'], ['inbox', '/inbox'],
         ['wish-claimed', `/wishes/${claimed.id}`], ['wish-fulfilled', `/wishes/${fulfilled.id}`], ['checkins', '/checkins'],
+        ['wish-photos', `/wishes/${pictured.id}`],
       ]],
       [mp, 'member', [
         ['pool', '/member'], ['claims', '/member/claims'], ['wish-claimed', `/wishes/${claimed.id}`], ['checkins', '/checkins'],
-        ['inbox', '/inbox'],
+        ['inbox', '/inbox'], ['wish-photos', `/wishes/${pictured.id}`],
       ]],
       [dp, 'dispatcher', [
         ['desk', '/dispatcher'], ['checkin-review', '/dispatcher/checkins'], ['wish-pending', `/wishes/${pending.id}`], ['inbox', '/inbox'],
@@ -241,6 +258,19 @@ test('what a person trips over, and 大字模式 (issue #12)', { timeout: 360_00
       }
       // Back to the normal mode for the checks below.
       for (const [page] of pages) await page.evaluate(() => localStorage.removeItem('haolin.big'));
+      assert.deepEqual(all, []);
+    });
+
+    await t.test('the photo picker of the fulfil form, in both modes: targets, text, axe (issue #14)', async () => {
+      const all = [];
+      for (const big of [false, true]) {
+        await openIn(mp, `/wishes/${claimed.id}`, big);
+        await (await visible(byId(mp, 'action-fulfil'))).click();
+        await visible(byId(mp, 'photo-picker'));
+        await screenshot(mp, `ux-member-fulfil-photos-${big ? 'big' : 'normal'}`);
+        for (const p of await problemsOf(mp, big)) all.push(`member fulfil form (${big ? 'big' : 'normal'}): ${p}`);
+      }
+      await mp.evaluate(() => localStorage.removeItem('haolin.big'));
       assert.deepEqual(all, []);
     });
 
