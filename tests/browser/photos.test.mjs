@@ -4,7 +4,7 @@
 // server's own words; a dispatcher approves the wish (through the API) and a member sees its
 // thumbnail on the card in the pool, claims it and fulfils it with a photo of the work done; the
 // dispatcher's wish page shows both groups. Then a resident's 随手拍 goes with a photo, shown on the
-// order's card. Screenshots go to test-artifacts/screenshots/photos-*.png.
+// order's card, and the grid worker resolves the order with another. Screenshots go to test-artifacts/screenshots/photos-*.png.
 
 import assert from 'node:assert/strict';
 import test from 'node:test';
@@ -12,6 +12,7 @@ import test from 'node:test';
 import {
   apiAction,
   apiOrder,
+  apiOrderAction,
   apiRegister,
   apiWish,
   byId,
@@ -174,7 +175,7 @@ test('a wish posted with a photo: shrunk in the browser, on its page, on the mem
   });
 });
 
-test('a 随手拍 report goes with a photo, shown on the order\'s card', { timeout: 120_000 }, async () => {
+test('a 随手拍 report goes with a photo, shown on the order\'s card, and its resolution with another', { timeout: 120_000 }, async () => {
   await withApp('photos-orders', async ({ server, open }) => {
     const s = await setupStreet(server);
     const rp = await open('resident');
@@ -197,5 +198,24 @@ test('a 随手拍 report goes with a photo, shown on the order\'s card', { timeo
     assert.deepEqual(order.photos.map((p) => [p.stage, p.width <= 1600]), [['report', true]]);
     await loaded(orderCard(rp, 'my-reports', orderId).locator('[data-testid="photos"][data-stage="report"] img'));
     await screenshot(rp, 'photos-resident-reports');
+
+    // Dispatched to the grid and signed (through the API): the grid worker resolves it with a photo.
+    await apiOrderAction(server, s.dispatcher, orderId, 'dispatch', { grid_id: s.grid.id });
+    await apiOrderAction(server, s.gridWorker, orderId, 'sign');
+    const gp = await open('grid-worker');
+    await uiLogin(gp, s.gridWorker.phone);
+    await gp.goto('/patrol');
+    const signed = await visible(orderCard(gp, 'patrol-inbox', orderId));
+    await loaded(signed.locator('[data-testid="photos"][data-stage="report"] img'));
+    await signed.locator('[data-testid="order-action-resolve"]').click();
+    await signed.locator('[data-testid="order-note"]').fill('已联系环卫清运，垃圾桶已清空。');
+    await choose(gp, signed, 'photo-camera', [{ name: 'clean.jpg', mimeType: 'image/jpeg', buffer: await makeJpeg(gp, 1800, 2400) }]);
+    await loaded(signed.locator('[data-testid="photo-thumb"] img'));
+    await screenshot(gp, 'photos-grid-worker-resolve');
+    await signed.locator('[data-testid="order-submit"]').click();
+    await eventually('the order to be resolved', async () => (await apiOrder(server, s.gridWorker, orderId)).status === 'resolved');
+    const resolved = await apiOrder(server, s.gridWorker, orderId);
+    assert.deepEqual(resolved.photos.map((p) => p.stage), ['report', 'resolve']);
+    assert.ok(resolved.photos.every((p) => Math.max(p.width, p.height) <= 1600), JSON.stringify(resolved.photos));
   });
 });
