@@ -247,7 +247,10 @@ impl S3Server {
         let mut out = Vec::new();
         for meta in listed {
             match client.get(&meta.location).await {
-                Ok(got) => out.push((meta.location.to_string(), got.bytes().await.unwrap().to_vec())),
+                Ok(got) => {
+                    let bytes = got.bytes().await.unwrap_or_else(|e| panic!("reading {} failed: {e}", meta.location));
+                    out.push((meta.location.to_string(), bytes.to_vec()));
+                }
                 Err(object_store::Error::NotFound { .. }) => {}
                 Err(e) => panic!("reading {} failed: {e}", meta.location),
             }

@@ -44,7 +44,7 @@ impl Drop for TempFile {
 fn too_large(max: u64, what: &str) -> ApiError {
     let mut e = ApiError::new(ErrorCode::PayloadTooLarge, format!("照片过大：{what}"));
     e.details.field = Some("file".into());
-    e.details.max = Some(max);
+    e.details.max = Some(u32::try_from(max).unwrap_or(u32::MAX));
     e
 }
 
@@ -58,7 +58,7 @@ async fn check_quota(state: &AppState, caller: &Caller, now: i64) -> Result<(), 
     let used = state.store.uploads_since(caller.id(), midnight).await?;
     if used >= i64::from(state.settings.files.daily_uploads) {
         let mut e = ApiError::new(ErrorCode::RateLimited, "今天上传的照片已达上限，请明天再试");
-        e.retry_after = Some(u64::try_from((midnight + 86_400_000 - now) / 1000).unwrap_or(60).max(1));
+        e.retry_after = Some(u32::try_from((midnight + 86_400_000 - now) / 1000).unwrap_or(60).max(1));
         return Err(e);
     }
     Ok(())
