@@ -27,7 +27,7 @@ use crate::store::photos::{AttachFailure, PhotoAttach, PhotoRecord, PhotoRow};
 use crate::store::wechat::Subject;
 
 pub use files::Files;
-pub use upload::{clear_temp, upload};
+pub use upload::{clear_temp, keep, upload};
 
 /// Which of a photo's two images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -146,21 +146,31 @@ pub async fn upload(
     if size == 0 {
         return Err(ApiError::new(ErrorCode::InvalidImage, "照片是空的"));
     }
+    let path = temp.0.clone();
+    let row = keep(state, caller.id(), now, move || std::fs::read(&path)).await;
+    drop(temp);
+    row
+}
+
+/// Checks, re-encodes and stores a picture for `uploader` (the bytes read by `load` only once a
+/// decode may start); the new, unattached photo. The demo data stores its pictures with it too.
+pub async fn keep(
+    state: &AppState,
+    uploader: i64,
+    now: i64,
+    load: impl FnOnce() -> std::io::Result<Vec<u8>> + Send + 'static,
+) -> Result<PhotoRow, ApiError> {
     // At most a few decodes at once: memory stays bounded however many phones upload.
     let _permit = state.decodes.acquire().await.map_err(|_| ApiError::unavailable())?;
-    let path = temp.0.clone();
     let max_pixels = state.settings.files.max_pixels;
-    let processed = tokio::task::spawn_blocking(move || {
-        let bytes = std::fs::read(&path)?;
-        Ok::<_, std::io::Error>(picture::process(&bytes, max_pixels))
-    })
-    .await
-    .map_err(|_| ApiError::internal())?
-    .map_err(|e| {
-        tracing::error!(error = %e, "upload temp read");
-        ApiError::internal()
-    })?;
-    drop(temp);
+    let processed =
+        tokio::task::spawn_blocking(move || Ok::<_, std::io::Error>(picture::process(&load()?, max_pixels)))
+            .await
+            .map_err(|_| ApiError::internal())?
+            .map_err(|e| {
+                tracing::error!(error = %e, "upload temp read");
+                ApiError::internal()
+            })?;
     let processed = processed.map_err(|refusal| match refusal {
         Refusal::NotAnImage => ApiError::new(ErrorCode::UnsupportedMediaType, "只能上传 JPEG、PNG 或 WebP 格式的照片"),
         Refusal::TooManyPixels { max, .. } => too_large(max, "像素过多"),
@@ -178,7 +188,7 @@ pub async fn upload(
         content_type: picture.content_type.to_owned(),
         width: i64::from(picture.width),
         height: i64::from(picture.height),
-        uploaded_by: caller.id(),
+        uploaded_by: uploader,
         at: now,
     };
     let id = state.store.insert_photo(&new).await?;
