@@ -23,7 +23,7 @@ pub struct ApiError {
     /// Structured facts.
     pub details: ErrorDetails,
     /// Seconds to wait, for 429 and 503.
-    pub retry_after: Option<u64>,
+    pub retry_after: Option<u32>,
 }
 
 impl ApiError {

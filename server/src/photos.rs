@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use haolin_shared::api::{ErrorCode, Photo, PhotoStage};
 use hmac::{Hmac, Mac};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -27,7 +27,7 @@ use crate::store::photos::{AttachFailure, PhotoAttach, PhotoRecord, PhotoRow};
 use crate::store::wechat::Subject;
 
 pub use files::Files;
-pub use upload::{clear_temp, upload};
+pub use upload::{clear_temp, keep, upload};
 
 /// Which of a photo's two images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,9 +51,7 @@ static SIGNING_KEY: OnceLock<[u8; 32]> = OnceLock::new();
 
 /// Sets the key of signed photo URLs (derived from the token secret, so every instance agrees).
 pub fn init_signing(secret: &[u8]) {
-    let mut mac = Hmac::<Sha256>::new_from_slice(b"haolin photo urls").expect("any key length");
-    mac.update(secret);
-    let key: [u8; 32] = mac.finalize().into_bytes().into();
+    let key: [u8; 32] = Sha256::new().chain_update(b"haolin photo urls\0").chain_update(secret).finalize().into();
     let _ = SIGNING_KEY.set(key);
 }
 
@@ -63,7 +61,10 @@ fn signature(id: i64, variant: Variant, exp: i64) -> String {
         rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut k);
         k
     });
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
+    // HMAC pads a key shorter than the hash's block with zeros; this is that block.
+    let mut block = [0u8; 64];
+    block[..32].copy_from_slice(key);
+    let mut mac = Hmac::<Sha256>::new(&block.into());
     mac.update(format!("{id}:{}:{exp}", variant.as_str()).as_bytes());
     let bytes = mac.finalize().into_bytes();
     bytes[..16].iter().map(|b| format!("{b:02x}")).collect()
@@ -130,7 +131,7 @@ pub fn refusal(refused: AttachFailure) -> ApiError {
 fn too_many(max: usize) -> ApiError {
     let mut e = ApiError::new(ErrorCode::TooManyPhotos, format!("最多只能附 {max} 张照片"));
     e.details.field = Some("photos".into());
-    e.details.max = Some(max as u64);
+    e.details.max = Some(u32::try_from(max).unwrap_or(u32::MAX));
     e
 }
 
@@ -218,4 +219,29 @@ pub async fn sweep(state: &AppState) -> Result<usize, crate::store::StoreError> 
             .await?;
     }
     Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_url_holds_until_it_expires_and_only_for_its_photo_and_image() {
+        init_signing(b"a test secret of some length, at least thirty-two bytes");
+        let url = signed_url(7, Variant::Thumb, 1_000_000);
+        let query = url.split_once('?').unwrap().1;
+        let (exp, sig) = query.split_once("&sig=").unwrap();
+        let exp = exp.trim_start_matches("exp=");
+        assert!(url.starts_with("/api/v1/photos/7/thumb?"));
+        assert!(verify(7, Variant::Thumb, exp, sig, 1_000_000));
+        let exp_secs: i64 = exp.parse().unwrap();
+        assert!(exp_secs >= 1_000_000 + 1800, "lives at least the setting");
+        assert!(!verify(7, Variant::Thumb, exp, sig, exp_secs + 1), "expired");
+        assert!(!verify(8, Variant::Thumb, exp, sig, 1_000_000), "another photo");
+        assert!(!verify(7, Variant::Full, exp, sig, 1_000_000), "the other image");
+        assert!(!verify(7, Variant::Thumb, &(exp_secs + 3600).to_string(), sig, 1_000_000), "a longer life");
+        assert!(!verify(7, Variant::Thumb, "soon", sig, 1_000_000));
+        // The same URL for ten minutes at a time, so caches keep working.
+        assert_eq!(signed_url(7, Variant::Thumb, 1_000_000 + 1), url);
+    }
 }

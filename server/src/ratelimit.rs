@@ -43,7 +43,7 @@ impl RateLimiter {
         };
         if count > limit {
             let mut err = ApiError::new(ErrorCode::RateLimited, "操作过于频繁，请稍后再试");
-            err.retry_after = Some((window_id + 1) * secs - now);
+            err.retry_after = Some(u32::try_from((window_id + 1) * secs - now).unwrap_or(u32::MAX));
             return Err(err);
         }
         Ok(())

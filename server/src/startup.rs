@@ -273,6 +273,7 @@ impl Application {
         crate::photos::clear_temp(&settings.data_dir)?;
         let files = crate::photos::Files::open(settings.files_url.as_deref(), &settings.data_dir.join("files"))
             .map_err(StartupError::Settings)?;
+        tracing::info!(store = %files.describe, "photo store");
         let decodes = match settings.files.decode_concurrency {
             0 => std::thread::available_parallelism().map_or(2, usize::from),
             n => n,

@@ -165,7 +165,7 @@ pub struct ErrorDetails {
     pub errors: Option<Vec<LineError>>,
     /// The limit that was passed (`too_many_photos`: photos; `payload_too_large`: bytes or pixels).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<u64>,
+    pub max: Option<u32>,
 }
 
 /// The status a 409 names: a wish's or a work order's (their names never overlap).

@@ -5,6 +5,7 @@
 //! database.
 
 mod orders;
+mod pictures;
 mod structure;
 
 use chrono::Utc;
@@ -89,7 +90,10 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
             vec![(dispatcher, WishAction::Approve, ActionInput::default())],
         ),
         (
-            post(qian, "修理漏水的水龙头", "厨房水龙头一直滴水，想请懂维修的党员帮忙看看。", "生活帮扶"),
+            NewWish {
+                photos: Some(pictures::tap_photo(state, qian.id()).await?),
+                ..post(qian, "修理漏水的水龙头", "厨房水龙头一直滴水，想请懂维修的党员帮忙看看。", "生活帮扶")
+            },
             vec![(dispatcher, WishAction::Approve, ActionInput::default())],
         ),
         (

@@ -32,62 +32,32 @@ pub fn spawn(state: AppState, shutdown: CancellationToken) -> JoinHandle<()> {
     })
 }
 
-/// One round of every job; each run is counted in the metrics with its duration and outcome.
+/// Runs one job: counts the run in the metrics with its duration and outcome, and logs what it
+/// did (`done`, when it did anything) or why it failed.
+async fn run<N, E>(name: &'static str, done: &str, job: impl Future<Output = Result<N, E>>)
+where
+    N: std::fmt::Display + PartialEq + Default,
+    E: std::fmt::Display,
+{
+    let started = Instant::now();
+    let result = job.await;
+    metrics::global().job_ran(name, started.elapsed(), result.is_err());
+    match result {
+        Ok(n) if n == N::default() => {}
+        Ok(n) => tracing::info!(count = %n, job = name, "{done}"),
+        Err(e) => tracing::warn!(error = %e, job = name, "job failed"),
+    }
+}
+
+/// One round of every job.
 #[tracing::instrument(name = "jobs", skip_all)]
 pub async fn run_once(state: &AppState) {
-    let started = Instant::now();
-    let result = wishes::expire_claims(state).await;
-    metrics::global().job_ran("expire_claims", started.elapsed(), result.is_err());
-    match result {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "claims expired"),
-        Err(e) => tracing::warn!(error = %e, "claim expiry failed"),
-    }
-    let started = Instant::now();
-    let result = wishes::auto_confirm(state).await;
-    metrics::global().job_ran("auto_confirm", started.elapsed(), result.is_err());
-    match result {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "fulfilled wishes auto-confirmed"),
-        Err(e) => tracing::warn!(error = %e, "auto-confirm failed"),
-    }
-    let started = Instant::now();
-    let result = crate::notify::remind_expiring_claims(state).await;
-    metrics::global().job_ran("claim_reminders", started.elapsed(), result.is_err());
-    match result {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "claim expiry reminders written"),
-        Err(e) => tracing::warn!(error = %e, "claim expiry reminders failed"),
-    }
-    let started = Instant::now();
-    let result = crate::work_orders::jobs::flag_overdue(state).await;
-    metrics::global().job_ran("order_overdue", started.elapsed(), result.is_err());
-    match result {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "overdue work orders flagged"),
-        Err(e) => tracing::warn!(error = %e, "work-order overdue flags failed"),
-    }
-    let started = Instant::now();
-    let result = crate::work_orders::jobs::remind(state).await;
-    metrics::global().job_ran("order_reminders", started.elapsed(), result.is_err());
-    match result {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "work-order deadline reminders written"),
-        Err(e) => tracing::warn!(error = %e, "work-order reminders failed"),
-    }
-    let started = Instant::now();
-    let result = crate::photos::sweep(state).await;
-    metrics::global().job_ran("photo_sweep", started.elapsed(), result.is_err());
-    match result {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(count = n, "unattached photos deleted"),
-        Err(e) => tracing::warn!(error = %e, "photo sweep failed"),
-    }
-    let started = Instant::now();
+    run("expire_claims", "claims expired", wishes::expire_claims(state)).await;
+    run("auto_confirm", "fulfilled wishes auto-confirmed", wishes::auto_confirm(state)).await;
+    run("claim_reminders", "claim expiry reminders written", crate::notify::remind_expiring_claims(state)).await;
+    run("order_overdue", "overdue work orders flagged", crate::work_orders::jobs::flag_overdue(state)).await;
+    run("order_reminders", "work-order deadline reminders written", crate::work_orders::jobs::remind(state)).await;
+    run("photo_sweep", "unattached photos deleted", crate::photos::sweep(state)).await;
     let before = Utc::now() - chrono::Duration::from_std(IDEMPOTENCY_TTL).unwrap_or_default();
-    let result = state.store.purge_idempotency(before).await;
-    metrics::global().job_ran("idempotency_purge", started.elapsed(), result.is_err());
-    if let Err(e) = result {
-        tracing::warn!(error = %e, "idempotency clean-up failed");
-    }
+    run("idempotency_purge", "idempotency keys purged", state.store.purge_idempotency(before)).await;
 }

@@ -45,10 +45,15 @@ impl Files {
                 if bucket.is_empty() {
                     return Err("HAOLIN_FILES_URL: s3://BUCKET/prefix needs a bucket".into());
                 }
-                let s3 = AmazonS3Builder::from_env()
-                    .with_bucket_name(bucket)
-                    .build()
-                    .map_err(|e| format!("HAOLIN_FILES_URL: {e}"))?;
+                let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+                // A plain-HTTP endpoint (a store on the same host or network) needs no second flag.
+                let endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_ENDPOINT"]
+                    .iter()
+                    .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()));
+                if endpoint.is_some_and(|e| e.starts_with("http://")) && std::env::var("AWS_ALLOW_HTTP").is_err() {
+                    builder = builder.with_allow_http(true);
+                }
+                let s3 = builder.build().map_err(|e| format!("HAOLIN_FILES_URL: {e}"))?;
                 let prefix = prefix.trim_matches('/');
                 let store: Arc<dyn ObjectStore> =
                     if prefix.is_empty() { Arc::new(s3) } else { Arc::new(PrefixStore::new(s3, prefix)) };

@@ -44,7 +44,7 @@ impl Drop for TempFile {
 fn too_large(max: u64, what: &str) -> ApiError {
     let mut e = ApiError::new(ErrorCode::PayloadTooLarge, format!("照片过大：{what}"));
     e.details.field = Some("file".into());
-    e.details.max = Some(max);
+    e.details.max = Some(u32::try_from(max).unwrap_or(u32::MAX));
     e
 }
 
@@ -58,7 +58,7 @@ async fn check_quota(state: &AppState, caller: &Caller, now: i64) -> Result<(), 
     let used = state.store.uploads_since(caller.id(), midnight).await?;
     if used >= i64::from(state.settings.files.daily_uploads) {
         let mut e = ApiError::new(ErrorCode::RateLimited, "今天上传的照片已达上限，请明天再试");
-        e.retry_after = Some(u64::try_from((midnight + 86_400_000 - now) / 1000).unwrap_or(60).max(1));
+        e.retry_after = Some(u32::try_from((midnight + 86_400_000 - now) / 1000).unwrap_or(60).max(1));
         return Err(e);
     }
     Ok(())
@@ -146,21 +146,31 @@ pub async fn upload(
     if size == 0 {
         return Err(ApiError::new(ErrorCode::InvalidImage, "照片是空的"));
     }
+    let path = temp.0.clone();
+    let row = keep(state, caller.id(), now, move || std::fs::read(&path)).await;
+    drop(temp);
+    row
+}
+
+/// Checks, re-encodes and stores a picture for `uploader` (the bytes read by `load` only once a
+/// decode may start); the new, unattached photo. The demo data stores its pictures with it too.
+pub async fn keep(
+    state: &AppState,
+    uploader: i64,
+    now: i64,
+    load: impl FnOnce() -> std::io::Result<Vec<u8>> + Send + 'static,
+) -> Result<PhotoRow, ApiError> {
     // At most a few decodes at once: memory stays bounded however many phones upload.
     let _permit = state.decodes.acquire().await.map_err(|_| ApiError::unavailable())?;
-    let path = temp.0.clone();
     let max_pixels = state.settings.files.max_pixels;
-    let processed = tokio::task::spawn_blocking(move || {
-        let bytes = std::fs::read(&path)?;
-        Ok::<_, std::io::Error>(picture::process(&bytes, max_pixels))
-    })
-    .await
-    .map_err(|_| ApiError::internal())?
-    .map_err(|e| {
-        tracing::error!(error = %e, "upload temp read");
-        ApiError::internal()
-    })?;
-    drop(temp);
+    let processed =
+        tokio::task::spawn_blocking(move || Ok::<_, std::io::Error>(picture::process(&load()?, max_pixels)))
+            .await
+            .map_err(|_| ApiError::internal())?
+            .map_err(|e| {
+                tracing::error!(error = %e, "upload temp read");
+                ApiError::internal()
+            })?;
     let processed = processed.map_err(|refusal| match refusal {
         Refusal::NotAnImage => ApiError::new(ErrorCode::UnsupportedMediaType, "只能上传 JPEG、PNG 或 WebP 格式的照片"),
         Refusal::TooManyPixels { max, .. } => too_large(max, "像素过多"),
@@ -178,7 +188,7 @@ pub async fn upload(
         content_type: picture.content_type.to_owned(),
         width: i64::from(picture.width),
         height: i64::from(picture.height),
-        uploaded_by: caller.id(),
+        uploaded_by: uploader,
         at: now,
     };
     let id = state.store.insert_photo(&new).await?;

@@ -198,7 +198,7 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut q = SqlBuilder::new(&format!("SELECT {PHOTO_COLUMNS} FROM photos WHERE id IN ("));
+        let mut q = SqlBuilder::new(format!("SELECT {PHOTO_COLUMNS} FROM photos WHERE id IN ("));
         q.push_binds(ids.iter().copied()).push(")");
         let rows = q.build().fetch_all(&self.pool).await?;
         Ok(rows.iter().map(photo_from_row).collect::<Result<_, _>>()?)
