@@ -146,12 +146,13 @@ pub fn jpeg_complete(bytes: &[u8]) -> bool {
 
 /// Checks, decodes and re-encodes an upload. `max_pixels` bounds width × height before any pixel
 /// is decoded.
-pub fn process(bytes: &[u8], max_pixels: u64) -> Result<Processed, Refusal> {
-    let kind = Kind::sniff(bytes).ok_or(Refusal::NotAnImage)?;
-    if kind == Kind::Jpeg && !jpeg_complete(bytes) {
+pub fn process(bytes: Vec<u8>, max_pixels: u64) -> Result<Processed, Refusal> {
+    let kind = Kind::sniff(&bytes).ok_or(Refusal::NotAnImage)?;
+    if kind == Kind::Jpeg && !jpeg_complete(&bytes) {
         return Err(Refusal::Undecodable("truncated JPEG".into()));
     }
     let undecodable = |e: image::ImageError| Refusal::Undecodable(e.to_string());
+    // The reader owns the bytes: they are freed once decoded, before the re-encoding.
     let mut reader = ImageReader::with_format(Cursor::new(bytes), kind.format());
     let mut limits = Limits::default();
     // Room for the decoded pixels (up to 16-bit RGBA) and the decoder's own buffers.
@@ -194,7 +195,15 @@ fn flatten(image: DynamicImage) -> DynamicImage {
 }
 
 fn jpeg(image: &DynamicImage, quality: u8, icc: Option<Vec<u8>>) -> Result<Encoded, image::ImageError> {
-    let rgb = image.to_rgb8();
+    // An RGB picture (every opaque JPEG) is encoded from its own pixels, without a copy.
+    let converted;
+    let rgb = match image {
+        DynamicImage::ImageRgb8(rgb) => rgb,
+        other => {
+            converted = other.to_rgb8();
+            &converted
+        }
+    };
     let mut out = Vec::with_capacity(rgb.len() / 8);
     let mut encoder = JpegEncoder::new_with_quality(&mut out, quality);
     if let Some(icc) = icc {
@@ -245,13 +254,13 @@ mod tests {
         assert!(jpeg_complete(&full));
         for cut in [full.len() - 2, full.len() / 2, 40, 3] {
             assert!(!jpeg_complete(&full[..cut]), "cut at {cut}");
-            assert!(matches!(process(&full[..cut], 1 << 30), Err(Refusal::Undecodable(_))));
+            assert!(matches!(process(full[..cut].to_vec(), 1 << 30), Err(Refusal::Undecodable(_))));
         }
     }
 
     #[test]
     fn re_encodes_upright_with_a_thumbnail() {
-        let out = process(&sample_jpeg(1000, 500), 40_000_000).unwrap();
+        let out = process(sample_jpeg(1000, 500), 40_000_000).unwrap();
         assert_eq!((out.picture.width, out.picture.height), (1000, 500));
         assert_eq!(out.picture.content_type, "image/jpeg");
         assert_eq!((out.thumb.width, out.thumb.height), (320, 160));
@@ -260,7 +269,7 @@ mod tests {
 
     #[test]
     fn pixel_bound_is_checked_before_decoding() {
-        let err = process(&sample_jpeg(300, 300), 50_000).unwrap_err();
+        let err = process(sample_jpeg(300, 300), 50_000).unwrap_err();
         assert_eq!(err, Refusal::TooManyPixels { width: 300, height: 300, max: 50_000 });
     }
 }

@@ -163,14 +163,13 @@ pub async fn keep(
     // At most a few decodes at once: memory stays bounded however many phones upload.
     let _permit = state.decodes.acquire().await.map_err(|_| ApiError::unavailable())?;
     let max_pixels = state.settings.files.max_pixels;
-    let processed =
-        tokio::task::spawn_blocking(move || Ok::<_, std::io::Error>(picture::process(&load()?, max_pixels)))
-            .await
-            .map_err(|_| ApiError::internal())?
-            .map_err(|e| {
-                tracing::error!(error = %e, "upload temp read");
-                ApiError::internal()
-            })?;
+    let processed = tokio::task::spawn_blocking(move || Ok::<_, std::io::Error>(picture::process(load()?, max_pixels)))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|e| {
+            tracing::error!(error = %e, "upload temp read");
+            ApiError::internal()
+        })?;
     let processed = processed.map_err(|refusal| match refusal {
         Refusal::NotAnImage => ApiError::new(ErrorCode::UnsupportedMediaType, "只能上传 JPEG、PNG 或 WebP 格式的照片"),
         Refusal::TooManyPixels { max, .. } => too_large(max, "像素过多"),
