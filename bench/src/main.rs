@@ -3,7 +3,7 @@
 //!
 //! Usage: `haolin-bench [--bin target/release/haolin] [--out BENCHMARKS.md] [--backends sqlite,postgres]
 //! [--pg-admin postgres://haolin:haolin@127.0.0.1:5432/postgres] [--web-size FILE] [--feeds-wishes 500000]
-//! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--upload-rounds 4] [--only scorecard|uploads]`
+//! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--upload-rounds 4] [--upload-arenas default,2] [--only scorecard|uploads]`
 
 mod db;
 mod load;
@@ -40,6 +40,8 @@ struct Options {
     scorecard_seed: u64,
     /// Rounds of simultaneous photo uploads (0: not measured).
     upload_rounds: usize,
+    /// The server's `MALLOC_ARENA_MAX` of each upload run (`default`: unset).
+    upload_arenas: Vec<String>,
     /// Only this benchmark (`scorecard`, `uploads`), its section spliced into the existing report.
     only: Option<String>,
 }
@@ -60,6 +62,7 @@ fn options() -> Result<Options, String> {
         scorecard_scale: "seed".into(),
         scorecard_seed: 1,
         upload_rounds: 4,
+        upload_arenas: vec!["default".into(), "2".into()],
         only: None,
     };
     let mut args = std::env::args().skip(1);
@@ -79,6 +82,7 @@ fn options() -> Result<Options, String> {
             "--feeds-residents" => o.feeds_residents = value.parse().map_err(|_| "bad --feeds-residents")?,
             "--scorecard-scale" => o.scorecard_scale = value,
             "--scorecard-seed" => o.scorecard_seed = value.parse().map_err(|_| "bad --scorecard-seed")?,
+            "--upload-arenas" => o.upload_arenas = value.split(',').map(str::to_owned).collect(),
             "--upload-rounds" => o.upload_rounds = value.parse().map_err(|_| "bad --upload-rounds")?,
             "--only" if value == "scorecard" || value == "uploads" => o.only = Some(value),
             "--only" => return Err(format!("--only knows scorecard and uploads, not {value}")),
@@ -705,7 +709,9 @@ async fn real_main() -> Result<(), String> {
     if o.only.as_deref() == Some("uploads") {
         let mut figures = Vec::new();
         for backend in &o.backends {
-            figures.push(uploads::uploads_bench(&o, backend).await?);
+            for arenas in &o.upload_arenas {
+                figures.push(uploads::uploads_bench(&o, backend, arenas).await?);
+            }
         }
         uploads::splice(&o.out, &figures, ANALYSIS_MARKER)?;
         say(&format!("wrote the uploads section of {}", o.out.display()));
@@ -751,7 +757,9 @@ async fn real_main() -> Result<(), String> {
     let mut photo_uploads = Vec::new();
     if o.upload_rounds > 0 {
         for backend in &o.backends {
-            photo_uploads.push(uploads::uploads_bench(&o, backend).await?);
+            for arenas in &o.upload_arenas {
+                photo_uploads.push(uploads::uploads_bench(&o, backend, arenas).await?);
+            }
         }
     }
     let report = render(&o, &claims, &feeds, &fanout, &cards, &photo_uploads, started.elapsed())?;

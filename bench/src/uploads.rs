@@ -152,16 +152,21 @@ async fn make_photos() -> Result<Vec<Vec<u8>>, String> {
     Ok(photos)
 }
 
-/// Measures the uploads on a fresh database of `backend`.
-pub async fn uploads_bench(o: &Options, backend: &str) -> Result<UploadFigures, String> {
+/// Measures the uploads on a fresh database of `backend`, the server's glibc limited to `arenas`
+/// malloc arenas (`MALLOC_ARENA_MAX`; `default`: glibc's own, 8 per core).
+pub async fn uploads_bench(o: &Options, backend: &str, arenas: &str) -> Result<UploadFigures, String> {
     let sslmode = o.pg_sslmodes.first().map_or("disable", String::as_str);
     let fresh = Fresh::new(backend, "uploads", &o.pg_admin, sslmode).await?;
-    let result = uploads_bench_on(o, backend, &fresh).await;
+    let result = uploads_bench_on(o, backend, arenas, &fresh).await;
     fresh.drop_db().await;
-    result
+    let mut figures = result?;
+    if arenas != "default" {
+        figures.backend = format!("{backend}, `MALLOC_ARENA_MAX={arenas}`");
+    }
+    Ok(figures)
 }
 
-async fn uploads_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<UploadFigures, String> {
+async fn uploads_bench_on(o: &Options, backend: &str, arenas: &str, fresh: &Fresh) -> Result<UploadFigures, String> {
     say(&format!("{backend}: making {PHONES} photos of {WIDTH}×{HEIGHT}"));
     let photos = make_photos().await?;
     let mut sizes: Vec<usize> = photos.iter().map(Vec::len).collect();
@@ -175,7 +180,10 @@ async fn uploads_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<U
     ));
     let bodies: Arc<Vec<bytes::Bytes>> = Arc::new(photos.iter().enumerate().map(|(n, p)| multipart(n, p)).collect());
     drop(photos);
-    let extra = [("HAOLIN_FILES__DAILY_UPLOADS".to_owned(), "100000".to_owned())];
+    let mut extra = vec![("HAOLIN_FILES__DAILY_UPLOADS".to_owned(), "100000".to_owned())];
+    if arenas != "default" {
+        extra.push(("MALLOC_ARENA_MAX".to_owned(), arenas.to_owned()));
+    }
     let srv = server::start_with(&o.bin, &fresh.url, &fresh.dir, &extra).await?;
     let db = db::connect(&fresh.url).await?;
     let residents = db.users(PHONES as i64, 13_500_000_000, "resident", None).await?;
@@ -313,7 +321,10 @@ pub fn section(figures: &[UploadFigures]) -> String {
          over itself). Every answer must be a 201 with the photo's {WIDTH}×{HEIGHT} and `image/jpeg`. The server is \
          the release binary with its defaults (`HAOLIN_FILES__DECODE_CONCURRENCY` unset: one decode per CPU) except \
          `HAOLIN_FILES__DAILY_UPLOADS=100000`; bodies are streamed to `<data_dir>/uploads-in-progress` and the \
-         objects stored in `<data_dir>/files` on the same disk. The client runs on the same cores. A latency is from \
+         objects stored in `<data_dir>/files` on the same disk. Each backend runs twice: with glibc's malloc as \
+         it comes (up to 8 arenas per core, each thread that decodes may keep its own), and with \
+         `MALLOC_ARENA_MAX` set (`--upload-arenas`), to tell the memory the decodes use from what the \
+         allocator keeps after them. The client runs on the same cores. A latency is from \
          sending the request to the whole answer read; a round's time from the first send to the last answer; \
          throughput is uploads (and request-body bytes) over the rounds' summed time.\n\n\
          | backend | uploads | errors | uploads/s | MB/s of bodies | p50 ms | p90 ms | p99 ms | max ms | rounds (s) | \
@@ -395,7 +406,7 @@ pub fn section(figures: &[UploadFigures]) -> String {
     }
     w.push_str(
         "```\n\nHow to reproduce: `scripts/bench.sh --only uploads --backends sqlite` (or `--only uploads` for both \
-         backends; PostgreSQL from `scripts/db-services.sh`), `--upload-rounds N` for more rounds; \
+         backends; PostgreSQL from `scripts/db-services.sh`), `--upload-rounds N` for more rounds, `--upload-arenas default,2` the allocator settings; \
          `HAOLIN_BENCH_KEEP=1` keeps the data dir and the server's log. The code: `bench/src/uploads.rs`.\n\n",
     );
     w
