@@ -435,7 +435,10 @@ async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
     };
     let upload = || async {
         let n = u8::try_from(app.next_n() % 250).unwrap_or(0);
-        id(app.upload_photo(&b.token, haolin_tests::sample_jpeg(40, 30, n), "b.jpg", "image/jpeg").await.expect_status(201))
+        id(app
+            .upload_photo(&b.token, haolin_tests::sample_jpeg(40, 30, n), "b.jpg", "image/jpeg")
+            .await
+            .expect_status(201))
     };
     match obj {
         Obj::None => vec![],
