@@ -3,12 +3,13 @@
 //!
 //! Usage: `haolin-bench [--bin target/release/haolin] [--out BENCHMARKS.md] [--backends sqlite,postgres]
 //! [--pg-admin postgres://haolin:haolin@127.0.0.1:5432/postgres] [--web-size FILE] [--feeds-wishes 500000]
-//! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--only scorecard]`
+//! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--upload-rounds 4] [--upload-arenas default,2] [--only scorecard|uploads]`
 
 mod db;
 mod load;
 mod scorecard;
 mod server;
+mod uploads;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -37,7 +38,11 @@ struct Options {
     scorecard_scale: String,
     /// Its seed.
     scorecard_seed: u64,
-    /// Only this benchmark (`scorecard`), its section spliced into the existing report.
+    /// Rounds of simultaneous photo uploads (0: not measured).
+    upload_rounds: usize,
+    /// The server's `MALLOC_ARENA_MAX` of each upload run (`default`: unset).
+    upload_arenas: Vec<String>,
+    /// Only this benchmark (`scorecard`, `uploads`), its section spliced into the existing report.
     only: Option<String>,
 }
 
@@ -56,6 +61,8 @@ fn options() -> Result<Options, String> {
         pg_sslmodes: vec!["disable".into(), "require".into()],
         scorecard_scale: "seed".into(),
         scorecard_seed: 1,
+        upload_rounds: 4,
+        upload_arenas: vec!["default".into(), "2".into()],
         only: None,
     };
     let mut args = std::env::args().skip(1);
@@ -75,8 +82,10 @@ fn options() -> Result<Options, String> {
             "--feeds-residents" => o.feeds_residents = value.parse().map_err(|_| "bad --feeds-residents")?,
             "--scorecard-scale" => o.scorecard_scale = value,
             "--scorecard-seed" => o.scorecard_seed = value.parse().map_err(|_| "bad --scorecard-seed")?,
-            "--only" if value == "scorecard" => o.only = Some(value),
-            "--only" => return Err(format!("--only knows scorecard, not {value}")),
+            "--upload-arenas" => o.upload_arenas = value.split(',').map(str::to_owned).collect(),
+            "--upload-rounds" => o.upload_rounds = value.parse().map_err(|_| "bad --upload-rounds")?,
+            "--only" if value == "scorecard" || value == "uploads" => o.only = Some(value),
+            "--only" => return Err(format!("--only knows scorecard and uploads, not {value}")),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -697,6 +706,17 @@ async fn main() {
 async fn real_main() -> Result<(), String> {
     let o = options()?;
     let started = Instant::now();
+    if o.only.as_deref() == Some("uploads") {
+        let mut figures = Vec::new();
+        for backend in &o.backends {
+            for arenas in &o.upload_arenas {
+                figures.push(uploads::uploads_bench(&o, backend, arenas).await?);
+            }
+        }
+        uploads::splice(&o.out, &figures, ANALYSIS_MARKER)?;
+        say(&format!("wrote the uploads section of {}", o.out.display()));
+        return Ok(());
+    }
     if o.only.is_some() {
         let mut cards = Vec::new();
         for backend in &o.backends {
@@ -734,7 +754,15 @@ async fn real_main() -> Result<(), String> {
             cards.push(scorecard::scorecard_bench(&o, backend).await?);
         }
     }
-    let report = render(&o, &claims, &feeds, &fanout, &cards, started.elapsed())?;
+    let mut photo_uploads = Vec::new();
+    if o.upload_rounds > 0 {
+        for backend in &o.backends {
+            for arenas in &o.upload_arenas {
+                photo_uploads.push(uploads::uploads_bench(&o, backend, arenas).await?);
+            }
+        }
+    }
+    let report = render(&o, &claims, &feeds, &fanout, &cards, &photo_uploads, started.elapsed())?;
     std::fs::write(&o.out, report).map_err(|e| e.to_string())?;
     say(&format!("wrote {}", o.out.display()));
     Ok(())
@@ -746,6 +774,7 @@ fn render(
     feeds: &[FeedFigures],
     fanout: &[FanoutFigures],
     cards: &[scorecard::ScorecardFigures],
+    photo_uploads: &[uploads::UploadFigures],
     took: Duration,
 ) -> Result<String, String> {
     // A run without the scorecard keeps the last one's section and targets rows.
@@ -754,6 +783,8 @@ fn render(
     } else {
         (scorecard::section(cards), scorecard::target_rows(cards))
     };
+    let upload_section =
+        if photo_uploads.is_empty() { uploads::kept(&o.out, ANALYSIS_MARKER) } else { uploads::section(photo_uploads) };
     let mut r = String::new();
     let w = &mut r;
     let _ = writeln!(w, "# Benchmarks\n");
@@ -1104,6 +1135,7 @@ fn render(
         process to the first 200 of `/readyz` (migrations included on the empty database).\n"
     );
     let _ = write!(w, "{card_section}");
+    let _ = write!(w, "{upload_section}");
     let _ = writeln!(w, "{}", ANALYSIS_MARKER);
     let _ = writeln!(w, "{}", kept_section(&o.out, "\n## Analysis", "\n## Web app weight"));
     let _ = writeln!(w, "{}", web_section(o)?);
@@ -1117,6 +1149,16 @@ const ANALYSIS_MARKER: &str =
 /// HTTP / direct throughput (medians of the rounds).
 fn ratio_of(c: &ClaimFigures) -> f64 {
     median(c.http.iter().map(Run::rate).collect()) / median(c.direct.iter().map(Run::rate).collect())
+}
+
+/// Where the section under `heading` lies in `text`: from its heading to the next `## ` heading or
+/// the analysis `marker`; without that heading, the empty span just before the marker.
+fn section_span(text: &str, heading: &str, marker: &str) -> Option<(usize, usize)> {
+    let marker_at = text.find(marker)?;
+    let Some(start) = text[..marker_at].find(heading) else { return Some((marker_at, marker_at)) };
+    let after = start + heading.len();
+    let end = text[after..marker_at].find("\n## ").map_or(marker_at, |i| after + i + 1);
+    Some((start, end))
 }
 
 /// The text of the existing report from `start` up to `end` (exclusive), or empty.

@@ -20,7 +20,8 @@ pub const CLIENTS: usize = 10;
 pub const REQUESTS: usize = 2000;
 /// The target: p99 under this many milliseconds.
 pub const TARGET_MS: f64 = 100.0;
-/// The section's heading; `--only scorecard` replaces the section up to the analysis marker.
+/// The section's heading; `--only scorecard` replaces the section up to the next heading or the
+/// analysis marker.
 pub const HEADING: &str = "## 6. A street's scorecard for a year";
 /// How the section's rows in the targets table begin.
 const TARGET_ROW: &str = "| a street's scorecard for a year at ";
@@ -231,9 +232,8 @@ pub fn splice(path: &Path, figures: &[ScorecardFigures], analysis_marker: &str) 
         .ok_or("no end of the targets table")?;
     lines.insert(end + 1, rows.trim_end());
     let text = lines.join("\n") + "\n";
-    let marker = text.find(analysis_marker).ok_or("no analysis marker")?;
-    let start = text.find(HEADING).unwrap_or(marker);
-    let spliced = format!("{}{}\n{}", &text[..start], section(figures), &text[marker..]);
+    let (start, end) = crate::section_span(&text, HEADING, analysis_marker).ok_or("no analysis marker")?;
+    let spliced = format!("{}{}\n{}", &text[..start], section(figures), &text[end..]);
     std::fs::write(path, spliced).map_err(|e| e.to_string())
 }
 
@@ -242,8 +242,8 @@ pub fn splice(path: &Path, figures: &[ScorecardFigures], analysis_marker: &str) 
 pub fn kept(path: &Path, analysis_marker: &str) -> (String, String) {
     let old = std::fs::read_to_string(path).unwrap_or_default();
     let rows: String = old.lines().filter(|l| l.starts_with(TARGET_ROW)).map(|l| format!("{l}\n")).collect();
-    let section = match (old.find(HEADING), old.find(analysis_marker)) {
-        (Some(start), Some(end)) if start < end => old[start..end].to_owned(),
+    let section = match crate::section_span(&old, HEADING, analysis_marker) {
+        Some((start, end)) if start < end => old[start..end].to_owned(),
         _ => String::new(),
     };
     (section, rows)
