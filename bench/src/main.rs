@@ -3,7 +3,7 @@
 //!
 //! Usage: `haolin-bench [--bin target/release/haolin] [--out BENCHMARKS.md] [--backends sqlite,postgres]
 //! [--pg-admin postgres://haolin:haolin@127.0.0.1:5432/postgres] [--web-size FILE] [--feeds-wishes 500000]
-//! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--upload-rounds 4] [--upload-arenas default,2] [--only scorecard|uploads]`
+//! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--upload-rounds 4] [--upload-arenas default,2] [--upload-phones 10,50,100] [--only scorecard|uploads]`
 
 mod db;
 mod load;
@@ -42,6 +42,8 @@ struct Options {
     upload_rounds: usize,
     /// The server's `MALLOC_ARENA_MAX` of each upload run (`default`: unset).
     upload_arenas: Vec<String>,
+    /// Phones uploading at once, one upload run each (the peak memory should not follow them).
+    upload_phones: Vec<usize>,
     /// Only this benchmark (`scorecard`, `uploads`), its section spliced into the existing report.
     only: Option<String>,
 }
@@ -63,6 +65,7 @@ fn options() -> Result<Options, String> {
         scorecard_seed: 1,
         upload_rounds: 4,
         upload_arenas: vec!["default".into(), "2".into()],
+        upload_phones: vec![10, 50, 100],
         only: None,
     };
     let mut args = std::env::args().skip(1);
@@ -83,6 +86,10 @@ fn options() -> Result<Options, String> {
             "--scorecard-scale" => o.scorecard_scale = value,
             "--scorecard-seed" => o.scorecard_seed = value.parse().map_err(|_| "bad --scorecard-seed")?,
             "--upload-arenas" => o.upload_arenas = value.split(',').map(str::to_owned).collect(),
+            "--upload-phones" => {
+                o.upload_phones =
+                    value.split(',').map(|v| v.parse().map_err(|_| "bad --upload-phones")).collect::<Result<_, _>>()?
+            }
             "--upload-rounds" => o.upload_rounds = value.parse().map_err(|_| "bad --upload-rounds")?,
             "--only" if value == "scorecard" || value == "uploads" => o.only = Some(value),
             "--only" => return Err(format!("--only knows scorecard and uploads, not {value}")),
@@ -710,7 +717,9 @@ async fn real_main() -> Result<(), String> {
         let mut figures = Vec::new();
         for backend in &o.backends {
             for arenas in &o.upload_arenas {
-                figures.push(uploads::uploads_bench(&o, backend, arenas).await?);
+                for &phones in &o.upload_phones {
+                    figures.push(uploads::uploads_bench(&o, backend, arenas, phones).await?);
+                }
             }
         }
         uploads::splice(&o.out, &figures, ANALYSIS_MARKER)?;
@@ -758,7 +767,9 @@ async fn real_main() -> Result<(), String> {
     if o.upload_rounds > 0 {
         for backend in &o.backends {
             for arenas in &o.upload_arenas {
-                photo_uploads.push(uploads::uploads_bench(&o, backend, arenas).await?);
+                for &phones in &o.upload_phones {
+                    photo_uploads.push(uploads::uploads_bench(&o, backend, arenas, phones).await?);
+                }
             }
         }
     }

@@ -1,5 +1,5 @@
-//! Photo uploads (issue 14): 50 phones, each a resident with its own session, upload their own
-//! JPEG of about 2 MB at the same moment, as `wx.uploadFile` sends it (`multipart/form-data`,
+//! Photo uploads (issue 14): 10, 50 and 100 phones, each a resident with its own session, upload
+//! their own JPEG of about 2 MB at the same moment, as `wx.uploadFile` sends it (`multipart/form-data`,
 //! field `file`, `Content-Length`, bearer token), over HTTP on loopback, in rounds. Measures the
 //! uploads' throughput and latency, and the server's memory before, during and after, against
 //! what holding every body in memory would cost.
@@ -11,10 +11,8 @@ use std::time::{Duration, Instant};
 use image::codecs::jpeg::JpegEncoder;
 
 use crate::load::{Run, quantile_ms};
-use crate::{Fresh, Options, db, http, mib, say, server};
+use crate::{Fresh, Options, db, mib, say, server};
 
-/// Phones uploading at once, each its own account and its own photo.
-pub const PHONES: usize = 50;
 /// The photos' size in pixels (a phone camera's 4:3 picture, 6.75 megapixels).
 const WIDTH: u32 = 3000;
 const HEIGHT: u32 = 2250;
@@ -23,12 +21,14 @@ const HEIGHT: u32 = 2250;
 const QUALITY: u8 = 90;
 const GRAIN: u64 = 9;
 /// The section's heading; `--only uploads` replaces the section up to the next heading.
-pub const HEADING: &str = "## 7. Photo uploads: 50 phones at once";
+pub const HEADING: &str = "## 7. Photo uploads: 10, 50 and 100 phones at once";
 const BOUNDARY: &str = "----HaolinBenchPhoneUpload7MA4YWxkTrZu0gW";
 
 /// Figures of one backend.
 pub struct UploadFigures {
     backend: String,
+    /// Phones uploading at once.
+    phones: usize,
     /// The photos' sizes in bytes, sorted.
     photos: Vec<usize>,
     /// Bytes of one round's request bodies (the whole multipart bodies).
@@ -69,13 +69,13 @@ impl UploadFigures {
         self.rounds.iter().map(|r| r.errors).sum()
     }
 
-    /// What one decode holds at once, in KiB: the file read back (the largest photo), the decoded
-    /// picture, the RGB copy the JPEG encoder is given, and the re-encoded bytes (about the
-    /// upload's size).
+    /// What one decode holds at once, in KiB: the file read back (the largest photo, freed once
+    /// decoded), the decoded picture (encoded from its own pixels), and the re-encoded bytes
+    /// (about the upload's size). The decoder's own buffers are not counted.
     fn decode_kib(&self) -> u64 {
         let largest = self.photos.last().copied().unwrap_or(0) as u64;
         let pixels = u64::from(WIDTH) * u64::from(HEIGHT) * 3;
-        (2 * pixels + 2 * largest) / 1024
+        (pixels + 2 * largest) / 1024
     }
 
     /// Every body of one round held at once, in KiB.
@@ -140,10 +140,10 @@ fn multipart(n: usize, jpeg: &[u8]) -> bytes::Bytes {
 }
 
 /// The photos, made on every core.
-async fn make_photos() -> Result<Vec<Vec<u8>>, String> {
+async fn make_photos(phones: usize) -> Result<Vec<Vec<u8>>, String> {
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
-    let mut photos = Vec::with_capacity(PHONES);
-    for chunk in (0..PHONES).collect::<Vec<_>>().chunks(cores) {
+    let mut photos = Vec::with_capacity(phones);
+    for chunk in (0..phones).collect::<Vec<_>>().chunks(cores) {
         let tasks: Vec<_> = chunk.iter().map(|&n| tokio::task::spawn_blocking(move || photo(n))).collect();
         for t in tasks {
             photos.push(t.await.map_err(|e| e.to_string())??);
@@ -154,10 +154,10 @@ async fn make_photos() -> Result<Vec<Vec<u8>>, String> {
 
 /// Measures the uploads on a fresh database of `backend`, the server's glibc limited to `arenas`
 /// malloc arenas (`MALLOC_ARENA_MAX`; `default`: glibc's own, 8 per core).
-pub async fn uploads_bench(o: &Options, backend: &str, arenas: &str) -> Result<UploadFigures, String> {
+pub async fn uploads_bench(o: &Options, backend: &str, arenas: &str, phones: usize) -> Result<UploadFigures, String> {
     let sslmode = o.pg_sslmodes.first().map_or("disable", String::as_str);
     let fresh = Fresh::new(backend, "uploads", &o.pg_admin, sslmode).await?;
-    let result = uploads_bench_on(o, backend, arenas, &fresh).await;
+    let result = uploads_bench_on(o, backend, arenas, phones, &fresh).await;
     fresh.drop_db().await;
     let mut figures = result?;
     if arenas != "default" {
@@ -166,9 +166,17 @@ pub async fn uploads_bench(o: &Options, backend: &str, arenas: &str) -> Result<U
     Ok(figures)
 }
 
-async fn uploads_bench_on(o: &Options, backend: &str, arenas: &str, fresh: &Fresh) -> Result<UploadFigures, String> {
+async fn uploads_bench_on(
+    o: &Options,
+    backend: &str,
+    arenas: &str,
+    phones: usize,
+    fresh: &Fresh,
+) -> Result<UploadFigures, String> {
+    #[allow(non_snake_case)]
+    let PHONES = phones;
     say(&format!("{backend}: making {PHONES} photos of {WIDTH}×{HEIGHT}"));
-    let photos = make_photos().await?;
+    let photos = make_photos(PHONES).await?;
     let mut sizes: Vec<usize> = photos.iter().map(Vec::len).collect();
     sizes.sort_unstable();
     say(&format!(
@@ -191,7 +199,13 @@ async fn uploads_bench_on(o: &Options, backend: &str, arenas: &str, fresh: &Fres
     db.close().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (rss_idle, hwm_idle) = srv.rss_kib();
-    let client = http()?;
+    // Each phone on a connection of its own for each upload, as phones on a mobile network are:
+    // no pooled connection the server may have closed after its keep-alive while a round ran.
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(120))
+        .build()
+        .map_err(|e| e.to_string())?;
     let url = Arc::new(format!("{}/api/v1/photos", srv.base));
     say(&format!("{backend}: {} rounds of {PHONES} simultaneous uploads", o.upload_rounds));
     let sampler = server::sample_rss(srv.pid());
@@ -248,6 +262,7 @@ async fn uploads_bench_on(o: &Options, backend: &str, arenas: &str, fresh: &Fres
     let decodes = std::thread::available_parallelism().map_or(2, usize::from);
     Ok(UploadFigures {
         backend: backend.to_owned(),
+        phones: PHONES,
         photos: sizes,
         round_body_bytes: bodies.iter().map(bytes::Bytes::len).sum(),
         rounds,
@@ -306,44 +321,52 @@ fn folder_size(dir: &Path) -> (usize, u64) {
 
 /// The section of these figures.
 pub fn section(figures: &[UploadFigures]) -> String {
-    let Some(first) = figures.first() else { return String::new() };
+    let Some(first) = figures.iter().max_by_key(|f| f.phones) else { return String::new() };
     let mb = |b: usize| b as f64 / 1e6;
     let rounds = first.rounds.len();
+    let counts: Vec<String> = {
+        let mut c: Vec<usize> = figures.iter().map(|f| f.phones).collect();
+        c.sort_unstable();
+        c.dedup();
+        c.iter().map(ToString::to_string).collect()
+    };
     let mut w = format!(
         "{HEADING}\n\nMeasured {} UTC by `haolin-bench` (`scripts/bench.sh`, or alone: `scripts/bench.sh --only \
-         uploads [--backends sqlite]`) on {}. {PHONES} residents (accounts and sessions inserted, tokens minted with \
-         the server's key, as the other benchmarks do) each upload their own photo: {PHONES} distinct JPEGs of \
+         uploads [--backends sqlite]`) on {}. In each run N residents (N = {}: accounts and sessions inserted, tokens \
+         minted with the server's key, as the other benchmarks do) each upload their own photo: distinct JPEGs of \
          {WIDTH}×{HEIGHT} (a smooth scene with per-pixel grain, quality {QUALITY}) of {:.2} to {:.2} MB, median \
          {:.2} MB. Each upload is one `POST /api/v1/photos` over its own loopback connection with the body a phone's \
          `wx.uploadFile` sends: `multipart/form-data`, field `file`, the whole body with its `Content-Length` \
-         ({:.1} MB for the {PHONES}). The {PHONES} start together (a barrier), then the next round: {rounds} rounds, \
-         {} uploads, each phone sending its own photo every round (same bytes, so the stored object is written again \
-         over itself). Every answer must be a 201 with the photo's {WIDTH}×{HEIGHT} and `image/jpeg`. The server is \
-         the release binary with its defaults (`HAOLIN_FILES__DECODE_CONCURRENCY` unset: one decode per CPU) except \
+         ({:.1} MB for {} phones). The N start together (a barrier), then the next round: {rounds} rounds, each \
+         phone sending its own photo every round (same bytes, so the stored object is written again over itself). \
+         Every answer must be a 201 with the photo's {WIDTH}×{HEIGHT} and `image/jpeg`. The server is the release \
+         binary with its defaults (`HAOLIN_FILES__DECODE_CONCURRENCY` unset: one decode per CPU) except \
          `HAOLIN_FILES__DAILY_UPLOADS=100000`; bodies are streamed to `<data_dir>/uploads-in-progress` and the \
-         objects stored in `<data_dir>/files` on the same disk. Each backend runs twice: with glibc's malloc as \
-         it comes (up to 8 arenas per core, each thread that decodes may keep its own), and with \
-         `MALLOC_ARENA_MAX` set (`--upload-arenas`), to tell the memory the decodes use from what the \
-         allocator keeps after them. The client runs on the same cores. A latency is from \
-         sending the request to the whole answer read; a round's time from the first send to the last answer; \
-         throughput is uploads (and request-body bytes) over the rounds' summed time.\n\n\
-         | backend | uploads | errors | uploads/s | MB/s of bodies | p50 ms | p90 ms | p99 ms | max ms | rounds (s) | \
-         server CPU per upload |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n",
+         objects stored in `<data_dir>/files` on the same disk. Each backend runs with glibc's malloc as it comes \
+         (up to 8 arenas per core, each thread that decodes may keep its own) and with `MALLOC_ARENA_MAX` set \
+         (`--upload-arenas`), to tell the memory the decodes use from what the allocator keeps after them. The \
+         client runs on the same cores. A latency is from sending the request to the whole answer read; a round's \
+         time from the first send to the last answer; throughput is uploads (and request-body bytes) over the \
+         rounds' summed time.\n\n\
+         | backend | phones | uploads | errors | uploads/s | MB/s of bodies | p50 ms | p90 ms | p99 ms | max ms | \
+         rounds (s) | server CPU per upload |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n",
         chrono::Utc::now().format("%Y-%m-%d %H:%M"),
         crate::machine(),
+        counts.join(", "),
         mb(first.photos[0]),
         mb(first.photos[first.photos.len() - 1]),
         mb(first.photos[first.photos.len() / 2]),
         mb(first.round_body_bytes),
-        first.uploads(),
+        first.phones,
     );
     for f in figures {
         let lat = f.latencies();
         let secs = f.wall().as_secs_f64().max(1e-9);
         let per_round: Vec<String> = f.rounds.iter().map(|r| format!("{:.1}", r.wall.as_secs_f64())).collect();
         w.push_str(&format!(
-            "| {} | {} | {} | {:.1} | {:.1} | {:.0} | {:.0} | {:.0} | {:.0} | {} | {:.0} ms |\n",
+            "| {} | {} | {} | {} | {:.1} | {:.1} | {:.0} | {:.0} | {:.0} | {:.0} | {} | {:.0} ms |\n",
             f.backend,
+            f.phones,
             f.uploads(),
             f.errors(),
             f.uploads() as f64 / secs,
@@ -359,21 +382,22 @@ pub fn section(figures: &[UploadFigures]) -> String {
     w.push_str(&format!(
         "\nThe server's memory (`VmRSS` of `/proc/<pid>/status`; idle: after start and the accounts, before the \
          first upload; sampled: the largest `VmRSS` read every 20 ms during the rounds; `VmHWM`: the kernel's own \
-         peak over the process's life; after: 2 s after the last answer). What it would take to hold every body of a \
-         round in memory: {PHONES} × the body, {:.1} MiB. What the decodes may hold at once: decodes × (the file read \
-         back + the decoded {WIDTH}×{HEIGHT}×3 picture + the RGB copy `picture::jpeg` hands the encoder + the \
-         re-encoded bytes), {:.1} MiB per decode.\n\n\
-         | backend | decodes at once | RSS idle | peak sampled | `VmHWM` | after | peak − idle | {PHONES} bodies held | \
-         decode budget | bodies + budget |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-        mib(first.bodies_kib()),
+         peak over the process's life; after: 2 s after the last answer). Bodies held: what holding every body of a \
+         round in memory would take (N × the body). Decode budget: decodes × (the file read back, freed once \
+         decoded + the decoded {WIDTH}×{HEIGHT}×3 picture, encoded from its own pixels + the re-encoded bytes), \
+         {:.1} MiB per decode, not counting the decoder's own buffers. If the server streamed nothing, the peak \
+         would grow with N by about the bodies; streamed, it stays near the decode budget whatever N is.\n\n\
+         | backend | phones | decodes at once | RSS idle | peak sampled | `VmHWM` | after | peak − idle | bodies held | \
+         decode budget |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         mib(first.decode_kib()),
     ));
     for f in figures {
         let budget = f.decode_kib() * f.decodes as u64;
         w.push_str(&format!(
-            "| {} | {} | {:.1} MiB | {:.1} MiB | {:.1} MiB (idle: {:.1}) | {:.1} MiB | {:.1} MiB | {:.1} MiB | {:.1} MiB | \
+            "| {} | {} | {} | {:.1} MiB | {:.1} MiB | {:.1} MiB (idle: {:.1}) | {:.1} MiB | {:.1} MiB | {:.1} MiB | \
              {:.1} MiB |\n",
             f.backend,
+            f.phones,
             f.decodes,
             mib(f.rss_idle),
             mib(f.rss_sampled),
@@ -383,16 +407,16 @@ pub fn section(figures: &[UploadFigures]) -> String {
             mib(f.rss_hwm.max(f.rss_sampled).saturating_sub(f.rss_idle)),
             mib(f.bodies_kib()),
             mib(budget),
-            mib(f.bodies_kib() + budget),
         ));
     }
     w.push_str("\nWhat was stored, and what was refused:\n\n```\n");
     for f in figures {
         w.push_str(&format!(
-            "{}: re-encoded (q85) {:.1} MB for the {PHONES} photos of a round; {} files, {:.1} MB in <data_dir>/files \
-             (each picture and its thumbnail once); {} files left in uploads-in-progress; server CPU {:.1} s over {:.1} s \
-             of rounds\n",
+            "{}, {} phones: re-encoded (q85) {:.1} MB for the photos of a round; {} files, {:.1} MB in \
+             <data_dir>/files (each picture and its thumbnail once); {} files left in uploads-in-progress; server CPU \
+             {:.1} s over {:.1} s of rounds\n",
             f.backend,
+            f.phones,
             f.stored_bytes as f64 / 1e6,
             f.files_on_disk.0,
             f.files_on_disk.1 as f64 / 1e6,
@@ -406,8 +430,9 @@ pub fn section(figures: &[UploadFigures]) -> String {
     }
     w.push_str(
         "```\n\nHow to reproduce: `scripts/bench.sh --only uploads --backends sqlite` (or `--only uploads` for both \
-         backends; PostgreSQL from `scripts/db-services.sh`), `--upload-rounds N` for more rounds, `--upload-arenas default,2` the allocator settings; \
-         `HAOLIN_BENCH_KEEP=1` keeps the data dir and the server's log. The code: `bench/src/uploads.rs`.\n\n",
+         backends; PostgreSQL from `scripts/db-services.sh`), `--upload-phones 10,50,100` the phones of each run, \
+         `--upload-rounds N` the rounds, `--upload-arenas default,2` the allocator settings; `HAOLIN_BENCH_KEEP=1` \
+         keeps the data dir and the server's log. The code: `bench/src/uploads.rs`.\n\n",
     );
     w
 }

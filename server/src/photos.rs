@@ -47,6 +47,61 @@ impl Variant {
     }
 }
 
+/// A job for the decode threads.
+pub type DecodeJob = Box<dyn FnOnce() + Send>;
+
+/// A fixed set of threads that decode and encode pictures. Running every decode on the same few
+/// threads (rather than on whichever of the runtime's many blocking threads is free) keeps the
+/// memory the allocator holds on to after a 20 MB picture to those threads' arenas.
+pub struct Decoders {
+    jobs: std::sync::Mutex<std::sync::mpsc::Sender<DecodeJob>>,
+}
+
+impl Decoders {
+    fn start(threads: usize) -> Self {
+        let (tx, rx) = std::sync::mpsc::channel::<DecodeJob>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        for n in 0..threads.max(1) {
+            let rx = rx.clone();
+            let spawned = std::thread::Builder::new().name(format!("photo-decode-{n}")).spawn(move || {
+                loop {
+                    let job = match rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a photo decode thread");
+            }
+        }
+        Self { jobs: std::sync::Mutex::new(tx) }
+    }
+
+    /// Queues a job (the caller holds a decode permit, so it starts at once).
+    pub fn run(&self, job: DecodeJob) {
+        if let Ok(jobs) = self.jobs.lock() {
+            let _ = jobs.send(job);
+        }
+    }
+}
+
+static DECODERS: OnceLock<Decoders> = OnceLock::new();
+
+/// Starts the decode threads (at start-up; the first call wins).
+pub fn init_decoders(threads: usize) {
+    let _ = DECODERS.set(Decoders::start(threads));
+}
+
+/// The decode threads (two if start-up did not say).
+pub fn decoders() -> &'static Decoders {
+    DECODERS.get_or_init(|| Decoders::start(2))
+}
+
 static SIGNING_KEY: OnceLock<[u8; 32]> = OnceLock::new();
 
 /// Sets the key of signed photo URLs (derived from the token secret, so every instance agrees).

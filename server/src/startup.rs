@@ -278,6 +278,7 @@ impl Application {
             0 => std::thread::available_parallelism().map_or(2, usize::from),
             n => n,
         };
+        crate::photos::init_decoders(decodes);
         let state = AppState {
             files,
             decodes: Arc::new(tokio::sync::Semaphore::new(decodes)),

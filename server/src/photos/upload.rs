@@ -160,16 +160,18 @@ pub async fn keep(
     now: i64,
     load: impl FnOnce() -> std::io::Result<Vec<u8>> + Send + 'static,
 ) -> Result<PhotoRow, ApiError> {
-    // At most a few decodes at once: memory stays bounded however many phones upload.
+    // At most a few decodes at once, each on one of the decode threads: memory stays bounded
+    // however many phones upload, and only those threads' allocator arenas ever hold a picture.
     let _permit = state.decodes.acquire().await.map_err(|_| ApiError::unavailable())?;
     let max_pixels = state.settings.files.max_pixels;
-    let processed = tokio::task::spawn_blocking(move || Ok::<_, std::io::Error>(picture::process(load()?, max_pixels)))
-        .await
-        .map_err(|_| ApiError::internal())?
-        .map_err(|e| {
-            tracing::error!(error = %e, "upload temp read");
-            ApiError::internal()
-        })?;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    super::decoders().run(Box::new(move || {
+        let _ = tx.send(load().map(|bytes| picture::process(bytes, max_pixels)));
+    }));
+    let processed = rx.await.map_err(|_| ApiError::internal())?.map_err(|e| {
+        tracing::error!(error = %e, "upload temp read");
+        ApiError::internal()
+    })?;
     let processed = processed.map_err(|refusal| match refusal {
         Refusal::NotAnImage => ApiError::new(ErrorCode::UnsupportedMediaType, "只能上传 JPEG、PNG 或 WebP 格式的照片"),
         Refusal::TooManyPixels { max, .. } => too_large(max, "像素过多"),
