@@ -48,18 +48,20 @@ impl Variant {
 }
 
 /// A job for the decode threads.
-pub type DecodeJob = Box<dyn FnOnce() + Send>;
+type DecodeJob = Box<dyn FnOnce() + Send>;
 
-/// A fixed set of threads that decode and encode pictures. Running every decode on the same few
-/// threads (rather than on whichever of the runtime's many blocking threads is free) keeps the
-/// memory the allocator holds on to after a 20 MB picture to those threads' arenas.
+/// A fixed set of threads that decode and encode pictures, taking jobs in turn. Their number
+/// bounds the decodes at once (each holds one decoded picture), and running every decode on the
+/// same few threads (rather than on whichever of the runtime's many blocking threads is free)
+/// keeps the memory the allocator holds on to after a 20 MB picture to those threads' arenas.
 pub struct Decoders {
-    jobs: std::sync::Mutex<std::sync::mpsc::Sender<DecodeJob>>,
+    jobs: std::sync::mpsc::Sender<DecodeJob>,
 }
 
 impl Decoders {
-    fn start(threads: usize) -> Self {
-        let (tx, rx) = std::sync::mpsc::channel::<DecodeJob>();
+    /// Starts `threads` decode threads (at least one).
+    pub fn start(threads: usize) -> Self {
+        let (jobs, rx) = std::sync::mpsc::channel::<DecodeJob>();
         let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
         for n in 0..threads.max(1) {
             let rx = rx.clone();
@@ -79,27 +81,20 @@ impl Decoders {
                 tracing::error!(error = %e, "cannot start a photo decode thread");
             }
         }
-        Self { jobs: std::sync::Mutex::new(tx) }
+        Self { jobs }
     }
 
-    /// Queues a job (the caller holds a decode permit, so it starts at once).
-    pub fn run(&self, job: DecodeJob) {
-        if let Ok(jobs) = self.jobs.lock() {
-            let _ = jobs.send(job);
-        }
+    /// Runs `work` on a decode thread once one is free; its result, or `None` if the threads are
+    /// gone.
+    pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = tx.send(work());
+            }))
+            .ok()?;
+        rx.await.ok()
     }
-}
-
-static DECODERS: OnceLock<Decoders> = OnceLock::new();
-
-/// Starts the decode threads (at start-up; the first call wins).
-pub fn init_decoders(threads: usize) {
-    let _ = DECODERS.set(Decoders::start(threads));
-}
-
-/// The decode threads (two if start-up did not say).
-pub fn decoders() -> &'static Decoders {
-    DECODERS.get_or_init(|| Decoders::start(2))
 }
 
 static SIGNING_KEY: OnceLock<[u8; 32]> = OnceLock::new();

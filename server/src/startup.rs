@@ -278,10 +278,9 @@ impl Application {
             0 => std::thread::available_parallelism().map_or(2, usize::from),
             n => n,
         };
-        crate::photos::init_decoders(decodes);
         let state = AppState {
             files,
-            decodes: Arc::new(tokio::sync::Semaphore::new(decodes)),
+            decodes: Arc::new(crate::photos::Decoders::start(decodes)),
             wechat,
             store,
             tokens: Arc::new(TokenKeys::new(&secret, access_ttl)),

@@ -30,8 +30,8 @@ pub struct AppState {
     pub wechat: Option<Arc<WechatClient>>,
     /// Where photo bytes are stored.
     pub files: crate::photos::Files,
-    /// Bounds the photo decodes running at once.
-    pub decodes: Arc<tokio::sync::Semaphore>,
+    /// The threads that decode photos (their number bounds the decodes at once).
+    pub decodes: Arc<crate::photos::Decoders>,
     /// Cancelled when the server shuts down (ends jobs and event streams).
     pub shutdown: CancellationToken,
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use actix_multipart::Multipart;
 use actix_web::{HttpRequest, web};
 use futures_util::TryStreamExt;
-use haolin_shared::api::ErrorCode;
+use haolin_shared::api::{ErrorCode, PhotoStage};
 use haolin_shared::domain::calendar::{shanghai_date, shanghai_instant};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
@@ -16,7 +16,7 @@ use super::picture::{self, Refusal};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::photos::{NewPhoto, PhotoRow};
+use crate::store::photos::{NewPhoto, PhotoRecord};
 
 /// The temporary folder of uploads in progress (inside the data directory).
 pub fn temp_dir(data_dir: &Path) -> PathBuf {
@@ -139,7 +139,7 @@ pub async fn upload(
     caller: &Caller,
     req: &HttpRequest,
     payload: web::Payload,
-) -> Result<PhotoRow, ApiError> {
+) -> Result<PhotoRecord, ApiError> {
     let now = chrono::Utc::now().timestamp_millis();
     check_quota(state, caller, now).await?;
     let (temp, size) = receive(state, req, payload).await?;
@@ -159,16 +159,11 @@ pub async fn keep(
     uploader: i64,
     now: i64,
     load: impl FnOnce() -> std::io::Result<Vec<u8>> + Send + 'static,
-) -> Result<PhotoRow, ApiError> {
-    // At most a few decodes at once, each on one of the decode threads: memory stays bounded
-    // however many phones upload, and only those threads' allocator arenas ever hold a picture.
-    let _permit = state.decodes.acquire().await.map_err(|_| ApiError::unavailable())?;
+) -> Result<PhotoRecord, ApiError> {
+    // On one of the few decode threads, in turn: memory stays bounded however many phones upload.
     let max_pixels = state.settings.files.max_pixels;
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    super::decoders().run(Box::new(move || {
-        let _ = tx.send(load().map(|bytes| picture::process(bytes, max_pixels)));
-    }));
-    let processed = rx.await.map_err(|_| ApiError::internal())?.map_err(|e| {
+    let processed = state.decodes.run(move || load().map(|bytes| picture::process(bytes, max_pixels)));
+    let processed = processed.await.ok_or_else(ApiError::internal)?.map_err(|e| {
         tracing::error!(error = %e, "upload temp read");
         ApiError::internal()
     })?;
@@ -204,5 +199,13 @@ pub async fn keep(
         state.files.put(&new.thumb_sha256, thumb.bytes).await.map_err(store_err)?;
     }
     tracing::info!(photo_id = id, bytes = new.bytes, "photo uploaded");
-    state.store.photo(id).await?.ok_or_else(ApiError::internal)
+    Ok(PhotoRecord {
+        id,
+        stage: PhotoStage::Unattached,
+        content_type: new.content_type,
+        width: new.width,
+        height: new.height,
+        bytes: new.bytes,
+        created_at: now,
+    })
 }
