@@ -84,22 +84,10 @@ impl UploadFigures {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so every run uploads the same photos.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 /// Photo `n`: a smooth scene of its own colours with sensor-like grain, encoded as a phone would.
 fn photo(n: usize) -> Result<Vec<u8>, String> {
-    let mut rng = SplitMix(0x4841_4F4C_494E ^ n as u64);
+    // The generator's SplitMix64, so every run uploads the same photos.
+    let mut rng = haolin::generate::Rng(0x4841_4F4C_494E ^ n as u64);
     let phase = n as f32 * 0.37;
     let mut pixels = Vec::with_capacity((WIDTH * HEIGHT * 3) as usize);
     for y in 0..HEIGHT {
@@ -111,7 +99,7 @@ fn photo(n: usize) -> Result<Vec<u8>, String> {
                 60.0 + 120.0 * fy,
                 120.0 + 80.0 * ((fx * 7.0 + phase).sin() * (fy * 5.0 - phase).cos()),
             ];
-            let r = rng.next();
+            let r = rng.draw();
             for (c, b) in base.iter().enumerate() {
                 let grain = ((r >> (c * 16)) % (2 * GRAIN + 1)) as f32 - GRAIN as f32;
                 pixels.push((b + grain).clamp(0.0, 255.0) as u8);

@@ -132,10 +132,15 @@ pub enum GenerateError {
     Store(#[from] StoreError),
 }
 
-/// SplitMix64: small, fast, and the same everywhere.
-struct Rng(u64);
+/// SplitMix64: small, fast, and the same everywhere (the benchmarks draw from it too).
+pub struct Rng(pub u64);
 
 impl Rng {
+    /// The next draw (for the benchmarks; the generator calls `next`).
+    pub fn draw(&mut self) -> u64 {
+        self.next()
+    }
+
     fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;

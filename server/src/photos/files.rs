@@ -88,15 +88,6 @@ impl Files {
         }
     }
 
-    /// Whether an object is stored under a SHA-256.
-    pub async fn exists(&self, sha256: &str) -> Result<bool, object_store::Error> {
-        match self.store.head(&key(sha256)).await {
-            Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
     /// Deletes the object under a SHA-256 (absent is fine).
     pub async fn delete(&self, sha256: &str) -> Result<(), object_store::Error> {
         match self.store.delete(&key(sha256)).await {

@@ -51,8 +51,8 @@ pub async fn upload_photo(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let row = photos::upload(&state, &caller, &req, payload).await?;
-    Ok(HttpResponse::Created().json(photos::view(&row.record)))
+    let photo = photos::upload(&state, &caller, &req, payload).await?;
+    Ok(HttpResponse::Created().json(photos::view(&photo)))
 }
 
 /// Serves one of a photo's images to whoever may see it: with a bearer token, its uploader or
