@@ -108,6 +108,7 @@ pub struct Metrics {
     /// Per method index: route pattern → series.
     routes: [RwLock<HashMap<Box<str>, RouteSeries>>; METHODS.len()],
     sse_open: AtomicI64,
+    in_flight: AtomicI64,
     outbox_send_failures: AtomicU64,
     jobs: [JobSeries; JOBS.len()],
     started: SystemTime,
@@ -116,10 +117,21 @@ pub struct Metrics {
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| Metrics {
     routes: std::array::from_fn(|_| RwLock::new(HashMap::new())),
     sse_open: AtomicI64::new(0),
+    in_flight: AtomicI64::new(0),
     outbox_send_failures: AtomicU64::new(0),
     jobs: std::array::from_fn(|_| JobSeries::default()),
     started: SystemTime::now(),
 });
+
+/// Counts a request answered when dropped (see [`Metrics::request_started`]).
+#[derive(Debug)]
+pub struct InFlightGuard(&'static Metrics);
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
 
 /// This process's registry.
 pub fn global() -> &'static Metrics {
@@ -162,6 +174,17 @@ impl Metrics {
             series.statuses[slot].fetch_add(1, Ordering::Relaxed);
             series.latency.observe(elapsed);
         }
+    }
+
+    /// A request entered the handlers; the guard counts it answered (or dropped) when dropped.
+    pub fn request_started(&'static self) -> InFlightGuard {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlightGuard(self)
+    }
+
+    /// Requests being handled now (responses not yet produced).
+    pub fn in_flight(&self) -> i64 {
+        self.in_flight.load(Ordering::Relaxed)
     }
 
     /// An event stream opened; the guard counts it closed when dropped.

@@ -134,7 +134,11 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         // No clone of the request is kept: routing needs to be its only owner.
-        ObserveFuture { fut: self.service.call(req), started: Instant::now() }
+        ObserveFuture {
+            fut: self.service.call(req),
+            started: Instant::now(),
+            _in_flight: metrics::global().request_started(),
+        }
     }
 }
 
@@ -144,6 +148,7 @@ pin_project_lite::pin_project! {
         #[pin]
         fut: F,
         started: Instant,
+        _in_flight: metrics::InFlightGuard,
     }
 }
 

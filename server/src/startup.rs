@@ -368,6 +368,14 @@ impl Application {
 async fn stop(handle: ServerHandle, shutdown: CancellationToken, tasks: impl Iterator<Item = JoinHandle<()>>) {
     // Cancelling first ends the event streams, so draining in-flight requests does not wait on them.
     shutdown.cancel();
+    // Stop accepting, then let every request in flight finish before any worker stops: a worker
+    // with nothing to do would otherwise stop its runtime at once, and with it the database
+    // connections it opened, which another worker's request may be using.
+    handle.pause().await;
+    let drained = tokio::time::Instant::now() + Duration::from_secs(10);
+    while crate::metrics::global().in_flight() > 0 && tokio::time::Instant::now() < drained {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     handle.stop(true).await;
     for task in tasks {
         if tokio::time::timeout(Duration::from_secs(10), task).await.is_err() {
