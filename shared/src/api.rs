@@ -85,6 +85,13 @@ pub enum ErrorCode {
     /// 409: the account has no phone number of its own yet (a WeChat account before
     /// `POST /me/phone`), so it cannot have a password.
     PhoneRequired,
+    /// 409: the account holds fewer minutes than the spend or gift needs.
+    InsufficientHours,
+    /// 409: the daily gift limit, or the receiving account's cap, would be passed; `details.max`
+    /// is what is still allowed, in minutes.
+    HoursLimitReached,
+    /// 422: the check-in code is wrong, forged or expired; ask the organiser for the current one.
+    InvalidCheckinCode,
 }
 
 impl ErrorCode {
@@ -110,7 +117,9 @@ impl ErrorCode {
             | E::WechatAlreadyBound
             | E::PhoneRequired
             | E::ReturnWindowClosed
-            | E::ExtensionUsed => 409,
+            | E::ExtensionUsed
+            | E::InsufficientHours
+            | E::HoursLimitReached => 409,
             E::PayloadTooLarge => 413,
             E::UnsupportedMediaType => 415,
             E::InvalidField
@@ -118,7 +127,8 @@ impl ErrorCode {
             | E::InvalidImport
             | E::ContentRisky
             | E::InvalidImage
-            | E::TooManyPhotos => 422,
+            | E::TooManyPhotos
+            | E::InvalidCheckinCode => 422,
             E::RateLimited => 429,
             E::ServiceUnavailable | E::WechatUnavailable => 503,
             E::Internal => 500,
@@ -428,6 +438,11 @@ pub struct CreateWishRequest {
     /// number (6 by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub photos: Option<Vec<String>>,
+    /// Pay for the service in time-bank minutes (1–6,000): held from the resident's balance in
+    /// escrow while the wish is live, paid to the member on confirmation, returned on cancel or
+    /// refusal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_minutes: Option<i64>,
 }
 
 /// A micro-wish (微心愿) as the caller may see it.
@@ -485,6 +500,13 @@ pub struct Wish {
     /// Its photos, oldest first: the resident's (`post`, `added`) and the member's (`fulfil`).
     #[serde(default)]
     pub photos: Vec<Photo>,
+    /// The time-bank minutes its member earns on confirmation: the paid price when the resident
+    /// pays in hours, else the community's configured credit.
+    #[serde(default)]
+    pub credit_minutes: i64,
+    /// Whether the resident pays in hours (the minutes are held in escrow while it is live).
+    #[serde(default)]
+    pub paid: bool,
 }
 
 /// The body of a wish action that needs nothing but an optional version guard
@@ -633,6 +655,8 @@ mod party;
 mod photos;
 mod places;
 mod residents;
+mod time_bank;
+mod volunteers;
 mod work_orders;
 pub use accounts::{ChangePasswordRequest, ResetCodeResponse, ResetPasswordRequest, SessionInfo};
 pub use audit::{AuditAction, AuditEntry, AuditTargetKind};
@@ -647,6 +671,15 @@ pub use places::{
     PlaceRef, SetHomeRequest, UpdatePlaceRequest,
 };
 pub use residents::{CreateResidentRequest, ResidentRecord};
+pub use time_bank::{
+    AddFamilyRequest, Certificate, CertificateVerification, FamilyLink, GiftRequest, LedgerCheck, LedgerEntry,
+    MintRequest, PoolSummary, Relation, ReversalRequest, ServiceRecord, ServiceRecordEntry, TimeBankSummary, Transfer,
+    TransferKind,
+};
+pub use volunteers::{
+    Activity, CheckinCode, ConfirmHoursRequest, CreateActivityRequest, CreateTeamRequest, JoinTeamRequest,
+    MarkAttendanceRequest, RosterEntry, ScanRequest, Signup, Team, TeamDecisionRequest, TeamMember, TeamRef, TeamRole,
+};
 pub use work_orders::{
     CalendarInfo, CreateDepartmentRequest, Department, DepartmentStaffRequest, OrderActionRequest, OrderDepartment,
     OrderEvent, OrderExtension, ReportOrderRequest, ScoreRow, Scorecard, WorkOrder,

@@ -8,6 +8,7 @@ pub mod checkin;
 mod phone;
 mod rating;
 mod text;
+pub mod time_bank;
 mod wish;
 pub mod work_order;
 
