@@ -42,11 +42,27 @@ pub enum BulkTable {
     WorkOrderDepartments,
     /// `work_order_events`.
     WorkOrderEvents,
+    /// `teams`.
+    Teams,
+    /// `team_members` (no id column).
+    TeamMembers,
+    /// `activities`.
+    Activities,
+    /// `activity_signups`.
+    ActivitySignups,
+    /// `family_links`.
+    FamilyLinks,
+    /// `ledger_accounts`.
+    LedgerAccounts,
+    /// `ledger_transfers`.
+    LedgerTransfers,
+    /// `ledger_movements`.
+    LedgerMovements,
 }
 
 impl BulkTable {
     /// Every table with an id column, whose sequence moves after a load.
-    const WITH_IDS: [BulkTable; 12] = [
+    const WITH_IDS: [BulkTable; 19] = [
         Self::Users,
         Self::Places,
         Self::Communities,
@@ -59,6 +75,13 @@ impl BulkTable {
         Self::Departments,
         Self::WorkOrders,
         Self::WorkOrderEvents,
+        Self::Teams,
+        Self::Activities,
+        Self::ActivitySignups,
+        Self::FamilyLinks,
+        Self::LedgerAccounts,
+        Self::LedgerTransfers,
+        Self::LedgerMovements,
     ];
 
     /// The table's name.
@@ -80,6 +103,14 @@ impl BulkTable {
             Self::WorkOrders => "work_orders",
             Self::WorkOrderDepartments => "work_order_departments",
             Self::WorkOrderEvents => "work_order_events",
+            Self::Teams => "teams",
+            Self::TeamMembers => "team_members",
+            Self::Activities => "activities",
+            Self::ActivitySignups => "activity_signups",
+            Self::FamilyLinks => "family_links",
+            Self::LedgerAccounts => "ledger_accounts",
+            Self::LedgerTransfers => "ledger_transfers",
+            Self::LedgerMovements => "ledger_movements",
         }
     }
 
@@ -104,7 +135,7 @@ impl BulkTable {
             Self::Wishes => {
                 "INSERT INTO wishes (id, community_id, grid_id, resident_id, posted_by, title, description, category, \
                  contact_phone, status, version, member_id, claim_expires_at, fulfilled_at, fulfilment_note, rating, \
-                 comment, created_at, updated_at)"
+                 comment, created_at, updated_at, credit_minutes, paid_minutes)"
             }
             Self::WishEvents => {
                 "INSERT INTO wish_events (id, wish_id, community_id, at, actor_id, action, from_status, to_status, reason)"
@@ -124,6 +155,27 @@ impl BulkTable {
             Self::WorkOrderEvents => {
                 "INSERT INTO work_order_events (id, order_id, at, month, actor_id, action, from_status, to_status, note, \
                  round, community_id, street_id, grid_id, department_id, on_time, minutes, satisfaction)"
+            }
+            Self::Teams => "INSERT INTO teams (id, name, description, place_id, created_by, created_at, member_count)",
+            Self::TeamMembers => "INSERT INTO team_members (team_id, user_id, role, note, requested_at, joined_at)",
+            Self::Activities => {
+                "INSERT INTO activities (id, team_id, title, description, place_id, community_id, address, starts_at, \
+                 ends_at, capacity, seats_taken, waitlist, skills, status, organiser_id, created_at)"
+            }
+            Self::ActivitySignups => {
+                "INSERT INTO activity_signups (id, activity_id, user_id, status, signed_up_at, checked_in_at, \
+                 checked_out_at, minutes, confirmed_at, confirmed_by)"
+            }
+            Self::FamilyLinks => {
+                "INSERT INTO family_links (id, user_id, relative_id, relation, birth_date, created_at, accepted_at)"
+            }
+            Self::LedgerAccounts => "INSERT INTO ledger_accounts (id, kind, owner_id, balance, earned, created_at)",
+            Self::LedgerTransfers => {
+                "INSERT INTO ledger_transfers (id, kind, minutes, from_account, to_account, memo, wish_id, activity_id, \
+                 reverses_id, actor_id, once_key, at)"
+            }
+            Self::LedgerMovements => {
+                "INSERT INTO ledger_movements (id, transfer_id, account_id, minutes, balance_after, at)"
             }
         }
     }
