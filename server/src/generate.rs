@@ -1,13 +1,16 @@
 //! `haolin generate --seed N --scale small|seed`: fills the database with a deterministic demo
-//! district (docs/PLACES.md codes, district 520201), its people, dual check-ins, two years of
-//! wishes in realistic states with their event logs, and departments with a year of work orders
-//! with theirs (`orders.rs`). Rows go in as multi-row `INSERT`s of literal values, a few thousand
+//! district (docs/PLACES.md codes, district 520201), its people, dual check-ins, volunteer teams
+//! with a year of activities (`volunteers.rs`), two years of wishes in realistic states with their
+//! event logs (a few paid in hours), the time bank's ledger of all of it (`ledger.rs`), and
+//! departments with a year of work orders with theirs (`orders.rs`). Rows go in as multi-row `INSERT`s of literal values, a few thousand
 //! per transaction, with explicit ids, so the seed scale (≈ 500,000 wishes) takes minutes, not
 //! hours. The same seed gives the same district.
 
+mod ledger;
 mod order_log;
 mod order_story;
 mod orders;
+mod volunteers;
 
 use std::fmt::Write as _;
 
@@ -51,6 +54,12 @@ pub struct Scale {
     pub orders: usize,
     /// Orders left open in each live status (reported … reopened).
     pub live_per_status: usize,
+    /// Volunteer teams of each community.
+    pub teams_per_community: usize,
+    /// Volunteer teams of each street.
+    pub teams_per_street: usize,
+    /// Volunteer teams of the district.
+    pub district_teams: usize,
 }
 
 impl Scale {
@@ -68,10 +77,13 @@ impl Scale {
         departments_per_street: 2,
         orders: 300,
         live_per_status: 2,
+        teams_per_community: 3,
+        teams_per_street: 4,
+        district_teams: 4,
     };
     /// The seed's district: 10 streets, 60 communities, 653 + 8 grids, 9,467 units, 512 unit
     /// branches, 4,872 members, 100,000 residents, 500,000 wishes; 20 + 30 departments, 4,695
-    /// work orders.
+    /// work orders; 9 + 10 × 12 + 60 × 5 = 429 volunteer teams.
     pub const SEED: Scale = Scale {
         streets: 10,
         communities: 60,
@@ -85,6 +97,9 @@ impl Scale {
         departments_per_street: 3,
         orders: 4_695,
         live_per_status: 3,
+        teams_per_community: 5,
+        teams_per_street: 12,
+        district_teams: 9,
     };
 
     /// `small` or `seed`.
@@ -116,6 +131,24 @@ pub struct Generated {
     pub orders: usize,
     /// Work-order events.
     pub order_events: usize,
+    /// Volunteer teams.
+    pub teams: usize,
+    /// Team members (pending ones included).
+    pub team_members: usize,
+    /// Activities.
+    pub activities: usize,
+    /// Activity sign-ups.
+    pub signups: usize,
+    /// Paid wishes.
+    pub paid_wishes: usize,
+    /// Family links.
+    pub family_links: usize,
+    /// Ledger accounts.
+    pub ledger_accounts: usize,
+    /// Ledger transfers.
+    pub transfers: usize,
+    /// Ledger movements.
+    pub movements: usize,
 }
 
 /// Why generation failed.
@@ -130,6 +163,12 @@ pub enum GenerateError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The time bank's ledger is in use: generated accounts would clash with it.
+    #[error("the database's time bank ledger is not empty")]
+    LedgerInUse,
+    /// The generated ledger broke its own rules (a bug in the generator).
+    #[error("the generated ledger would overdraw {0}")]
+    Ledger(String),
 }
 
 /// SplitMix64: small, fast, and the same everywhere (the benchmarks draw from it too).
@@ -200,6 +239,9 @@ pub async fn generate(
     if store.place_by_code(DISTRICT_CODE).await?.is_some() {
         return Err(GenerateError::AlreadyGenerated);
     }
+    if bulk.max_id(BulkTable::LedgerAccounts).await? > 0 {
+        return Err(GenerateError::LedgerInUse);
+    }
     let mut rng = Rng(seed ^ 0x4841_4F4C_494E);
     let hash = crate::auth::password::hash(PASSWORD.to_owned()).await.map_err(|_| GenerateError::Hash)?;
     let now = Utc::now();
@@ -224,6 +266,7 @@ pub async fn generate(
         street_codes.push((id, code));
     }
     let mut community_codes = Vec::new();
+    let mut community_names = Vec::new();
     for c in 0..scale.communities {
         let (street_id, street_code) = &street_codes[c % scale.streets];
         let code = format!("{street_code}{:03}", c / scale.streets + 1);
@@ -235,6 +278,7 @@ pub async fn generate(
             .await?;
         communities.row(format!("({id}, {}, {}, {}, {now_ms})", text(&name), text(&code), text(street_code))).await?;
         community_ids.push(id);
+        community_names.push(name);
         community_codes.push((code, 0usize));
     }
     let total_grids = scale.comprehensive_grids + scale.dedicated_grids;
@@ -399,6 +443,41 @@ pub async fn generate(
     checkins.finish().await?;
     branch_checkins.finish().await?;
 
+    // Volunteer teams and a year of their activities; the attendances' credits.
+    let mut residents_of: Vec<Vec<i64>> = vec![Vec::new(); scale.communities];
+    for (p, g) in &residents {
+        residents_of[grids[*g].1].push(p.id);
+    }
+    let streets: Vec<i64> = street_codes.iter().map(|(id, _)| *id).collect();
+    let named: Vec<(i64, usize, String)> = community_names
+        .iter()
+        .enumerate()
+        .map(|(c, name)| (community_ids[c], c % scale.streets, name.clone()))
+        .collect();
+    let area = volunteers::Area {
+        district,
+        streets: &streets,
+        communities: &named,
+        grids: &grids,
+        dispatchers: &dispatchers,
+        members_of: &members_of,
+        residents_of: &residents_of,
+    };
+    let teams = volunteers::Teams {
+        per_community: scale.teams_per_community,
+        per_street: scale.teams_per_street,
+        district: scale.district_teams,
+    };
+    let volunteering = volunteers::generate_volunteers(&bulk, &area, teams, seed, now_ms).await?;
+    done.teams = volunteering.teams;
+    done.team_members = volunteering.team_members;
+    done.activities = volunteering.activities;
+    done.signups = volunteering.signups;
+    // A resident pays for a wish in hours only with what their attendances earned before it.
+    let mut budget = ledger::Budget::new(&volunteering.credits);
+    let mut paid_rng = Rng(seed ^ 0x5041_4944_5749_5348);
+    let mut in_ledger: Vec<ledger::WishEntry> = Vec::new();
+
     // Wishes over two years: older ones finished, recent ones in every live state.
     let mut next_wish = bulk.max_id(BulkTable::Wishes).await? + 1;
     let mut next_event = bulk.max_id(BulkTable::WishEvents).await? + 1;
@@ -460,13 +539,18 @@ pub async fn generate(
         }
         let holder = matches!(status, "claimed" | "fulfilled" | "confirmed").then_some(member).flatten();
         let claim_expires = (status == "claimed").then(|| now_ms + 24 * hour + (rng.below(48) as i64) * hour);
+        let price = (paid_rng.below(3) == 0).then(|| 30 * (1 + paid_rng.below(4) as i64));
+        let paid = price.filter(|&p| budget.reserve(resident.id, created, p));
+        if let Some(entry) = wish_entry(id, status, resident.id, member, dispatcher, *title, created, &log, paid) {
+            in_ledger.push(entry);
+        }
         let fulfilled_at = matches!(status, "fulfilled" | "confirmed").then(|| step(3));
         let rating = (status == "confirmed").then(|| 3 + rng.below(3) as i64);
         let updated = log.last().map_or(created, |e| e.0);
         let mut row = String::with_capacity(256);
         let _ = write!(
             row,
-            "({id}, {community}, {grid}, {}, {}, {}, {}, {}, '{}', '{status}', {}, {}, {}, {}, {}, {}, NULL, {created}, {updated})",
+            "({id}, {community}, {grid}, {}, {}, {}, {}, {}, '{}', '{status}', {}, {}, {}, {}, {}, {}, NULL, {created}, {updated}, {}, {})",
             resident.id,
             resident.id,
             text(title),
@@ -479,6 +563,8 @@ pub async fn generate(
             int(fulfilled_at),
             if fulfilled_at.is_some() { "'已办好'" } else { "NULL" },
             int(rating),
+            ledger::WISH_MINUTES,
+            int(paid),
         );
         wishes.row(row).await?;
         for (at, actor, action, from, to, reason) in log {
@@ -495,6 +581,28 @@ pub async fn generate(
     }
     done.wishes = wishes.finish().await?;
     done.events = events.finish().await?;
+    drop(budget);
+
+    // The time bank: family links, then the ledger of the credits, the paid wishes, the pools'
+    // mints and the gifts.
+    let mut ledger_rng = Rng(seed ^ 0x4C45_4447_4552);
+    let family = ledger::Family::draw(&bulk, &mut ledger_rng, &members_of, &residents_of, now_ms).await?;
+    done.family_links = family.len();
+    done.paid_wishes = in_ledger.iter().filter(|e| matches!(e, ledger::WishEntry::Paid { .. })).count();
+    let written = ledger::write_ledger(
+        &bulk,
+        &mut ledger_rng,
+        &in_ledger,
+        &volunteering.credits,
+        &family,
+        &community_ids,
+        now_ms,
+    )
+    .await?;
+    drop(in_ledger);
+    done.ledger_accounts = written.accounts;
+    done.transfers = written.transfers;
+    done.movements = written.movements;
 
     let district = orders::District {
         district,
@@ -517,4 +625,33 @@ pub async fn generate(
     done.order_events = made.events;
     bulk.reset_sequences().await?;
     Ok(done)
+}
+
+/// What wish `id` leaves in the ledger, from its status and log: a confirmed wish's credit to its
+/// member, or a paid wish's escrow (paid on confirmation, returned when refused or cancelled,
+/// held while live).
+#[allow(clippy::too_many_arguments)]
+fn wish_entry(
+    id: i64,
+    status: &str,
+    resident: i64,
+    member: Option<i64>,
+    dispatcher: Option<i64>,
+    title: &'static str,
+    posted: i64,
+    log: &[LogEntry],
+    paid: Option<i64>,
+) -> Option<ledger::WishEntry> {
+    let last = log.last().map_or(posted, |e| e.0);
+    let end = match (status, member) {
+        ("confirmed", Some(member)) if paid.is_some() => ledger::PaidEnd::Pay { member, at: last },
+        ("confirmed", Some(member)) => {
+            return Some(ledger::WishEntry::Credit { wish: id, member, resident, at: last, title });
+        }
+        ("confirmed", None) => return None,
+        ("rejected", _) => ledger::PaidEnd::Return { actor: dispatcher.unwrap_or(resident), at: last },
+        ("cancelled", _) => ledger::PaidEnd::Return { actor: resident, at: last },
+        _ => ledger::PaidEnd::Held,
+    };
+    paid.map(|price| ledger::WishEntry::Paid { wish: id, resident, posted, price, title, end })
 }
