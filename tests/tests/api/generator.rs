@@ -360,3 +360,129 @@ async fn generated_work_orders_have_consistent_logs_and_the_street_scorecard_is_
     let rate = card["total"]["response_rate"].as_f64().unwrap();
     assert!(rate > 0.8 && rate < 1.0, "most signatures are on time, not all: {rate}");
 }
+
+/// One integer from `sql`.
+fn count(app: &TestApp, sql: &str) -> i64 {
+    let rows = haolin_tests::query_sql(&app.database_url, sql);
+    rows.first().and_then(|r| r.first()).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{sql}: {rows:?}"))
+}
+
+#[tokio::test]
+async fn generated_teams_activities_and_ledger_keep_the_time_banks_rules() {
+    let app = spawn_app().await;
+    generate(&app, 7).await;
+
+    // Teams: 4 at the district, 4 in each of 2 streets, 3 in each of 4 communities, named once per
+    // place, each counting its approved members and led by one of them.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM teams"), 4 + 2 * 4 + 4 * 3);
+    let levels = "SELECT COUNT(*) FROM teams t JOIN places p ON p.id = t.place_id \
+                  WHERE p.level NOT IN ('district', 'street', 'community')";
+    assert_eq!(count(&app, levels), 0, "teams belong to the district, streets and communities");
+    assert!(count(&app, "SELECT COUNT(*) FROM teams WHERE name = '红马甲志愿服务队' OR name = '党员先锋队'") > 0);
+    let bad = "SELECT COUNT(*) FROM teams t WHERE t.member_count <> (SELECT COUNT(*) FROM team_members m \
+               WHERE m.team_id = t.id AND m.role IN ('member', 'leader')) \
+               OR NOT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = t.id AND m.role = 'leader')";
+    assert_eq!(count(&app, bad), 0, "member counts and leaders");
+    assert!(count(&app, "SELECT COUNT(*) FROM team_members WHERE role = 'pending' AND joined_at IS NULL") > 0);
+
+    // Activities: a year of them in daytime China time, past ones confirmed, future ones published,
+    // a few cancelled; the organiser leads the team; the counters are the sign-up rows.
+    let activities = count(&app, "SELECT COUNT(*) FROM activities");
+    assert!((300..=800).contains(&activities), "{activities} activities");
+    for status in ["confirmed", "published", "cancelled"] {
+        assert!(count(&app, &format!("SELECT COUNT(*) FROM activities WHERE status = '{status}'")) > 0, "{status}");
+    }
+    let now = chrono::Utc::now().timestamp_millis();
+    let wrong = format!(
+        "SELECT COUNT(*) FROM activities WHERE (status = 'confirmed' AND ends_at > {now}) \
+         OR (status = 'published' AND ends_at < {now} - 3 * 86400000) \
+         OR (starts_at / 60000 + 480) % 1440 < 480 OR (ends_at / 60000 + 480) % 1440 > 1200 \
+         OR NOT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = activities.team_id \
+           AND m.user_id = activities.organiser_id AND m.role = 'leader')"
+    );
+    assert_eq!(count(&app, &wrong), 0, "statuses, daytime, organisers");
+    let counters = "SELECT COUNT(*) FROM activities a WHERE a.seats_taken <> (SELECT COUNT(*) FROM activity_signups s \
+                    WHERE s.activity_id = a.id AND s.status = 'seated') OR a.waitlist <> (SELECT COUNT(*) \
+                    FROM activity_signups s WHERE s.activity_id = a.id AND s.status = 'waitlisted') \
+                    OR (a.waitlist > 0 AND a.seats_taken < a.capacity)";
+    assert_eq!(count(&app, counters), 0, "seats and waitlists are the rows'");
+    // Nobody waits ahead of someone seated after them (moved up in order).
+    let order = "SELECT COUNT(*) FROM activity_signups w JOIN activity_signups s ON s.activity_id = w.activity_id \
+                 AND s.status = 'seated' AND w.status = 'waitlisted' AND w.id < s.id";
+    assert_eq!(count(&app, order), 0, "the waitlist is in sign-up order");
+    for status in ["seated", "waitlisted", "withdrawn"] {
+        assert!(count(&app, &format!("SELECT COUNT(*) FROM activity_signups WHERE status = '{status}'")) > 0);
+    }
+    // Attendance: minutes are check-out minus check-in capped by the activity's length; only seated
+    // people on confirmed activities are confirmed, each credited once with their minutes.
+    let attendance = "SELECT COUNT(*) FROM activity_signups s JOIN activities a ON a.id = s.activity_id \
+                      WHERE s.minutes IS NOT NULL AND (s.minutes <> CASE \
+                        WHEN (s.checked_out_at - s.checked_in_at) / 60000 < (a.ends_at - a.starts_at) / 60000 \
+                        THEN (s.checked_out_at - s.checked_in_at) / 60000 ELSE (a.ends_at - a.starts_at) / 60000 END \
+                      OR s.status <> 'seated')";
+    assert_eq!(count(&app, attendance), 0, "attended minutes");
+    let confirmed = count(&app, "SELECT COUNT(*) FROM activity_signups WHERE confirmed_at IS NOT NULL");
+    assert!(confirmed > 500, "{confirmed} confirmed attendances");
+    let credited = "SELECT COUNT(*) FROM activity_signups s JOIN activities a ON a.id = s.activity_id \
+                    JOIN ledger_transfers t ON t.once_key = 'activity:' || s.activity_id || ':' || s.user_id \
+                    WHERE s.confirmed_at IS NOT NULL AND a.status = 'confirmed' AND t.kind = 'activity_credit' \
+                    AND t.minutes = s.minutes AND t.activity_id = a.id AND t.at = s.confirmed_at";
+    assert_eq!(count(&app, credited), confirmed, "each confirmed attendance is credited once");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'activity_credit'"), confirmed);
+
+    // Wishes: each confirmed one credits its member its credit_minutes once (`wish:{id}`), a paid one
+    // by the resident's escrow instead; a live paid wish's price is held.
+    let confirmed_wishes = count(&app, "SELECT COUNT(*) FROM wishes WHERE status = 'confirmed'");
+    let wish_credits = "SELECT COUNT(*) FROM wishes w JOIN ledger_transfers t ON t.once_key = 'wish:' || w.id \
+                        JOIN ledger_accounts a ON a.id = t.to_account AND a.kind = 'person' AND a.owner_id = w.member_id \
+                        WHERE w.status = 'confirmed' AND t.wish_id = w.id AND ((t.kind = 'wish_credit' \
+                        AND w.paid_minutes IS NULL AND t.minutes = w.credit_minutes AND w.credit_minutes = 60) \
+                        OR (t.kind = 'escrow_pay' AND t.minutes = w.paid_minutes))";
+    assert_eq!(count(&app, wish_credits), confirmed_wishes, "every confirmed wish credits its member once");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM ledger_transfers WHERE once_key LIKE 'wish:%'"), confirmed_wishes);
+    let paid = count(&app, "SELECT COUNT(*) FROM wishes WHERE paid_minutes IS NOT NULL");
+    assert!(paid > 0, "some wishes are paid in hours");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM ledger_transfers WHERE kind = 'escrow_hold'"), paid);
+    let escrow = "SELECT COUNT(*) FROM ledger_accounts a WHERE a.kind = 'escrow' AND a.balance <> \
+                  (SELECT COALESCE(SUM(w.paid_minutes), 0) FROM wishes w WHERE w.resident_id = a.owner_id \
+                  AND w.status IN ('pending_review', 'open', 'claimed', 'fulfilled'))";
+    assert_eq!(count(&app, escrow), 0, "escrow holds the live paid wishes' prices");
+
+    // The ledger's invariants, exactly.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM ledger_accounts WHERE kind = 'issue' AND owner_id = 0"), 1);
+    assert_eq!(count(&app, "SELECT COALESCE(SUM(balance), 0) FROM ledger_accounts"), 0, "balances sum to zero");
+    let sums = "SELECT COUNT(*) FROM ledger_accounts a WHERE a.balance <> \
+                (SELECT COALESCE(SUM(m.minutes), 0) FROM ledger_movements m WHERE m.account_id = a.id) \
+                OR (a.kind <> 'issue' AND a.balance < 0)";
+    assert_eq!(count(&app, sums), 0, "each balance is the sum of its movements");
+    let transfers = "SELECT COUNT(*) FROM ledger_transfers t WHERE 2 <> (SELECT COUNT(*) FROM ledger_movements m \
+                     WHERE m.transfer_id = t.id) OR 0 <> (SELECT SUM(m.minutes) FROM ledger_movements m \
+                     WHERE m.transfer_id = t.id) OR NOT EXISTS (SELECT 1 FROM ledger_movements m \
+                     WHERE m.transfer_id = t.id AND m.account_id = t.to_account AND m.minutes = t.minutes AND m.at = t.at) \
+                     OR NOT EXISTS (SELECT 1 FROM ledger_movements m WHERE m.transfer_id = t.id \
+                     AND m.account_id = t.from_account AND m.minutes = -t.minutes)";
+    assert_eq!(count(&app, transfers), 0, "each transfer is two movements summing to zero");
+    let running = "SELECT COUNT(*) FROM (SELECT m.balance_after, a.kind, SUM(m.minutes) OVER \
+                   (PARTITION BY m.account_id ORDER BY m.id) AS running FROM ledger_movements m \
+                   JOIN ledger_accounts a ON a.id = m.account_id) r \
+                   WHERE r.balance_after <> r.running OR (r.kind <> 'issue' AND r.balance_after < 0)";
+    assert_eq!(count(&app, running), 0, "running balances in id order, never below zero but the issue's");
+    let in_time =
+        "SELECT COUNT(*) FROM ledger_transfers a JOIN ledger_transfers b ON b.id = a.id + 1 WHERE b.at < a.at";
+    assert_eq!(count(&app, in_time), 0, "transfers in time order");
+    let earned = "SELECT COUNT(*) FROM ledger_accounts a WHERE a.earned <> (SELECT COALESCE(SUM(t.minutes), 0) \
+                  FROM ledger_transfers t WHERE t.to_account = a.id \
+                  AND t.kind IN ('wish_credit', 'activity_credit', 'escrow_pay'))";
+    assert_eq!(count(&app, earned), 0, "earned is the lifetime service credits");
+    for kind in ["mint", "wish_credit", "activity_credit", "escrow_hold", "escrow_pay", "gift"] {
+        assert!(count(&app, &format!("SELECT COUNT(*) FROM ledger_transfers WHERE kind = '{kind}'")) > 0, "{kind}");
+    }
+    let gifts = "SELECT COUNT(*) FROM ledger_transfers t JOIN ledger_accounts f ON f.id = t.from_account \
+                 JOIN ledger_accounts r ON r.id = t.to_account WHERE t.kind = 'gift' AND NOT EXISTS \
+                 (SELECT 1 FROM family_links l WHERE l.user_id = f.owner_id AND l.relative_id = r.owner_id \
+                 AND l.accepted_at IS NOT NULL AND l.accepted_at <= t.at)";
+    assert_eq!(count(&app, gifts), 0, "gifts go along accepted family links");
+    let credits_from_issue = "SELECT COUNT(*) FROM ledger_transfers t JOIN ledger_accounts f ON f.id = t.from_account \
+                              WHERE t.kind IN ('wish_credit', 'activity_credit', 'mint') AND f.kind <> 'issue'";
+    assert_eq!(count(&app, credits_from_issue), 0, "credits and mints come from the issue account");
+}
