@@ -328,6 +328,28 @@ impl Db {
         })
     }
 
+    /// Opens a session for each of `users` (any ids, in any order) and returns an access token
+    /// for each, in the same order (see [`Db::tokens`]).
+    pub async fn tokens_of(&self, users: &[i64]) -> Result<Vec<String>, String> {
+        let key = jsonwebtoken::EncodingKey::from_secret(crate::server::JWT_SECRET.as_bytes());
+        let now = chrono::Utc::now().timestamp();
+        let mut out = Vec::with_capacity(users.len());
+        for user in users {
+            let sql = "INSERT INTO sessions (user_id, created_at) VALUES ($1, $2) RETURNING id";
+            let session: i64 =
+                on_pool!(self, p => sqlx::query_scalar(sql).bind(user).bind(now_ms()).fetch_one(p).await.map_err(err))?;
+            let claims =
+                serde_json::json!({"sub": user.to_string(), "sid": session, "iat": now, "exp": now + 24 * 3600});
+            out.push(jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).map_err(|e| e.to_string())?);
+        }
+        Ok(out)
+    }
+
+    /// Rows of two integers from `sql` with one integer parameter.
+    pub async fn pairs(&self, sql: &str, a: i64) -> Result<Vec<(i64, i64)>, String> {
+        on_pool!(self, p => sqlx::query_as(sql).bind(a).fetch_all(p).await.map_err(err))
+    }
+
     /// The session id of each of `users` (the latest).
     pub async fn sessions(&self, users: &[i64]) -> Result<Vec<i64>, String> {
         let (Some(first), Some(last)) = (users.first(), users.last()) else { return Ok(Vec::new()) };

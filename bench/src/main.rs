@@ -3,12 +3,14 @@
 //!
 //! Usage: `haolin-bench [--bin target/release/haolin] [--out BENCHMARKS.md] [--backends sqlite,postgres]
 //! [--pg-admin postgres://haolin:haolin@127.0.0.1:5432/postgres] [--web-size FILE] [--feeds-wishes 500000]
-//! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--upload-rounds 4] [--upload-arenas default,2] [--upload-phones 10,50,100] [--only scorecard|uploads]`
+//! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--upload-rounds 4] [--upload-arenas default,2] [--upload-phones 10,50,100]
+//! [--time-bank-scale seed|small|none] [--time-bank-seed 1] [--only scorecard|uploads|time_bank]`
 
 mod db;
 mod load;
 mod scorecard;
 mod server;
+mod time_bank;
 mod uploads;
 
 use std::fmt::Write as _;
@@ -44,7 +46,12 @@ struct Options {
     upload_arenas: Vec<String>,
     /// Phones uploading at once, one upload run each (the peak memory should not follow them).
     upload_phones: Vec<usize>,
-    /// Only this benchmark (`scorecard`, `uploads`), its section spliced into the existing report.
+    /// The `haolin generate` scale a person's time bank is measured on (`none`: not measured).
+    time_bank_scale: String,
+    /// Its seed.
+    time_bank_seed: u64,
+    /// Only this benchmark (`scorecard`, `uploads`, `time_bank`), its section spliced into the
+    /// existing report.
     only: Option<String>,
 }
 
@@ -66,6 +73,8 @@ fn options() -> Result<Options, String> {
         upload_rounds: 4,
         upload_arenas: vec!["default".into(), "2".into()],
         upload_phones: vec![10, 50, 100],
+        time_bank_scale: "seed".into(),
+        time_bank_seed: 1,
         only: None,
     };
     let mut args = std::env::args().skip(1);
@@ -91,8 +100,10 @@ fn options() -> Result<Options, String> {
                     value.split(',').map(|v| v.parse().map_err(|_| "bad --upload-phones")).collect::<Result<_, _>>()?
             }
             "--upload-rounds" => o.upload_rounds = value.parse().map_err(|_| "bad --upload-rounds")?,
-            "--only" if value == "scorecard" || value == "uploads" => o.only = Some(value),
-            "--only" => return Err(format!("--only knows scorecard and uploads, not {value}")),
+            "--time-bank-scale" => o.time_bank_scale = value,
+            "--time-bank-seed" => o.time_bank_seed = value.parse().map_err(|_| "bad --time-bank-seed")?,
+            "--only" if ["scorecard", "uploads", "time_bank"].contains(&value.as_str()) => o.only = Some(value),
+            "--only" => return Err(format!("--only knows scorecard, uploads and time_bank, not {value}")),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -726,6 +737,15 @@ async fn real_main() -> Result<(), String> {
         say(&format!("wrote the uploads section of {}", o.out.display()));
         return Ok(());
     }
+    if o.only.as_deref() == Some("time_bank") {
+        let mut figures = Vec::new();
+        for backend in &o.backends {
+            figures.push(time_bank::time_bank_bench(&o, backend).await?);
+        }
+        time_bank::splice(&o.out, &figures, ANALYSIS_MARKER)?;
+        say(&format!("wrote the time bank section of {}", o.out.display()));
+        return Ok(());
+    }
     if o.only.is_some() {
         let mut cards = Vec::new();
         for backend in &o.backends {
@@ -773,10 +793,24 @@ async fn real_main() -> Result<(), String> {
             }
         }
     }
-    let report = render(&o, &claims, &feeds, &fanout, &cards, &photo_uploads, started.elapsed())?;
+    let mut banks = Vec::new();
+    if o.time_bank_scale != "none" {
+        for backend in &o.backends {
+            banks.push(time_bank::time_bank_bench(&o, backend).await?);
+        }
+    }
+    let measured = Measured { cards: &cards, photo_uploads: &photo_uploads, banks: &banks };
+    let report = render(&o, &claims, &feeds, &fanout, &measured, started.elapsed())?;
     std::fs::write(&o.out, report).map_err(|e| e.to_string())?;
     say(&format!("wrote {}", o.out.display()));
     Ok(())
+}
+
+/// The seed-scale benchmarks' figures of a full run (empty: not measured, the last run's section kept).
+struct Measured<'a> {
+    cards: &'a [scorecard::ScorecardFigures],
+    photo_uploads: &'a [uploads::UploadFigures],
+    banks: &'a [time_bank::TimeBankFigures],
 }
 
 fn render(
@@ -784,10 +818,15 @@ fn render(
     claims: &[ClaimFigures],
     feeds: &[FeedFigures],
     fanout: &[FanoutFigures],
-    cards: &[scorecard::ScorecardFigures],
-    photo_uploads: &[uploads::UploadFigures],
+    measured: &Measured<'_>,
     took: Duration,
 ) -> Result<String, String> {
+    let (cards, photo_uploads) = (measured.cards, measured.photo_uploads);
+    let (bank_section, bank_rows) = if measured.banks.is_empty() {
+        time_bank::kept(&o.out, ANALYSIS_MARKER)
+    } else {
+        (time_bank::section(measured.banks), time_bank::target_rows(measured.banks))
+    };
     // A run without the scorecard keeps the last one's section and targets rows.
     let (card_section, card_rows) = if cards.is_empty() {
         scorecard::kept(&o.out, ANALYSIS_MARKER)
@@ -899,7 +938,7 @@ fn render(
             "| web first load on the wire | not measured in this run (`web/dist` not built); last figure in [Web app weight](#web-app-weight) | — |"
         ),
     };
-    let _ = writeln!(w, "{card_rows}");
+    let _ = writeln!(w, "{card_rows}{bank_rows}");
 
     // Claim path.
     let _ = writeln!(w, "## 1. The claim path vs the database's own limit\n");
@@ -1147,6 +1186,7 @@ fn render(
     );
     let _ = write!(w, "{card_section}");
     let _ = write!(w, "{upload_section}");
+    let _ = write!(w, "{bank_section}");
     let _ = writeln!(w, "{}", ANALYSIS_MARKER);
     let _ = writeln!(w, "{}", kept_section(&o.out, "\n## Analysis", "\n## Web app weight"));
     let _ = writeln!(w, "{}", web_section(o)?);
