@@ -609,8 +609,9 @@ impl Store {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<(i64, ActivityRecord)>, StoreError> {
+        let select = ACTIVITY_SELECT.replacen("SELECT ", "SELECT s.signup_id, ", 1);
         let rows = sqlx::query(&format!(
-            "{ACTIVITY_SELECT} JOIN (SELECT activity_id, MAX(id) AS signup_id FROM activity_signups \
+            "{select} JOIN (SELECT activity_id, MAX(id) AS signup_id FROM activity_signups \
              WHERE user_id = $1 GROUP BY activity_id) s ON s.activity_id = a.id \
              WHERE s.signup_id < $2 ORDER BY s.signup_id DESC LIMIT $3"
         ))
