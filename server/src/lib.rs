@@ -17,6 +17,8 @@ pub mod extract;
 pub mod generate;
 pub mod homes;
 pub mod jobs;
+#[cfg(test)]
+mod ledger_props;
 pub mod metrics;
 pub mod notify;
 pub mod observe;
@@ -35,7 +37,9 @@ pub mod startup;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod time_bank;
 pub mod views;
+pub mod volunteers;
 pub mod web;
 pub mod wechat;
 pub mod wishes;
