@@ -225,6 +225,7 @@ type LogEntry = (i64, Option<i64>, &'static str, Option<&'static str>, &'static 
 struct Person {
     id: i64,
     phone: String,
+    name: String,
 }
 
 /// Fills the database behind `store` with a district of `scale` from `seed`; work orders follow the
@@ -355,7 +356,7 @@ pub async fn generate(
         let phone = format!("{prefix}{n:08}");
         let name = format!("{}{}", rng.pick(&SURNAMES), rng.pick(&GIVEN));
         let row = format!("({id}, '{phone}', {}, {}, {now_ms}, {})", text(&name), text(&hash), int(home));
-        (Person { id, phone: phone.clone() }, row)
+        (Person { id, phone: phone.clone(), name }, row)
     };
     let mut dispatchers = Vec::new();
     for (c, community) in community_ids.iter().enumerate() {
@@ -589,6 +590,11 @@ pub async fn generate(
     let family = ledger::Family::draw(&bulk, &mut ledger_rng, &members_of, &residents_of, now_ms).await?;
     done.family_links = family.len();
     done.paid_wishes = in_ledger.iter().filter(|e| matches!(e, ledger::WishEntry::Paid { .. })).count();
+    let first_resident = residents.first().map_or(0, |(p, _)| p.id);
+    let name_of = |id: i64| {
+        let n = usize::try_from(id - first_resident).ok();
+        n.and_then(|n| residents.get(n)).map_or_else(String::new, |(p, _)| p.name.clone())
+    };
     let written = ledger::write_ledger(
         &bulk,
         &mut ledger_rng,
@@ -596,6 +602,7 @@ pub async fn generate(
         &volunteering.credits,
         &family,
         &community_ids,
+        &name_of,
         now_ms,
     )
     .await?;

@@ -2,8 +2,8 @@
 //! `store::time_bank::post_transfer` would have written it one transfer at a time. Every confirmed
 //! wish credits its member from the district's issue account (`wish:{id}`), every confirmed
 //! attendance its participant (`activity:{id}:{user}`); a paid wish holds its price in the
-//! resident's escrow when posted and pays the member on confirmation (or returns it when refused
-//! or cancelled); admins mint hours into the communities' pools; party members give hours to the
+//! resident's escrow when posted (`hold:{id}`) and pays the member on confirmation (`wish:{id}`), or
+//! returns it when refused or cancelled (`return:{id}`); admins mint hours into the communities' pools; party members give hours to the
 //! relatives who accepted their family links. Accounts are numbered as first used, each movement
 //! carries its account's running balance, credits stop at the cap, and nobody but the issue account
 //! goes below zero: a paid wish is only drawn where the resident's earlier credits cover every
@@ -28,7 +28,7 @@ const CAP: i64 = 1_500 * 60;
 /// What one person may give a day (`time_bank.gift_daily_minutes`).
 const GIFT_DAILY: i64 = 600;
 
-/// What a gift's giver writes.
+/// What a gift's giver writes (the memo is `转赠给{name}：{note}`, as a gift through the API).
 const GIFT_NOTES: [&str; 4] = ["给爸妈的志愿时长", "亲情转赠", "一点心意", "留着以后用"];
 
 /// A ledger account, by what it belongs to.
@@ -252,6 +252,7 @@ pub async fn write_ledger(
     credits: &[Credit],
     family: &Family,
     pools: &[i64],
+    names: &dyn Fn(i64) -> String,
     now: i64,
 ) -> Result<Written, GenerateError> {
     let mut events = Vec::with_capacity(wishes.len() + credits.len() + 2 * family.links.len());
@@ -285,7 +286,7 @@ pub async fn write_ledger(
                 from: Account::Issue,
                 to: Account::Pool(*pool),
                 minutes: 60 * (100 + 50 * rng.below(5) as i64),
-                memo: Cow::Owned(format!("{year}年度社区志愿服务时间银行专项（第{}批）", batch + 1)),
+                memo: Cow::Owned(format!("发放：{year}年度社区志愿服务时间银行专项（第{}批）", batch + 1)),
                 wish: None,
                 activity: None,
                 actor: None,
@@ -305,7 +306,7 @@ pub async fn write_ledger(
                 from: Account::Person(*giver),
                 to: Account::Person(*relative),
                 minutes: 30 * (1 + rng.below(6) as i64),
-                memo: Cow::Borrowed(*rng.pick(&GIFT_NOTES)),
+                memo: Cow::Owned(format!("转赠给{}：{}", names(*relative), rng.pick(&GIFT_NOTES))),
                 wish: None,
                 activity: None,
                 actor: Some(*giver),
@@ -349,7 +350,8 @@ fn push_wish(events: &mut Vec<Event>, w: &WishEntry) {
         )),
         WishEntry::Paid { wish, resident, posted, price, title, end } => {
             let (person, escrow) = (Account::Person(resident), Account::Escrow(resident));
-            events.push(event(posted, "escrow_hold", person, escrow, price, title, wish, resident, None, false));
+            let hold = Some(format!("hold:{wish}"));
+            events.push(event(posted, "escrow_hold", person, escrow, price, title, wish, resident, hold, false));
             match end {
                 PaidEnd::Pay { member, at } => events.push(event(
                     at,
@@ -364,7 +366,8 @@ fn push_wish(events: &mut Vec<Event>, w: &WishEntry) {
                     true,
                 )),
                 PaidEnd::Return { actor, at } => {
-                    events.push(event(at, "escrow_return", escrow, person, price, title, wish, actor, None, false))
+                    let key = Some(format!("return:{wish}"));
+                    events.push(event(at, "escrow_return", escrow, person, price, title, wish, actor, key, false))
                 }
                 PaidEnd::Held => {}
             }

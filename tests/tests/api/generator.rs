@@ -489,4 +489,35 @@ async fn generated_teams_activities_and_ledger_keep_the_time_banks_rules() {
     let credits_from_issue = "SELECT COUNT(*) FROM ledger_transfers t JOIN ledger_accounts f ON f.id = t.from_account \
                               WHERE t.kind IN ('wish_credit', 'activity_credit', 'mint') AND f.kind <> 'issue'";
     assert_eq!(count(&app, credits_from_issue), 0, "credits and mints come from the issue account");
+
+    // The server agrees: its check of the whole ledger, and the summary and ledger page of the
+    // person who earned the most.
+    let admin = app.admin_token().await;
+    let check = app.get("/api/v1/admin/time-bank/check", &admin).await;
+    let check = check.expect_status(200);
+    assert_eq!(check["ok"], true, "{check}");
+    assert_eq!(check["balance_sum"], 0);
+    assert_eq!(check["transfers"].as_i64(), Some(count(&app, "SELECT COUNT(*) FROM ledger_transfers")));
+    let top = haolin_tests::query_sql(
+        &app.database_url,
+        "SELECT u.phone, a.balance, a.earned, (SELECT COUNT(*) FROM ledger_movements m WHERE m.account_id = a.id) \
+         FROM ledger_accounts a JOIN users u ON u.id = a.owner_id WHERE a.kind = 'person' \
+         ORDER BY a.earned DESC, a.id LIMIT 1",
+    );
+    let [phone, balance, earned, movements] = &top[0][..] else { panic!("{top:?}") };
+    let login = app.login(phone, "haolin123").await;
+    let token = str_of(&login, "access_token").to_owned();
+    let summary = app.get("/api/v1/me/time-bank", &token).await;
+    let summary = summary.expect_status(200);
+    assert_eq!(summary["balance_minutes"].as_i64(), balance.parse().ok(), "{summary}");
+    assert_eq!(summary["lifetime_minutes"].as_i64(), earned.parse().ok(), "{summary}");
+    let page = app.get("/api/v1/me/time-bank/ledger?limit=20", &token).await;
+    let page = page.expect_status(200);
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 20.min(movements.parse().unwrap()));
+    assert_eq!(items[0]["balance_after"].as_i64(), balance.parse().ok(), "{page}");
+    for pair in items.windows(2) {
+        let newer = pair[0]["balance_after"].as_i64().unwrap() - pair[0]["minutes"].as_i64().unwrap();
+        assert_eq!(Some(newer), pair[1]["balance_after"].as_i64(), "each balance follows the one before");
+    }
 }
