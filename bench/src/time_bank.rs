@@ -55,6 +55,9 @@ const LEDGER_PAGE_SQL: &str = "SELECT m.id, m.transfer_id, m.at, m.minutes, m.ba
 /// The summary's account read as `store::time_bank::person_balance` runs it.
 const SUMMARY_SQL: &str =
     "SELECT kind, id, balance, earned FROM ledger_accounts WHERE owner_id = $1 AND kind IN ('person', 'escrow')";
+/// The summary's second statement: what the person gave today (`gifted_since`).
+const GIFTED_SQL: &str = "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) FROM ledger_transfers \
+     WHERE from_account = $1 AND kind = 'gift' AND at >= $2";
 
 /// One kind of request measured.
 pub struct Measured {
@@ -181,7 +184,13 @@ async fn bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<TimeBankF
         .await?;
     let mut plans = Vec::new();
     plans.push(("the summary's accounts".to_owned(), db.explain(SUMMARY_SQL, None, &[first]).await?));
-    plans.push(("the first page".to_owned(), db.explain(LEDGER_PAGE_SQL, None, &[first, i64::MAX, 20]).await?));
+    let account =
+        db.scalar("SELECT id FROM ledger_accounts WHERE kind = 'person' AND owner_id = $1", first).await.unwrap_or(0);
+    let today = db::now_ms() - db::now_ms().rem_euclid(86_400_000);
+    plans.push(("the summary's gifts today".to_owned(), db.explain(GIFTED_SQL, None, &[account, today]).await?));
+    // The server asks for one row more than the page, to know whether another follows.
+    let rows = PAGE as i64 + 1;
+    plans.push(("the first page".to_owned(), db.explain(LEDGER_PAGE_SQL, None, &[first, i64::MAX, rows]).await?));
     let deep_cursor = db
         .scalar(
             &format!(
@@ -194,7 +203,7 @@ async fn bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<TimeBankF
         .unwrap_or(before);
     plans.push((
         format!("a deep page ({deepest} movements down)"),
-        db.explain(LEDGER_PAGE_SQL, None, &[first, deep_cursor, 20]).await?,
+        db.explain(LEDGER_PAGE_SQL, None, &[first, deep_cursor, rows]).await?,
     ));
     db.close().await;
     let ready = srv.to_ready;

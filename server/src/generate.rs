@@ -588,7 +588,7 @@ pub async fn generate(
     // mints and the gifts.
     let mut ledger_rng = Rng(seed ^ 0x4C45_4447_4552);
     let family = ledger::Family::draw(&bulk, &mut ledger_rng, &members_of, &residents_of, now_ms).await?;
-    done.family_links = family.len();
+    done.family_links = family.count();
     done.paid_wishes = in_ledger.iter().filter(|e| matches!(e, ledger::WishEntry::Paid { .. })).count();
     let first_resident = residents.first().map_or(0, |(p, _)| p.id);
     let name_of = |id: i64| {

@@ -148,8 +148,18 @@ impl Budget {
 
 /// Who gives to whom: family links (the generator's party members naming a resident).
 pub struct Family {
-    /// Link: (id, giver, relative, relation, birth date, created, accepted).
-    links: Vec<(i64, i64, i64, &'static str, Option<String>, i64, Option<i64>)>,
+    links: Vec<Link>,
+}
+
+/// A family link: named by `giver`, accepted (or not yet) by `relative`.
+struct Link {
+    id: i64,
+    giver: i64,
+    relative: i64,
+    relation: &'static str,
+    birth_date: Option<String>,
+    created: i64,
+    accepted: Option<i64>,
 }
 
 /// A transfer to replay.
@@ -224,22 +234,30 @@ impl Family {
                 };
                 let created = now - (30 + rng.below(300) as i64) * DAY;
                 let accepted = (rng.below(10) != 0).then(|| created + HOUR + (rng.below(72) as i64) * HOUR);
-                links.push((next, member, relative, relation, birth, created, accepted));
+                links.push(Link { id: next, giver: member, relative, relation, birth_date: birth, created, accepted });
                 next += 1;
             }
         }
         let mut rows = bulk.table(BulkTable::FamilyLinks);
-        for (id, user, relative, relation, birth, created, accepted) in &links {
-            let birth = birth.as_deref().map_or_else(|| "NULL".to_owned(), text);
-            rows.row(format!("({id}, {user}, {relative}, '{relation}', {birth}, {created}, {})", int(*accepted)))
-                .await?;
+        for l in &links {
+            let birth = l.birth_date.as_deref().map_or_else(|| "NULL".to_owned(), text);
+            rows.row(format!(
+                "({}, {}, {}, '{}', {birth}, {}, {})",
+                l.id,
+                l.giver,
+                l.relative,
+                l.relation,
+                l.created,
+                int(l.accepted)
+            ))
+            .await?;
         }
         rows.finish().await?;
         Ok(Self { links })
     }
 
     /// How many links.
-    pub fn len(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.links.len()
     }
 }
@@ -296,7 +314,7 @@ pub async fn write_ledger(
         }
     }
     // Gifts: wished amounts, cut to the giver's balance and daily room when replayed.
-    for (_, giver, relative, _, _, _, accepted) in &family.links {
+    for Link { giver, relative, accepted, .. } in &family.links {
         let Some(accepted) = accepted else { continue };
         let mut at = accepted + (1 + rng.below(20) as i64) * DAY;
         while at < now {
