@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{decode_cursor, encode_cursor, field_id};
 use crate::state::AppState;
-use crate::store::time_bank::{Account, CapRule, CreditSource, Earns, NewTransfer, Refusal};
+use crate::store::time_bank::{Account, CreditSource, NewTransfer, Refusal};
 use crate::store::volunteers::{ActivityQuery, ActivityRecord, NewActivity, SignupRecord, SignupRefusal};
 use crate::time_bank::codes::{self, Verdict};
 use crate::views;
@@ -427,21 +427,13 @@ pub async fn confirm(
             (CreditSource::Pool, Some(c)) => Account::Pool(c),
             _ => Account::Issue,
         };
+        let (to, minutes) = (Account::Person(s.user_id), s.minutes.unwrap_or(0));
         let credit = NewTransfer {
-            kind: TransferKind::ActivityCredit,
-            from,
-            to: Account::Person(s.user_id),
-            minutes: s.minutes.unwrap_or(0),
-            memo: a.title.clone(),
-            wish_id: None,
             activity_id: Some(a.id),
-            reverses_id: None,
             actor_id: Some(caller.id()),
-            once_key: Some(format!("activity:{}:{}", a.id, s.user_id)),
-            at: now,
-            cap: Some((settings.cap_minutes(), CapRule::Trim)),
-            earns: Earns::Receiver,
-        };
+            ..NewTransfer::new(TransferKind::ActivityCredit, from, to, minutes, a.title.clone(), now)
+        }
+        .credit(format!("activity:{}:{}", a.id, s.user_id), settings.cap_minutes());
         match state.store.confirm_attendance(s.id, a.id, caller.id(), &credit).await? {
             None | Some(Ok(_) | Err(Refusal::Nothing | Refusal::Duplicate)) => {}
             Some(Err(other)) => return Err(crate::time_bank::refusal(other)),
