@@ -12,7 +12,7 @@ use haolin_shared::api::TransferKind;
 use proptest::prelude::*;
 
 use crate::store::StoreError;
-use crate::store::time_bank::{Account, CapRule, Earns, NewTransfer, Refusal};
+use crate::store::time_bank::{Account, CapRule, NewTransfer, Refusal};
 
 const CAP: i64 = 500;
 
@@ -62,19 +62,9 @@ proptest! {
             let mut keys = std::collections::HashSet::new();
             for op in ops.iter().filter(|op| op.from != op.to) {
                 let t = NewTransfer {
-                    kind: TransferKind::Gift,
-                    from: account(op.from),
-                    to: account(op.to),
-                    minutes: op.minutes,
-                    memo: "prop".into(),
-                    wish_id: None,
-                    activity_id: None,
-                    reverses_id: None,
-                    actor_id: None,
                     once_key: op.once.map(|k| format!("prop:{k}")),
-                    at: Utc::now(),
                     cap: Some((CAP, op.rule)),
-                    earns: Earns::No,
+                    ..NewTransfer::new(TransferKind::Gift, account(op.from), account(op.to), op.minutes, "prop".into(), Utc::now())
                 };
                 // The model: the issue account may go below zero, nobody else; a person holds at
                 // most the cap (refused or trimmed); a once-key moves minutes once.

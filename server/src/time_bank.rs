@@ -300,20 +300,11 @@ pub async fn gift(state: &AppState, caller: &Caller, req: &GiftRequest) -> Resul
         Some(n) => format!("转赠给{}：{n}", link.relative_name),
         None => format!("转赠给{}", link.relative_name),
     };
+    let (from, to) = (Account::Person(caller.id()), Account::Person(link.relative_id));
     let t = NewTransfer {
-        kind: TransferKind::Gift,
-        from: Account::Person(caller.id()),
-        to: Account::Person(link.relative_id),
-        minutes: req.minutes,
-        memo: memo.clone(),
-        wish_id: None,
-        activity_id: None,
-        reverses_id: None,
         actor_id: Some(caller.id()),
-        once_key: None,
-        at: now,
         cap: Some((settings.cap_minutes(), CapRule::Refuse)),
-        earns: Earns::No,
+        ..NewTransfer::new(TransferKind::Gift, from, to, req.minutes, memo.clone(), now)
     };
     let limit = Some((china_day_start(now), settings.gift_daily_minutes));
     let posted = state.store.post_alone(&t, None, limit).await?.map_err(refusal)?;
@@ -334,19 +325,8 @@ pub async fn mint(state: &AppState, caller: &Caller, req: &MintRequest) -> Resul
     let now = Utc::now();
     let memo = format!("发放：{}", reason.as_str());
     let t = NewTransfer {
-        kind: TransferKind::Mint,
-        from: Account::Issue,
-        to: Account::Pool(community),
-        minutes: req.minutes,
-        memo: memo.clone(),
-        wish_id: None,
-        activity_id: None,
-        reverses_id: None,
         actor_id: Some(caller.id()),
-        once_key: None,
-        at: now,
-        cap: None,
-        earns: Earns::No,
+        ..NewTransfer::new(TransferKind::Mint, Account::Issue, Account::Pool(community), req.minutes, memo.clone(), now)
     };
     let entry = crate::audit::entry(
         caller,
@@ -405,19 +385,13 @@ pub async fn reverse(state: &AppState, caller: &Caller, req: &ReversalRequest) -
     let now = Utc::now();
     let memo = format!("冲正：{}（{}）", original.memo, reason.as_str());
     let t = NewTransfer {
-        kind: TransferKind::Reversal,
-        from,
-        to,
-        minutes: original.minutes,
-        memo: memo.clone(),
         wish_id: original.wish_id,
         activity_id: original.activity_id,
         reverses_id: Some(original.id),
         actor_id: Some(caller.id()),
         once_key: Some(format!("reversal:{}", original.id)),
-        at: now,
-        cap: None,
         earns,
+        ..NewTransfer::new(TransferKind::Reversal, from, to, original.minutes, memo.clone(), now)
     };
     let entry = crate::audit::entry(
         caller,

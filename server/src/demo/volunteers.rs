@@ -10,7 +10,7 @@ use haolin_shared::domain::calendar::{shanghai_date, shanghai_instant};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::time_bank::{Account, CapRule, Earns, NewTransfer};
+use crate::store::time_bank::{Account, NewTransfer};
 use crate::store::volunteers::{MemberChange, NewActivity, NewTeam};
 
 /// The demo's team, activities, attendance and pool.
@@ -60,21 +60,14 @@ pub async fn seed_volunteers(
     let arrived = visit.starts_at + Duration::minutes(5);
     let minutes = (visit.ends_at - arrived).num_minutes();
     state.store.record_attendance(signup.id, (None, None), Some(arrived), Some(visit.ends_at), Some(minutes)).await?;
+    let credited_at = visit.ends_at + Duration::hours(1);
+    let (to, title) = (Account::Person(zhang.id()), visit.title.clone());
     let credit = NewTransfer {
-        kind: TransferKind::ActivityCredit,
-        from: Account::Issue,
-        to: Account::Person(zhang.id()),
-        minutes,
-        memo: visit.title.clone(),
-        wish_id: None,
         activity_id: Some(visit_id),
-        reverses_id: None,
         actor_id: Some(li.id()),
-        once_key: Some(format!("activity:{visit_id}:{}", zhang.id())),
-        at: visit.ends_at + Duration::hours(1),
-        cap: Some((state.settings.time_bank.cap_minutes(), CapRule::Trim)),
-        earns: Earns::Receiver,
-    };
+        ..NewTransfer::new(TransferKind::ActivityCredit, Account::Issue, to, minutes, title, credited_at)
+    }
+    .credit(format!("activity:{visit_id}:{}", zhang.id()), state.settings.time_bank.cap_minutes());
     state.store.confirm_attendance(signup.id, visit_id, li.id(), &credit).await?;
 
     // Tomorrow's clean-up in the grid, with seats taken.
@@ -97,21 +90,8 @@ pub async fn seed_volunteers(
         state.store.sign_up(cleanup_id, person.id(), now).await?.map_err(|_| ApiError::internal())?;
     }
 
-    let mint = NewTransfer {
-        kind: TransferKind::Mint,
-        from: Account::Issue,
-        to: Account::Pool(community),
-        minutes: 6000,
-        memo: "发放：社区时间银行年度预算".into(),
-        wish_id: None,
-        activity_id: None,
-        reverses_id: None,
-        actor_id: None,
-        once_key: Some("demo:mint".into()),
-        at: now,
-        cap: None,
-        earns: Earns::No,
-    };
+    let memo = "发放：社区时间银行年度预算".to_owned();
+    let mint = NewTransfer::new(TransferKind::Mint, Account::Issue, Account::Pool(community), 6000, memo, now);
     state.store.post_alone(&mint, None, None).await?.map_err(crate::time_bank::refusal)?;
     Ok(())
 }

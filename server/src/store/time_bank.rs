@@ -85,6 +85,33 @@ pub struct NewTransfer {
     pub earns: Earns,
 }
 
+impl NewTransfer {
+    /// A transfer of `minutes` from `from` to `to` now-ish (`at`), by nobody in particular, about
+    /// nothing else, repeatable, uncapped, earning nothing: set the rest with struct update syntax.
+    pub fn new(kind: TransferKind, from: Account, to: Account, minutes: i64, memo: String, at: DateTime<Utc>) -> Self {
+        Self {
+            kind,
+            from,
+            to,
+            minutes,
+            memo,
+            wish_id: None,
+            activity_id: None,
+            reverses_id: None,
+            actor_id: None,
+            once_key: None,
+            at,
+            cap: None,
+            earns: Earns::No,
+        }
+    }
+
+    /// A service credit to a person: once (`once_key`), trimmed by the cap, counted as earned.
+    pub fn credit(self, once_key: String, cap: i64) -> Self {
+        Self { once_key: Some(once_key), cap: Some((cap, CapRule::Trim)), earns: Earns::Receiver, ..self }
+    }
+}
+
 /// Whether a transfer counts towards lifetime earnings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Earns {
@@ -860,20 +887,12 @@ pub enum WishSettlement {
 
 /// The escrow hold of a paid wish being posted as `id`.
 pub(super) fn escrow_hold(wish: &super::NewWish, id: i64, price: i64) -> NewTransfer {
+    let (person, escrow) = (Account::Person(wish.resident_id), Account::Escrow(wish.resident_id));
     NewTransfer {
-        kind: TransferKind::EscrowHold,
-        from: Account::Person(wish.resident_id),
-        to: Account::Escrow(wish.resident_id),
-        minutes: price,
-        memo: wish.title.clone(),
         wish_id: Some(id),
-        activity_id: None,
-        reverses_id: None,
         actor_id: Some(wish.posted_by),
         once_key: Some(format!("hold:{id}")),
-        at: wish.at,
-        cap: None,
-        earns: Earns::No,
+        ..NewTransfer::new(TransferKind::EscrowHold, person, escrow, price, wish.title.clone(), wish.at)
     }
 }
 
@@ -888,35 +907,18 @@ pub(super) async fn settle_wish(
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let base = |kind, from, to, minutes, memo: &str, key: String| NewTransfer {
-        kind,
-        from,
-        to,
-        minutes,
-        memo: memo.to_owned(),
         wish_id: Some(wish_id),
-        activity_id: None,
-        reverses_id: None,
         actor_id,
         once_key: Some(key),
-        at,
-        cap: None,
-        earns: Earns::No,
+        ..NewTransfer::new(kind, from, to, minutes, memo.to_owned(), at)
     };
     match settlement {
         WishSettlement::Confirmed { member_id, resident_id, community_id, minutes, paid, source, cap, title } => {
             if *paid {
-                let pay = NewTransfer {
-                    cap: Some((*cap, CapRule::Trim)),
-                    earns: Earns::Receiver,
-                    ..base(
-                        TransferKind::EscrowPay,
-                        Account::Escrow(*resident_id),
-                        Account::Person(*member_id),
-                        *minutes,
-                        title,
-                        format!("wish:{wish_id}"),
-                    )
-                };
+                let escrow = Account::Escrow(*resident_id);
+                let pay =
+                    base(TransferKind::EscrowPay, escrow, Account::Person(*member_id), *minutes, title, String::new())
+                        .credit(format!("wish:{wish_id}"), *cap);
                 let paid_out = match post_transfer(tx, &pay).await? {
                     Ok(posted) => posted.minutes,
                     Err(Refusal::Nothing) => 0,
@@ -939,18 +941,10 @@ pub(super) async fn settle_wish(
             if *minutes <= 0 {
                 return Ok(());
             }
-            let credit = NewTransfer {
-                cap: Some((*cap, CapRule::Trim)),
-                earns: Earns::Receiver,
-                ..base(
-                    TransferKind::WishCredit,
-                    if *source == CreditSource::Pool { Account::Pool(*community_id) } else { Account::Issue },
-                    Account::Person(*member_id),
-                    *minutes,
-                    title,
-                    format!("wish:{wish_id}"),
-                )
-            };
+            let from = if *source == CreditSource::Pool { Account::Pool(*community_id) } else { Account::Issue };
+            let credit =
+                base(TransferKind::WishCredit, from, Account::Person(*member_id), *minutes, title, String::new())
+                    .credit(format!("wish:{wish_id}"), *cap);
             match post_credit(tx, &credit).await? {
                 Ok(_) | Err(Refusal::Nothing | Refusal::Duplicate) => Ok(()),
                 Err(other) => Err(StoreError::Ledger(other)),

@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{decode_cursor, encode_cursor, field_id};
 use crate::state::AppState;
-use crate::store::time_bank::{Account, CapRule, CreditSource, Earns, NewTransfer, Refusal};
+use crate::store::time_bank::{Account, CreditSource, NewTransfer, Refusal};
 use crate::store::volunteers::{ActivityQuery, ActivityRecord, NewActivity, SignupRecord, SignupRefusal};
 use crate::time_bank::codes::{self, Verdict};
 use crate::views;
@@ -354,10 +354,10 @@ pub async fn mark(
     let a = organised(state, caller, id).await?;
     let checked_in = parse_time("checked_in_at", &req.checked_in_at)?;
     let checked_out = parse_time("checked_out_at", &req.checked_out_at)?;
-    if checked_in < a.starts_at - SCAN_OPENS_BEFORE || checked_in > a.ends_at {
+    if checked_in < a.starts_at || checked_in >= a.ends_at {
         return Err(ApiError::invalid_field("checked_in_at", "签到时间须在活动时间内"));
     }
-    if checked_out <= checked_in || checked_out > a.ends_at + SCAN_CLOSES_AFTER {
+    if checked_out <= checked_in || checked_out > a.ends_at {
         return Err(ApiError::invalid_field("checked_out_at", "签退时间须晚于签到时间，且在活动时间内"));
     }
     if checked_in > Utc::now() {
@@ -427,21 +427,13 @@ pub async fn confirm(
             (CreditSource::Pool, Some(c)) => Account::Pool(c),
             _ => Account::Issue,
         };
+        let (to, minutes) = (Account::Person(s.user_id), s.minutes.unwrap_or(0));
         let credit = NewTransfer {
-            kind: TransferKind::ActivityCredit,
-            from,
-            to: Account::Person(s.user_id),
-            minutes: s.minutes.unwrap_or(0),
-            memo: a.title.clone(),
-            wish_id: None,
             activity_id: Some(a.id),
-            reverses_id: None,
             actor_id: Some(caller.id()),
-            once_key: Some(format!("activity:{}:{}", a.id, s.user_id)),
-            at: now,
-            cap: Some((settings.cap_minutes(), CapRule::Trim)),
-            earns: Earns::Receiver,
-        };
+            ..NewTransfer::new(TransferKind::ActivityCredit, from, to, minutes, a.title.clone(), now)
+        }
+        .credit(format!("activity:{}:{}", a.id, s.user_id), settings.cap_minutes());
         match state.store.confirm_attendance(s.id, a.id, caller.id(), &credit).await? {
             None | Some(Ok(_) | Err(Refusal::Nothing | Refusal::Duplicate)) => {}
             Some(Err(other)) => return Err(crate::time_bank::refusal(other)),
