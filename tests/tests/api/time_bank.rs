@@ -520,7 +520,9 @@ async fn admins_mint_into_a_pool_that_only_its_dispatchers_and_admins_read() {
     // The mint is in the audit log.
     let audit = app.get("/api/v1/admin/audit?limit=1", &admin).await;
     let newest = array_of(audit.expect_status(200), "items")[0].clone();
-    assert!(newest.to_string().contains("mint"), "the newest audit entry is not the mint: {newest}");
+    assert_eq!(newest["action"], "hours_minted", "the newest audit entry is not the mint: {newest}");
+    assert_eq!(newest["target_kind"], "transfer", "{newest}");
+    assert_eq!(newest["details"]["minutes"], 100, "{newest}");
 
     // Only the community's dispatchers and admins read the pool.
     for token in [&w.dispatcher.token, &admin] {
@@ -685,6 +687,7 @@ async fn the_service_record_lists_each_service_as_json_and_csv_and_certificates_
     assert_eq!(page.status, 200, "{}", page.text);
     assert!(page.header("content-type").unwrap_or_default().starts_with("text/html"));
     assert!(page.text.contains(&masked), "the page shows the masked name: {}", page.text);
+    assert!(page.text.contains('真') && !page.text.contains("无效"), "the page says it is genuine: {}", page.text);
     assert!(!page.text.contains(&w.member.name), "the page shows the full name");
 
     // Forged numbers: 404, and the page says so.

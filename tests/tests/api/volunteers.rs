@@ -276,7 +276,7 @@ async fn an_activity_with_any_bad_field_is_refused_naming_it_and_nothing_is_crea
         ("address", Some(json!(""))),
         ("address", Some(json!("路".repeat(201)))),
         ("starts_at", Some(json!("明天上午九点"))),
-        ("starts_at", Some(json!(rfc3339_in(Minutes::hours(-1))))),
+        ("starts_at", Some(json!(rfc3339_in(Minutes::hours(-2))))),
         ("ends_at", None),
         ("ends_at", Some(json!("2026-13-01T00:00:00Z"))),
         ("ends_at", Some(json!(starts.clone()))),
@@ -731,16 +731,14 @@ async fn hand_marked_and_scanned_attendance_is_credited_once_capped_by_the_activ
     assert_eq!(int_of(&m1["signup"], "minutes"), 45, "{m1}");
     let m2 = mark(p2, starts, ends).await;
     assert_eq!(int_of(&m2.expect_status(200)["signup"], "minutes"), 120, "{}", m2.text);
-    // Marks outside the activity, or backwards, are refused by field; nobody else marks.
-    assert_invalid_field(
-        &mark(p3, starts - Minutes::minutes(10), starts + Minutes::minutes(30)).await,
-        "checked_in_at",
-    );
-    assert_invalid_field(&mark(p3, starts + Minutes::minutes(30), ends + Minutes::minutes(10)).await, "checked_out_at");
+    // Marks far outside the activity, or backwards, are refused by field; nobody else marks.
+    assert_invalid_field(&mark(p3, starts - Minutes::hours(2), starts + Minutes::minutes(30)).await, "checked_in_at");
+    assert_invalid_field(&mark(p3, starts + Minutes::minutes(30), ends + Minutes::hours(2)).await, "checked_out_at");
     assert_invalid_field(
         &mark(p3, starts + Minutes::minutes(30), starts + Minutes::minutes(20)).await,
         "checked_out_at",
     );
+    assert!(my_signup(&app, p3, &e.id).await["checked_in_at"].is_null(), "a refused mark was written");
     let by_participant = app
         .post(
             &format!("/api/v1/activities/{}/roster/{}", e.id, p3.id),
@@ -873,5 +871,30 @@ async fn my_activities_and_the_activities_near_me_list_what_the_caller_may_join(
     let by_place = app.get(&format!("/api/v1/activities?place_id={}", e.w.community_id), &e.w.resident.token).await;
     let ids: Vec<&str> = array_of(by_place.expect_status(200), "items").iter().map(|a| str_of(a, "id")).collect();
     assert_eq!(ids, vec![e.id.as_str()]);
+    app.assert_ledger_sound().await;
+}
+
+/// The contract's own words, to the minute: an activity starts "in the future"
+/// (`CreateActivityRequest::starts_at`), and attendance marked by hand lies "within the activity"
+/// (`MarkAttendanceRequest`), not merely within the time scans are accepted.
+#[tokio::test]
+async fn an_activity_starts_in_the_future_and_hand_marks_lie_within_it() {
+    let app = spawn_app().await;
+    let e = event(&app, Minutes::hours(1), 1, 0).await;
+    let started = app.activity_body(&e.w.community_id, Minutes::minutes(-10), Minutes::hours(2), 5);
+    let resp = app.post(&format!("/api/v1/teams/{}/activities", e.t.id), &e.t.leader.token, &started).await;
+    assert_invalid_field(&resp, "starts_at");
+
+    app.shift_activity_back(&e.id, Minutes::minutes(210));
+    let activity = app.activity(&e.t.leader.token, &e.id).await;
+    let (starts, ends) = (parse_time(str_of(&activity, "starts_at")), parse_time(str_of(&activity, "ends_at")));
+    let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let path = format!("/api/v1/activities/{}/roster/{}", e.id, e.seated[0].id);
+    let early = json!({"checked_in_at": at(starts - Minutes::minutes(10)), "checked_out_at": at(starts + Minutes::minutes(30))});
+    assert_invalid_field(&app.post(&path, &e.t.leader.token, &early).await, "checked_in_at");
+    let late =
+        json!({"checked_in_at": at(starts + Minutes::minutes(30)), "checked_out_at": at(ends + Minutes::minutes(10))});
+    assert_invalid_field(&app.post(&path, &e.t.leader.token, &late).await, "checked_out_at");
+    assert!(my_signup(&app, &e.seated[0], &e.id).await["checked_in_at"].is_null(), "a refused mark was written");
     app.assert_ledger_sound().await;
 }
