@@ -298,11 +298,13 @@ async fn a_hundred_paid_wishes_posted_at_once_hold_only_what_the_balance_covers(
     for a in answers.iter().filter(|a| a.status != 201) {
         assert_error(a, 409, "insufficient_hours");
     }
-    let summary = app.assert_ledger_adds_up(&payer.token).await;
+    let summary = app.time_bank(&payer.token).await;
     assert_eq!((int_of(&summary, "balance_minutes"), int_of(&summary, "held_minutes")), (0, 300), "{summary}");
     let paid = app.list_all_wishes(&payer.token, "mine=true").await;
     assert_eq!(paid.iter().filter(|x| x["paid"] == true).count(), 30, "only the covered wishes exist");
     app.assert_ledger_sound().await;
+    // Last, the ledger re-summed (its entries newest first, no balance ever below zero).
+    app.assert_ledger_adds_up(&payer.token).await;
 }
 
 /// `giver` names `relative` as `relation` (with a birth date for a parent) and the relative
@@ -336,13 +338,18 @@ async fn a_hundred_gifts_at_once_from_one_balance_never_overdraw_it() {
     for a in answers.iter().filter(|a| a.status != 201) {
         assert_error(a, 409, "insufficient_hours");
     }
-    let giver_summary = app.assert_ledger_adds_up(&giver.token).await;
+    let giver_summary = app.time_bank(&giver.token).await;
     assert_eq!(int_of(&giver_summary, "balance_minutes"), 0, "{giver_summary}");
     assert_eq!(int_of(&giver_summary, "gift_left_today_minutes"), GIFT_DAILY - 300, "{giver_summary}");
-    let received = app.assert_ledger_adds_up(&w.resident.token).await;
+    let received = app.time_bank(&w.resident.token).await;
     assert_eq!(int_of(&received, "balance_minutes"), 300, "{received}");
     assert_eq!(int_of(&received, "lifetime_minutes"), 0, "a gift is not service: {received}");
+    let gifts = app.ledger(&w.resident.token).await;
+    assert_eq!(gifts.iter().filter(|e| e["kind"] == "gift").count(), 30, "{gifts:?}");
     app.assert_ledger_sound().await;
+    // Last, each ledger re-summed (its entries newest first, no balance ever below zero).
+    app.assert_ledger_adds_up(&giver.token).await;
+    app.assert_ledger_adds_up(&w.resident.token).await;
 }
 
 /// The China date `years` years before today (`YYYY-MM-DD`; 1 March for 29 February), plus `days`.
