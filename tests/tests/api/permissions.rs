@@ -384,8 +384,9 @@ fn table() -> Vec<Line> {
         line("GET", "/api/v1/admin/time-bank/check", None, "", "*=403 adm=ok"),
         line("GET", "/api/v1/me/service-record", None, "", "*=ok"),
         line("GET", "/api/v1/me/service-record.csv", None, "", "*=ok"),
-        // Only someone with service gets a certificate.
-        line("POST", "/api/v1/me/certificates", ServiceOfM, "", "*=409 m=ok"),
+        // Only someone with service gets a certificate: M (a wish confirmed) and A (the 45
+        // minutes B confirmed on the `confirm` line above).
+        line("POST", "/api/v1/me/certificates", ServiceOfM, "", "*=409 a=ok m=ok"),
         line("GET", "/api/v1/certificates/{number}", CertificateOfM, "", "*=ok anon=ok"),
         line("GET", "/verify/{number}", CertificateOfM, "", "*=ok anon=ok"),
         // Late: these change the callers themselves.

@@ -86,6 +86,7 @@ async fn admins_create_teams_anywhere_and_dispatchers_only_in_their_own_communit
     let bad: Vec<(&str, Value)> = vec![
         ("name", json!("")),
         ("name", json!("   ")),
+        ("name", json!("\u{200b}\u{200b}")),
         ("name", json!("队".repeat(51))),
         ("description", json!("字".repeat(501))),
         ("place_id", json!("999999999")),
