@@ -728,16 +728,37 @@ async fn the_service_record_lists_each_service_as_json_and_csv_and_certificates_
 }
 
 #[tokio::test]
-async fn a_credit_stops_at_the_cap_and_the_rest_stays_with_the_source() {
+async fn a_credit_stops_at_the_cap_and_a_gift_past_the_receivers_cap_is_refused() {
     let app = spawn_app_with(|env| {
-        env.set("HAOLIN_TIME_BANK__CAP_HOURS", "1").set("HAOLIN_WISHES__MAX_LIVE_CLAIMS", "1000");
+        env.set("HAOLIN_TIME_BANK__CAP_HOURS", "2")
+            .set("HAOLIN_TIME_BANK__STAR_HOURS", "1,2")
+            .set("HAOLIN_WISHES__MAX_LIVE_CLAIMS", "1000");
     })
     .await;
     let w = app.world().await;
-    app.earn_by_wishes(&w, &w.member, 2).await;
+    // Three wishes of an hour: the third finds the account full; the wish is confirmed all the
+    // same and nothing goes over the cap.
+    let wishes = app.earn_by_wishes(&w, &w.member, 3).await;
+    assert_eq!(app.get_wish(&w.resident.token, &wishes[2]).await.body["status"], "confirmed");
     let summary = app.assert_ledger_adds_up(&w.member.token).await;
-    assert_eq!(int_of(&summary, "cap_minutes"), 60, "{summary}");
-    assert_eq!(int_of(&summary, "balance_minutes"), 60, "nothing over the cap: {summary}");
+    assert_eq!(int_of(&summary, "cap_minutes"), 120, "{summary}");
+    assert_eq!(int_of(&summary, "balance_minutes"), 120, "nothing over the cap: {summary}");
+    assert_eq!(int_of(&summary, "star"), 2, "stars by the configured hours: {summary}");
+    assert!(summary["next_star_minutes"].is_null(), "no star above the top: {summary}");
+
+    // A gift past the receiver's cap: 409 with the room left, nothing written.
+    app.earn_by_wishes(&w, &w.member2, 1).await;
+    let link = family(&app, &w.member, &w.member2, "spouse", None).await;
+    let (giver, giver_ledger) = account(&app, &w.member).await;
+    let (receiver, receiver_ledger) = account(&app, &w.member2).await;
+    let over = gift(&app, &w.member, &link, 61).await;
+    assert_eq!(assert_error(&over, 409, "hours_limit_reached")["max"], 60, "{}", over.text);
+    assert_eq!(account(&app, &w.member).await, (giver, giver_ledger));
+    assert_eq!(account(&app, &w.member2).await, (receiver, receiver_ledger));
+    gift(&app, &w.member, &link, 60).await.expect_status(201);
+    assert_eq!(app.balance(&w.member2.token).await, 120);
+    app.assert_ledger_adds_up(&w.member.token).await;
+    app.assert_ledger_adds_up(&w.member2.token).await;
     app.assert_ledger_sound().await;
 }
 
