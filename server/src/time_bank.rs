@@ -47,6 +47,9 @@ impl Signer {
     }
 }
 
+/// The most minutes one gift or mint may move (100,000 hours).
+pub const MAX_MINUTES: i64 = 6_000_000;
+
 /// The answer to a refused transfer.
 pub fn refusal(refused: Refusal) -> ApiError {
     match refused {
@@ -269,13 +272,10 @@ fn transfer_view(kind: TransferKind, posted: &Posted, memo: &str, at: DateTime<U
 pub async fn gift(state: &AppState, caller: &Caller, req: &GiftRequest) -> Result<Transfer, ApiError> {
     let settings = &state.settings.time_bank;
     let link_id = field_id("family_id", &req.family_id)?;
-    if req.minutes < 1 || req.minutes > settings.cap_minutes() {
-        return Err(ApiError::invalid_field("minutes", "转赠时长须为正整数分钟"));
+    if !(1..=MAX_MINUTES).contains(&req.minutes) {
+        return Err(ApiError::invalid_field("minutes", "转赠时长须为 1 到 6,000,000 分钟"));
     }
-    let note = match req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) if n.chars().count() > 100 => return Err(ApiError::invalid_field("note", "附言不能超过 100 个字")),
-        other => other,
-    };
+    let note = req.note.as_deref().map(|n| crate::volunteers::text("note", n, 100, false)).transpose()?;
     let link = state
         .store
         .family_link(link_id)
@@ -327,7 +327,7 @@ pub async fn mint(state: &AppState, caller: &Caller, req: &MintRequest) -> Resul
     if !is_community(state, community).await? {
         return Err(ApiError::invalid_field("community_id", "没有这个社区"));
     }
-    if !(1..=6_000_000).contains(&req.minutes) {
+    if !(1..=MAX_MINUTES).contains(&req.minutes) {
         return Err(ApiError::invalid_field("minutes", "发放时长须为 1 到 6,000,000 分钟"));
     }
     let reason = Reason::parse(&req.reason).map_err(|e| ApiError::invalid_field("reason", e.to_string()))?;

@@ -167,7 +167,7 @@ pub async fn decide_member(
         _ => return Err(ApiError::not_found()),
     };
     if let Some(reason) = &body.0.reason {
-        volunteers::text("reason", reason, 1, 500)?;
+        volunteers::text("reason", reason, 500, true)?;
     }
     match volunteers::decide(&state, &caller, path_id(&team)?, path_id(&user)?, change).await? {
         Some(member) => Ok(HttpResponse::Ok().json(member)),

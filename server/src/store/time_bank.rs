@@ -162,6 +162,10 @@ async fn lock_balance(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
 /// written, but the caller must still roll back: the account rows may have been created.
 pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted, Refusal>, StoreError> {
     let at = millis(t.at);
+    // A write first, so that a SQLite transaction takes the write lock at once (a read first
+    // could not upgrade while another writer commits).
+    let from = account_id(tx, t.from, at).await?;
+    let to = account_id(tx, t.to, at).await?;
     if let Some(key) = &t.once_key {
         let seen: Option<i64> = sqlx::query_scalar("SELECT id FROM ledger_transfers WHERE once_key = $1")
             .bind(key)
@@ -171,8 +175,6 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
             return Ok(Err(Refusal::Duplicate));
         }
     }
-    let from = account_id(tx, t.from, at).await?;
-    let to = account_id(tx, t.to, at).await?;
     let (first, second) = if from < to { (from, to) } else { (to, from) };
     let first_balance = lock_balance(tx, first).await?;
     let second_balance = lock_balance(tx, second).await?;
@@ -211,9 +213,13 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
         .bind(to)
         .execute(&mut **tx)
         .await?;
-    let inserted = sqlx::query_scalar(
+    // `ON CONFLICT … DO NOTHING`: a once-key written by another transaction since the check above
+    // must not abort a PostgreSQL transaction (its commit would silently roll back); it fails
+    // this write instead, and the caller's transaction is dropped, balances and all.
+    let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO ledger_transfers (kind, minutes, from_account, to_account, memo, wish_id, activity_id, \
-         reverses_id, actor_id, once_key, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         reverses_id, actor_id, once_key, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (once_key) DO NOTHING RETURNING id",
     )
     .bind(t.kind.as_str())
     .bind(minutes)
@@ -226,14 +232,9 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
     .bind(t.actor_id)
     .bind(t.once_key.as_deref())
     .bind(at)
-    .fetch_one(&mut **tx)
-    .await;
-    let id: i64 = match inserted {
-        Ok(id) => id,
-        // Another transaction wrote the same once-key since the check above.
-        Err(e) if unique_violation(&e) => return Ok(Err(Refusal::Duplicate)),
-        Err(e) => return Err(e.into()),
-    };
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(id) = inserted else { return Err(StoreError::Ledger(Refusal::Duplicate)) };
     sqlx::query(
         "INSERT INTO ledger_movements (transfer_id, account_id, minutes, balance_after, at) \
          VALUES ($1, $2, $3, $4, $5), ($1, $6, $7, $8, $5)",

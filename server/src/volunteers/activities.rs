@@ -56,9 +56,9 @@ pub async fn create(
     if !leads(state, caller, team_id).await? {
         return Err(ApiError::forbidden());
     }
-    let title = text("title", &req.title, 1, 50)?;
-    let description = text("description", &req.description, 1, 2000)?;
-    let address = text("address", &req.address, 1, 200)?;
+    let title = text("title", &req.title, 50, false)?;
+    let description = text("description", &req.description, 2000, true)?;
+    let address = text("address", &req.address, 200, false)?;
     let place_id = field_id("place_id", &req.place_id)?;
     let starts_at = parse_time("starts_at", &req.starts_at)?;
     let ends_at = parse_time("ends_at", &req.ends_at)?;
@@ -82,7 +82,7 @@ pub async fn create(
         .skills
         .iter()
         .enumerate()
-        .map(|(i, s)| text(&format!("skills[{i}]"), s, 1, 20))
+        .map(|(i, s)| text(&format!("skills[{i}]"), s, 20, false))
         .collect::<Result<Vec<_>, _>>()?;
     let path = state.store.place_path(place_id).await?;
     let place = path.last().filter(|p| p.id == place_id && p.retired_at.is_none());
