@@ -40,8 +40,10 @@ async fn decide(app: &TestApp, token: &str, team: &str, user: &str, decision: &s
     app.post(&format!("/api/v1/teams/{team}/members/{user}/{decision}"), token, &body).await
 }
 
+/// Asks to join as `actor`, with a note unless `note` is empty (then no note at all).
 async fn join(app: &TestApp, actor: &Actor, team: &str, note: &str) -> Value {
-    let resp = app.post(&format!("/api/v1/teams/{team}/join"), &actor.token, &json!({"note": note})).await;
+    let body = if note.is_empty() { json!({}) } else { json!({"note": note}) };
+    let resp = app.post(&format!("/api/v1/teams/{team}/join"), &actor.token, &body).await;
     resp.expect_status(200).clone()
 }
 
@@ -82,7 +84,8 @@ async fn admins_create_teams_anywhere_and_dispatchers_only_in_their_own_communit
     app.post("/api/v1/teams", &admin, &named(&other)).await.expect_status(201);
 
     // Every bad field is named, and nothing is created.
-    let base = json!({"name": "助老服务队", "description": "", "place_id": w.community_id, "leader_id": leader.id});
+    let base =
+        json!({"name": "助老服务队", "description": "陪伴老人", "place_id": w.community_id, "leader_id": leader.id});
     let bad: Vec<(&str, Value)> = vec![
         ("name", json!("")),
         ("name", json!("   ")),
@@ -239,6 +242,25 @@ async fn joining_waits_for_a_leader_and_only_leaders_decide_or_see_the_requests(
     for text in &seen_texts {
         assert_no_phones(text, &phones, "a team's answer");
     }
+    app.assert_ledger_sound().await;
+}
+
+/// Optional texts the contract allows empty: a team's description (0–500 characters) and the
+/// note with a request to join (0–200).
+#[tokio::test]
+async fn a_team_description_and_a_joining_note_may_be_empty() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let admin = app.admin_token().await;
+    let leader = app.create_actor(&["member"], &[w.community_id.as_str()]).await;
+    let body = json!({"name": "助老服务队", "description": "", "place_id": w.community_id, "leader_id": leader.id});
+    let team = app.post("/api/v1/teams", &admin, &body).await;
+    assert_eq!(team.status, 201, "an empty description (0–500 characters): {}", team.text);
+    assert_eq!(team.body["description"], "");
+    let t = app.team(&w).await;
+    let joined = app.post(&format!("/api/v1/teams/{}/join", t.id), &w.resident.token, &json!({"note": ""})).await;
+    assert_eq!(joined.status, 200, "an empty note (0–200 characters): {}", joined.text);
+    assert_eq!(joined.body["my_role"], "pending");
     app.assert_ledger_sound().await;
 }
 
