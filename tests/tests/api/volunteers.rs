@@ -874,6 +874,17 @@ async fn hand_marked_and_scanned_attendance_is_credited_once_capped_by_the_activ
     assert!(!credited.iter().any(|(id, _)| id == &absent.id), "someone absent was credited: {items:?}");
     assert_eq!(app.balance(&absent.token).await, 0);
     assert_eq!(app.activity(&p1.token, &e.id).await["status"], "confirmed");
+    // The service record: the activity, where, the attended 45 minutes, recorded by its organiser.
+    let record = app.get("/api/v1/me/service-record", &p1.token).await;
+    let record = record.expect_status(200).clone();
+    assert_eq!(int_of(&record, "total_minutes"), 45, "{record}");
+    let item = &array_of(&record, "items")[0];
+    assert_eq!((item["source"].as_str(), int_of(item, "minutes")), (Some("activity"), 45), "{item}");
+    assert_eq!(item["service"], activity["title"], "{item}");
+    assert_eq!(item["recorded_by"], e.t.leader.name.as_str(), "{item}");
+    assert!(str_of(item, "place").contains(str_of(&activity, "address")), "{item}");
+    let served = parse_time(str_of(item, "ended_at")) - parse_time(str_of(item, "started_at"));
+    assert!(served >= Minutes::minutes(45) && served <= Minutes::hours(2), "{item}");
 
     // Confirming again credits nobody twice.
     let check = app.assert_ledger_sound().await;
