@@ -69,13 +69,15 @@ pub async fn family(state: web::Data<AppState>, caller: Caller) -> Result<web::J
 /// Names a spouse or a parent by their registered phone number; they accept before gifts flow.
 #[utoipa::path(tag = "time bank", request_body = AddFamilyRequest, responses(
     (status = 201, body = FamilyLink), (status = 409, description = "named already", body = ErrorBody),
-    (status = 422, body = ErrorBody)))]
+    (status = 422, body = ErrorBody), (status = 429, description = "too many tries", body = ErrorBody)))]
 #[post("/me/family")]
 pub async fn add_family(
     state: web::Data<AppState>,
     caller: Caller,
     body: ApiJson<AddFamilyRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    // Naming someone by phone tells whether the number is registered: a few tries a minute.
+    state.limiter.hit(&format!("family:{}", caller.id()), 10, state.settings.limits.window).await?;
     Ok(HttpResponse::Created().json(time_bank::add_family(&state, &caller, &body.0).await?))
 }
 

@@ -295,7 +295,8 @@ pub async fn checkin_code(
 #[utoipa::path(tag = "volunteers", params(("id" = String, Path)), request_body = ScanRequest, responses(
     (status = 200, body = Signup), (status = 404, body = ErrorBody),
     (status = 409, description = "no seat, outside the check-in time, or checked out already", body = ErrorBody),
-    (status = 422, description = "`invalid_checkin_code`: wrong, forged or expired", body = ErrorBody)))]
+    (status = 422, description = "`invalid_checkin_code`: wrong, forged or expired", body = ErrorBody),
+    (status = 429, description = "too many scans", body = ErrorBody)))]
 #[post("/activities/{id}/scan")]
 pub async fn scan(
     state: web::Data<AppState>,

@@ -354,10 +354,10 @@ pub async fn mark(
     let a = organised(state, caller, id).await?;
     let checked_in = parse_time("checked_in_at", &req.checked_in_at)?;
     let checked_out = parse_time("checked_out_at", &req.checked_out_at)?;
-    if checked_in < a.starts_at - SCAN_OPENS_BEFORE || checked_in > a.ends_at {
+    if checked_in < a.starts_at || checked_in >= a.ends_at {
         return Err(ApiError::invalid_field("checked_in_at", "签到时间须在活动时间内"));
     }
-    if checked_out <= checked_in || checked_out > a.ends_at + SCAN_CLOSES_AFTER {
+    if checked_out <= checked_in || checked_out > a.ends_at {
         return Err(ApiError::invalid_field("checked_out_at", "签退时间须晚于签到时间，且在活动时间内"));
     }
     if checked_in > Utc::now() {

@@ -261,9 +261,9 @@ pub struct ScanRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MarkAttendanceRequest {
-    /// RFC 3339, within the activity.
+    /// RFC 3339, within the activity (from its start, before its end), not in the future.
     pub checked_in_at: String,
-    /// RFC 3339, after `checked_in_at`, within the activity.
+    /// RFC 3339, after `checked_in_at`, at the latest the activity's end.
     pub checked_out_at: String,
 }
 
