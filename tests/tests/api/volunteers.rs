@@ -972,16 +972,26 @@ async fn my_activities_and_the_activities_near_me_list_what_the_caller_may_join(
 }
 
 /// The contract's own words, to the minute: an activity starts "in the future"
-/// (`CreateActivityRequest::starts_at`), and attendance marked by hand lies "within the activity"
-/// (`MarkAttendanceRequest`), not merely within the time scans are accepted.
+/// (`CreateActivityRequest::starts_at`).
 #[tokio::test]
-async fn an_activity_starts_in_the_future_and_hand_marks_lie_within_it() {
+async fn an_activity_cannot_start_in_the_past() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    let t = app.team(&w).await;
+    let started = app.activity_body(&w.community_id, Minutes::minutes(-10), Minutes::hours(2), 5);
+    let resp = app.post(&format!("/api/v1/teams/{}/activities", t.id), &t.leader.token, &started).await;
+    assert_invalid_field(&resp, "starts_at");
+    let listed = app.get(&format!("/api/v1/activities?team_id={}", t.id), &t.leader.token).await;
+    assert!(array_of(listed.expect_status(200), "items").is_empty(), "{}", listed.text);
+    app.assert_ledger_sound().await;
+}
+
+/// Attendance marked by hand lies "within the activity" (`MarkAttendanceRequest`), not merely
+/// within the time scans are accepted.
+#[tokio::test]
+async fn hand_marks_lie_within_the_activity() {
     let app = spawn_app().await;
     let e = event(&app, Minutes::hours(1), 1, 0).await;
-    let started = app.activity_body(&e.w.community_id, Minutes::minutes(-10), Minutes::hours(2), 5);
-    let resp = app.post(&format!("/api/v1/teams/{}/activities", e.t.id), &e.t.leader.token, &started).await;
-    assert_invalid_field(&resp, "starts_at");
-
     app.shift_activity_back(&e.id, Minutes::minutes(210));
     let activity = app.activity(&e.t.leader.token, &e.id).await;
     let (starts, ends) = (parse_time(str_of(&activity, "starts_at")), parse_time(str_of(&activity, "ends_at")));
@@ -993,5 +1003,8 @@ async fn an_activity_starts_in_the_future_and_hand_marks_lie_within_it() {
         json!({"checked_in_at": at(starts + Minutes::minutes(30)), "checked_out_at": at(ends + Minutes::minutes(10))});
     assert_invalid_field(&app.post(&path, &e.t.leader.token, &late).await, "checked_out_at");
     assert!(my_signup(&app, &e.seated[0], &e.id).await["checked_in_at"].is_null(), "a refused mark was written");
+    let exact = json!({"checked_in_at": at(starts), "checked_out_at": at(ends)});
+    let marked = app.post(&path, &e.t.leader.token, &exact).await;
+    assert_eq!(int_of(&marked.expect_status(200)["signup"], "minutes"), 120, "{}", marked.text);
     app.assert_ledger_sound().await;
 }
