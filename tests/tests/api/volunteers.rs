@@ -4,7 +4,7 @@
 //! with the rotating code (forged, expired, not a participant), attendance marked by hand, and hours
 //! confirmed once. Every test ends with the ledger's invariant (`GET /admin/time-bank/check`).
 
-use chrono::Duration as Minutes;
+use chrono::TimeDelta;
 use futures_util::StreamExt;
 use futures_util::future::join_all;
 use haolin_shared::domain::time_bank::is_checkin_code;
@@ -107,6 +107,28 @@ async fn admins_create_teams_anywhere_and_dispatchers_only_in_their_own_communit
     let names: Vec<&str> = array_of(listed.expect_status(200), "items").iter().map(|t| str_of(t, "name")).collect();
     assert!(!names.contains(&"助老服务队"), "a refused team was created: {names:?}");
     assert_eq!(names.len(), 2, "{names:?}");
+    app.assert_ledger_sound().await;
+}
+
+#[tokio::test]
+async fn a_street_officer_creates_teams_in_their_street_only() {
+    let app = spawn_app().await;
+    let [district, street, community, grid, _] = app.small_tree().await;
+    let other_street = app.create_place("street", "大湾街道", Some(str_of(&district, "id")), json!({})).await;
+    let officer = app.create_actor(&["street_officer"], &[]).await;
+    app.grant_at(&officer.id, "street_officer", &street).await;
+    let leader = app.register_resident().await;
+    for place in [&street, &community] {
+        let created = app.post_team(&officer.token, str_of(place, "id"), &leader.id).await;
+        assert_eq!(created.expect_status(201)["place"]["id"], place["id"], "{}", created.text);
+    }
+    assert_error(&app.post_team(&officer.token, str_of(&other_street, "id"), &leader.id).await, 403, "forbidden");
+    assert_error(&app.post_team(&officer.token, str_of(&district, "id"), &leader.id).await, 403, "forbidden");
+    // A team belongs to a district, street or community, never to a grid.
+    let admin = app.admin_token().await;
+    assert_invalid_field(&app.post_team(&admin, str_of(&grid, "id"), &leader.id).await, "place_id");
+    let at_district = app.post_team(&admin, str_of(&district, "id"), &leader.id).await;
+    assert_eq!(at_district.expect_status(201)["place"]["level"], "district");
     app.assert_ledger_sound().await;
 }
 
@@ -282,10 +304,10 @@ async fn an_activity_with_any_bad_field_is_refused_naming_it_and_nothing_is_crea
     let w = app.world().await;
     let t = app.team(&w).await;
     let other = app.create_community().await;
-    let good = app.activity_body(&w.community_id, Minutes::hours(1), Minutes::hours(2), 10);
+    let good = app.activity_body(&w.community_id, TimeDelta::hours(1), TimeDelta::hours(2), 10);
     let starts = str_of(&good, "starts_at").to_owned();
     let start = parse_time(&starts);
-    let at = |d: Minutes| (start + d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let at = |d: TimeDelta| (start + d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let cases: Vec<(&str, Option<Value>)> = vec![
         ("title", None),
         ("title", Some(json!(""))),
@@ -299,12 +321,12 @@ async fn an_activity_with_any_bad_field_is_refused_naming_it_and_nothing_is_crea
         ("address", Some(json!(""))),
         ("address", Some(json!("路".repeat(201)))),
         ("starts_at", Some(json!("明天上午九点"))),
-        ("starts_at", Some(json!(rfc3339_in(Minutes::hours(-2))))),
+        ("starts_at", Some(json!(rfc3339_in(TimeDelta::hours(-2))))),
         ("ends_at", None),
         ("ends_at", Some(json!("2026-13-01T00:00:00Z"))),
         ("ends_at", Some(json!(starts.clone()))),
-        ("ends_at", Some(json!(at(Minutes::minutes(-30))))),
-        ("ends_at", Some(json!(at(Minutes::hours(24) + Minutes::minutes(1))))),
+        ("ends_at", Some(json!(at(TimeDelta::minutes(-30))))),
+        ("ends_at", Some(json!(at(TimeDelta::hours(24) + TimeDelta::minutes(1))))),
         ("capacity", Some(json!(0))),
         ("capacity", Some(json!(-3))),
         ("capacity", Some(json!(10_001))),
@@ -348,7 +370,7 @@ async fn an_activity_with_any_bad_field_is_refused_naming_it_and_nothing_is_crea
     assert_eq!(created["status"], "published");
     assert_eq!(created["organising"], true);
     assert!(created["my_signup"].is_null());
-    let day = with(&good, "ends_at", Some(json!(at(Minutes::hours(24)))));
+    let day = with(&good, "ends_at", Some(json!(at(TimeDelta::hours(24)))));
     app.create_activity(&t, &day).await;
     let listed = app.get(&format!("/api/v1/activities?team_id={}", t.id), &w.resident.token).await;
     let listed = array_of(listed.expect_status(200), "items").clone();
@@ -367,8 +389,9 @@ async fn a_hundred_people_signing_up_at_once_fill_exactly_the_capacity_and_wait_
     let app = spawn_app().await;
     let w = app.world().await;
     let t = app.team(&w).await;
-    let activity =
-        app.create_activity(&t, &app.activity_body(&w.community_id, Minutes::hours(3), Minutes::hours(2), 10)).await;
+    let activity = app
+        .create_activity(&t, &app.activity_body(&w.community_id, TimeDelta::hours(3), TimeDelta::hours(2), 10))
+        .await;
     let id = str_of(&activity, "id").to_owned();
     let crowd = people(&app, 100).await;
 
@@ -436,7 +459,7 @@ async fn one_person_signing_up_ten_times_at_once_holds_one_sign_up() {
     let w = app.world().await;
     let t = app.team(&w).await;
     let activity =
-        app.create_activity(&t, &app.activity_body(&w.community_id, Minutes::hours(3), Minutes::hours(2), 1)).await;
+        app.create_activity(&t, &app.activity_body(&w.community_id, TimeDelta::hours(3), TimeDelta::hours(2), 1)).await;
     let id = str_of(&activity, "id").to_owned();
     let answers = join_all((0..10).map(|_| app.signup(&w.resident.token, &id))).await;
     let created = answers.iter().filter(|a| a.status == 201).count();
@@ -474,7 +497,7 @@ async fn a_seated_withdrawal_seats_the_first_in_line_and_the_waitlist_moves_up()
     let w = app.world().await;
     let t = app.team(&w).await;
     let activity =
-        app.create_activity(&t, &app.activity_body(&w.community_id, Minutes::hours(3), Minutes::hours(2), 2)).await;
+        app.create_activity(&t, &app.activity_body(&w.community_id, TimeDelta::hours(3), TimeDelta::hours(2), 2)).await;
     let id = str_of(&activity, "id").to_owned();
     let p = people(&app, 5).await;
     for (k, person) in p.iter().enumerate() {
@@ -536,7 +559,7 @@ async fn withdrawals_and_sign_ups_at_once_keep_the_earliest_seated_and_the_waitl
     let app = spawn_app().await;
     let w = app.world().await;
     let t = app.team(&w).await;
-    let body = app.activity_body(&w.community_id, Minutes::hours(3), Minutes::hours(2), 5);
+    let body = app.activity_body(&w.community_id, TimeDelta::hours(3), TimeDelta::hours(2), 5);
     let id = str_of(&app.create_activity(&t, &body).await, "id").to_owned();
     let first = people(&app, 20).await;
     for p in &first {
@@ -598,10 +621,10 @@ struct Event {
     w: haolin_tests::World,
 }
 
-async fn event(app: &TestApp, starts_in: Minutes, seated: usize, waiting: usize) -> Event {
+async fn event(app: &TestApp, starts_in: TimeDelta, seated: usize, waiting: usize) -> Event {
     let w = app.world().await;
     let t = app.team(&w).await;
-    let body = app.activity_body(&w.community_id, starts_in, Minutes::hours(2), seated as i64);
+    let body = app.activity_body(&w.community_id, starts_in, TimeDelta::hours(2), seated as i64);
     let activity = app.create_activity(&t, &body).await;
     let id = str_of(&activity, "id").to_owned();
     let crowd = people(app, seated + waiting).await;
@@ -647,9 +670,9 @@ fn wrong_digits(code: &str) -> String {
 #[tokio::test]
 async fn the_organisers_code_checks_a_participant_in_then_out_and_forged_codes_are_refused() {
     let app = spawn_app().await;
-    let e = event(&app, Minutes::minutes(10), 4, 1).await;
+    let e = event(&app, TimeDelta::minutes(10), 4, 1).await;
     let other = app
-        .create_activity(&e.t, &app.activity_body(&e.w.community_id, Minutes::minutes(10), Minutes::hours(1), 5))
+        .create_activity(&e.t, &app.activity_body(&e.w.community_id, TimeDelta::minutes(10), TimeDelta::hours(1), 5))
         .await;
 
     let c = code(&app, &e).await;
@@ -661,7 +684,7 @@ async fn the_organisers_code_checks_a_participant_in_then_out_and_forged_codes_a
     assert!(str_of(&c, "qr_svg").contains("<svg"), "{c}");
     let refresh = parse_time(str_of(&c, "refresh_at"));
     let left = refresh - chrono::Utc::now();
-    assert!(left > Minutes::zero() && left <= Minutes::seconds(61), "refresh_at is {left} away: {c}");
+    assert!(left > TimeDelta::zero() && left <= TimeDelta::seconds(61), "refresh_at is {left} away: {c}");
     // Only an organiser sees the code.
     for who in [&e.seated[0], &e.waiting[0], &e.w.dispatcher] {
         let resp = app.get(&format!("/api/v1/activities/{}/code", e.id), &who.token).await;
@@ -749,15 +772,15 @@ async fn a_code_is_accepted_for_its_window_and_the_next_then_refused_as_expired(
         env.set("HAOLIN_TIME_BANK__CODE_WINDOW", "4s");
     })
     .await;
-    let e = event(&app, Minutes::minutes(10), 3, 0).await;
+    let e = event(&app, TimeDelta::minutes(10), 3, 0).await;
     let c = code(&app, &e).await;
     let (digits, token) = (str_of(&c, "code").to_owned(), token_of(str_of(&c, "url")));
     let refresh = parse_time(str_of(&c, "refresh_at"));
     let left = refresh - chrono::Utc::now();
-    assert!(left <= Minutes::milliseconds(4100), "refresh_at is {left} away with a 4 s window: {c}");
+    assert!(left <= TimeDelta::milliseconds(4100), "refresh_at is {left} away with a 4 s window: {c}");
 
     // Once the next code took over, this one still counts (the window before the current one).
-    wait_until(refresh + Minutes::milliseconds(100)).await;
+    wait_until(refresh + TimeDelta::milliseconds(100)).await;
     let (by_digits, by_token) =
         tokio::join!(scan(&app, &e.seated[0], &e.id, &digits), scan(&app, &e.seated[1], &e.id, &token));
     by_digits.expect_status(200);
@@ -766,7 +789,7 @@ async fn a_code_is_accepted_for_its_window_and_the_next_then_refused_as_expired(
     assert!(parse_time(str_of(&now, "refresh_at")) > refresh, "the code did not move on: {now}");
 
     // One window later it has expired, as digits and as a token.
-    wait_until(refresh + Minutes::milliseconds(4300)).await;
+    wait_until(refresh + TimeDelta::milliseconds(4300)).await;
     assert_error(&scan(&app, &e.seated[2], &e.id, &digits).await, 422, "invalid_checkin_code");
     assert_error(&scan(&app, &e.seated[2], &e.id, &token).await, 422, "invalid_checkin_code");
     // And an expired code does not check out either.
@@ -789,7 +812,7 @@ async fn wait_until(at: chrono::DateTime<chrono::Utc>) {
 #[tokio::test]
 async fn hand_marked_and_scanned_attendance_is_credited_once_capped_by_the_activitys_length() {
     let app = spawn_app().await;
-    let e = event(&app, Minutes::hours(1), 4, 0).await;
+    let e = event(&app, TimeDelta::hours(1), 4, 0).await;
     let [p1, p2, p3, absent] = [&e.seated[0], &e.seated[1], &e.seated[2], &e.seated[3]];
     let confirm = format!("/api/v1/activities/{}/confirm", e.id);
 
@@ -798,7 +821,7 @@ async fn hand_marked_and_scanned_attendance_is_credited_once_capped_by_the_activ
     assert_eq!(early.status, 409, "confirming before the start: {}", early.text);
 
     // The activity started 2.5 hours ago and ended half an hour ago.
-    app.shift_activity_back(&e.id, Minutes::minutes(210));
+    app.shift_activity_back(&e.id, TimeDelta::minutes(210));
     let activity = app.activity(&e.t.leader.token, &e.id).await;
     let (starts, ends) = (parse_time(str_of(&activity, "starts_at")), parse_time(str_of(&activity, "ends_at")));
     let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
@@ -811,17 +834,23 @@ async fn hand_marked_and_scanned_attendance_is_credited_once_capped_by_the_activ
     };
 
     // By hand: 45 minutes, and the whole activity.
-    let m1 = mark(p1, starts + Minutes::minutes(10), starts + Minutes::minutes(55)).await;
+    let m1 = mark(p1, starts + TimeDelta::minutes(10), starts + TimeDelta::minutes(55)).await;
     let m1 = m1.expect_status(200).clone();
     assert_eq!(m1["person"], json!({"id": p1.id, "name": p1.name}));
     assert_eq!(int_of(&m1["signup"], "minutes"), 45, "{m1}");
     let m2 = mark(p2, starts, ends).await;
     assert_eq!(int_of(&m2.expect_status(200)["signup"], "minutes"), 120, "{}", m2.text);
     // Marks far outside the activity, or backwards, are refused by field; nobody else marks.
-    assert_invalid_field(&mark(p3, starts - Minutes::hours(2), starts + Minutes::minutes(30)).await, "checked_in_at");
-    assert_invalid_field(&mark(p3, starts + Minutes::minutes(30), ends + Minutes::hours(2)).await, "checked_out_at");
     assert_invalid_field(
-        &mark(p3, starts + Minutes::minutes(30), starts + Minutes::minutes(20)).await,
+        &mark(p3, starts - TimeDelta::hours(2), starts + TimeDelta::minutes(30)).await,
+        "checked_in_at",
+    );
+    assert_invalid_field(
+        &mark(p3, starts + TimeDelta::minutes(30), ends + TimeDelta::hours(2)).await,
+        "checked_out_at",
+    );
+    assert_invalid_field(
+        &mark(p3, starts + TimeDelta::minutes(30), starts + TimeDelta::minutes(20)).await,
         "checked_out_at",
     );
     assert!(my_signup(&app, p3, &e.id).await["checked_in_at"].is_null(), "a refused mark was written");
@@ -884,7 +913,7 @@ async fn hand_marked_and_scanned_attendance_is_credited_once_capped_by_the_activ
     assert_eq!(item["recorded_by"], e.t.leader.name.as_str(), "{item}");
     assert!(str_of(item, "place").contains(str_of(&activity, "address")), "{item}");
     let served = parse_time(str_of(item, "ended_at")) - parse_time(str_of(item, "started_at"));
-    assert!(served >= Minutes::minutes(45) && served <= Minutes::hours(2), "{item}");
+    assert!(served >= TimeDelta::minutes(45) && served <= TimeDelta::hours(2), "{item}");
 
     // Confirming again credits nobody twice.
     let check = app.assert_ledger_sound().await;
@@ -901,15 +930,15 @@ async fn hand_marked_and_scanned_attendance_is_credited_once_capped_by_the_activ
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_confirmations_credit_each_participant_once() {
     let app = spawn_app().await;
-    let e = event(&app, Minutes::hours(1), 3, 0).await;
-    app.shift_activity_back(&e.id, Minutes::minutes(150));
+    let e = event(&app, TimeDelta::hours(1), 3, 0).await;
+    app.shift_activity_back(&e.id, TimeDelta::minutes(150));
     let activity = app.activity(&e.t.leader.token, &e.id).await;
     let starts = parse_time(str_of(&activity, "starts_at"));
     for p in &e.seated {
         let path = format!("/api/v1/activities/{}/roster/{}", e.id, p.id);
         let body = json!({
             "checked_in_at": starts.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            "checked_out_at": (starts + Minutes::minutes(90)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            "checked_out_at": (starts + TimeDelta::minutes(90)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         });
         app.post(&path, &e.t.leader.token, &body).await.expect_status(200);
     }
@@ -931,14 +960,14 @@ async fn concurrent_confirmations_credit_each_participant_once() {
 #[tokio::test]
 async fn a_cancelled_activity_takes_no_sign_ups_and_credits_nothing() {
     let app = spawn_app().await;
-    let e = event(&app, Minutes::hours(1), 2, 0).await;
+    let e = event(&app, TimeDelta::hours(1), 2, 0).await;
     let cancel = format!("/api/v1/activities/{}/cancel", e.id);
     assert_error(&app.post(&cancel, &e.seated[0].token, &json!({})).await, 403, "forbidden");
     let cancelled = app.post(&cancel, &e.t.leader.token, &json!({})).await;
     assert_eq!(cancelled.expect_status(200)["status"], "cancelled", "{}", cancelled.text);
     let late = app.signup(&e.w.resident.token, &e.id).await;
     assert_eq!(late.status, 409, "a sign-up to a cancelled activity: {}", late.text);
-    app.shift_activity_back(&e.id, Minutes::minutes(150));
+    app.shift_activity_back(&e.id, TimeDelta::minutes(150));
     let confirm = app.post(&format!("/api/v1/activities/{}/confirm", e.id), &e.t.leader.token, &json!({})).await;
     assert_eq!(confirm.status, 409, "confirming a cancelled activity: {}", confirm.text);
     for p in &e.seated {
@@ -950,7 +979,7 @@ async fn a_cancelled_activity_takes_no_sign_ups_and_credits_nothing() {
 #[tokio::test]
 async fn my_activities_and_the_activities_near_me_list_what_the_caller_may_join() {
     let app = spawn_app().await;
-    let e = event(&app, Minutes::hours(2), 1, 0).await;
+    let e = event(&app, TimeDelta::hours(2), 1, 0).await;
     let p = &e.seated[0];
     let mine = app.get("/api/v1/me/activities", &p.token).await;
     let mine = array_of(mine.expect_status(200), "items").clone();
@@ -978,7 +1007,7 @@ async fn an_activity_cannot_start_in_the_past() {
     let app = spawn_app().await;
     let w = app.world().await;
     let t = app.team(&w).await;
-    let started = app.activity_body(&w.community_id, Minutes::minutes(-10), Minutes::hours(2), 5);
+    let started = app.activity_body(&w.community_id, TimeDelta::minutes(-10), TimeDelta::hours(2), 5);
     let resp = app.post(&format!("/api/v1/teams/{}/activities", t.id), &t.leader.token, &started).await;
     assert_invalid_field(&resp, "starts_at");
     let listed = app.get(&format!("/api/v1/activities?team_id={}", t.id), &t.leader.token).await;
@@ -991,16 +1020,15 @@ async fn an_activity_cannot_start_in_the_past() {
 #[tokio::test]
 async fn hand_marks_lie_within_the_activity() {
     let app = spawn_app().await;
-    let e = event(&app, Minutes::hours(1), 1, 0).await;
-    app.shift_activity_back(&e.id, Minutes::minutes(210));
+    let e = event(&app, TimeDelta::hours(1), 1, 0).await;
+    app.shift_activity_back(&e.id, TimeDelta::minutes(210));
     let activity = app.activity(&e.t.leader.token, &e.id).await;
     let (starts, ends) = (parse_time(str_of(&activity, "starts_at")), parse_time(str_of(&activity, "ends_at")));
     let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let path = format!("/api/v1/activities/{}/roster/{}", e.id, e.seated[0].id);
-    let early = json!({"checked_in_at": at(starts - Minutes::minutes(10)), "checked_out_at": at(starts + Minutes::minutes(30))});
+    let early = json!({"checked_in_at": at(starts - TimeDelta::minutes(10)), "checked_out_at": at(starts + TimeDelta::minutes(30))});
     assert_invalid_field(&app.post(&path, &e.t.leader.token, &early).await, "checked_in_at");
-    let late =
-        json!({"checked_in_at": at(starts + Minutes::minutes(30)), "checked_out_at": at(ends + Minutes::minutes(10))});
+    let late = json!({"checked_in_at": at(starts + TimeDelta::minutes(30)), "checked_out_at": at(ends + TimeDelta::minutes(10))});
     assert_invalid_field(&app.post(&path, &e.t.leader.token, &late).await, "checked_out_at");
     assert!(my_signup(&app, &e.seated[0], &e.id).await["checked_in_at"].is_null(), "a refused mark was written");
     let exact = json!({"checked_in_at": at(starts), "checked_out_at": at(ends)});
