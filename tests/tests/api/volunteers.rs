@@ -1036,3 +1036,74 @@ async fn hand_marks_lie_within_the_activity() {
     assert_eq!(int_of(&marked.expect_status(200)["signup"], "minutes"), 120, "{}", marked.text);
     app.assert_ledger_sound().await;
 }
+
+/// Two instances on one PostgreSQL and one Redis (whatever HAOLIN_TEST_BACKEND says; the name puts
+/// these beside `cluster::`, which the PostgreSQL run of scripts/test.sh skips as already run).
+mod cluster {
+    use super::*;
+    use haolin_tests::TestDatabase;
+
+    async fn two_instances(db: &TestDatabase) -> (TestApp, TestApp) {
+        let prefix = format!("vol{}", std::process::id());
+        let start = || {
+            let (url, prefix) = (db.url.clone(), prefix.clone());
+            spawn_app_with(move |env| {
+                env.set("DATABASE_URL", &url)
+                    .set("REDIS_URL", "redis://127.0.0.1:6379")
+                    .set("HAOLIN_REDIS_PREFIX", &prefix);
+            })
+        };
+        let a = start().await;
+        let b = start().await;
+        (a, b)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_hundred_sign_ups_over_two_instances_fill_exactly_the_capacity_and_a_code_works_on_both() {
+        let db = TestDatabase::postgres();
+        let (a, b) = two_instances(&db).await;
+        let w = a.world().await;
+        let t = a.team(&w).await;
+        let body = a.activity_body(&w.community_id, TimeDelta::minutes(10), TimeDelta::hours(2), 10);
+        let id = str_of(&a.create_activity(&t, &body).await, "id").to_owned();
+        let crowd = people(&a, 100).await;
+        let answers =
+            join_all(crowd.iter().enumerate().map(|(i, p)| if i % 2 == 0 { &a } else { &b }.signup(&p.token, &id)))
+                .await;
+        for r in &answers {
+            assert_eq!(r.status, 201, "{}", r.text);
+        }
+        let seated = answers.iter().filter(|r| r.body["status"] == "seated").count();
+        assert_eq!(seated, 10, "exactly the capacity is seated");
+        let rows = query_sql(
+            &db.url,
+            &format!("SELECT user_id, status FROM activity_signups WHERE activity_id = {id} ORDER BY id"),
+        );
+        assert_eq!(rows.len(), 100);
+        for (k, row) in rows.iter().enumerate() {
+            let i = crowd.iter().position(|p| p.id == row[0]).expect("a sign-up of the crowd");
+            if k < 10 {
+                assert_eq!(answers[i].body["status"], "seated", "the first ten written are seated: {rows:?}");
+            } else {
+                assert_eq!(int_of(&answers[i].body, "waitlist_position"), k as i64 - 9, "the waitlist in order");
+            }
+        }
+        let seen = b.activity(&w.resident.token, &id).await;
+        assert_eq!((int_of(&seen, "seats_taken"), int_of(&seen, "waitlist")), (10, 90), "{seen}");
+
+        // The code shown by one instance is accepted by the other: nothing is stored.
+        let c = a.get(&format!("/api/v1/activities/{id}/code"), &t.leader.token).await;
+        let c = c.expect_status(200).clone();
+        let on_b = b.get(&format!("/api/v1/activities/{id}/code"), &t.leader.token).await;
+        assert_eq!(on_b.expect_status(200)["code"], c["code"], "the instances agree on the code");
+        let seated: Vec<&Actor> =
+            (0..100).filter(|i| answers[*i].body["status"] == "seated").map(|i| &crowd[i]).collect();
+        scan(&b, seated[0], &id, str_of(&c, "code")).await.expect_status(200);
+        scan(&b, seated[1], &id, &token_of(str_of(&c, "url"))).await.expect_status(200);
+        let out = scan(&a, seated[0], &id, str_of(&c, "code")).await;
+        assert!(out.expect_status(200)["checked_out_at"].is_string(), "{}", out.text);
+        for app in [&a, &b] {
+            app.assert_ledger_sound().await;
+        }
+    }
+}
