@@ -56,7 +56,10 @@ pub async fn ledger(
 ) -> Result<web::Json<Page<LedgerEntry>>, ApiError> {
     let q = query_map(&req)?;
     let limit = page_limit(q.get("limit").map(String::as_str))?;
-    Ok(web::Json(time_bank::ledger(&state, &caller, q.get("cursor").map(String::as_str), limit).await?))
+    Ok(web::Json(
+        time_bank::ledger(&state, &caller, q.get("cursor").map(String::as_str).filter(|c| !c.is_empty()), limit)
+            .await?,
+    ))
 }
 
 /// The family links the caller named or was named in.
