@@ -267,22 +267,26 @@ async fn joining_waits_for_a_leader_and_only_leaders_decide_or_see_the_requests(
     app.assert_ledger_sound().await;
 }
 
-/// Optional texts the contract allows empty: a team's description (0–500 characters) and the
-/// note with a request to join (0–200).
+/// Optional texts, when given, follow the one text rule like any other (`CreateTeamRequest`: "1–500
+/// characters, if given"; `JoinTeamRequest`: "1–200, if given"): an empty one is refused naming
+/// its field, and nothing is written.
 #[tokio::test]
-async fn a_team_description_and_a_joining_note_may_be_empty() {
+async fn a_team_description_or_a_joining_note_given_empty_is_refused_naming_it() {
     let app = spawn_app().await;
     let w = app.world().await;
     let admin = app.admin_token().await;
     let leader = app.create_actor(&["member"], &[w.community_id.as_str()]).await;
     let body = json!({"name": "助老服务队", "description": "", "place_id": w.community_id, "leader_id": leader.id});
-    let team = app.post("/api/v1/teams", &admin, &body).await;
-    assert_eq!(team.status, 201, "an empty description (0–500 characters): {}", team.text);
-    assert_eq!(team.body["description"], "");
+    assert_invalid_field(&app.post("/api/v1/teams", &admin, &body).await, "description");
+    let teams = app.get(&format!("/api/v1/teams?place_id={}", w.community_id), &admin).await;
+    assert!(array_of(teams.expect_status(200), "items").is_empty(), "a refused team was created: {}", teams.text);
     let t = app.team(&w).await;
-    let joined = app.post(&format!("/api/v1/teams/{}/join", t.id), &w.resident.token, &json!({"note": ""})).await;
-    assert_eq!(joined.status, 200, "an empty note (0–200 characters): {}", joined.text);
-    assert_eq!(joined.body["my_role"], "pending");
+    let path = format!("/api/v1/teams/{}/join", t.id);
+    assert_invalid_field(&app.post(&path, &w.resident.token, &json!({"note": " "})).await, "note");
+    let team = app.get(&format!("/api/v1/teams/{}", t.id), &w.resident.token).await;
+    assert!(team.expect_status(200)["my_role"].is_null(), "a refused request was written: {}", team.text);
+    let joined = app.post(&path, &w.resident.token, &json!({})).await;
+    assert_eq!(joined.expect_status(200)["my_role"], "pending");
     app.assert_ledger_sound().await;
 }
 
@@ -1003,15 +1007,19 @@ async fn my_activities_and_the_activities_near_me_list_what_the_caller_may_join(
 /// The contract's own words, to the minute: an activity starts "in the future"
 /// (`CreateActivityRequest::starts_at`).
 #[tokio::test]
-async fn an_activity_cannot_start_in_the_past() {
+async fn an_activity_cannot_start_more_than_an_hour_ago() {
     let app = spawn_app().await;
     let w = app.world().await;
     let t = app.team(&w).await;
-    let started = app.activity_body(&w.community_id, TimeDelta::minutes(-10), TimeDelta::hours(2), 5);
-    let resp = app.post(&format!("/api/v1/teams/{}/activities", t.id), &t.leader.token, &started).await;
+    let long_ago = app.activity_body(&w.community_id, TimeDelta::minutes(-70), TimeDelta::hours(2), 5);
+    let resp = app.post(&format!("/api/v1/teams/{}/activities", t.id), &t.leader.token, &long_ago).await;
     assert_invalid_field(&resp, "starts_at");
     let listed = app.get(&format!("/api/v1/activities?team_id={}", t.id), &t.leader.token).await;
     assert!(array_of(listed.expect_status(200), "items").is_empty(), "{}", listed.text);
+    // One that just began ("not more than an hour ago") can still be recorded.
+    let just_begun = app.activity_body(&w.community_id, TimeDelta::minutes(-10), TimeDelta::hours(2), 5);
+    let resp = app.post(&format!("/api/v1/teams/{}/activities", t.id), &t.leader.token, &just_begun).await;
+    assert_eq!(resp.status, 201, "{}", resp.text);
     app.assert_ledger_sound().await;
 }
 
