@@ -3,11 +3,12 @@
 //! certificates).
 //!
 //! Every transfer goes through [`post_transfer`] inside the transaction of the change that caused
-//! it: both account rows are locked in id order (a no-op update, which both backends treat as a
-//! row write), their balances read, the rules applied (only the issue account goes below zero; a
-//! person's cap), then the balances updated and the transfer written with its two movements.
-//! Locking in id order means two transfers between the same accounts in opposite directions wait
-//! for each other instead of deadlocking. Nothing here updates or deletes a transfer or a
+//! it: both account rows are created if new and locked in the order of their keys (an upsert
+//! that touches the row, which both backends treat as a row write), their balances read, the
+//! rules applied (only the issue account goes below zero; a person's cap), then the balances
+//! updated and the transfer written with its two movements. Locking in one fixed order means two
+//! transfers between the same accounts in opposite directions wait for each other instead of
+//! deadlocking. Nothing here updates or deletes a transfer or a
 //! movement (the tables' triggers refuse it).
 
 use chrono::{DateTime, Utc};
@@ -76,8 +77,10 @@ pub struct NewTransfer {
     pub actor_id: Option<i64>,
     /// Makes it happen once only (`wish:{id}` …).
     pub once_key: Option<String>,
-    /// When.
-    pub at: DateTime<Utc>,
+    /// When: `None` is the moment it is written, taken once both accounts are locked (so each
+    /// account's movements are in time order as in id order); a time is a record of history (the
+    /// demo's last week).
+    pub at: Option<DateTime<Utc>>,
     /// The most a person's account may hold, and what to do beyond it.
     pub cap: Option<(i64, CapRule)>,
     /// Change of the receiving person's lifetime earnings (service credits), and of the sending
@@ -86,9 +89,9 @@ pub struct NewTransfer {
 }
 
 impl NewTransfer {
-    /// A transfer of `minutes` from `from` to `to` now-ish (`at`), by nobody in particular, about
+    /// A transfer of `minutes` from `from` to `to` when written, by nobody in particular, about
     /// nothing else, repeatable, uncapped, earning nothing: set the rest with struct update syntax.
-    pub fn new(kind: TransferKind, from: Account, to: Account, minutes: i64, memo: String, at: DateTime<Utc>) -> Self {
+    pub fn new(kind: TransferKind, from: Account, to: Account, minutes: i64, memo: String) -> Self {
         Self {
             kind,
             from,
@@ -100,7 +103,7 @@ impl NewTransfer {
             reverses_id: None,
             actor_id: None,
             once_key: None,
-            at,
+            at: None,
             cap: None,
             earns: Earns::No,
         }
@@ -133,6 +136,8 @@ pub struct Posted {
     pub minutes: i64,
     /// The receiver's balance after it.
     pub to_balance: i64,
+    /// When it was written.
+    pub at: DateTime<Utc>,
 }
 
 /// Why a transfer was not written (the caller rolls its transaction back).
@@ -159,40 +164,36 @@ pub enum Refusal {
     },
 }
 
-async fn account_id(tx: &mut Tx, account: Account, at: i64) -> Result<i64, sqlx::Error> {
+/// Creates the account when it is new and locks its row (an upsert that touches it, one round
+/// trip): its id and balance.
+async fn lock_account(tx: &mut Tx, account: Account, at: i64) -> Result<(i64, i64), sqlx::Error> {
     let (kind, owner) = account.key();
-    sqlx::query(
+    let row = sqlx::query(
         "INSERT INTO ledger_accounts (kind, owner_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (kind, owner_id) DO NOTHING",
+         ON CONFLICT (kind, owner_id) DO UPDATE SET balance = ledger_accounts.balance RETURNING id, balance",
     )
     .bind(kind)
     .bind(owner)
     .bind(at)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    sqlx::query_scalar("SELECT id FROM ledger_accounts WHERE kind = $1 AND owner_id = $2")
-        .bind(kind)
-        .bind(owner)
-        .fetch_one(&mut **tx)
-        .await
-}
-
-/// Locks the account row and reads its balance.
-async fn lock_balance(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("UPDATE ledger_accounts SET balance = balance WHERE id = $1 RETURNING balance")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await
+    Ok((row.try_get("id")?, row.try_get("balance")?))
 }
 
 /// Writes `t` inside `tx` (see the module's description). On a refusal nothing of `t` was
 /// written, but the caller must still roll back: the account rows may have been created.
 pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted, Refusal>, StoreError> {
-    let at = millis(t.at);
-    // A write first, so that a SQLite transaction takes the write lock at once (a read first
-    // could not upgrade while another writer commits).
-    let from = account_id(tx, t.from, at).await?;
-    let to = account_id(tx, t.to, at).await?;
+    let at = millis(t.at.unwrap_or_else(Utc::now));
+    // The two account rows, locked in the order of their keys (so transfers in opposite directions
+    // wait for each other rather than deadlock). A write first, too: a SQLite transaction then
+    // takes the write lock at once (a read first could not upgrade while another writer commits).
+    let ((from, from_balance), (to, to_balance)) = if t.from.key() <= t.to.key() {
+        let from = lock_account(tx, t.from, at).await?;
+        (from, lock_account(tx, t.to, at).await?)
+    } else {
+        let to = lock_account(tx, t.to, at).await?;
+        (lock_account(tx, t.from, at).await?, to)
+    };
     if let Some(key) = &t.once_key {
         let seen: Option<i64> = sqlx::query_scalar("SELECT id FROM ledger_transfers WHERE once_key = $1")
             .bind(key)
@@ -202,11 +203,7 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
             return Ok(Err(Refusal::Duplicate));
         }
     }
-    let (first, second) = if from < to { (from, to) } else { (to, from) };
-    let first_balance = lock_balance(tx, first).await?;
-    let second_balance = lock_balance(tx, second).await?;
-    let (from_balance, to_balance) =
-        if from < to { (first_balance, second_balance) } else { (second_balance, first_balance) };
+    let at = if t.at.is_some() { at } else { millis(Utc::now()) };
     let mut minutes = t.minutes;
     if let (Some((cap, rule)), Account::Person(_)) = (t.cap, t.to) {
         let room = (cap - to_balance).max(0);
@@ -276,7 +273,7 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
     .bind(to_balance + minutes)
     .execute(&mut **tx)
     .await?;
-    Ok(Ok(Posted { id, minutes, to_balance: to_balance + minutes }))
+    Ok(Ok(Posted { id, minutes, to_balance: to_balance + minutes, at: time(at)? }))
 }
 
 /// Writes a credit from a community's pool, or, when the pool cannot cover it, from the issue
@@ -892,7 +889,7 @@ pub(super) fn escrow_hold(wish: &super::NewWish, id: i64, price: i64) -> NewTran
         wish_id: Some(id),
         actor_id: Some(wish.posted_by),
         once_key: Some(format!("hold:{id}")),
-        ..NewTransfer::new(TransferKind::EscrowHold, person, escrow, price, wish.title.clone(), wish.at)
+        ..NewTransfer::new(TransferKind::EscrowHold, person, escrow, price, wish.title.clone())
     }
 }
 
@@ -904,13 +901,12 @@ pub(super) async fn settle_wish(
     wish_id: i64,
     settlement: &WishSettlement,
     actor_id: Option<i64>,
-    at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let base = |kind, from, to, minutes, memo: &str, key: String| NewTransfer {
         wish_id: Some(wish_id),
         actor_id,
         once_key: Some(key),
-        ..NewTransfer::new(kind, from, to, minutes, memo.to_owned(), at)
+        ..NewTransfer::new(kind, from, to, minutes, memo.to_owned())
     };
     match settlement {
         WishSettlement::Confirmed { member_id, resident_id, community_id, minutes, paid, source, cap, title } => {
