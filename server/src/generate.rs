@@ -542,7 +542,7 @@ pub async fn generate(
         let claim_expires = (status == "claimed").then(|| now_ms + 24 * hour + (rng.below(48) as i64) * hour);
         let price = (paid_rng.below(3) == 0).then(|| 30 * (1 + paid_rng.below(4) as i64));
         let paid = price.filter(|&p| budget.reserve(resident.id, created, p));
-        if let Some(entry) = wish_entry(id, status, resident.id, member, dispatcher, *title, created, &log, paid) {
+        if let Some(entry) = wish_entry(id, status, resident.id, member, dispatcher, title, created, &log, paid) {
             in_ledger.push(entry);
         }
         let fulfilled_at = matches!(status, "fulfilled" | "confirmed").then(|| step(3));

@@ -263,6 +263,7 @@ impl Family {
 }
 
 /// Replays the ledger and writes its accounts, transfers and movements.
+#[allow(clippy::too_many_arguments)]
 pub async fn write_ledger(
     bulk: &BulkLoader,
     rng: &mut Rng,
