@@ -139,6 +139,7 @@ impl From<StoreError> for ApiError {
                 Self::internal()
             }
             StoreError::Photos(refused) => crate::photos::refusal(refused),
+            StoreError::Ledger(refused) => crate::time_bank::refusal(refused),
         }
     }
 }

@@ -64,6 +64,35 @@ pub struct Settings {
     pub files_url: Option<String>,
     /// Photo limits.
     pub files: FileSettings,
+    /// The time bank (docs/TIME-BANK.md).
+    pub time_bank: TimeBankSettings,
+}
+
+/// The time bank's rules (`HAOLIN_TIME_BANK__CAP_HOURS`, …; docs/TIME-BANK.md).
+#[derive(Debug, Clone, Deserialize)]
+pub struct TimeBankSettings {
+    /// Where credits come from: `issue` (default) or `pool` (the community's pool, minted by an
+    /// admin; what it cannot cover is issued).
+    pub credit_source: crate::store::time_bank::CreditSource,
+    /// What a confirmed wish earns its member, fixed when the wish is posted (default 60).
+    pub wish_minutes: i64,
+    /// The most one account may hold, in hours (default 1,500).
+    pub cap_hours: i64,
+    /// Lifetime hours for each star (default 100, 300, 600, 1,000, 1,500).
+    pub star_hours: Vec<u32>,
+    /// What one person may give to family per China day, in minutes (default 600).
+    pub gift_daily_minutes: i64,
+    /// How long one check-in code lasts (default 60 s); a scan is accepted in its window and the
+    /// one before.
+    #[serde(with = "humantime_serde")]
+    pub code_window: Duration,
+}
+
+impl TimeBankSettings {
+    /// The cap in minutes.
+    pub fn cap_minutes(&self) -> i64 {
+        self.cap_hours.saturating_mul(60)
+    }
 }
 
 /// Photo uploads (`HAOLIN_FILES__MAX_BYTES`, …).
@@ -356,7 +385,13 @@ impl Settings {
             .set_default("wechat.outbox_backoff", "30s")?
             .set_default("wechat.outbox_max_attempts", 5)?
             .set_default("wechat.content_check", false)?
-            .set_default("wechat.content_check_fail_open", true)?;
+            .set_default("wechat.content_check_fail_open", true)?
+            .set_default("time_bank.credit_source", "issue")?
+            .set_default("time_bank.wish_minutes", 60)?
+            .set_default("time_bank.cap_hours", 1500)?
+            .set_default("time_bank.star_hours", vec![100, 300, 600, 1000, 1500])?
+            .set_default("time_bank.gift_daily_minutes", 600)?
+            .set_default("time_bank.code_window", "60s")?;
         builder = match file {
             Some(path) => builder.add_source(config::File::with_name(&path).required(true)),
             None => builder.add_source(config::File::with_name("haolin").required(false)),
@@ -368,6 +403,7 @@ impl Settings {
                 .list_separator(",")
                 .with_list_parse_key("wishes.categories")
                 .with_list_parse_key("work_orders.categories")
+                .with_list_parse_key("time_bank.star_hours")
                 .try_parsing(true),
         );
         for (var, key) in [("DATABASE_URL", "database_url"), ("REDIS_URL", "redis_url")] {
@@ -423,6 +459,13 @@ impl Settings {
         let f = &self.files;
         if f.max_bytes == 0 || f.max_pixels == 0 || f.max_per_subject == 0 || f.daily_uploads == 0 {
             return Err(SettingsError::Rule("files limits must be positive".into()));
+        }
+        let t = &self.time_bank;
+        if t.wish_minutes < 0 || t.cap_hours <= 0 || t.gift_daily_minutes < 0 || t.code_window.as_secs() == 0 {
+            return Err(SettingsError::Rule("time_bank limits must be positive (code_window at least 1s)".into()));
+        }
+        if t.star_hours.is_empty() || t.star_hours.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(SettingsError::Rule("time_bank.star_hours must be ascending".into()));
         }
         if self.jobs.interval.is_zero() {
             return Err(SettingsError::Rule("jobs.interval must be positive".into()));

@@ -288,6 +288,7 @@ impl Application {
             events,
             feed: crate::events::orders::OrderFeed::new(),
             limiter: Arc::new(RateLimiter::new(redis)),
+            signer: Arc::new(crate::time_bank::Signer::new(&secret)),
             shutdown,
         };
         bootstrap_admin(&state).await?;

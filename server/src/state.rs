@@ -32,6 +32,8 @@ pub struct AppState {
     pub files: crate::photos::Files,
     /// The threads that decode photos (their number bounds the decodes at once).
     pub decodes: Arc<crate::photos::Decoders>,
+    /// The key of the time bank's check-in codes and certificate numbers.
+    pub signer: Arc<crate::time_bank::Signer>,
     /// Cancelled when the server shuts down (ends jobs and event streams).
     pub shutdown: CancellationToken,
 }

@@ -66,6 +66,8 @@ fn wish_with_contact(w: &WishRecord, show_contact: bool) -> Wish {
         contact_phone: show_contact.then(|| w.contact_phone.clone()),
         flagged: None,
         photos: w.photos.iter().map(crate::photos::view).collect(),
+        credit_minutes: w.credit_minutes,
+        paid: w.paid_minutes.is_some(),
     }
 }
 
@@ -189,4 +191,90 @@ pub fn order_event(e: &OrderEventRecord) -> Result<OrderEvent, ApiError> {
         department_id: e.department_id.map(|d| d.to_string()),
         photo_ids: Vec::new(),
     })
+}
+
+/// A volunteer team; `my_role` is the caller's standing in it.
+pub fn team(
+    t: &crate::store::volunteers::TeamRecord,
+    my_role: Option<haolin_shared::api::TeamRole>,
+) -> haolin_shared::api::Team {
+    haolin_shared::api::Team {
+        id: t.id.to_string(),
+        name: t.name.clone(),
+        description: t.description.clone(),
+        place: PlaceRef {
+            id: t.place_id.to_string(),
+            code: t.place_code.clone(),
+            name: t.place_name.clone(),
+            level: t.place_level,
+        },
+        leaders: t.leaders.iter().map(|(id, name)| PersonRef { id: id.to_string(), name: name.clone() }).collect(),
+        member_count: t.member_count,
+        my_role,
+        created_at: rfc3339(t.created_at),
+    }
+}
+
+/// One person on a team's list (name only).
+pub fn team_member(m: &crate::store::volunteers::MemberRecord) -> haolin_shared::api::TeamMember {
+    haolin_shared::api::TeamMember {
+        person: PersonRef { id: m.user_id.to_string(), name: m.name.clone() },
+        role: m.role,
+        note: m.note.clone(),
+        requested_at: rfc3339(m.requested_at),
+        joined_at: m.joined_at.map(rfc3339),
+    }
+}
+
+/// A sign-up.
+pub fn signup(s: &crate::store::volunteers::SignupRecord) -> haolin_shared::api::Signup {
+    haolin_shared::api::Signup {
+        activity_id: s.activity_id.to_string(),
+        status: s.status,
+        waitlist_position: s.waitlist_position,
+        signed_up_at: rfc3339(s.signed_up_at),
+        checked_in_at: s.checked_in_at.map(rfc3339),
+        checked_out_at: s.checked_out_at.map(rfc3339),
+        minutes: s.minutes,
+        confirmed_at: s.confirmed_at.map(rfc3339),
+    }
+}
+
+/// An activity, with the caller's sign-up and whether they organise it.
+pub fn activity(
+    a: &crate::store::volunteers::ActivityRecord,
+    my_signup: Option<&crate::store::volunteers::SignupRecord>,
+    organising: bool,
+) -> haolin_shared::api::Activity {
+    haolin_shared::api::Activity {
+        id: a.id.to_string(),
+        team: haolin_shared::api::TeamRef { id: a.team_id.to_string(), name: a.team_name.clone() },
+        title: a.title.clone(),
+        description: a.description.clone(),
+        place: PlaceRef {
+            id: a.place_id.to_string(),
+            code: a.place_code.clone(),
+            name: a.place_name.clone(),
+            level: a.place_level,
+        },
+        address: a.address.clone(),
+        starts_at: rfc3339(a.starts_at),
+        ends_at: rfc3339(a.ends_at),
+        capacity: a.capacity,
+        seats_taken: a.seats_taken,
+        waitlist: a.waitlist,
+        skills: a.skills.clone(),
+        status: a.status,
+        organiser: PersonRef { id: a.organiser_id.to_string(), name: a.organiser_name.clone() },
+        my_signup: my_signup.map(signup),
+        organising,
+    }
+}
+
+/// One line of a roster.
+pub fn roster_entry(s: &crate::store::volunteers::SignupRecord) -> haolin_shared::api::RosterEntry {
+    haolin_shared::api::RosterEntry {
+        person: PersonRef { id: s.user_id.to_string(), name: s.name.clone() },
+        signup: signup(s),
+    }
 }

@@ -78,6 +78,8 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
         notices: Vec::new(),
         flagged: false,
         photos: None,
+        credit_minutes: state.settings.time_bank.wish_minutes,
+        paid_minutes: None,
     };
     let plan: Vec<(NewWish, Vec<Step>)> = vec![
         (post(zhao, "帮忙取快递", "腿脚不便，快递放在小区门口驿站，想请人帮忙取一下。", "生活帮扶"), vec![]),

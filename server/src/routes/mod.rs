@@ -20,7 +20,9 @@ pub mod residents;
 pub mod roles;
 pub mod stream;
 pub mod subscriptions;
+pub mod time_bank;
 pub mod unit_branch_checkins;
+pub mod volunteers;
 pub mod wechat;
 pub mod wish_actions;
 pub mod wishes;
@@ -60,9 +62,10 @@ impl Routes for actix_web::web::ServiceConfig {
     }
 }
 
-/// Registers the routes outside `/api/v1`: the health checks.
+/// Registers the routes outside `/api/v1`: the health checks and the public page verifying a
+/// volunteer service certificate.
 pub fn configure_top(cfg: &mut impl Routes) {
-    cfg.service(health::healthz).service(health::readyz);
+    cfg.service(health::healthz).service(health::readyz).service(time_bank::verify_page);
 }
 
 /// Registers every `/api/v1` route.
@@ -86,6 +89,8 @@ pub fn configure(cfg: &mut impl Routes) {
     subscriptions::configure(cfg);
     work_orders::configure(cfg);
     photos::configure(cfg);
+    volunteers::configure(cfg);
+    time_bank::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

@@ -4,7 +4,7 @@
 //! PostgreSQL run the same SQL text of every query (`$n` parameters, times as UTC milliseconds in
 //! BIGINT columns, ids as `i64`), so the backends cannot drift apart, and one test suite runs on
 //! both. Its methods live in one file per domain: `accounts.rs` (accounts, grants, sessions, the
-//! caller, password reset codes), `audit.rs` (the append-only audit log), `communities.rs`, `wishes.rs`, `places.rs`, `checkins.rs`, `party.rs`, `wechat.rs` (identities, notifications, the
+//! caller, password reset codes), `audit.rs` (the append-only audit log), `communities.rs`, `wishes.rs`, `places.rs`, `checkins.rs`, `party.rs`, `volunteers.rs` (teams, activities, sign-ups), `time_bank.rs` (the ledger), `wechat.rs` (identities, notifications, the
 //! outbox). The few places where the backends differ match on its [`Backend`]. The bulk loader of
 //! `haolin generate` is a separate type ([`bulk::BulkLoader`]) that request handlers never hold.
 
@@ -18,6 +18,8 @@ pub mod party;
 pub mod photos;
 pub mod places;
 mod sql_builder;
+pub mod time_bank;
+pub mod volunteers;
 pub mod wechat;
 mod wishes;
 pub mod work_orders;
@@ -56,6 +58,9 @@ pub enum StoreError {
     /// Photos sent with a change could not be attached; nothing was written.
     #[error("photos refused: {0:?}")]
     Photos(photos::AttachFailure),
+    /// The ledger refused a transfer the change needed; nothing was written.
+    #[error("ledger refused: {0:?}")]
+    Ledger(time_bank::Refusal),
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -207,6 +212,12 @@ pub struct WishRecord {
     /// Some of its text was sent for review by the content safety check.
     #[serde(default)]
     pub flagged: bool,
+    /// What its member earns on confirmation (the paid price for a paid wish).
+    #[serde(default)]
+    pub credit_minutes: i64,
+    /// The price held in the resident's escrow, for a wish paid in hours.
+    #[serde(default)]
+    pub paid_minutes: Option<i64>,
 }
 
 /// A wish to insert in `pending_review`.
@@ -238,6 +249,10 @@ pub struct NewWish {
     pub flagged: bool,
     /// Photos posted with it.
     pub photos: Option<photos::PhotoAttach>,
+    /// What its member earns on confirmation.
+    pub credit_minutes: i64,
+    /// The price the resident pays in hours, held in escrow in the same transaction.
+    pub paid_minutes: Option<i64>,
 }
 
 /// The idempotency record to write with a new wish.
@@ -318,6 +333,9 @@ pub struct TransitionWrite {
     pub after: Option<WishRecord>,
     /// Photos attached with the change (a fulfilment's), in the same transaction.
     pub photos: Option<photos::PhotoAttach>,
+    /// The time bank's part of the change (a confirmation's credit, a cancellation's refund), in
+    /// the same transaction.
+    pub ledger: Option<time_bank::WishSettlement>,
 }
 
 /// Why a conditional transition write did not happen.

@@ -20,7 +20,7 @@ pub const WISH_COLUMNS: &str = "w.id, w.community_id, w.grid_id, w.resident_id, 
      w.title, w.description, w.category, w.contact_phone, w.expected_by, w.status, w.version, w.member_id, \
      m.name AS member_name, w.claim_expires_at, w.fulfilled_at, w.fulfilment_note, w.rating, w.comment, \
      w.created_at, w.updated_at, w.flagged, c.code AS community_code, c.name AS community_name, \
-     g.code AS grid_code, g.name AS grid_name, w.photos";
+     g.code AS grid_code, g.name AS grid_name, w.photos, w.credit_minutes, w.paid_minutes";
 
 /// The joins that bring in the names and places of [`WISH_COLUMNS`].
 const WISH_JOINS: &str = "JOIN users r ON r.id = w.resident_id LEFT JOIN users m ON m.id = w.member_id \
@@ -71,6 +71,8 @@ impl Store {
             updated_at: time(row.try_get("updated_at")?)?,
             flagged: row.try_get::<i64, _>("flagged")? != 0,
             photos: super::photos::photo_list(&row.try_get::<String, _>("photos")?),
+            credit_minutes: row.try_get("credit_minutes")?,
+            paid_minutes: row.try_get("paid_minutes")?,
         })
     }
 
@@ -103,8 +105,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO wishes (community_id, resident_id, posted_by, title, description, category, contact_phone, \
-                 expected_by, status, version, created_at, updated_at, grid_id, flagged) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_review', 1, $9, $10, $11, $12) RETURNING id",
+                 expected_by, status, version, created_at, updated_at, grid_id, flagged, credit_minutes, paid_minutes) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending_review', 1, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(wish.community_id)
         .bind(wish.resident_id)
@@ -118,8 +120,17 @@ impl Store {
         .bind(at)
         .bind(wish.grid_id)
         .bind(i64::from(wish.flagged))
+        .bind(wish.credit_minutes)
+        .bind(wish.paid_minutes)
         .fetch_one(&mut *tx)
         .await?;
+        if let Some(price) = wish.paid_minutes
+            && let Err(refused) =
+                super::time_bank::post_transfer(&mut tx, &super::time_bank::escrow_hold(&wish, id, price)).await?
+        {
+            tx.rollback().await?;
+            return Err(StoreError::Ledger(refused));
+        }
         let event_id: i64 = sqlx::query_scalar(
             "INSERT INTO wish_events (wish_id, community_id, at, actor_id, action, from_status, to_status) \
                  VALUES ($1, $2, $3, $4, 'post', NULL, 'pending_review') RETURNING id",
@@ -267,11 +278,13 @@ impl Store {
     pub async fn transition_wish(&self, write: TransitionWrite) -> Result<Recorded, TransitionFailure> {
         let written = match (self.backend, write.live_claim_limit, &write.after) {
             // One statement, nothing to lock or read back: no transaction around it.
-            (Backend::Postgres, None, Some(after)) if write.photos.is_none() => transition_statement(&write)
-                .build_scalar()
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|event_id| Recorded { wish: after.clone(), event_id }),
+            (Backend::Postgres, None, Some(after)) if write.photos.is_none() && write.ledger.is_none() => {
+                transition_statement(&write)
+                    .build_scalar()
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|event_id| Recorded { wish: after.clone(), event_id })
+            }
             (backend, limit, _) => {
                 let mut tx = match (backend, limit) {
                     (Backend::Postgres, Some((member, _))) => self.pool.begin_with(member_lock_begin(member)).await?,
@@ -291,6 +304,10 @@ impl Store {
                                     return Err(TransitionFailure::Store(StoreError::Photos(refused)));
                                 }
                             }
+                        }
+                        if let Some(settlement) = &write.ledger {
+                            super::time_bank::settle_wish(&mut tx, write.wish_id, settlement, write.actor_id, write.at)
+                                .await?;
                         }
                         tx.commit().await?;
                         Some(Recorded { wish, event_id })

@@ -160,6 +160,7 @@ pub(crate) async fn plan(
     );
     let at = Utc::now();
     let after = after(wish, &changes, actor, at, flag);
+    let ledger = crate::time_bank::settlement(state, wish, action, next);
     Ok(TransitionWrite {
         wish_id: wish.id,
         from: wish.status,
@@ -174,6 +175,7 @@ pub(crate) async fn plan(
         flag,
         after,
         photos: None,
+        ledger,
     })
 }
 

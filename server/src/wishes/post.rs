@@ -104,6 +104,16 @@ pub async fn post(state: &AppState, caller: &Caller, posting: Posting<'_>) -> Re
     let place = crate::places::wish_place(state, caller, community_id, body).await?;
     let contact_phone = contact_phone(body.contact_phone.as_deref(), place.resident_phone, caller)?;
     let expected_by = body.expected_by.as_deref().map(parse_expected_by).transpose()?;
+    let paid_minutes = match body.paid_minutes {
+        None => None,
+        Some(m) if !(1..=6000).contains(&m) => {
+            return Err(ApiError::invalid_field("paid_minutes", "支付时长须为 1 到 6000 分钟"));
+        }
+        Some(_) if place.resident_id != caller.id() => {
+            return Err(ApiError::invalid_field("paid_minutes", "代他人发布的心愿不能用时长支付"));
+        }
+        Some(m) => Some(m),
+    };
     let photos = crate::photos::attachment(state, caller, body.photos.as_deref(), PhotoStage::Post).await?;
     let texts = [("title", title.as_str(), SCENE_POST), ("description", description.as_str(), SCENE_POST)];
     let flagged = content::check(state, caller.id(), &texts).await?;
@@ -127,6 +137,8 @@ pub async fn post(state: &AppState, caller: &Caller, posting: Posting<'_>) -> Re
         notices,
         flagged,
         photos,
+        credit_minutes: paid_minutes.unwrap_or(state.settings.time_bank.wish_minutes),
+        paid_minutes,
     };
     let idem = posting.idempotency_key.map(|key| IdempotencyWrite {
         user_id: caller.id(),

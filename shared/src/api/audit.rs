@@ -59,11 +59,17 @@ pub enum AuditAction {
     DepartmentStaffRemoved,
     /// An admin uploaded a year's holiday calendar.
     CalendarUploaded,
+    /// An admin issued time-bank hours into a community's pool.
+    HoursMinted,
+    /// An admin reversed a time-bank transfer.
+    TransferReversed,
+    /// A volunteer team was created.
+    TeamCreated,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 27] = [
         Self::UserCreated,
         Self::RoleGranted,
         Self::RoleRevoked,
@@ -88,6 +94,9 @@ impl AuditAction {
         Self::DepartmentStaffAdded,
         Self::DepartmentStaffRemoved,
         Self::CalendarUploaded,
+        Self::HoursMinted,
+        Self::TransferReversed,
+        Self::TeamCreated,
     ];
 
     /// The wire name.
@@ -117,6 +126,9 @@ impl AuditAction {
             Self::DepartmentStaffAdded => "department_staff_added",
             Self::DepartmentStaffRemoved => "department_staff_removed",
             Self::CalendarUploaded => "calendar_uploaded",
+            Self::HoursMinted => "hours_minted",
+            Self::TransferReversed => "transfer_reversed",
+            Self::TeamCreated => "team_created",
         }
     }
 
@@ -151,11 +163,15 @@ pub enum AuditTargetKind {
     Department,
     /// A year's holiday calendar (its id is the year).
     Calendar,
+    /// A time-bank transfer.
+    Transfer,
+    /// A volunteer team.
+    Team,
 }
 
 impl AuditTargetKind {
     /// Every kind.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 12] = [
         Self::User,
         Self::Community,
         Self::Place,
@@ -166,6 +182,8 @@ impl AuditTargetKind {
         Self::PartyOrg,
         Self::Department,
         Self::Calendar,
+        Self::Transfer,
+        Self::Team,
     ];
 
     /// The wire name.
@@ -181,6 +199,8 @@ impl AuditTargetKind {
             Self::PartyOrg => "party_org",
             Self::Department => "department",
             Self::Calendar => "calendar",
+            Self::Transfer => "transfer",
+            Self::Team => "team",
         }
     }
 
