@@ -9,7 +9,7 @@ use haolin_shared::api::{Activity, Page, Signup};
 use haolin_shared::domain::time_bank::{ActivityStatus, SignupStatus};
 use leptos::prelude::*;
 
-use super::{VolunteerPage, error_line, every, go_to, loading, minutes, span};
+use super::{VolunteerPage, error_line, every, go_to, minutes, pending, span};
 use crate::components::confirm::confirm_box;
 use crate::error::ApiError;
 use crate::i18n::{MESSAGES, VOL};
@@ -113,7 +113,7 @@ fn ActivityList(
     view! {
         {error_line("list-error", error)}
         {move || match items.get() {
-            None => loading(),
+            None => pending(error),
             Some(list) if list.is_empty() => view! { <p class="empty" data-testid="empty-list">{empty}</p> }.into_any(),
             Some(list) => view! {
                 <section class="list" data-testid=testid>
@@ -214,7 +214,7 @@ pub fn ActivityPage(
     };
     view! {
         {move || match activity.get() {
-            None => error.get().map_or_else(loading, |e| {
+            None => error.get().map_or_else(super::loading, |e| {
                 view! { <p class="error" role="alert" data-testid="activity-error">{e}</p> }.into_any()
             }),
             Some(a) => {

@@ -4,7 +4,7 @@
 use haolin_shared::api::{AddFamilyRequest, FamilyLink, GiftRequest, LedgerEntry, Relation, TimeBankSummary};
 use leptos::prelude::*;
 
-use super::{VolunteerPage, error_line, go_to, loading, minutes};
+use super::{VolunteerPage, error_line, go_to, minutes, pending};
 use crate::i18n::{MESSAGES, VOL};
 use crate::{api, state, time};
 
@@ -89,14 +89,14 @@ pub fn Hours() -> impl IntoView {
     view! {
         <h1>{VOL.nav_hours_title}</h1>
         {error_line("hours-error", error)}
-        {move || summary.get().map_or_else(loading, |s| summary_view(&s).into_any())}
+        {move || summary.get().map_or_else(|| pending(error), |s| summary_view(&s).into_any())}
         <nav class="home-actions" aria-label=VOL.nav_hours_title>
             <a class="button" data-testid="goto-family" href=VolunteerPage::Family.href() on:click=go_to(VolunteerPage::Family)>{VOL.family_title}</a>
             <a class="button" data-testid="goto-record" href=VolunteerPage::Record.href() on:click=go_to(VolunteerPage::Record)>{VOL.record_title}</a>
         </nav>
         <h2>{VOL.ledger}</h2>
         {move || match entries.get() {
-            None => loading(),
+            None => pending(error),
             Some(list) if list.is_empty() => view! { <p class="empty" data-testid="empty-list">{VOL.no_ledger}</p> }.into_any(),
             Some(list) => view! { <ul class="vol-ledger" data-testid="ledger">{list.into_iter().map(ledger_item).collect_view()}</ul> }.into_any(),
         }}
@@ -241,7 +241,7 @@ pub fn Family() -> impl IntoView {
         <p class="hint">{VOL.family_intro}</p>
         {error_line("family-error", error)}
         {move || match links.get() {
-            None => loading(),
+            None => pending(error),
             Some(list) if list.is_empty() => view! { <p class="empty" data-testid="empty-list">{VOL.no_family}</p> }.into_any(),
             Some(list) => view! {
                 <ul class="list vol-plain" data-testid="family-list">{list.into_iter().map(|l| family_item(l, reload)).collect_view()}</ul>

@@ -151,6 +151,11 @@ fn loading() -> AnyView {
     view! { <p class="loading" role="status">{crate::i18n::MESSAGES.loading}</p> }.into_any()
 }
 
+/// The loading line while nothing went wrong; nothing once `error` says why nothing will come.
+fn pending(error: RwSignal<Option<String>>) -> AnyView {
+    if error.with(Option::is_some) { ().into_any() } else { loading() }
+}
+
 /// The bundle's own tabs, under the app's navigation.
 #[component]
 fn VolunteerNav() -> impl IntoView {

@@ -7,7 +7,7 @@ use haolin_shared::api::{Activity, CheckinCode, CreateActivityRequest, MarkAtten
 use haolin_shared::domain::time_bank::{ActivityStatus, SignupStatus};
 use leptos::prelude::*;
 
-use super::{VolunteerPage, error_line, every, go_to, loading, minutes, open, span};
+use super::{VolunteerPage, error_line, every, go_to, minutes, open, pending, span};
 use crate::components::confirm::confirm_box;
 use crate::i18n::{MESSAGES, VOL};
 use crate::{api, state, time};
@@ -365,7 +365,7 @@ pub fn Organise(
         })
     };
     view! {
-        {move || activity.get().map_or_else(loading, |a| {
+        {move || activity.get().map_or_else(|| pending(error), |a| {
             let page = VolunteerPage::Activity(a.id.clone());
             view! {
                 <div class="detail" data-testid="organise-page" data-activity-id=a.id.clone() data-status=a.status.as_str()>
@@ -382,11 +382,11 @@ pub fn Organise(
         <section class="actions">
             <h2>{VOL.roster}</h2>
             {move || match roster.get() {
-                None => loading(),
+                None => pending(error),
                 Some(list) if list.is_empty() => view! { <p class="empty" data-testid="empty-list">{VOL.no_roster}</p> }.into_any(),
                 Some(list) => {
                     // Read after the activity (see `reload`), so it is there.
-                    let Some(a) = activity.get_untracked() else { return loading() };
+                    let Some(a) = activity.get_untracked() else { return pending(error) };
                     let a = StoredValue::new(a);
                     view! {
                         <ul class="vol-members" data-testid="roster">

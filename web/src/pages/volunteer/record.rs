@@ -8,7 +8,7 @@ use haolin_shared::api::{Certificate, ServiceRecord, ServiceRecordEntry};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::{VolunteerPage, error_line, go_to, loading, minutes, open, span};
+use super::{VolunteerPage, error_line, go_to, loading, minutes, open, pending, span};
 use crate::i18n::{MESSAGES, VOL};
 use crate::{api, time};
 
@@ -87,7 +87,7 @@ pub fn Record() -> impl IntoView {
         <h1>{VOL.record_title}</h1>
         <p class="hint">{VOL.record_intro}</p>
         {error_line("record-error", error)}
-        {move || record.get().map_or_else(loading, |r| {
+        {move || record.get().map_or_else(|| pending(error), |r| {
             let count = r.items.len();
             view! {
                 <section class="overview">

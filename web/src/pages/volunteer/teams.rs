@@ -6,7 +6,7 @@ use haolin_shared::api::{Activity, Team, TeamMember, TeamRole};
 use leptos::prelude::*;
 
 use super::activities::ActivityCard;
-use super::{VolunteerPage, error_line, go_to, loading};
+use super::{VolunteerPage, error_line, go_to, pending};
 use crate::i18n::{MESSAGES, VOL};
 use crate::{api, state};
 
@@ -94,7 +94,7 @@ pub fn Teams() -> impl IntoView {
         <p class="hint">{VOL.teams_intro}</p>
         {error_line("teams-error", error)}
         {move || match items.get() {
-            None => loading(),
+            None => pending(error),
             Some(list) if list.is_empty() => view! { <p class="empty" data-testid="empty-list">{VOL.no_teams}</p> }.into_any(),
             Some(list) => view! {
                 <section class="list" data-testid="team-list">
@@ -130,7 +130,7 @@ fn member_item(
             busy.set(false);
         });
     };
-    let pending = m.role == TeamRole::Pending;
+    let is_request = m.role == TeamRole::Pending;
     view! {
         <li class="vol-member" data-testid="team-member" data-user-id=m.person.id.clone() data-role=m.role.as_str()>
             <div class="card-head">
@@ -138,7 +138,7 @@ fn member_item(
                 {role_badge(Some(m.role))}
             </div>
             {m.note.clone().filter(|n| !n.is_empty()).map(|n| view! { <p class="meta">{n}</p> })}
-            {pending.then(|| view! {
+            {is_request.then(|| view! {
                 <div class="card-actions">
                     <button type="button" class="step-back" data-testid="member-refuse" disabled=busy on:click=move |_| decide("refuse")>{VOL.refuse}</button>
                     <button type="button" class="primary" data-testid="member-approve" disabled=busy on:click=move |_| decide("approve")>{VOL.approve}</button>
@@ -157,7 +157,7 @@ pub fn TeamPage(
     let id = StoredValue::new(id);
     let team = RwSignal::new(None::<Team>);
     let members = RwSignal::new(Vec::<TeamMember>::new());
-    let pending = RwSignal::new(Vec::<TeamMember>::new());
+    let requests = RwSignal::new(Vec::<TeamMember>::new());
     let activities = RwSignal::new(None::<Vec<Activity>>);
     let error = RwSignal::new(None::<String>);
     let reload = move || {
@@ -176,10 +176,14 @@ pub fn TeamPage(
             if role == Some(TeamRole::Leader)
                 && let Ok(page) = api::volunteers::members(&id.get_value(), Some(TeamRole::Pending)).await
             {
-                pending.set(page.items);
+                requests.set(page.items);
             }
-            if let Ok(page) = api::volunteers::activities(Some(&id.get_value()), None).await {
-                activities.set(Some(page.items));
+            match api::volunteers::activities(Some(&id.get_value()), None).await {
+                Ok(page) => activities.set(Some(page.items)),
+                Err(e) => {
+                    error.set(Some(e.message()));
+                    activities.set(Some(Vec::new()));
+                }
             }
         });
     };
@@ -190,7 +194,7 @@ pub fn TeamPage(
                 Ok(()) => {
                     state::toast(VOL.left_ok);
                     members.set(Vec::new());
-                    pending.set(Vec::new());
+                    requests.set(Vec::new());
                     reload();
                 }
                 Err(e) => state::toast(e.message()),
@@ -199,7 +203,7 @@ pub fn TeamPage(
     };
     view! {
         {error_line("team-error", error)}
-        {move || team.get().map_or_else(loading, |t| {
+        {move || team.get().map_or_else(|| pending(error), |t| {
             let leader = t.my_role == Some(TeamRole::Leader);
             let in_team = matches!(t.my_role, Some(TeamRole::Member | TeamRole::Leader));
             let new_activity = VolunteerPage::NewActivity(t.id.clone());
@@ -220,10 +224,10 @@ pub fn TeamPage(
                 </article>
             }.into_any()
         })}
-        {move || (!pending.with(Vec::is_empty)).then(|| view! {
+        {move || (!requests.with(Vec::is_empty)).then(|| view! {
             <h2>{VOL.pending_requests}</h2>
             <ul class="vol-members" data-testid="pending-requests">
-                {pending.get().into_iter().map(|m| member_item(id, m, reload)).collect_view()}
+                {requests.get().into_iter().map(|m| member_item(id, m, reload)).collect_view()}
             </ul>
         })}
         {move || (!members.with(Vec::is_empty)).then(|| view! {
@@ -234,7 +238,7 @@ pub fn TeamPage(
         })}
         <h2>{VOL.team_activities}</h2>
         {move || match activities.get() {
-            None => loading(),
+            None => pending(error),
             Some(list) if list.is_empty() => view! { <p class="empty" data-testid="empty-list">{VOL.no_activities}</p> }.into_any(),
             Some(list) => view! {
                 <section class="list" data-testid="team-activities">
