@@ -50,6 +50,7 @@ CREATE TABLE activities (
 CREATE INDEX activities_by_place ON activities (place_id, starts_at);
 CREATE INDEX activities_by_team ON activities (team_id, starts_at);
 CREATE INDEX activities_by_start ON activities (starts_at);
+CREATE INDEX activities_by_community ON activities (community_id, starts_at);
 
 -- One person's sign-up; the id orders the waitlist. A person has at most one live (seated or
 -- waitlisted) sign-up per activity.
@@ -106,6 +107,8 @@ CREATE TABLE ledger_transfers (
 );
 CREATE INDEX ledger_transfers_by_wish ON ledger_transfers (wish_id) WHERE wish_id IS NOT NULL;
 CREATE INDEX ledger_transfers_gifts ON ledger_transfers (from_account, kind, at);
+CREATE INDEX ledger_transfers_by_receiver ON ledger_transfers (to_account, kind);
+CREATE INDEX ledger_transfers_reversals ON ledger_transfers (reverses_id) WHERE reverses_id IS NOT NULL;
 
 CREATE TABLE ledger_movements (
     id            INTEGER PRIMARY KEY,

@@ -17,6 +17,8 @@ pub mod extract;
 pub mod generate;
 pub mod homes;
 pub mod jobs;
+#[cfg(test)]
+mod ledger_props;
 pub mod metrics;
 pub mod notify;
 pub mod observe;

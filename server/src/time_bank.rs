@@ -47,6 +47,9 @@ impl Signer {
     }
 }
 
+/// The most minutes one gift or mint may move (100,000 hours).
+pub const MAX_MINUTES: i64 = 6_000_000;
+
 /// The answer to a refused transfer.
 pub fn refusal(refused: Refusal) -> ApiError {
     match refused {
@@ -269,13 +272,10 @@ fn transfer_view(kind: TransferKind, posted: &Posted, memo: &str, at: DateTime<U
 pub async fn gift(state: &AppState, caller: &Caller, req: &GiftRequest) -> Result<Transfer, ApiError> {
     let settings = &state.settings.time_bank;
     let link_id = field_id("family_id", &req.family_id)?;
-    if req.minutes < 1 || req.minutes > settings.cap_minutes() {
-        return Err(ApiError::invalid_field("minutes", "转赠时长须为正整数分钟"));
+    if !(1..=MAX_MINUTES).contains(&req.minutes) {
+        return Err(ApiError::invalid_field("minutes", "转赠时长须为 1 到 6,000,000 分钟"));
     }
-    let note = match req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) if n.chars().count() > 100 => return Err(ApiError::invalid_field("note", "附言不能超过 100 个字")),
-        other => other,
-    };
+    let note = req.note.as_deref().map(|n| crate::volunteers::text("note", n, 100, false)).transpose()?;
     let link = state
         .store
         .family_link(link_id)
@@ -300,20 +300,11 @@ pub async fn gift(state: &AppState, caller: &Caller, req: &GiftRequest) -> Resul
         Some(n) => format!("转赠给{}：{n}", link.relative_name),
         None => format!("转赠给{}", link.relative_name),
     };
+    let (from, to) = (Account::Person(caller.id()), Account::Person(link.relative_id));
     let t = NewTransfer {
-        kind: TransferKind::Gift,
-        from: Account::Person(caller.id()),
-        to: Account::Person(link.relative_id),
-        minutes: req.minutes,
-        memo: memo.clone(),
-        wish_id: None,
-        activity_id: None,
-        reverses_id: None,
         actor_id: Some(caller.id()),
-        once_key: None,
-        at: now,
         cap: Some((settings.cap_minutes(), CapRule::Refuse)),
-        earns: Earns::No,
+        ..NewTransfer::new(TransferKind::Gift, from, to, req.minutes, memo.clone(), now)
     };
     let limit = Some((china_day_start(now), settings.gift_daily_minutes));
     let posted = state.store.post_alone(&t, None, limit).await?.map_err(refusal)?;
@@ -327,26 +318,15 @@ pub async fn mint(state: &AppState, caller: &Caller, req: &MintRequest) -> Resul
     if !is_community(state, community).await? {
         return Err(ApiError::invalid_field("community_id", "没有这个社区"));
     }
-    if !(1..=6_000_000).contains(&req.minutes) {
+    if !(1..=MAX_MINUTES).contains(&req.minutes) {
         return Err(ApiError::invalid_field("minutes", "发放时长须为 1 到 6,000,000 分钟"));
     }
     let reason = Reason::parse(&req.reason).map_err(|e| ApiError::invalid_field("reason", e.to_string()))?;
     let now = Utc::now();
     let memo = format!("发放：{}", reason.as_str());
     let t = NewTransfer {
-        kind: TransferKind::Mint,
-        from: Account::Issue,
-        to: Account::Pool(community),
-        minutes: req.minutes,
-        memo: memo.clone(),
-        wish_id: None,
-        activity_id: None,
-        reverses_id: None,
         actor_id: Some(caller.id()),
-        once_key: None,
-        at: now,
-        cap: None,
-        earns: Earns::No,
+        ..NewTransfer::new(TransferKind::Mint, Account::Issue, Account::Pool(community), req.minutes, memo.clone(), now)
     };
     let entry = crate::audit::entry(
         caller,
@@ -405,19 +385,13 @@ pub async fn reverse(state: &AppState, caller: &Caller, req: &ReversalRequest) -
     let now = Utc::now();
     let memo = format!("冲正：{}（{}）", original.memo, reason.as_str());
     let t = NewTransfer {
-        kind: TransferKind::Reversal,
-        from,
-        to,
-        minutes: original.minutes,
-        memo: memo.clone(),
         wish_id: original.wish_id,
         activity_id: original.activity_id,
         reverses_id: Some(original.id),
         actor_id: Some(caller.id()),
         once_key: Some(format!("reversal:{}", original.id)),
-        at: now,
-        cap: None,
         earns,
+        ..NewTransfer::new(TransferKind::Reversal, from, to, original.minutes, memo.clone(), now)
     };
     let entry = crate::audit::entry(
         caller,

@@ -17,27 +17,18 @@ use crate::store::StoreError;
 use crate::store::volunteers::{MemberChange, MemberOutcome, NewTeam, TeamRecord};
 use crate::views;
 
-/// Checks a text field's length in characters after trimming (`min` 0 allows empty).
-pub(crate) fn text(field: &str, raw: &str, min: usize, max: usize) -> Result<String, ApiError> {
-    let t = raw.trim();
-    let n = t.chars().count();
-    if n < min {
-        return Err(ApiError::invalid_field(field, "不能为空"));
-    }
-    if n > max {
-        return Err(ApiError::invalid_field(field, format!("不能超过 {max} 个字")));
-    }
-    if t.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ApiError::invalid_field(field, "含有不可见的控制字符"));
-    }
-    Ok(t.to_owned())
+/// Checks a text field by the one text rule (`shared::domain::text`): 1–`max` characters after
+/// trimming, line breaks only when `multiline`.
+pub(crate) fn text(field: &str, raw: &str, max: usize, multiline: bool) -> Result<String, ApiError> {
+    haolin_shared::domain::parse_text_field(raw, max, multiline).map_err(|e| ApiError::invalid_value(field, e))
 }
 
 /// Creates a team: an admin anywhere, a street officer in their street (or a community of it), a
 /// dispatcher in their community.
 pub async fn create(state: &AppState, caller: &Caller, req: &CreateTeamRequest) -> Result<Team, ApiError> {
-    let name = text("name", &req.name, 1, 50)?;
-    let description = text("description", req.description.as_deref().unwrap_or_default(), 0, 500)?;
+    let name = text("name", &req.name, 50, false)?;
+    let description =
+        req.description.as_deref().map(|d| text("description", d, 500, true)).transpose()?.unwrap_or_default();
     let place_id = field_id("place_id", &req.place_id)?;
     let leader_id = field_id("leader_id", &req.leader_id)?;
     let place = state
@@ -123,10 +114,7 @@ pub async fn list(
 /// Asks to join a team (again: nothing changes).
 pub async fn join(state: &AppState, caller: &Caller, id: i64, req: &JoinTeamRequest) -> Result<Team, ApiError> {
     let team = state.store.team(id).await?.ok_or_else(ApiError::not_found)?;
-    let note = match req.note.as_deref() {
-        Some(n) => Some(text("note", n, 0, 200)?).filter(|n| !n.is_empty()),
-        None => None,
-    };
+    let note = req.note.as_deref().map(|n| text("note", n, 200, true)).transpose()?;
     state.store.request_join(id, caller.id(), note.as_deref(), Utc::now()).await?;
     let role = my_role(state, caller, id).await?;
     Ok(views::team(&team, role))

@@ -1,12 +1,14 @@
 //! Demo data for a first look: a district down to ten-household units, one community with its
 //! dispatcher, party organisations, members checked in (and one pending), a grid worker, a
 //! household head, two residents with registered homes and a wish in every status; departments, a
-//! street officer, department staff and a work order in every status. Seeded only into an empty
+//! street officer, department staff and a work order in every status; a volunteer team with a
+//! confirmed activity, an upcoming one and hours in the time bank. Seeded only into an empty
 //! database.
 
 mod orders;
 mod pictures;
 mod structure;
+mod volunteers;
 
 use chrono::Utc;
 use haolin_shared::api::Role;
@@ -156,6 +158,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
         }
     }
     orders::seed_orders(state, grid).await?;
+    volunteers::seed_volunteers(state, community.id, grid, [dispatcher, li, zhang, zhao, qian]).await?;
     Ok(true)
 }
 

@@ -56,7 +56,10 @@ pub async fn ledger(
 ) -> Result<web::Json<Page<LedgerEntry>>, ApiError> {
     let q = query_map(&req)?;
     let limit = page_limit(q.get("limit").map(String::as_str))?;
-    Ok(web::Json(time_bank::ledger(&state, &caller, q.get("cursor").map(String::as_str), limit).await?))
+    Ok(web::Json(
+        time_bank::ledger(&state, &caller, q.get("cursor").map(String::as_str).filter(|c| !c.is_empty()), limit)
+            .await?,
+    ))
 }
 
 /// The family links the caller named or was named in.
@@ -69,13 +72,15 @@ pub async fn family(state: web::Data<AppState>, caller: Caller) -> Result<web::J
 /// Names a spouse or a parent by their registered phone number; they accept before gifts flow.
 #[utoipa::path(tag = "time bank", request_body = AddFamilyRequest, responses(
     (status = 201, body = FamilyLink), (status = 409, description = "named already", body = ErrorBody),
-    (status = 422, body = ErrorBody)))]
+    (status = 422, body = ErrorBody), (status = 429, description = "too many tries", body = ErrorBody)))]
 #[post("/me/family")]
 pub async fn add_family(
     state: web::Data<AppState>,
     caller: Caller,
     body: ApiJson<AddFamilyRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    // Naming someone by phone tells whether the number is registered: a few tries a minute.
+    state.limiter.hit(&format!("family:{}", caller.id()), 10, state.settings.limits.window).await?;
     Ok(HttpResponse::Created().json(time_bank::add_family(&state, &caller, &body.0).await?))
 }
 

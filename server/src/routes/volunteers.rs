@@ -75,7 +75,17 @@ pub async fn list_teams(
     let place = q.get("place_id").map(|r| field_id("place_id", r)).transpose()?;
     let mine = flag("mine", q.get("mine").map(String::as_str))?;
     let limit = page_limit(q.get("limit").map(String::as_str))?;
-    Ok(web::Json(volunteers::list(&state, &caller, place, mine, q.get("cursor").map(String::as_str), limit).await?))
+    Ok(web::Json(
+        volunteers::list(
+            &state,
+            &caller,
+            place,
+            mine,
+            q.get("cursor").map(String::as_str).filter(|c| !c.is_empty()),
+            limit,
+        )
+        .await?,
+    ))
 }
 
 /// One team, with the caller's standing in it.
@@ -140,7 +150,17 @@ pub async fn team_members(
         })
         .transpose()?;
     let limit = page_limit(q.get("limit").map(String::as_str))?;
-    Ok(web::Json(volunteers::members(&state, &caller, team, role, q.get("cursor").map(String::as_str), limit).await?))
+    Ok(web::Json(
+        volunteers::members(
+            &state,
+            &caller,
+            team,
+            role,
+            q.get("cursor").map(String::as_str).filter(|c| !c.is_empty()),
+            limit,
+        )
+        .await?,
+    ))
 }
 
 /// A leader's decision about a person on the team's list: `approve` or `refuse` a request, make
@@ -167,7 +187,7 @@ pub async fn decide_member(
         _ => return Err(ApiError::not_found()),
     };
     if let Some(reason) = &body.0.reason {
-        volunteers::text("reason", reason, 1, 500)?;
+        volunteers::text("reason", reason, 500, true)?;
     }
     match volunteers::decide(&state, &caller, path_id(&team)?, path_id(&user)?, change).await? {
         Some(member) => Ok(HttpResponse::Ok().json(member)),
@@ -204,7 +224,7 @@ pub async fn list_activities(
     let place = q.get("place_id").map(|r| field_id("place_id", r)).transpose()?;
     let team = q.get("team_id").map(|r| field_id("team_id", r)).transpose()?;
     let limit = page_limit(q.get("limit").map(String::as_str))?;
-    let cursor = q.get("cursor").map(String::as_str);
+    let cursor = q.get("cursor").map(String::as_str).filter(|c| !c.is_empty());
     Ok(web::Json(activities::list(&state, &caller, place, team, cursor, limit).await?))
 }
 
@@ -219,7 +239,9 @@ pub async fn my_activities(
 ) -> Result<web::Json<Page<Activity>>, ApiError> {
     let q = query_map(&req)?;
     let limit = page_limit(q.get("limit").map(String::as_str))?;
-    Ok(web::Json(activities::mine(&state, &caller, q.get("cursor").map(String::as_str), limit).await?))
+    Ok(web::Json(
+        activities::mine(&state, &caller, q.get("cursor").map(String::as_str).filter(|c| !c.is_empty()), limit).await?,
+    ))
 }
 
 /// One activity, with its live seat counts and the caller's sign-up.
@@ -295,7 +317,8 @@ pub async fn checkin_code(
 #[utoipa::path(tag = "volunteers", params(("id" = String, Path)), request_body = ScanRequest, responses(
     (status = 200, body = Signup), (status = 404, body = ErrorBody),
     (status = 409, description = "no seat, outside the check-in time, or checked out already", body = ErrorBody),
-    (status = 422, description = "`invalid_checkin_code`: wrong, forged or expired", body = ErrorBody)))]
+    (status = 422, description = "`invalid_checkin_code`: wrong, forged or expired", body = ErrorBody),
+    (status = 429, description = "too many scans", body = ErrorBody)))]
 #[post("/activities/{id}/scan")]
 pub async fn scan(
     state: web::Data<AppState>,

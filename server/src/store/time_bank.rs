@@ -85,6 +85,33 @@ pub struct NewTransfer {
     pub earns: Earns,
 }
 
+impl NewTransfer {
+    /// A transfer of `minutes` from `from` to `to` now-ish (`at`), by nobody in particular, about
+    /// nothing else, repeatable, uncapped, earning nothing: set the rest with struct update syntax.
+    pub fn new(kind: TransferKind, from: Account, to: Account, minutes: i64, memo: String, at: DateTime<Utc>) -> Self {
+        Self {
+            kind,
+            from,
+            to,
+            minutes,
+            memo,
+            wish_id: None,
+            activity_id: None,
+            reverses_id: None,
+            actor_id: None,
+            once_key: None,
+            at,
+            cap: None,
+            earns: Earns::No,
+        }
+    }
+
+    /// A service credit to a person: once (`once_key`), trimmed by the cap, counted as earned.
+    pub fn credit(self, once_key: String, cap: i64) -> Self {
+        Self { once_key: Some(once_key), cap: Some((cap, CapRule::Trim)), earns: Earns::Receiver, ..self }
+    }
+}
+
 /// Whether a transfer counts towards lifetime earnings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Earns {
@@ -162,6 +189,10 @@ async fn lock_balance(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
 /// written, but the caller must still roll back: the account rows may have been created.
 pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted, Refusal>, StoreError> {
     let at = millis(t.at);
+    // A write first, so that a SQLite transaction takes the write lock at once (a read first
+    // could not upgrade while another writer commits).
+    let from = account_id(tx, t.from, at).await?;
+    let to = account_id(tx, t.to, at).await?;
     if let Some(key) = &t.once_key {
         let seen: Option<i64> = sqlx::query_scalar("SELECT id FROM ledger_transfers WHERE once_key = $1")
             .bind(key)
@@ -171,8 +202,6 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
             return Ok(Err(Refusal::Duplicate));
         }
     }
-    let from = account_id(tx, t.from, at).await?;
-    let to = account_id(tx, t.to, at).await?;
     let (first, second) = if from < to { (from, to) } else { (to, from) };
     let first_balance = lock_balance(tx, first).await?;
     let second_balance = lock_balance(tx, second).await?;
@@ -211,9 +240,13 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
         .bind(to)
         .execute(&mut **tx)
         .await?;
-    let inserted = sqlx::query_scalar(
+    // `ON CONFLICT … DO NOTHING`: a once-key written by another transaction since the check above
+    // must not abort a PostgreSQL transaction (its commit would silently roll back); it fails
+    // this write instead, and the caller's transaction is dropped, balances and all.
+    let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO ledger_transfers (kind, minutes, from_account, to_account, memo, wish_id, activity_id, \
-         reverses_id, actor_id, once_key, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+         reverses_id, actor_id, once_key, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (once_key) DO NOTHING RETURNING id",
     )
     .bind(t.kind.as_str())
     .bind(minutes)
@@ -226,14 +259,9 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
     .bind(t.actor_id)
     .bind(t.once_key.as_deref())
     .bind(at)
-    .fetch_one(&mut **tx)
-    .await;
-    let id: i64 = match inserted {
-        Ok(id) => id,
-        // Another transaction wrote the same once-key since the check above.
-        Err(e) if unique_violation(&e) => return Ok(Err(Refusal::Duplicate)),
-        Err(e) => return Err(e.into()),
-    };
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(id) = inserted else { return Err(StoreError::Ledger(Refusal::Duplicate)) };
     sqlx::query(
         "INSERT INTO ledger_movements (transfer_id, account_id, minutes, balance_after, at) \
          VALUES ($1, $2, $3, $4, $5), ($1, $6, $7, $8, $5)",
@@ -859,20 +887,12 @@ pub enum WishSettlement {
 
 /// The escrow hold of a paid wish being posted as `id`.
 pub(super) fn escrow_hold(wish: &super::NewWish, id: i64, price: i64) -> NewTransfer {
+    let (person, escrow) = (Account::Person(wish.resident_id), Account::Escrow(wish.resident_id));
     NewTransfer {
-        kind: TransferKind::EscrowHold,
-        from: Account::Person(wish.resident_id),
-        to: Account::Escrow(wish.resident_id),
-        minutes: price,
-        memo: wish.title.clone(),
         wish_id: Some(id),
-        activity_id: None,
-        reverses_id: None,
         actor_id: Some(wish.posted_by),
         once_key: Some(format!("hold:{id}")),
-        at: wish.at,
-        cap: None,
-        earns: Earns::No,
+        ..NewTransfer::new(TransferKind::EscrowHold, person, escrow, price, wish.title.clone(), wish.at)
     }
 }
 
@@ -887,35 +907,18 @@ pub(super) async fn settle_wish(
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let base = |kind, from, to, minutes, memo: &str, key: String| NewTransfer {
-        kind,
-        from,
-        to,
-        minutes,
-        memo: memo.to_owned(),
         wish_id: Some(wish_id),
-        activity_id: None,
-        reverses_id: None,
         actor_id,
         once_key: Some(key),
-        at,
-        cap: None,
-        earns: Earns::No,
+        ..NewTransfer::new(kind, from, to, minutes, memo.to_owned(), at)
     };
     match settlement {
         WishSettlement::Confirmed { member_id, resident_id, community_id, minutes, paid, source, cap, title } => {
             if *paid {
-                let pay = NewTransfer {
-                    cap: Some((*cap, CapRule::Trim)),
-                    earns: Earns::Receiver,
-                    ..base(
-                        TransferKind::EscrowPay,
-                        Account::Escrow(*resident_id),
-                        Account::Person(*member_id),
-                        *minutes,
-                        title,
-                        format!("wish:{wish_id}"),
-                    )
-                };
+                let escrow = Account::Escrow(*resident_id);
+                let pay =
+                    base(TransferKind::EscrowPay, escrow, Account::Person(*member_id), *minutes, title, String::new())
+                        .credit(format!("wish:{wish_id}"), *cap);
                 let paid_out = match post_transfer(tx, &pay).await? {
                     Ok(posted) => posted.minutes,
                     Err(Refusal::Nothing) => 0,
@@ -938,18 +941,10 @@ pub(super) async fn settle_wish(
             if *minutes <= 0 {
                 return Ok(());
             }
-            let credit = NewTransfer {
-                cap: Some((*cap, CapRule::Trim)),
-                earns: Earns::Receiver,
-                ..base(
-                    TransferKind::WishCredit,
-                    if *source == CreditSource::Pool { Account::Pool(*community_id) } else { Account::Issue },
-                    Account::Person(*member_id),
-                    *minutes,
-                    title,
-                    format!("wish:{wish_id}"),
-                )
-            };
+            let from = if *source == CreditSource::Pool { Account::Pool(*community_id) } else { Account::Issue };
+            let credit =
+                base(TransferKind::WishCredit, from, Account::Person(*member_id), *minutes, title, String::new())
+                    .credit(format!("wish:{wish_id}"), *cap);
             match post_credit(tx, &credit).await? {
                 Ok(_) | Err(Refusal::Nothing | Refusal::Duplicate) => Ok(()),
                 Err(other) => Err(StoreError::Ledger(other)),

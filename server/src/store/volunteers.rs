@@ -306,13 +306,35 @@ fn signup_from_row(row: &AnyRow) -> Result<SignupRecord, sqlx::Error> {
     })
 }
 
-/// Locks an activity's row: its status and end, or `None` when there is no such activity.
-async fn lock_activity(tx: &mut Tx, id: i64) -> Result<Option<(String, i64)>, sqlx::Error> {
-    let row = sqlx::query("UPDATE activities SET seats_taken = seats_taken WHERE id = $1 RETURNING status, ends_at")
-        .bind(id)
-        .fetch_optional(&mut **tx)
+/// Locks an activity's row: its status, end and title, or `None` when there is no such activity.
+async fn lock_activity(tx: &mut Tx, id: i64) -> Result<Option<(String, i64, String)>, sqlx::Error> {
+    let row =
+        sqlx::query("UPDATE activities SET seats_taken = seats_taken WHERE id = $1 RETURNING status, ends_at, title")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    row.map(|r| Ok((r.try_get("status")?, r.try_get("ends_at")?, r.try_get("title")?))).transpose()
+}
+
+/// Tells one person something about their volunteering, in the change's transaction (their inbox;
+/// no wish or work order to link).
+async fn notify(
+    tx: &mut Tx,
+    user_id: i64,
+    kind: &str,
+    title: String,
+    body: String,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO notifications (user_id, kind, title, body, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(user_id)
+        .bind(kind)
+        .bind(title)
+        .bind(body)
+        .bind(at)
+        .execute(&mut **tx)
         .await?;
-    row.map(|r| Ok((r.try_get("status")?, r.try_get("ends_at")?))).transpose()
+    Ok(())
 }
 
 async fn live_signup_in(tx: &mut Tx, activity_id: i64, user_id: i64) -> Result<Option<SignupRecord>, sqlx::Error> {
@@ -324,6 +346,13 @@ async fn live_signup_in(tx: &mut Tx, activity_id: i64, user_id: i64) -> Result<O
     .fetch_optional(&mut **tx)
     .await?;
     row.as_ref().map(signup_from_row).transpose()
+}
+
+fn posted_to(credit: &NewTransfer) -> i64 {
+    match credit.to {
+        super::time_bank::Account::Person(id) | super::time_bank::Account::Escrow(id) => id,
+        _ => 0,
+    }
 }
 
 impl Store {
@@ -501,6 +530,19 @@ impl Store {
             }
         };
         sqlx::query(sql).bind(team_id).bind(user_id).bind(millis(at)).execute(&mut *tx).await?;
+        if change == MemberChange::Approve {
+            let team: String =
+                sqlx::query_scalar("SELECT name FROM teams WHERE id = $1").bind(team_id).fetch_one(&mut *tx).await?;
+            notify(
+                &mut tx,
+                user_id,
+                "team_joined",
+                format!("已加入{team}"),
+                "队长通过了你的入队申请。".into(),
+                millis(at),
+            )
+            .await?;
+        }
         if delta != 0 {
             sqlx::query("UPDATE teams SET member_count = member_count + $1 WHERE id = $2")
                 .bind(delta)
@@ -609,8 +651,9 @@ impl Store {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<(i64, ActivityRecord)>, StoreError> {
+        let select = ACTIVITY_SELECT.replacen("SELECT ", "SELECT s.signup_id, ", 1);
         let rows = sqlx::query(&format!(
-            "{ACTIVITY_SELECT} JOIN (SELECT activity_id, MAX(id) AS signup_id FROM activity_signups \
+            "{select} JOIN (SELECT activity_id, MAX(id) AS signup_id FROM activity_signups \
              WHERE user_id = $1 GROUP BY activity_id) s ON s.activity_id = a.id \
              WHERE s.signup_id < $2 ORDER BY s.signup_id DESC LIMIT $3"
         ))
@@ -682,7 +725,7 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Result<(SignupRecord, bool), SignupRefusal>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let Some((status, ends_at)) = lock_activity(&mut tx, activity_id).await? else {
+        let Some((status, ends_at, _)) = lock_activity(&mut tx, activity_id).await? else {
             tx.rollback().await?;
             return Ok(Err(SignupRefusal::Missing));
         };
@@ -730,10 +773,10 @@ impl Store {
         user_id: i64,
     ) -> Result<Result<SignupRecord, SignupRefusal>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        if lock_activity(&mut tx, activity_id).await?.is_none() {
+        let Some((_, _, title)) = lock_activity(&mut tx, activity_id).await? else {
             tx.rollback().await?;
             return Ok(Err(SignupRefusal::Missing));
-        }
+        };
         let Some(signup) = live_signup_in(&mut tx, activity_id, user_id).await? else {
             tx.rollback().await?;
             return Ok(Err(SignupRefusal::NotSignedUp));
@@ -747,18 +790,29 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let counter = if signup.status == SignupStatus::Seated {
-            let next: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM activity_signups WHERE activity_id = $1 AND status = 'waitlisted' ORDER BY id LIMIT 1",
+            let next = sqlx::query(
+                "SELECT id, user_id FROM activity_signups WHERE activity_id = $1 AND status = 'waitlisted' \
+                 ORDER BY id LIMIT 1",
             )
             .bind(activity_id)
             .fetch_optional(&mut *tx)
             .await?;
             match next {
                 Some(next) => {
+                    let (next_id, next_user): (i64, i64) = (next.try_get("id")?, next.try_get("user_id")?);
                     sqlx::query("UPDATE activity_signups SET status = 'seated' WHERE id = $1")
-                        .bind(next)
+                        .bind(next_id)
                         .execute(&mut *tx)
                         .await?;
+                    notify(
+                        &mut tx,
+                        next_user,
+                        "activity_seated",
+                        format!("候补转正：{title}"),
+                        "有人退出了活动，你已从候补转为正式报名，请按时参加。".into(),
+                        millis(Utc::now()),
+                    )
+                    .await?;
                     "waitlist = waitlist - 1"
                 }
                 None => "seats_taken = seats_taken - 1",
@@ -849,6 +903,16 @@ impl Store {
                 Ok(Some(Err(refused)))
             }
             Ok(posted) => {
+                let body = format!("+{} 分钟，已计入你的时间银行。", posted.minutes);
+                notify(
+                    &mut tx,
+                    posted_to(credit),
+                    "hours_credited",
+                    format!("志愿时长已入账：{}", credit.memo),
+                    body,
+                    at,
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(Some(Ok(posted)))
             }

@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::{decode_cursor, encode_cursor, field_id};
 use crate::state::AppState;
-use crate::store::time_bank::{Account, CapRule, CreditSource, Earns, NewTransfer, Refusal};
+use crate::store::time_bank::{Account, CreditSource, NewTransfer, Refusal};
 use crate::store::volunteers::{ActivityQuery, ActivityRecord, NewActivity, SignupRecord, SignupRefusal};
 use crate::time_bank::codes::{self, Verdict};
 use crate::views;
@@ -56,9 +56,9 @@ pub async fn create(
     if !leads(state, caller, team_id).await? {
         return Err(ApiError::forbidden());
     }
-    let title = text("title", &req.title, 1, 50)?;
-    let description = text("description", &req.description, 1, 2000)?;
-    let address = text("address", &req.address, 1, 200)?;
+    let title = text("title", &req.title, 50, false)?;
+    let description = text("description", &req.description, 2000, true)?;
+    let address = text("address", &req.address, 200, false)?;
     let place_id = field_id("place_id", &req.place_id)?;
     let starts_at = parse_time("starts_at", &req.starts_at)?;
     let ends_at = parse_time("ends_at", &req.ends_at)?;
@@ -82,7 +82,7 @@ pub async fn create(
         .skills
         .iter()
         .enumerate()
-        .map(|(i, s)| text(&format!("skills[{i}]"), s, 1, 20))
+        .map(|(i, s)| text(&format!("skills[{i}]"), s, 20, false))
         .collect::<Result<Vec<_>, _>>()?;
     let path = state.store.place_path(place_id).await?;
     let place = path.last().filter(|p| p.id == place_id && p.retired_at.is_none());
@@ -354,10 +354,10 @@ pub async fn mark(
     let a = organised(state, caller, id).await?;
     let checked_in = parse_time("checked_in_at", &req.checked_in_at)?;
     let checked_out = parse_time("checked_out_at", &req.checked_out_at)?;
-    if checked_in < a.starts_at - SCAN_OPENS_BEFORE || checked_in > a.ends_at {
+    if checked_in < a.starts_at || checked_in >= a.ends_at {
         return Err(ApiError::invalid_field("checked_in_at", "签到时间须在活动时间内"));
     }
-    if checked_out <= checked_in || checked_out > a.ends_at + SCAN_CLOSES_AFTER {
+    if checked_out <= checked_in || checked_out > a.ends_at {
         return Err(ApiError::invalid_field("checked_out_at", "签退时间须晚于签到时间，且在活动时间内"));
     }
     if checked_in > Utc::now() {
@@ -427,21 +427,13 @@ pub async fn confirm(
             (CreditSource::Pool, Some(c)) => Account::Pool(c),
             _ => Account::Issue,
         };
+        let (to, minutes) = (Account::Person(s.user_id), s.minutes.unwrap_or(0));
         let credit = NewTransfer {
-            kind: TransferKind::ActivityCredit,
-            from,
-            to: Account::Person(s.user_id),
-            minutes: s.minutes.unwrap_or(0),
-            memo: a.title.clone(),
-            wish_id: None,
             activity_id: Some(a.id),
-            reverses_id: None,
             actor_id: Some(caller.id()),
-            once_key: Some(format!("activity:{}:{}", a.id, s.user_id)),
-            at: now,
-            cap: Some((settings.cap_minutes(), CapRule::Trim)),
-            earns: Earns::Receiver,
-        };
+            ..NewTransfer::new(TransferKind::ActivityCredit, from, to, minutes, a.title.clone(), now)
+        }
+        .credit(format!("activity:{}:{}", a.id, s.user_id), settings.cap_minutes());
         match state.store.confirm_attendance(s.id, a.id, caller.id(), &credit).await? {
             None | Some(Ok(_) | Err(Refusal::Nothing | Refusal::Duplicate)) => {}
             Some(Err(other)) => return Err(crate::time_bank::refusal(other)),

@@ -204,9 +204,9 @@ pub struct FamilyLink {
 pub struct GiftRequest {
     /// An accepted family link of the caller's (`GET /api/v1/me/family`).
     pub family_id: String,
-    /// 1 or more, within the caller's balance and the daily limit.
+    /// 1–6,000,000, within the caller's balance, the daily limit and the receiver's cap.
     pub minutes: i64,
-    /// 0–100 characters.
+    /// 1–100 characters, if given.
     #[serde(default)]
     pub note: Option<String>,
 }

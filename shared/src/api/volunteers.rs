@@ -74,7 +74,7 @@ impl TeamRole {
 pub struct CreateTeamRequest {
     /// 1–50 characters, unique at its place.
     pub name: String,
-    /// 0–500 characters.
+    /// 1–500 characters, if given.
     #[serde(default)]
     pub description: Option<String>,
     /// A district, street or community in service.
@@ -88,7 +88,7 @@ pub struct CreateTeamRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct JoinTeamRequest {
-    /// 0–200 characters: a word to the leaders (skills, availability).
+    /// 1–200 characters, if given: a word to the leaders (skills, availability).
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -117,7 +117,7 @@ pub struct TeamMember {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TeamDecisionRequest {
-    /// 1–500 characters: why (refuse, remove).
+    /// 1–500 characters, if given: why (refuse, remove).
     #[serde(default)]
     pub reason: Option<String>,
 }
@@ -184,7 +184,7 @@ pub struct CreateActivityRequest {
     pub place_id: String,
     /// 1–200 characters.
     pub address: String,
-    /// RFC 3339, in the future.
+    /// RFC 3339, not more than an hour ago (an activity that just began can still be recorded).
     pub starts_at: String,
     /// RFC 3339, after `starts_at`, at most 24 hours later.
     pub ends_at: String,
@@ -261,9 +261,9 @@ pub struct ScanRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MarkAttendanceRequest {
-    /// RFC 3339, within the activity.
+    /// RFC 3339, within the activity (from its start, before its end), not in the future.
     pub checked_in_at: String,
-    /// RFC 3339, after `checked_in_at`, within the activity.
+    /// RFC 3339, after `checked_in_at`, at the latest the activity's end.
     pub checked_out_at: String,
 }
 

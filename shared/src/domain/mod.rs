@@ -20,7 +20,9 @@ pub use certificate::CertificateNo;
 pub use checkin::{CheckinAction, CheckinKind, CheckinRefusal, CheckinRelations, CheckinStatus};
 pub use phone::PhoneNumber;
 pub use rating::Rating;
-pub use text::{Comment, LetterRef, NewPassword, Note, PersonName, PlaceName, Reason, WishDescription, WishTitle};
+pub use text::{
+    Comment, LetterRef, NewPassword, Note, PersonName, PlaceName, Reason, WishDescription, WishTitle, parse_text_field,
+};
 pub use wish::{Refusal, Relations, WishAction, WishStatus, available_actions, transition};
 pub use work_order::{
     ExtensionState, OrderAction, OrderRefusal, OrderRelations, OrderStatus, Priority, Satisfaction,

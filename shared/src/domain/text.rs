@@ -30,6 +30,12 @@ fn parse_text(raw: &str, min: usize, max: usize, allow_newlines: bool) -> Result
     Ok(text)
 }
 
+/// The text rule for a field without a newtype of its own: 1–`max` characters after trimming,
+/// line breaks only when `multiline`.
+pub fn parse_text_field(raw: &str, max: usize, multiline: bool) -> Result<String, ValueError> {
+    parse_text(raw, 1, max, multiline)
+}
+
 /// Control characters (C0, DEL, C1) and the Unicode line/paragraph separators and bidi embeddings,
 /// overrides and isolates, which render invisibly and are used to disguise text.
 fn is_forbidden_control(c: char) -> bool {
