@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
 use haolin_shared::api::TransferKind;
 use proptest::prelude::*;
 
@@ -64,7 +63,7 @@ proptest! {
                 let t = NewTransfer {
                     once_key: op.once.map(|k| format!("prop:{k}")),
                     cap: Some((CAP, op.rule)),
-                    ..NewTransfer::new(TransferKind::Gift, account(op.from), account(op.to), op.minutes, "prop".into(), Utc::now())
+                    ..NewTransfer::new(TransferKind::Gift, account(op.from), account(op.to), op.minutes, "prop".into())
                 };
                 // The model: the issue account may go below zero, nobody else; a person holds at
                 // most the cap (refused or trimmed); a once-key moves minutes once.

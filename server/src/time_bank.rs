@@ -264,8 +264,8 @@ pub async fn remove_family(state: &AppState, caller: &Caller, id: i64) -> Result
     if state.store.remove_family(id, caller.id()).await? { Ok(()) } else { Err(ApiError::not_found()) }
 }
 
-fn transfer_view(kind: TransferKind, posted: &Posted, memo: &str, at: DateTime<Utc>) -> Transfer {
-    Transfer { id: posted.id.to_string(), kind, minutes: posted.minutes, at: rfc3339(at), memo: memo.to_owned() }
+fn transfer_view(kind: TransferKind, posted: &Posted, memo: &str) -> Transfer {
+    Transfer { id: posted.id.to_string(), kind, minutes: posted.minutes, at: rfc3339(posted.at), memo: memo.to_owned() }
 }
 
 /// Gives minutes to family along an accepted link the caller named.
@@ -304,11 +304,11 @@ pub async fn gift(state: &AppState, caller: &Caller, req: &GiftRequest) -> Resul
     let t = NewTransfer {
         actor_id: Some(caller.id()),
         cap: Some((settings.cap_minutes(), CapRule::Refuse)),
-        ..NewTransfer::new(TransferKind::Gift, from, to, req.minutes, memo.clone(), now)
+        ..NewTransfer::new(TransferKind::Gift, from, to, req.minutes, memo.clone())
     };
     let limit = Some((china_day_start(now), settings.gift_daily_minutes));
     let posted = state.store.post_alone(&t, None, limit).await?.map_err(refusal)?;
-    Ok(transfer_view(TransferKind::Gift, &posted, &memo, now))
+    Ok(transfer_view(TransferKind::Gift, &posted, &memo))
 }
 
 /// An admin issues hours into a community's pool.
@@ -322,11 +322,10 @@ pub async fn mint(state: &AppState, caller: &Caller, req: &MintRequest) -> Resul
         return Err(ApiError::invalid_field("minutes", "发放时长须为 1 到 6,000,000 分钟"));
     }
     let reason = Reason::parse(&req.reason).map_err(|e| ApiError::invalid_field("reason", e.to_string()))?;
-    let now = Utc::now();
     let memo = format!("发放：{}", reason.as_str());
     let t = NewTransfer {
         actor_id: Some(caller.id()),
-        ..NewTransfer::new(TransferKind::Mint, Account::Issue, Account::Pool(community), req.minutes, memo.clone(), now)
+        ..NewTransfer::new(TransferKind::Mint, Account::Issue, Account::Pool(community), req.minutes, memo.clone())
     };
     let entry = crate::audit::entry(
         caller,
@@ -336,7 +335,7 @@ pub async fn mint(state: &AppState, caller: &Caller, req: &MintRequest) -> Resul
         serde_json::json!({ "community_id": req.community_id, "minutes": req.minutes, "reason": reason.as_str() }),
     );
     let posted = state.store.post_alone(&t, Some(&entry), None).await?.map_err(refusal)?;
-    Ok(transfer_view(TransferKind::Mint, &posted, &memo, now))
+    Ok(transfer_view(TransferKind::Mint, &posted, &memo))
 }
 
 async fn is_community(state: &AppState, id: i64) -> Result<bool, ApiError> {
@@ -382,7 +381,6 @@ pub async fn reverse(state: &AppState, caller: &Caller, req: &ReversalRequest) -
         TransferKind::WishCredit | TransferKind::ActivityCredit | TransferKind::EscrowPay => Earns::SenderGivesBack,
         _ => Earns::No,
     };
-    let now = Utc::now();
     let memo = format!("冲正：{}（{}）", original.memo, reason.as_str());
     let t = NewTransfer {
         wish_id: original.wish_id,
@@ -391,7 +389,7 @@ pub async fn reverse(state: &AppState, caller: &Caller, req: &ReversalRequest) -
         actor_id: Some(caller.id()),
         once_key: Some(format!("reversal:{}", original.id)),
         earns,
-        ..NewTransfer::new(TransferKind::Reversal, from, to, original.minutes, memo.clone(), now)
+        ..NewTransfer::new(TransferKind::Reversal, from, to, original.minutes, memo.clone())
     };
     let entry = crate::audit::entry(
         caller,
@@ -401,7 +399,7 @@ pub async fn reverse(state: &AppState, caller: &Caller, req: &ReversalRequest) -
         serde_json::json!({ "minutes": original.minutes, "reason": reason.as_str() }),
     );
     match state.store.post_alone(&t, Some(&entry), None).await? {
-        Ok(posted) => Ok(transfer_view(TransferKind::Reversal, &posted, &memo, now)),
+        Ok(posted) => Ok(transfer_view(TransferKind::Reversal, &posted, &memo)),
         Err(Refusal::Duplicate) => Err(ApiError::new(ErrorCode::AlreadyExists, "这笔记录已经冲正过")),
         Err(other) => Err(refusal(other)),
     }

@@ -18,6 +18,7 @@
 pub mod places;
 pub mod services;
 pub mod sse;
+pub mod time_bank;
 pub mod wechat_fake;
 
 use std::collections::{BTreeMap, VecDeque};

@@ -65,7 +65,8 @@ pub async fn seed_volunteers(
     let credit = NewTransfer {
         activity_id: Some(visit_id),
         actor_id: Some(li.id()),
-        ..NewTransfer::new(TransferKind::ActivityCredit, Account::Issue, to, minutes, title, credited_at)
+        at: Some(credited_at),
+        ..NewTransfer::new(TransferKind::ActivityCredit, Account::Issue, to, minutes, title)
     }
     .credit(format!("activity:{visit_id}:{}", zhang.id()), state.settings.time_bank.cap_minutes());
     state.store.confirm_attendance(signup.id, visit_id, li.id(), &credit).await?;
@@ -91,7 +92,7 @@ pub async fn seed_volunteers(
     }
 
     let memo = "发放：社区时间银行年度预算".to_owned();
-    let mint = NewTransfer::new(TransferKind::Mint, Account::Issue, Account::Pool(community), 6000, memo, now);
+    let mint = NewTransfer::new(TransferKind::Mint, Account::Issue, Account::Pool(community), 6000, memo);
     state.store.post_alone(&mint, None, None).await?.map_err(crate::time_bank::refusal)?;
     Ok(())
 }

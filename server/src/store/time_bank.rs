@@ -76,8 +76,10 @@ pub struct NewTransfer {
     pub actor_id: Option<i64>,
     /// Makes it happen once only (`wish:{id}` …).
     pub once_key: Option<String>,
-    /// When.
-    pub at: DateTime<Utc>,
+    /// When: `None` is the moment it is written, taken once both accounts are locked (so each
+    /// account's movements are in time order as in id order); a time is a record of history (the
+    /// demo's last week).
+    pub at: Option<DateTime<Utc>>,
     /// The most a person's account may hold, and what to do beyond it.
     pub cap: Option<(i64, CapRule)>,
     /// Change of the receiving person's lifetime earnings (service credits), and of the sending
@@ -86,9 +88,9 @@ pub struct NewTransfer {
 }
 
 impl NewTransfer {
-    /// A transfer of `minutes` from `from` to `to` now-ish (`at`), by nobody in particular, about
+    /// A transfer of `minutes` from `from` to `to` when written, by nobody in particular, about
     /// nothing else, repeatable, uncapped, earning nothing: set the rest with struct update syntax.
-    pub fn new(kind: TransferKind, from: Account, to: Account, minutes: i64, memo: String, at: DateTime<Utc>) -> Self {
+    pub fn new(kind: TransferKind, from: Account, to: Account, minutes: i64, memo: String) -> Self {
         Self {
             kind,
             from,
@@ -100,7 +102,7 @@ impl NewTransfer {
             reverses_id: None,
             actor_id: None,
             once_key: None,
-            at,
+            at: None,
             cap: None,
             earns: Earns::No,
         }
@@ -133,6 +135,8 @@ pub struct Posted {
     pub minutes: i64,
     /// The receiver's balance after it.
     pub to_balance: i64,
+    /// When it was written.
+    pub at: DateTime<Utc>,
 }
 
 /// Why a transfer was not written (the caller rolls its transaction back).
@@ -188,7 +192,7 @@ async fn lock_balance(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
 /// Writes `t` inside `tx` (see the module's description). On a refusal nothing of `t` was
 /// written, but the caller must still roll back: the account rows may have been created.
 pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted, Refusal>, StoreError> {
-    let at = millis(t.at);
+    let at = millis(t.at.unwrap_or_else(Utc::now));
     // A write first, so that a SQLite transaction takes the write lock at once (a read first
     // could not upgrade while another writer commits).
     let from = account_id(tx, t.from, at).await?;
@@ -207,6 +211,7 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
     let second_balance = lock_balance(tx, second).await?;
     let (from_balance, to_balance) =
         if from < to { (first_balance, second_balance) } else { (second_balance, first_balance) };
+    let at = if t.at.is_some() { at } else { millis(Utc::now()) };
     let mut minutes = t.minutes;
     if let (Some((cap, rule)), Account::Person(_)) = (t.cap, t.to) {
         let room = (cap - to_balance).max(0);
@@ -276,7 +281,7 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
     .bind(to_balance + minutes)
     .execute(&mut **tx)
     .await?;
-    Ok(Ok(Posted { id, minutes, to_balance: to_balance + minutes }))
+    Ok(Ok(Posted { id, minutes, to_balance: to_balance + minutes, at: time(at)? }))
 }
 
 /// Writes a credit from a community's pool, or, when the pool cannot cover it, from the issue
@@ -892,7 +897,7 @@ pub(super) fn escrow_hold(wish: &super::NewWish, id: i64, price: i64) -> NewTran
         wish_id: Some(id),
         actor_id: Some(wish.posted_by),
         once_key: Some(format!("hold:{id}")),
-        ..NewTransfer::new(TransferKind::EscrowHold, person, escrow, price, wish.title.clone(), wish.at)
+        ..NewTransfer::new(TransferKind::EscrowHold, person, escrow, price, wish.title.clone())
     }
 }
 
@@ -904,13 +909,12 @@ pub(super) async fn settle_wish(
     wish_id: i64,
     settlement: &WishSettlement,
     actor_id: Option<i64>,
-    at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let base = |kind, from, to, minutes, memo: &str, key: String| NewTransfer {
         wish_id: Some(wish_id),
         actor_id,
         once_key: Some(key),
-        ..NewTransfer::new(kind, from, to, minutes, memo.to_owned(), at)
+        ..NewTransfer::new(kind, from, to, minutes, memo.to_owned())
     };
     match settlement {
         WishSettlement::Confirmed { member_id, resident_id, community_id, minutes, paid, source, cap, title } => {

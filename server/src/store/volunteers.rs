@@ -876,7 +876,7 @@ impl Store {
         credit: &NewTransfer,
     ) -> Result<Option<Result<Posted, Refusal>>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let at = millis(credit.at);
+        let at = millis(credit.at.unwrap_or_else(Utc::now));
         let updated = sqlx::query(
             "UPDATE activity_signups SET confirmed_at = $1, confirmed_by = $2 \
              WHERE id = $3 AND status = 'seated' AND confirmed_at IS NULL AND minutes > 0",

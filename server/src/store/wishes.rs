@@ -306,8 +306,7 @@ impl Store {
                             }
                         }
                         if let Some(settlement) = &write.ledger {
-                            super::time_bank::settle_wish(&mut tx, write.wish_id, settlement, write.actor_id, write.at)
-                                .await?;
+                            super::time_bank::settle_wish(&mut tx, write.wish_id, settlement, write.actor_id).await?;
                         }
                         tx.commit().await?;
                         Some(Recorded { wish, event_id })

@@ -431,7 +431,7 @@ pub async fn confirm(
         let credit = NewTransfer {
             activity_id: Some(a.id),
             actor_id: Some(caller.id()),
-            ..NewTransfer::new(TransferKind::ActivityCredit, from, to, minutes, a.title.clone(), now)
+            ..NewTransfer::new(TransferKind::ActivityCredit, from, to, minutes, a.title.clone())
         }
         .credit(format!("activity:{}:{}", a.id, s.user_id), settings.cap_minutes());
         match state.store.confirm_attendance(s.id, a.id, caller.id(), &credit).await? {

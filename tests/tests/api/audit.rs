@@ -39,6 +39,9 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/admin/departments/{id}/staff", "department_staff_added"),
     ("delete", "/api/v1/admin/departments/{id}/staff", "department_staff_removed"),
     ("put", "/api/v1/admin/calendar/{year}", "calendar_uploaded"),
+    ("post", "/api/v1/teams", "team_created"),
+    ("post", "/api/v1/admin/time-bank/mint", "hours_minted"),
+    ("post", "/api/v1/admin/time-bank/reversals", "transfer_reversed"),
 ];
 
 /// The newest entry's id (`None` while the log is empty).
@@ -445,6 +448,58 @@ async fn every_administrative_route_leaves_exactly_its_audit_entry() {
         )
         .await;
     assert_eq!(uploaded["details"]["days"], 1, "{uploaded}");
+
+    // Volunteer teams and the time bank (docs/TIME-BANK.md): a team, hours minted into a
+    // community's pool (the entry names the transfer it wrote), and that transfer reversed (the
+    // entry names the transfer reversed).
+    let community_id = str_of(&community, "target_id").to_owned();
+    let leader_id = str_of(&created, "target_id").to_owned();
+    let team = walk
+        .step(
+            by_admin(("post", "/api/v1/teams"), "team_created", "team"),
+            201,
+            req(
+                &app,
+                Method::POST,
+                "/api/v1/teams",
+                &admin,
+                json!({"name": "红马甲志愿服务队", "place_id": community_id, "leader_id": leader_id}),
+            ),
+            id_of,
+        )
+        .await;
+    assert_eq!(team["details"]["name"], "红马甲志愿服务队", "{team}");
+    let minted = walk
+        .step(
+            by_admin(("post", "/api/v1/admin/time-bank/mint"), "hours_minted", "transfer"),
+            201,
+            req(
+                &app,
+                Method::POST,
+                "/api/v1/admin/time-bank/mint",
+                &admin,
+                json!({"community_id": community_id, "minutes": 600, "reason": "2026年度志愿服务预算"}),
+            ),
+            id_of,
+        )
+        .await;
+    assert_eq!(minted["details"]["minutes"], 600, "{minted}");
+    let mint_id = minted["target_id"].as_str().map(str::to_owned);
+    let reversed = walk
+        .step(
+            by_admin(("post", "/api/v1/admin/time-bank/reversals"), "transfer_reversed", "transfer"),
+            201,
+            req(
+                &app,
+                Method::POST,
+                "/api/v1/admin/time-bank/reversals",
+                &admin,
+                json!({"transfer_id": mint_id, "reason": "预算调整，冲正"}),
+            ),
+            |_| mint_id.clone(),
+        )
+        .await;
+    assert_eq!(reversed["details"]["minutes"], 600, "{reversed}");
 
     let all: BTreeSet<_> = AUDITED.iter().map(|(m, p, _)| (*m, *p)).collect();
     let missed: Vec<_> = all.difference(&walk.walked).collect();

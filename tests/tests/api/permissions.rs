@@ -15,7 +15,9 @@
 //!   `{phone}` (a fresh phone number), `{fresh_phone}` (the phone of a freshly registered account),
 //!   `{district}`, `{dept}` (the district, a department of it),
 //!   `{refresh}` (a fresh account's refresh token), `{wx_login}` and `{wx_phone}` (fresh codes of
-//!   the fake WeChat: a `wx.login()` code, a `getPhoneNumber` code) are replaced for each call.
+//!   the fake WeChat: a `wx.login()` code, a `getPhoneNumber` code) are replaced for each call;
+//!   `{start}`, `{end}` (an activity's times, two days ahead) and `{checkin_code}` (the current
+//!   check-in code of the object's activity, as its organiser B reads it) likewise.
 //! - `EXPECT` is `role=answer` words: a status (`404`), `ok` (any 2xx) or `okp` (2xx, and the
 //!   answer may show resident B's phone: the claimant). `*=` sets every role not named; anonymous
 //!   is `401` unless named. Roles ([`Role`]): `anon`; `a`, `b` (residents; the objects are B's);
@@ -162,6 +164,31 @@ enum Obj {
     PhotoOnOrder,
     /// B's pending wish and an unattached upload of B's: `[wish, photo]`.
     WishPendingAndUpload,
+    /// A volunteer team at C led by B.
+    TeamOfB,
+    /// B's team with A an approved member.
+    TeamOfBWithA,
+    /// B's team with A asking to join: `[team, A, "approve"]`.
+    TeamOfBAskedByA,
+    /// An activity of B's team two days ahead.
+    ActivityOfB,
+    /// An activity of B's team starting in ten minutes, A seated.
+    ActivityWithA,
+    /// An activity of B's team that started two and a half hours ago, A seated:
+    /// `[activity, A, checked_in_at, checked_out_at]` (45 minutes in it).
+    ActivityStartedWithA,
+    /// The same, with A's 45 minutes marked by B.
+    ActivityMarkedForA,
+    /// The member M earned an hour (a wish of B's confirmed).
+    ServiceOfM,
+    /// A certificate of M's (who earned an hour): `[number]`.
+    CertificateOfM,
+    /// A names B as spouse.
+    FamilyAToB,
+    /// M (who earned an hour) named A as spouse and A accepted.
+    FamilyMToA,
+    /// A transfer: an hour the admin minted into C's pool.
+    MintTransfer,
 }
 
 /// How the caller's token is sent.
@@ -317,6 +344,51 @@ fn table() -> Vec<Line> {
         line("GET", "/api/v1/photos/{id}/thumb", PhotoOnWishOpen, "", "*=404 b=ok m=ok d=ok d2=ok adm=ok"),
         line("GET", "/api/v1/photos/{id}/thumb", PhotoOnOrder, "", "*=404 b=ok gw=ok d=ok d2=ok adm=ok"),
         line("POST", "/api/v1/wishes/{id}/photos", WishPendingAndUpload, r#"{"photos": ["{o1}"]}"#, "*=404 d=403 d2=403 adm=403 b=ok"),
+        // Volunteer teams and activities (docs/TIME-BANK.md): B leads a team at C; the admin sees
+        // a team's list and an activity's roster, but decides and organises nothing.
+        line("GET", "/api/v1/teams", None, "", "*=ok"),
+        line("POST", "/api/v1/teams", None, r#"{"name": "志愿服务队{n}", "place_id": "{C}", "leader_id": "{m}"}"#, "*=403 d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/teams/{id}", TeamOfB, "", "*=ok"),
+        line("POST", "/api/v1/teams/{id}/join", TeamOfB, r#"{"note": "周末有空"}"#, "*=ok"),
+        // Not on the team, or its last leader: 409.
+        line("POST", "/api/v1/teams/{id}/leave", TeamOfBWithA, "", "*=409 a=ok"),
+        line("GET", "/api/v1/teams/{id}/members", TeamOfB, "", "*=403 b=ok adm=ok"),
+        line("POST", "/api/v1/teams/{id}/members/{user_id}/{decision}", TeamOfBAskedByA, "", "*=403 b=ok"),
+        line("POST", "/api/v1/teams/{id}/activities", TeamOfB, r#"{"title": "清洁家园", "description": "打扫楼道。", "place_id": "{C}", "address": "三号楼前", "starts_at": "{start}", "ends_at": "{end}", "capacity": 10}"#, "*=403 b=ok"),
+        line("GET", "/api/v1/activities", None, "", "*=ok"),
+        line("GET", "/api/v1/me/activities", None, "", "*=ok"),
+        line("GET", "/api/v1/activities/{id}", ActivityOfB, "", "*=ok"),
+        line("POST", "/api/v1/activities/{id}/signup", ActivityOfB, "", "*=ok"),
+        line("POST", "/api/v1/activities/{id}/withdraw", ActivityWithA, "", "*=409 a=ok"),
+        line("POST", "/api/v1/activities/{id}/cancel", ActivityOfB, "", "*=403 b=ok"),
+        line("GET", "/api/v1/activities/{id}/code", ActivityOfB, "", "*=403 b=ok"),
+        // Only a seated participant checks in (the code is right for everyone).
+        line("POST", "/api/v1/activities/{id}/scan", ActivityWithA, r#"{"code": "{checkin_code}"}"#, "*=409 a=ok"),
+        line("GET", "/api/v1/activities/{id}/roster", ActivityOfB, "", "*=403 b=ok adm=ok"),
+        line("POST", "/api/v1/activities/{id}/roster/{user_id}", ActivityStartedWithA, r#"{"checked_in_at": "{o2}", "checked_out_at": "{o3}"}"#, "*=403 b=ok"),
+        line("POST", "/api/v1/activities/{id}/confirm", ActivityMarkedForA, "", "*=403 b=ok"),
+        // The time bank: every account its own; the pool for C's dispatchers and admins (a
+        // dispatcher elsewhere: 404); the ledger's administration for admins.
+        line("GET", "/api/v1/me/time-bank", None, "", "*=ok"),
+        line("GET", "/api/v1/me/time-bank/ledger", None, "", "*=ok"),
+        line("GET", "/api/v1/me/family", None, "", "*=ok"),
+        line("POST", "/api/v1/me/family", None, r#"{"phone": "{fresh_phone}", "relation": "spouse"}"#, "*=ok"),
+        line("POST", "/api/v1/me/family/{id}/accept", FamilyAToB, "", "*=404 a=403 b=ok"),
+        line("DELETE", "/api/v1/me/family/{id}", FamilyAToB, "", "*=404 a=ok b=ok"),
+        // Only the one who named the link gives along it.
+        line("POST", "/api/v1/me/time-bank/gifts", FamilyMToA, r#"{"family_id": "{o0}", "minutes": 1}"#, "*=422 m=ok"),
+        line("GET", "/api/v1/communities/{id}/time-bank", Community, "", "*=403 fd=404 d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/communities/{id}/time-bank", CommunityMissing, "", "*=403 fd=404 d=404 d2=404 adm=404"),
+        line("POST", "/api/v1/admin/time-bank/mint", None, r#"{"community_id": "{C}", "minutes": 60, "reason": "年度志愿服务预算"}"#, "*=403 adm=ok"),
+        line("POST", "/api/v1/admin/time-bank/reversals", MintTransfer, r#"{"transfer_id": "{o0}", "reason": "录入有误，冲正"}"#, "*=403 adm=ok"),
+        line("GET", "/api/v1/admin/time-bank/check", None, "", "*=403 adm=ok"),
+        line("GET", "/api/v1/me/service-record", None, "", "*=ok"),
+        line("GET", "/api/v1/me/service-record.csv", None, "", "*=ok"),
+        // Only someone with service gets a certificate: M (a wish confirmed) and A (the 45
+        // minutes B confirmed on the `confirm` line above).
+        line("POST", "/api/v1/me/certificates", ServiceOfM, "", "*=409 a=ok m=ok"),
+        line("GET", "/api/v1/certificates/{number}", CertificateOfM, "", "*=ok anon=ok"),
+        line("GET", "/verify/{number}", CertificateOfM, "", "*=ok anon=ok"),
         // Late: these change the callers themselves.
         line("POST", "/api/v1/checkins/{id}/withdraw", CheckinOfP, "", "*=404 d=403 d2=403 adm=403 p=ok"),
         line("POST", "/api/v1/checkins", None, CHECKIN, "*=ok m=409"),
@@ -398,6 +470,10 @@ async fn fixture(app: &TestApp, wechat: FakeWechat) -> Fixture {
     vars.insert("B", b.id.clone());
     vars.insert("m", m.id.clone());
     vars.insert("p_checkin", p_checkin);
+    let start = chrono::Utc::now() + chrono::Duration::days(2);
+    let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    vars.insert("start", at(start));
+    vars.insert("end", at(start + chrono::Duration::hours(2)));
     let dept_body = json!({"name": "区住建局", "place_id": str_of(&street, "parent_id")});
     let dept = app.post("/api/v1/admin/departments", &admin, &dept_body).await.expect_status(201).clone();
     vars.insert("dept", str_of(&dept, "id").to_owned());
@@ -420,6 +496,12 @@ async fn check_in(app: &TestApp, who: &Actor, community: &str) -> String {
     let n = app.next_n();
     let body = json!({"community_id": community, "certificate_no": format!("FWZ-{n}"), "letter_ref": format!("钟组介〔2026〕{n}号")});
     str_of(app.post("/api/v1/checkins", &who.token, &body).await.expect_status(201), "id").to_owned()
+}
+
+/// A fresh volunteer team at C led by B (created by the admin); returns its id.
+async fn team_of_b(app: &TestApp, fx: &Fixture) -> String {
+    let team = app.post_team(&fx.admin, &fx.vars["C"], &fx.actor(Role::B).id).await;
+    str_of(team.expect_status(201), "id").to_owned()
 }
 
 /// Makes a fresh `obj`; returns the ids its line's path (and `{o0}`, `{o1}`) take.
@@ -601,6 +683,92 @@ async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
             vec![id]
         }
         Obj::Year2027 => vec!["2027".to_owned()],
+        Obj::TeamOfB | Obj::TeamOfBWithA | Obj::TeamOfBAskedByA => {
+            let team = team_of_b(app, fx).await;
+            let a = fx.actor(Role::A);
+            if obj == Obj::TeamOfB {
+                return vec![team];
+            }
+            app.post(&format!("/api/v1/teams/{team}/join"), &a.token, &json!({})).await.expect_status(200);
+            if obj == Obj::TeamOfBAskedByA {
+                return vec![team, a.id.clone(), "approve".to_owned()];
+            }
+            let path = format!("/api/v1/teams/{team}/members/{}/approve", a.id);
+            app.post(&path, &b.token, &json!({})).await.expect_status(200);
+            vec![team]
+        }
+        Obj::ActivityOfB | Obj::ActivityWithA | Obj::ActivityStartedWithA | Obj::ActivityMarkedForA => {
+            let team = team_of_b(app, fx).await;
+            let starts_in = match obj {
+                Obj::ActivityOfB => chrono::Duration::days(2),
+                Obj::ActivityWithA => chrono::Duration::minutes(10),
+                _ => chrono::Duration::hours(1),
+            };
+            let body = app.activity_body(c, starts_in, chrono::Duration::hours(2), 100);
+            let path = format!("/api/v1/teams/{team}/activities");
+            let activity = id(app.post(&path, &b.token, &body).await.expect_status(201));
+            if obj == Obj::ActivityOfB {
+                return vec![activity];
+            }
+            let a = fx.actor(Role::A);
+            app.signup(&a.token, &activity).await.expect_status(201);
+            if obj == Obj::ActivityWithA {
+                return vec![activity];
+            }
+            app.shift_activity_back(&activity, chrono::Duration::minutes(210));
+            let seen = app.activity(&b.token, &activity).await;
+            let starts = haolin_tests::time_bank::parse_time(str_of(&seen, "starts_at"));
+            let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let (from, to) = (at(starts + chrono::Duration::minutes(10)), at(starts + chrono::Duration::minutes(55)));
+            if obj == Obj::ActivityMarkedForA {
+                let path = format!("/api/v1/activities/{activity}/roster/{}", a.id);
+                let body = json!({"checked_in_at": from, "checked_out_at": to});
+                app.post(&path, &b.token, &body).await.expect_status(200);
+                return vec![activity];
+            }
+            vec![activity, a.id.clone(), from, to]
+        }
+        Obj::ServiceOfM | Obj::CertificateOfM | Obj::FamilyMToA => {
+            let wish = id(&app.post_wish(&b.token, c).await);
+            act(d.token.clone(), wish.clone(), "approve", json!({})).await;
+            act(m.token.clone(), wish.clone(), "claim", json!({})).await;
+            act(m.token.clone(), wish.clone(), "fulfil", json!({"note": "已经送到家"})).await;
+            act(b.token.clone(), wish, "confirm", json!({"rating": 5})).await;
+            match obj {
+                Obj::ServiceOfM => vec![],
+                Obj::CertificateOfM => {
+                    let cert = app.post("/api/v1/me/certificates", &m.token, &json!({})).await;
+                    vec![str_of(cert.expect_status(201), "number").to_owned()]
+                }
+                _ => {
+                    let a = fx.actor(Role::A);
+                    let body = json!({"phone": a.phone, "relation": "spouse"});
+                    let link = app.post("/api/v1/me/family", &m.token, &body).await;
+                    let link = id(link.expect_status(201));
+                    app.post(&format!("/api/v1/me/family/{link}/accept"), &a.token, &json!({}))
+                        .await
+                        .expect_status(200);
+                    vec![link]
+                }
+            }
+        }
+        Obj::FamilyAToB => {
+            // One link per pair: remove what an earlier line left.
+            let a = fx.actor(Role::A);
+            let links = app.get("/api/v1/me/family", &a.token).await;
+            for link in links.expect_status(200)["items"].as_array().into_iter().flatten() {
+                if link["person"]["id"] == b.id.as_str() {
+                    let removed = app.delete(&format!("/api/v1/me/family/{}", str_of(link, "id")), &a.token).await;
+                    assert_eq!(removed.status, 204, "{}", removed.text);
+                }
+            }
+            let body = json!({"phone": b.phone, "relation": "spouse"});
+            vec![id(app.post("/api/v1/me/family", &a.token, &body).await.expect_status(201))]
+        }
+        Obj::MintTransfer => {
+            let body = json!({"community_id": c, "minutes": 60, "reason": "年度志愿服务预算"});
+            vec![id(app.post("/api/v1/admin/time-bank/mint", &fx.admin, &body).await.expect_status(201))]
+        }
     }
 }
 
@@ -637,6 +805,10 @@ async fn fill_body(app: &TestApp, fx: &Fixture, body: &str, ids: &[String]) -> S
     }
     if out.contains("{wx_phone}") {
         out = out.replace("{wx_phone}", &fx.wechat.phone_code(&app.next_phone()));
+    }
+    if out.contains("{checkin_code}") {
+        let code = app.get(&format!("/api/v1/activities/{}/code", ids[0]), &fx.actor(Role::B).token).await;
+        out = out.replace("{checkin_code}", str_of(code.expect_status(200), "code"));
     }
     if out.contains("{fresh_phone}") {
         out = out.replace("{fresh_phone}", &app.register_resident().await.phone);
