@@ -3,11 +3,12 @@
 //! certificates).
 //!
 //! Every transfer goes through [`post_transfer`] inside the transaction of the change that caused
-//! it: both account rows are locked in id order (a no-op update, which both backends treat as a
-//! row write), their balances read, the rules applied (only the issue account goes below zero; a
-//! person's cap), then the balances updated and the transfer written with its two movements.
-//! Locking in id order means two transfers between the same accounts in opposite directions wait
-//! for each other instead of deadlocking. Nothing here updates or deletes a transfer or a
+//! it: both account rows are created if new and locked in the order of their keys (an upsert
+//! that touches the row, which both backends treat as a row write), their balances read, the
+//! rules applied (only the issue account goes below zero; a person's cap), then the balances
+//! updated and the transfer written with its two movements. Locking in one fixed order means two
+//! transfers between the same accounts in opposite directions wait for each other instead of
+//! deadlocking. Nothing here updates or deletes a transfer or a
 //! movement (the tables' triggers refuse it).
 
 use chrono::{DateTime, Utc};
@@ -163,40 +164,36 @@ pub enum Refusal {
     },
 }
 
-async fn account_id(tx: &mut Tx, account: Account, at: i64) -> Result<i64, sqlx::Error> {
+/// Creates the account when it is new and locks its row (an upsert that touches it, one round
+/// trip): its id and balance.
+async fn lock_account(tx: &mut Tx, account: Account, at: i64) -> Result<(i64, i64), sqlx::Error> {
     let (kind, owner) = account.key();
-    sqlx::query(
+    let row = sqlx::query(
         "INSERT INTO ledger_accounts (kind, owner_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (kind, owner_id) DO NOTHING",
+         ON CONFLICT (kind, owner_id) DO UPDATE SET balance = ledger_accounts.balance RETURNING id, balance",
     )
     .bind(kind)
     .bind(owner)
     .bind(at)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    sqlx::query_scalar("SELECT id FROM ledger_accounts WHERE kind = $1 AND owner_id = $2")
-        .bind(kind)
-        .bind(owner)
-        .fetch_one(&mut **tx)
-        .await
-}
-
-/// Locks the account row and reads its balance.
-async fn lock_balance(tx: &mut Tx, id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("UPDATE ledger_accounts SET balance = balance WHERE id = $1 RETURNING balance")
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await
+    Ok((row.try_get("id")?, row.try_get("balance")?))
 }
 
 /// Writes `t` inside `tx` (see the module's description). On a refusal nothing of `t` was
 /// written, but the caller must still roll back: the account rows may have been created.
 pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted, Refusal>, StoreError> {
     let at = millis(t.at.unwrap_or_else(Utc::now));
-    // A write first, so that a SQLite transaction takes the write lock at once (a read first
-    // could not upgrade while another writer commits).
-    let from = account_id(tx, t.from, at).await?;
-    let to = account_id(tx, t.to, at).await?;
+    // The two account rows, locked in the order of their keys (so transfers in opposite directions
+    // wait for each other rather than deadlock). A write first, too: a SQLite transaction then
+    // takes the write lock at once (a read first could not upgrade while another writer commits).
+    let ((from, from_balance), (to, to_balance)) = if t.from.key() <= t.to.key() {
+        let from = lock_account(tx, t.from, at).await?;
+        (from, lock_account(tx, t.to, at).await?)
+    } else {
+        let to = lock_account(tx, t.to, at).await?;
+        (lock_account(tx, t.from, at).await?, to)
+    };
     if let Some(key) = &t.once_key {
         let seen: Option<i64> = sqlx::query_scalar("SELECT id FROM ledger_transfers WHERE once_key = $1")
             .bind(key)
@@ -206,11 +203,6 @@ pub async fn post_transfer(tx: &mut Tx, t: &NewTransfer) -> Result<Result<Posted
             return Ok(Err(Refusal::Duplicate));
         }
     }
-    let (first, second) = if from < to { (from, to) } else { (to, from) };
-    let first_balance = lock_balance(tx, first).await?;
-    let second_balance = lock_balance(tx, second).await?;
-    let (from_balance, to_balance) =
-        if from < to { (first_balance, second_balance) } else { (second_balance, first_balance) };
     let at = if t.at.is_some() { at } else { millis(Utc::now()) };
     let mut minutes = t.minutes;
     if let (Some((cap, rule)), Account::Person(_)) = (t.cap, t.to) {
@@ -506,7 +498,9 @@ impl Store {
         Ok(out)
     }
 
-    /// A page of a person's movements, newest first, below movement id `before`.
+    /// A page of a person's movements, newest first, below movement id `before`. The account is
+    /// resolved first (a constant for the planner), so both backends walk
+    /// `ledger_movements_by_account` backwards and stop at the page's end, however long the ledger.
     pub async fn ledger_page(
         &self,
         user_id: i64,
@@ -516,13 +510,14 @@ impl Store {
         let rows = sqlx::query(
             "SELECT m.id, m.transfer_id, m.at, m.minutes, m.balance_after, t.kind, t.memo, t.wish_id, t.activity_id, \
              oa.kind AS other_kind, COALESCE(u.name, p.name) AS other_name \
-             FROM ledger_accounts a \
-             JOIN ledger_movements m ON m.account_id = a.id \
+             FROM ledger_movements m \
              JOIN ledger_transfers t ON t.id = m.transfer_id \
-             JOIN ledger_accounts oa ON oa.id = CASE WHEN t.from_account = a.id THEN t.to_account ELSE t.from_account END \
+             JOIN ledger_accounts oa ON oa.id = CASE WHEN t.from_account = m.account_id THEN t.to_account \
+                ELSE t.from_account END \
              LEFT JOIN users u ON oa.kind IN ('person', 'escrow') AND u.id = oa.owner_id \
              LEFT JOIN places p ON oa.kind = 'pool' AND p.id = oa.owner_id \
-             WHERE a.kind = 'person' AND a.owner_id = $1 AND m.id < $2 ORDER BY m.id DESC LIMIT $3",
+             WHERE m.account_id = (SELECT id FROM ledger_accounts WHERE kind = 'person' AND owner_id = $1) \
+               AND m.id < $2 ORDER BY m.id DESC LIMIT $3",
         )
         .bind(user_id)
         .bind(before.unwrap_or(i64::MAX))

@@ -124,13 +124,6 @@ impl Store {
         .bind(wish.paid_minutes)
         .fetch_one(&mut *tx)
         .await?;
-        if let Some(price) = wish.paid_minutes
-            && let Err(refused) =
-                super::time_bank::post_transfer(&mut tx, &super::time_bank::escrow_hold(&wish, id, price)).await?
-        {
-            tx.rollback().await?;
-            return Err(StoreError::Ledger(refused));
-        }
         let event_id: i64 = sqlx::query_scalar(
             "INSERT INTO wish_events (wish_id, community_id, at, actor_id, action, from_status, to_status) \
                  VALUES ($1, $2, $3, $4, 'post', NULL, 'pending_review') RETURNING id",
@@ -147,6 +140,15 @@ impl Store {
         {
             tx.rollback().await?;
             return Err(StoreError::Photos(refused));
+        }
+        // The price is held last, so the resident's account row stays locked only for the end of
+        // the transaction (many paid wishes posted at once wait on it in turn).
+        if let Some(price) = wish.paid_minutes
+            && let Err(refused) =
+                super::time_bank::post_transfer(&mut tx, &super::time_bank::escrow_hold(&wish, id, price)).await?
+        {
+            tx.rollback().await?;
+            return Err(StoreError::Ledger(refused));
         }
         let row = sqlx::query(WISH_BY_ID.as_str()).bind(id).fetch_one(&mut *tx).await?;
         let record = Self::wish_from_row(&row)?;
