@@ -60,6 +60,7 @@ fn claim_statement(wish: i64, member: i64, at: i64) -> String {
         actor_id: Some(member),
         reason: None,
         live_claim_limit: Some((member, 1_000_000)),
+        ledger: None,
         at: time(at),
         notices: vec![Notice {
             to: Recipient::User(member),

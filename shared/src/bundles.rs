@@ -9,7 +9,9 @@
 //! resident's home grid). The orders bundle (`web/dist/orders`, its files under `/orders/`) holds
 //! the work-order pages (工单): the community's orders, the street's whistle, a department's inbox,
 //! a resident's 随手拍 and reports, a grid worker's patrol page — so neither a resident's first
-//! load nor a dispatcher's desk carries them.
+//! load nor a dispatcher's desk carries them. The volunteer bundle (`web/dist/volunteer`, its files
+//! under `/volunteer/`) holds the volunteer service and time bank pages (志愿服务、时间银行:
+//! activities, sign-up, check-in, hours, certificates, teams), reached from the homes by one link.
 //!
 //! The entry point is neither: `/`, `/login` and `/register` are served by the login page
 //! (`web/dist/login`, plain HTML and a few lines of script, no wasm), which sends a visitor with
@@ -21,6 +23,9 @@ pub const OFFICE_DIR: &str = "office";
 
 /// The orders bundle's folder inside the built web app, and the URL path of its files.
 pub const ORDERS_DIR: &str = "orders";
+
+/// The volunteer bundle's folder inside the built web app, and the URL path of its files.
+pub const VOLUNTEER_DIR: &str = "volunteer";
 
 /// The login page's folder inside the built web app.
 pub const LOGIN_DIR: &str = "login";
@@ -42,6 +47,10 @@ pub const OFFICE_ROUTES: [&str; 5] = ["/admin", "/dispatcher", "/member", "/chec
 /// community's orders, below the dispatcher's desk but not in the office bundle).
 pub const ORDERS_ROUTES: [&str; 6] = ["/dispatcher/orders", "/street", "/department", "/report", "/reports", "/patrol"];
 
+/// The route prefixes of the volunteer bundle: every volunteer and time-bank page lives below
+/// `/volunteer` (the certificate check `/verify/{number}` is the server's own HTML page).
+pub const VOLUNTEER_ROUTES: [&str; 1] = ["/volunteer"];
+
 fn under(prefixes: &[&str], path: &str) -> bool {
     prefixes.iter().any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
@@ -50,6 +59,12 @@ fn under(prefixes: &[&str], path: &str) -> bool {
 /// [`ORDERS_ROUTES`] or below it.
 pub fn is_orders_route(path: &str) -> bool {
     under(&ORDERS_ROUTES, path)
+}
+
+/// Whether the client route `path` (without query) belongs to the volunteer bundle: one of
+/// [`VOLUNTEER_ROUTES`] or below it.
+pub fn is_volunteer_route(path: &str) -> bool {
+    under(&VOLUNTEER_ROUTES, path)
 }
 
 /// Whether the client route `path` (without query) belongs to the office bundle: one of
@@ -99,6 +114,17 @@ mod tests {
             "/departments",
         ] {
             assert!(!is_office_route(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn volunteer_routes_are_their_prefix_and_what_lies_below_it() {
+        for path in ["/volunteer", "/volunteer/", "/volunteer/activities/3", "/volunteer/scan", "/volunteer/hours"] {
+            assert!(is_volunteer_route(path), "{path}");
+            assert!(!is_office_route(path) && !is_orders_route(path) && !is_login_route(path), "{path}");
+        }
+        for path in ["/volunteers", "/verify/HL-1-abc", "/resident", "/", "/member"] {
+            assert!(!is_volunteer_route(path), "{path}");
         }
     }
 

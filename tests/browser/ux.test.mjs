@@ -222,16 +222,39 @@ test('what a person trips over, and 大字模式 (issue #12)', { timeout: 360_00
       photos: [await photoOf(s.resident)],
     });
 
+    // Volunteer service (issue #15): a team the member leads, with an activity the resident signed up for.
+    const team = await apiOk(server, 201, 'POST', '/api/v1/teams', {
+      token: admin.token,
+      body: { name: '红马甲服务队', description: '社区环境整治与助老服务', place_id: world.communityId, leader_id: world.member.id },
+    });
+    const soon = Math.floor(Date.now() / 60_000) * 60_000 + 3_600_000;
+    const activity = await apiOk(server, 201, 'POST', `/api/v1/teams/${team.id}/activities`, {
+      token: world.member.token,
+      body: {
+        title: '楼道清洁日', description: '清理楼道堆放的杂物，张贴消防提示。', place_id: world.communityId, address: '和平社区三号楼',
+        starts_at: new Date(soon).toISOString(), ends_at: new Date(soon + 7_200_000).toISOString(), capacity: 1,
+      },
+    });
+    await apiOk(server, 201, 'POST', `/api/v1/activities/${activity.id}/signup`, { token: resident.token });
+    await apiOk(server, 201, 'POST', `/api/v1/activities/${activity.id}/signup`, { token: forgetful.token });
+    await apiOk(server, 200, 'POST', `/api/v1/teams/${team.id}/join`, { token: world.member2.token, body: { note: '周末有空' } });
+
     const pages = [
       [anon, 'anonymous', [['login', '/login'], ['register', '/register']]],
       [rp, 'resident', [
         ['home', '/resident'], ['new-wish', '/resident/new'], ['grid', '/resident/grid'], ['inbox', '/inbox'],
         ['wish-claimed', `/wishes/${claimed.id}`], ['wish-fulfilled', `/wishes/${fulfilled.id}`], ['checkins', '/checkins'],
-        ['wish-photos', `/wishes/${pictured.id}`],
+        ['wish-photos', `/wishes/${pictured.id}`], ['volunteer-activity', `/volunteer/activities/${activity.id}`],
+        ['volunteer-mine', '/volunteer/mine'],
       ]],
       [mp, 'member', [
         ['pool', '/member'], ['claims', '/member/claims'], ['wish-claimed', `/wishes/${claimed.id}`], ['checkins', '/checkins'],
         ['inbox', '/inbox'], ['wish-photos', `/wishes/${pictured.id}`],
+        ['volunteer', '/volunteer'], ['volunteer-activity', `/volunteer/activities/${activity.id}`],
+        ['volunteer-organise', `/volunteer/activities/${activity.id}/organise`], ['volunteer-mine', '/volunteer/mine'],
+        ['volunteer-scan', '/volunteer/scan'], ['volunteer-hours', '/volunteer/hours'], ['volunteer-family', '/volunteer/family'],
+        ['volunteer-record', '/volunteer/record'], ['volunteer-teams', '/volunteer/teams'],
+        ['volunteer-team', `/volunteer/teams/${team.id}`], ['volunteer-new-activity', `/volunteer/teams/${team.id}/new`],
       ]],
       [dp, 'dispatcher', [
         ['desk', '/dispatcher'], ['checkin-review', '/dispatcher/checkins'], ['wish-pending', `/wishes/${pending.id}`], ['inbox', '/inbox'],

@@ -8,9 +8,11 @@ use haolin_shared::domain::{CheckinAction, CheckinStatus, WishAction, WishStatus
 use haolin_shared::labels::Label;
 
 mod orders;
+mod volunteer;
 mod zh_cn;
 
 pub use orders::{DESK, DeskMessages, ORDERS, OrderMessages};
+pub use volunteer::{VOL, VolunteerMessages};
 
 /// One locale's messages.
 pub struct Messages {
@@ -394,6 +396,8 @@ pub struct Messages {
     pub add_photos: &'static str,
     /// Shown after photos were added to a wish.
     pub photos_added: &'static str,
+    /// The homes' link to the volunteer pages (the volunteer bundle).
+    pub nav_volunteer: &'static str,
 }
 
 impl Messages {

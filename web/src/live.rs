@@ -406,6 +406,8 @@ mod tests {
             contact_phone: None,
             flagged: None,
             photos: vec![],
+            credit_minutes: 60,
+            paid: false,
         }
     }
 

@@ -17,6 +17,9 @@ pub enum Bundle {
     Office,
     /// The orders app (`haolin_shared::bundles::ORDERS_ROUTES`): the work-order pages.
     Orders,
+    /// The volunteer app (`haolin_shared::bundles::VOLUNTEER_ROUTES`): volunteer service and the
+    /// time bank.
+    Volunteer,
 }
 
 /// A page of the app.
@@ -68,6 +71,9 @@ pub enum Route {
     Admin,
     /// `/admin/places/:id`: one place of the tree with its children (office bundle).
     AdminPlace(String),
+    /// `/volunteer…`: a page of the volunteer bundle; the path below `/volunteer` (empty for
+    /// `/volunteer` itself), which `pages::volunteer` reads.
+    Volunteer(String),
     /// Anything else.
     NotFound,
 }
@@ -93,6 +99,8 @@ mod paths {
     pub const DEPARTMENT: &str = "/department";
     pub const INBOX: &str = "/inbox";
     pub const ADMIN: &str = "/admin";
+    /// The volunteer bundle's pages are this path and everything below it.
+    pub const VOLUNTEER: &str = "/volunteer";
     /// No page lives there: it parses back to `NotFound`.
     pub const NOT_FOUND: &str = "/not-found";
     /// The start of a wish page's path (`/wishes/:id`).
@@ -138,6 +146,10 @@ impl Route {
             _ => {
                 if let Some(id) = id_segment(path.strip_prefix(WISH_PREFIX)) {
                     Self::Wish(id)
+                } else if let Some(rest) =
+                    path.strip_prefix(VOLUNTEER).filter(|rest| rest.is_empty() || rest.starts_with('/'))
+                {
+                    Self::Volunteer(rest.to_owned())
                 } else if let Some(id) = id_segment(path.strip_prefix(PLACE_PREFIX)) {
                     Self::AdminPlace(id)
                 } else if let Some(id) =
@@ -178,6 +190,7 @@ impl Route {
             Self::NotFound => NOT_FOUND,
             Self::Wish(id) => return format!("{WISH_PREFIX}{id}"),
             Self::AdminPlace(id) => return format!("{PLACE_PREFIX}{id}"),
+            Self::Volunteer(rest) => return format!("{VOLUNTEER}{rest}"),
             Self::Certificate(id) => return format!("{CERTIFICATE_PREFIX}{id}{CERTIFICATE_SUFFIX}"),
         };
         fixed.to_owned()
@@ -222,6 +235,7 @@ impl Route {
             | Self::Report
             | Self::MyReports
             | Self::Patrol => Bundle::Orders,
+            Self::Volunteer(_) => Bundle::Volunteer,
             _ => Bundle::Main,
         }
     }
@@ -262,6 +276,9 @@ mod tests {
         assert_eq!(Route::parse("/patrol"), Route::Patrol);
         assert_eq!(Route::parse("/street"), Route::Street);
         assert_eq!(Route::parse("/department"), Route::Department);
+        assert_eq!(Route::parse("/volunteer"), Route::Volunteer(String::new()));
+        assert_eq!(Route::parse("/volunteer/activities/3?x=1"), Route::Volunteer("/activities/3".into()));
+        assert_eq!(Route::parse("/volunteers"), Route::NotFound);
     }
 
     #[test]
@@ -290,6 +307,8 @@ mod tests {
             Route::Wish("42".into()),
             Route::AdminPlace("12".into()),
             Route::Certificate("7".into()),
+            Route::Volunteer(String::new()),
+            Route::Volunteer("/hours".into()),
         ];
         for route in routes {
             assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
@@ -346,12 +365,16 @@ mod tests {
             "/department",
             "/admin",
             "/admin/places/3",
+            "/volunteer",
+            "/volunteer/scan",
         ];
         for path in paths {
             let office = haolin_shared::bundles::is_office_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::Office, office, "{path}");
             let orders = haolin_shared::bundles::is_orders_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::Orders, orders, "{path}");
+            let volunteer = haolin_shared::bundles::is_volunteer_route(path);
+            assert_eq!(Route::parse(path).bundle() == Bundle::Volunteer, volunteer, "{path}");
             let login = haolin_shared::bundles::is_login_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::LoginPage, login, "{path}");
         }

@@ -82,6 +82,33 @@ pub fn local_date(epoch_secs: i64, offset_minutes: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// `YYYY-MM-DDTHH:MM`, the value of an `<input type=datetime-local>`, for `epoch_secs` shown at
+/// `offset_minutes`.
+pub fn local_input(epoch_secs: i64, offset_minutes: i64) -> String {
+    let local = epoch_secs + offset_minutes * 60;
+    let (y, m, d) = civil_from_days(local.div_euclid(86_400));
+    let secs = local.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+/// Seconds since the epoch of an `<input type=datetime-local>` value (`YYYY-MM-DDTHH:MM`, seconds
+/// optional) read at `offset_minutes`.
+pub fn parse_local_input(s: &str, offset_minutes: i64) -> Option<i64> {
+    let (y, mo, d, h, mi) = (num(s, 0, 4)?, num(s, 5, 7)?, num(s, 8, 10)?, num(s, 11, 13)?, num(s, 14, 16)?);
+    let se = if s.len() >= 19 { num(s, 17, 19)? } else { 0 };
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s.get(10..11) != Some("T") {
+        return None;
+    }
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se - offset_minutes * 60)
+}
+
+/// The RFC 3339 text (UTC, `2026-12-01T13:30:00Z`) of `epoch_secs`.
+pub fn rfc3339(epoch_secs: i64) -> String {
+    let (y, m, d) = civil_from_days(epoch_secs.div_euclid(86_400));
+    let secs = epoch_secs.rem_euclid(86_400);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
 /// The browser's clock, in milliseconds since the epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -157,6 +184,17 @@ mod tests {
         let t = parse_rfc3339("2026-12-31T20:00:00Z").unwrap_or_default();
         assert_eq!(local_date(t, 0), "2026-12-31");
         assert_eq!(local_date(t, 480), "2027-01-01");
+    }
+
+    #[test]
+    fn datetime_inputs_read_and_write_local_time() {
+        let t = parse_rfc3339("2026-12-01T13:30:00Z").unwrap_or_default();
+        assert_eq!(local_input(t, 480), "2026-12-01T21:30");
+        assert_eq!(parse_local_input("2026-12-01T21:30", 480), Some(t));
+        assert_eq!(parse_local_input("2026-12-01T21:30:00", 480), Some(t));
+        assert_eq!(rfc3339(t), "2026-12-01T13:30:00Z");
+        assert_eq!(parse_local_input("2026-12-01 21:30", 480), None);
+        assert_eq!(parse_local_input("", 480), None);
     }
 
     #[test]

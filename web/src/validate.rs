@@ -124,6 +124,7 @@ pub fn check_wish(form: &WishForm, today: &str) -> Result<CreateWishRequest, Box
         grid_id: Some(form.grid_id.clone()).filter(|g| !g.is_empty()),
         resident_id: None,
         photos: photo_ids(&form.photos),
+        paid_minutes: None,
     })
 }
 

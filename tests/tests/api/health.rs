@@ -67,6 +67,25 @@ async fn office_routes_are_served_by_the_office_app_once_it_is_built() {
 }
 
 #[tokio::test]
+async fn volunteer_routes_are_served_by_the_volunteer_app_once_it_is_built() {
+    let app = spawn_app().await;
+    // Before it is built, its routes fall back to the main app like any client route.
+    assert_eq!(app.get_anon("/volunteer/hours").await.text.trim(), INDEX_HTML);
+    let volunteer = app.web_dir().join("volunteer");
+    std::fs::create_dir_all(&volunteer).unwrap();
+    std::fs::write(volunteer.join("index.html"), "<p>haolin-volunteer-index</p>").unwrap();
+    std::fs::write(volunteer.join("haolin-volunteer.js"), "// volunteer glue").unwrap();
+    for path in ["/volunteer", "/volunteer/", "/volunteer/activities/3", "/volunteer/scan", "/volunteer/teams/2/new"] {
+        let resp = app.get_anon(path).await;
+        assert_eq!((resp.status, resp.text.trim()), (200, "<p>haolin-volunteer-index</p>"), "{path}");
+    }
+    assert_eq!(app.get_anon("/volunteer/haolin-volunteer.js").await.text, "// volunteer glue");
+    for path in ["/volunteers", "/resident", "/member/volunteer"] {
+        assert_eq!(app.get_anon(path).await.text.trim(), INDEX_HTML, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn the_entry_point_is_the_login_page_once_it_is_built() {
     let app = spawn_app().await;
     // Before the login page is built, `/` and `/login` are the main app's like any client route.

@@ -14,7 +14,9 @@ pub mod me;
 pub mod notifications;
 pub mod photos;
 pub mod places;
+pub mod time_bank;
 pub mod unit_branches;
+pub mod volunteers;
 pub mod wishes;
 pub mod work_orders;
 
@@ -22,6 +24,10 @@ use std::future::Future;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+/// The body `{}` of an action without options.
+#[derive(Serialize)]
+struct Empty {}
 
 use crate::error::ApiError;
 use crate::{http, session};

@@ -195,6 +195,7 @@ pub const ZH_CN: Messages = Messages {
     wish_photo_alt: "心愿照片：",
     add_photos: "添加照片",
     photos_added: "照片已添加",
+    nav_volunteer: "志愿服务 · 时间银行",
 };
 
 /// A wish's status in plain words, for its resident.

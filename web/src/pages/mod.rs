@@ -9,4 +9,5 @@ pub mod member;
 pub mod orders;
 pub mod resident;
 pub mod street;
+pub mod volunteer;
 pub mod wish;

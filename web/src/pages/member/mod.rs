@@ -9,6 +9,7 @@ use crate::components::mark_wish_read;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::MESSAGES;
+use crate::route::Route;
 use crate::{access, api, state};
 
 /// One card of the pool with its claim button.
@@ -54,7 +55,8 @@ fn PoolCard(wish: Wish, me: StoredValue<User>, list: WishList) -> impl IntoView 
     }
 }
 
-/// `/member`: open wishes of my communities, newest first, with infinite scroll.
+/// `/member`: open wishes of my communities, newest first, with infinite scroll; beside the
+/// heading the link to volunteer service and the time bank.
 #[component]
 pub fn Pool(
     /// The logged-in account.
@@ -66,7 +68,11 @@ pub fn Pool(
     });
     let me = StoredValue::new(me);
     view! {
-        <h1>{MESSAGES.pool}</h1>
+        <div class="page-head">
+            <h1>{MESSAGES.pool}</h1>
+            // Another bundle: a full page load.
+            <a href=Route::Volunteer(String::new()).href() data-testid="goto-volunteer">{MESSAGES.nav_volunteer}</a>
+        </div>
         <WishListView list testid="pool" paged=true card=move |w| view! { <PoolCard wish=w me list/> }/>
     }
 }

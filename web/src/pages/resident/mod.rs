@@ -18,7 +18,8 @@ use crate::i18n::MESSAGES;
 use crate::route::Route;
 
 /// `/resident`: the resident's home: four large actions (post a wish, my wishes, 随手拍, my
-/// reports) and the wishes I posted, live, each with its status in plain words.
+/// reports) and the wishes I posted, live, each with its status in plain words; then the links
+/// to the dual check-in and to volunteer service and the time bank.
 #[component]
 pub fn MyWishes(
     /// The logged-in account.
@@ -35,6 +36,10 @@ pub fn MyWishes(
         </nav>
         <h1 id="my-wishes">{MESSAGES.my_wishes}</h1>
         <WishListView list testid="my-wishes" paged=true card=|w| view! { <WishCard wish=w words=true/> }/>
-        <p class="alt"><a href=Route::Checkins.href() data-testid="goto-checkins" on:click=go(Route::Checkins)>{MESSAGES.goto_checkins}</a></p>
+        <p class="alt">
+            <a href=Route::Checkins.href() data-testid="goto-checkins" on:click=go(Route::Checkins)>{MESSAGES.goto_checkins}</a>
+            // Another bundle: a full page load.
+            <a href=Route::Volunteer(String::new()).href() data-testid="goto-volunteer">{MESSAGES.nav_volunteer}</a>
+        </p>
     }
 }
