@@ -72,7 +72,6 @@ fn claim_statement(wish: i64, member: i64, at: i64) -> String {
         flag: false,
         after: None,
         photos: None,
-        ledger: None,
     })
 }
 
