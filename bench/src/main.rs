@@ -14,7 +14,7 @@ mod time_bank;
 mod uploads;
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -1210,6 +1210,43 @@ fn section_span(text: &str, heading: &str, marker: &str) -> Option<(usize, usize
     let after = start + heading.len();
     let end = text[after..marker_at].find("\n## ").map_or(marker_at, |i| after + i + 1);
     Some((start, end))
+}
+
+/// Replaces one benchmark's section (under `heading`) and its rows of the targets table (those
+/// starting with `target_row`) in the report at `path`, leaving everything else as the last full
+/// run wrote it (`--only …`); `gap` goes between the new section and what follows it.
+fn splice_section(
+    path: &Path,
+    heading: &str,
+    target_row: &str,
+    rows: &str,
+    section: &str,
+    gap: &str,
+    analysis_marker: &str,
+) -> Result<(), String> {
+    let old = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut lines: Vec<&str> = old.lines().filter(|l| !l.starts_with(target_row)).collect();
+    let table = lines.iter().position(|l| l.starts_with("## Targets")).ok_or("no targets table")?;
+    let end = (table + 1..lines.len())
+        .find(|&i| lines[i].starts_with('|') && !lines.get(i + 1).is_some_and(|n| n.starts_with('|')))
+        .ok_or("no end of the targets table")?;
+    lines.insert(end + 1, rows.trim_end());
+    let text = lines.join("\n") + "\n";
+    let (start, end) = section_span(&text, heading, analysis_marker).ok_or("no analysis marker")?;
+    let spliced = format!("{}{section}{gap}{}", &text[..start], &text[end..]);
+    std::fs::write(path, spliced).map_err(|e| e.to_string())
+}
+
+/// One benchmark's section (under `heading`) and targets rows (starting with `target_row`) of the
+/// report at `path`, kept by a full run that did not measure it.
+fn kept_section_and_rows(path: &Path, heading: &str, target_row: &str, analysis_marker: &str) -> (String, String) {
+    let old = std::fs::read_to_string(path).unwrap_or_default();
+    let rows: String = old.lines().filter(|l| l.starts_with(target_row)).map(|l| format!("{l}\n")).collect();
+    let section = match section_span(&old, heading, analysis_marker) {
+        Some((start, end)) if start < end => old[start..end].to_owned(),
+        _ => String::new(),
+    };
+    (section, rows)
 }
 
 /// The text of the existing report from `start` up to `end` (exclusive), or empty.

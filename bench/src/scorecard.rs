@@ -223,28 +223,12 @@ pub fn section(figures: &[ScorecardFigures]) -> String {
 /// Replaces this benchmark's section and targets rows in the report at `path` (`--only
 /// scorecard`), leaving everything else as the last full run wrote it.
 pub fn splice(path: &Path, figures: &[ScorecardFigures], analysis_marker: &str) -> Result<(), String> {
-    let old = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let rows = target_rows(figures);
-    let mut lines: Vec<&str> = old.lines().filter(|l| !l.starts_with(TARGET_ROW)).collect();
-    let table = lines.iter().position(|l| l.starts_with("## Targets")).ok_or("no targets table")?;
-    let end = (table + 1..lines.len())
-        .find(|&i| lines[i].starts_with('|') && !lines.get(i + 1).is_some_and(|n| n.starts_with('|')))
-        .ok_or("no end of the targets table")?;
-    lines.insert(end + 1, rows.trim_end());
-    let text = lines.join("\n") + "\n";
-    let (start, end) = crate::section_span(&text, HEADING, analysis_marker).ok_or("no analysis marker")?;
-    let spliced = format!("{}{}\n{}", &text[..start], section(figures), &text[end..]);
-    std::fs::write(path, spliced).map_err(|e| e.to_string())
+    crate::splice_section(path, HEADING, TARGET_ROW, &rows, &section(figures), "\n", analysis_marker)
 }
 
 /// The section and the targets rows of the report at `path`, kept by a full run that did not
 /// measure the scorecard.
 pub fn kept(path: &Path, analysis_marker: &str) -> (String, String) {
-    let old = std::fs::read_to_string(path).unwrap_or_default();
-    let rows: String = old.lines().filter(|l| l.starts_with(TARGET_ROW)).map(|l| format!("{l}\n")).collect();
-    let section = match crate::section_span(&old, HEADING, analysis_marker) {
-        Some((start, end)) if start < end => old[start..end].to_owned(),
-        _ => String::new(),
-    };
-    (section, rows)
+    crate::kept_section_and_rows(path, HEADING, TARGET_ROW, analysis_marker)
 }

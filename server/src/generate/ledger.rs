@@ -16,6 +16,7 @@ use super::volunteers::Credit;
 use super::{GenerateError, Rng};
 use crate::store::StoreError;
 use crate::store::bulk::{BulkLoader, BulkTable, int, text};
+use crate::store::time_bank::Account;
 
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
@@ -30,26 +31,6 @@ const GIFT_DAILY: i64 = 600;
 
 /// What a gift's giver writes (the memo is `转赠给{name}：{note}`, as a gift through the API).
 const GIFT_NOTES: [&str; 4] = ["给爸妈的志愿时长", "亲情转赠", "一点心意", "留着以后用"];
-
-/// A ledger account, by what it belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Account {
-    Person(i64),
-    Escrow(i64),
-    Pool(i64),
-    Issue,
-}
-
-impl Account {
-    fn key(self) -> (&'static str, i64) {
-        match self {
-            Self::Person(id) => ("person", id),
-            Self::Escrow(id) => ("escrow", id),
-            Self::Pool(id) => ("pool", id),
-            Self::Issue => ("issue", 0),
-        }
-    }
-}
 
 /// What a wish leaves in the ledger.
 #[derive(Debug, Clone, Copy)]

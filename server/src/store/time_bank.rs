@@ -22,7 +22,7 @@ use super::{Store, StoreError, millis, opt_time, time, unique_violation};
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// An account of the ledger, by what it belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Account {
     /// A person's spendable balance.
     Person(i64),
@@ -35,7 +35,8 @@ pub enum Account {
 }
 
 impl Account {
-    fn key(self) -> (&'static str, i64) {
+    /// Its kind and owner, as stored (the issue account's owner is 0).
+    pub fn key(self) -> (&'static str, i64) {
         match self {
             Self::Person(id) => ("person", id),
             Self::Escrow(id) => ("escrow", id),
