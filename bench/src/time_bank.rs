@@ -42,17 +42,8 @@ const LONGEST: &str = "SELECT a.owner_id, COUNT(*) AS n FROM ledger_accounts a \
 /// Each person's balance, to check the answers by.
 const BALANCE: &str = "SELECT owner_id, balance FROM ledger_accounts WHERE kind = 'person' AND owner_id = $1";
 
-/// The ledger page's statement as `store::time_bank::ledger_page` runs it (for the plans).
-const LEDGER_PAGE_SQL: &str = "SELECT m.id, m.transfer_id, m.at, m.minutes, m.balance_after, t.kind, t.memo, \
-     t.wish_id, t.activity_id, oa.kind AS other_kind, COALESCE(u.name, p.name) AS other_name \
-     FROM ledger_movements m \
-     JOIN ledger_transfers t ON t.id = m.transfer_id \
-     JOIN ledger_accounts oa ON oa.id = CASE WHEN t.from_account = m.account_id THEN t.to_account \
-        ELSE t.from_account END \
-     LEFT JOIN users u ON oa.kind IN ('person', 'escrow') AND u.id = oa.owner_id \
-     LEFT JOIN places p ON oa.kind = 'pool' AND p.id = oa.owner_id \
-     WHERE m.account_id = (SELECT id FROM ledger_accounts WHERE kind = 'person' AND owner_id = $1) \
-       AND m.id < $2 ORDER BY m.id DESC LIMIT $3";
+/// The ledger page's statement, as the server runs it (for the plans).
+use haolin::store::time_bank::LEDGER_PAGE_SQL;
 /// The summary's account read as `store::time_bank::person_balance` runs it.
 const SUMMARY_SQL: &str =
     "SELECT kind, id, balance, earned FROM ledger_accounts WHERE owner_id = $1 AND kind IN ('person', 'escrow')";

@@ -417,6 +417,19 @@ pub struct CertificateRecord {
     pub issued_at: DateTime<Utc>,
 }
 
+/// A page of a person's movements ([`Store::ledger_page`]; the benchmark runs the same text for its
+/// plans): `$1` the person, `$2` below this movement id, `$3` how many.
+pub const LEDGER_PAGE_SQL: &str = "SELECT m.id, m.transfer_id, m.at, m.minutes, m.balance_after, t.kind, t.memo, \
+     t.wish_id, t.activity_id, oa.kind AS other_kind, COALESCE(u.name, p.name) AS other_name \
+     FROM ledger_movements m \
+     JOIN ledger_transfers t ON t.id = m.transfer_id \
+     JOIN ledger_accounts oa ON oa.id = CASE WHEN t.from_account = m.account_id THEN t.to_account \
+        ELSE t.from_account END \
+     LEFT JOIN users u ON oa.kind IN ('person', 'escrow') AND u.id = oa.owner_id \
+     LEFT JOIN places p ON oa.kind = 'pool' AND p.id = oa.owner_id \
+     WHERE m.account_id = (SELECT id FROM ledger_accounts WHERE kind = 'person' AND owner_id = $1) \
+       AND m.id < $2 ORDER BY m.id DESC LIMIT $3";
+
 const TRANSFER_SELECT: &str = "SELECT t.id, t.kind, t.minutes, fa.kind AS from_kind, fa.owner_id AS from_owner, \
      ta.kind AS to_kind, ta.owner_id AS to_owner, t.memo, t.wish_id, t.activity_id, t.reverses_id, t.at \
      FROM ledger_transfers t JOIN ledger_accounts fa ON fa.id = t.from_account \
@@ -508,23 +521,12 @@ impl Store {
         before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<LedgerRow>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT m.id, m.transfer_id, m.at, m.minutes, m.balance_after, t.kind, t.memo, t.wish_id, t.activity_id, \
-             oa.kind AS other_kind, COALESCE(u.name, p.name) AS other_name \
-             FROM ledger_movements m \
-             JOIN ledger_transfers t ON t.id = m.transfer_id \
-             JOIN ledger_accounts oa ON oa.id = CASE WHEN t.from_account = m.account_id THEN t.to_account \
-                ELSE t.from_account END \
-             LEFT JOIN users u ON oa.kind IN ('person', 'escrow') AND u.id = oa.owner_id \
-             LEFT JOIN places p ON oa.kind = 'pool' AND p.id = oa.owner_id \
-             WHERE m.account_id = (SELECT id FROM ledger_accounts WHERE kind = 'person' AND owner_id = $1) \
-               AND m.id < $2 ORDER BY m.id DESC LIMIT $3",
-        )
-        .bind(user_id)
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(LEDGER_PAGE_SQL)
+            .bind(user_id)
+            .bind(before.unwrap_or(i64::MAX))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
         let read = |row: &AnyRow| -> Result<LedgerRow, sqlx::Error> {
             Ok(LedgerRow {
                 id: row.try_get("id")?,
