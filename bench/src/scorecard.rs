@@ -177,7 +177,7 @@ pub fn section(figures: &[ScorecardFigures]) -> String {
         "{HEADING}\n\nMeasured {} UTC by `haolin-bench` (`scripts/bench.sh`, or alone: `scripts/bench.sh --only \
          scorecard`). Each backend gets a fresh database filled by the release binary's `haolin generate --seed {} \
          --scale {}` (at seed scale: 500,000 wishes of 100,000 residents and 4,695 work orders; the generation time \
-         below includes the wishes and the argon2 hash of the accounts' password), then `ANALYZE`; \
+         below includes the wishes and the argon2 hash of the accounts' password), then `ANALYZE` (PostgreSQL: `VACUUM ANALYZE`); \
          then the officer of street `520201001` (a session inserted, its token minted with the server's key) asks \
          `GET /api/v1/work-orders/scorecard?unit=street&id=…&from=<365 days ago>&to=<today>` (Asia/Shanghai days): \
          the whole request — token, the caller's roles, the street's place, the sums of its event rows by month \

@@ -43,7 +43,7 @@ const LONGEST: &str = "SELECT a.owner_id, COUNT(*) AS n FROM ledger_accounts a \
 const BALANCE: &str = "SELECT owner_id, balance FROM ledger_accounts WHERE kind = 'person' AND owner_id = $1";
 
 /// The ledger page's statement, as the server runs it (for the plans).
-use haolin::store::time_bank::LEDGER_PAGE_SQL;
+use haolin::store::time_bank::ledger_page_sql;
 /// The summary's account read as `store::time_bank::person_balance` runs it.
 const SUMMARY_SQL: &str =
     "SELECT kind, id, balance, earned FROM ledger_accounts WHERE owner_id = $1 AND kind IN ('person', 'escrow')";
@@ -182,7 +182,8 @@ async fn bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<TimeBankF
     plans.push(("the summary's gifts today".to_owned(), db.explain(GIFTED_SQL, None, &[account, today]).await?));
     // The server asks for one row more than the page, to know whether another follows.
     let rows = PAGE as i64 + 1;
-    plans.push(("the first page".to_owned(), db.explain(LEDGER_PAGE_SQL, None, &[first, i64::MAX, rows]).await?));
+    let page_sql = ledger_page_sql(backend != "sqlite");
+    plans.push(("the first page".to_owned(), db.explain(page_sql, None, &[first, i64::MAX, rows]).await?));
     let deep_cursor = db
         .scalar(
             &format!(
@@ -195,7 +196,7 @@ async fn bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<TimeBankF
         .unwrap_or(before);
     plans.push((
         format!("a deep page ({deepest} movements down)"),
-        db.explain(LEDGER_PAGE_SQL, None, &[first, deep_cursor, rows]).await?,
+        db.explain(page_sql, None, &[first, deep_cursor, rows]).await?,
     ));
     db.close().await;
     let ready = srv.to_ready;
@@ -344,7 +345,7 @@ pub fn section(figures: &[TimeBankFigures]) -> String {
          time_bank`) on {}. Each backend gets a fresh database filled by the release binary's `haolin generate --seed \
          {} --scale {}` (its volunteer teams, a year of activities with their sign-ups and attendance, and the \
          ledger of every confirmed wish and attendance, the paid wishes' escrow, the pools' mints and the family \
-         gifts), then `ANALYZE`. The {PEOPLE} people with the longest ledgers (sessions inserted, tokens minted with \
+         gifts), then `ANALYZE` (PostgreSQL: `VACUUM ANALYZE`). The {PEOPLE} people with the longest ledgers (sessions inserted, tokens minted with \
          the server's key) first walk their whole ledger page by page, checked against the database; then each \
          request below is asked round-robin over the {PEOPLE}: after 20 unmeasured requests, {SERIAL} from one \
          client, then {REQUESTS} from {CLIENTS} concurrent clients (keep-alive). The deep page is each person's \

@@ -455,6 +455,9 @@ impl Store {
             let pool = AnyPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
+                // A file on this machine is not cut like a network connection: no ping (a round
+                // trip to the connection's worker thread) before each use.
+                .test_before_acquire(false)
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {
                         conn.execute(
