@@ -149,6 +149,8 @@ pub struct Generated {
     pub transfers: usize,
     /// Ledger movements.
     pub movements: usize,
+    /// Finished days summed into the figures (docs/FIGURES.md), as the figures job would.
+    pub figure_days: usize,
 }
 
 /// Why generation failed.
@@ -631,6 +633,7 @@ pub async fn generate(
     done.orders = made.orders;
     done.order_events = made.events;
     bulk.reset_sequences().await?;
+    done.figure_days = crate::figures::sum_finished_days(store, None).await?;
     Ok(done)
 }
 

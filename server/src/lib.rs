@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod figures;
 pub mod generate;
 pub mod homes;
 pub mod jobs;

@@ -111,7 +111,8 @@ async fn generate() -> ExitCode {
         Ok(done) => {
             println!(
                 "generated district {}: {} places, {} party organisations, {} accounts, {} wishes, {} events, {} \
-                 departments, {} work orders, {} work-order events in {:.1} s (password {})",
+                 departments, {} work orders, {} work-order events, {} days summed into the figures in {:.1} s \
+                 (password {})",
                 haolin::generate::DISTRICT_CODE,
                 done.places,
                 done.party_orgs,
@@ -121,6 +122,7 @@ async fn generate() -> ExitCode {
                 done.departments,
                 done.orders,
                 done.order_events,
+                done.figure_days,
                 started.elapsed().as_secs_f64(),
                 haolin::generate::PASSWORD
             );

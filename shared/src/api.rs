@@ -651,6 +651,7 @@ pub struct StatusCount {
 mod accounts;
 mod audit;
 mod checkins;
+mod figures;
 mod party;
 mod photos;
 mod places;
@@ -663,6 +664,9 @@ pub use audit::{AuditAction, AuditEntry, AuditTargetKind};
 pub use checkins::{
     Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
     RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
+};
+pub use figures::{
+    FigurePlaces, FigureRow, Figures, LoadCounts, LoadDistribution, MemberLoad, MonthLoad, MyWorkload, Workload,
 };
 pub use party::{CreatePartyOrgRequest, PartyOrg, PartyOrgLevel, PartyOrgRef, UpdatePartyOrgRequest};
 pub use photos::{AttachPhotosRequest, Photo, PhotoStage};

@@ -1,5 +1,6 @@
 //! Background jobs: claim expiry, auto-confirmation, claim expiry reminders, work-order overdue
-//! flags and deadline reminders, the sweep of photos never attached, and idempotency-key clean-up.
+//! flags and deadline reminders, the sweep of photos never attached, the figures' daily sums
+//! (docs/FIGURES.md), and idempotency-key clean-up.
 //!
 //! Each item is moved by the same conditional write as a person's action, so several instances
 //! running the job at once process each wish exactly once.
@@ -58,6 +59,7 @@ pub async fn run_once(state: &AppState) {
     run("order_overdue", "overdue work orders flagged", crate::work_orders::jobs::flag_overdue(state)).await;
     run("order_reminders", "work-order deadline reminders written", crate::work_orders::jobs::remind(state)).await;
     run("photo_sweep", "unattached photos deleted", crate::photos::sweep(state)).await;
+    run("figure_days", "days summed into the figures", crate::figures::sum_days(state)).await;
     let before = Utc::now() - chrono::Duration::from_std(IDEMPOTENCY_TTL).unwrap_or_default();
     run("idempotency_purge", "idempotency keys purged", state.store.purge_idempotency(before)).await;
 }

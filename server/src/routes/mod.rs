@@ -7,6 +7,7 @@ pub mod audit;
 pub mod checkins;
 pub mod communities;
 pub mod doc_rules;
+pub mod figures;
 pub mod health;
 pub mod homes;
 pub mod methods;
@@ -91,6 +92,7 @@ pub fn configure(cfg: &mut impl Routes) {
     photos::configure(cfg);
     volunteers::configure(cfg);
     time_bank::configure(cfg);
+    figures::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

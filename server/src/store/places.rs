@@ -323,6 +323,8 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(code_taken)?;
+            // The street and district a community counts at changed: the figures are summed again.
+            Self::reset_figures(&mut tx).await?;
         }
         if change.boundary.is_some() || change.households.is_some() {
             sqlx::query(

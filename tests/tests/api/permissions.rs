@@ -315,6 +315,12 @@ fn table() -> Vec<Line> {
         line("GET", "/api/v1/work-orders", None, "", "*=ok"),
         line("GET", "/api/v1/work-orders/scorecard", None, "", "*=422"),
         line("GET", "/api/v1/work-orders/stream", None, "", "*=ok"),
+        // Figures (docs/FIGURES.md): office roles read their own places (by default their widest);
+        // residents and members only their own workload.
+        line("GET", "/api/v1/figures", None, "", "*=403 fd=ok gw=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/figures/workload", None, "", "*=403 fd=ok gw=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/figures/places", None, "", "*=403 fd=ok gw=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/me/workload", None, "", "*=ok"),
         line("GET", "/api/v1/work-orders/{id}", OrderReported, "", "*=404 b=ok gw=ok d=ok d2=ok adm=ok"),
         line("GET", "/api/v1/work-orders/{id}/events", OrderReported, "", "*=404 b=ok gw=ok d=ok d2=ok adm=ok"),
         line("POST", "/api/v1/work-orders/{id}/accept", OrderReported, "", "*=404 b=403 gw=403 adm=403 d=ok d2=ok"),
