@@ -23,10 +23,11 @@ use crate::store::{Grant, NewUser, Rotation, UserRecord};
 use crate::views;
 
 /// Whether `phone` stands in for a number the account does not have: a WeChat account's
-/// (`wx:`, until the user shares theirs) or a resident record's (`rec:`, see `residents`). Such a
-/// placeholder is never a valid phone number, so nobody logs in with it; it shows as empty.
+/// (`wx:`, until the user shares theirs), a resident record's (`rec:`, see `residents`) or an
+/// Open311 partner's system account (`o311:`, see `open311::keys`). Such a placeholder is never a
+/// valid phone number, so nobody logs in with it; it shows as empty.
 pub fn is_placeholder_phone(phone: &str) -> bool {
-    phone.starts_with("wx:") || phone.starts_with("rec:")
+    phone.starts_with("wx:") || phone.starts_with("rec:") || phone.starts_with("o311:")
 }
 
 /// When a refresh token issued now expires.

@@ -23,6 +23,7 @@ mod ledger_props;
 pub mod metrics;
 pub mod notify;
 pub mod observe;
+pub mod open311;
 #[cfg(test)]
 mod parser_props;
 pub mod party;

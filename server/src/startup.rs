@@ -149,6 +149,8 @@ fn app(
         .route("/api/openapi.json", web::get().to(openapi))
         // An operator endpoint: not in the OpenAPI document (see routes::metrics).
         .route("/metrics", web::get().to(routes::metrics::scrape))
+        // Open311 GeoReport v2: its own formats and errors, not in the OpenAPI document (docs/OPEN311.md).
+        .configure(routes::open311::configure_public)
         .service(web::scope("/api").default_service(web::to(routes::methods::unmatched)))
         .default_service(web::to(routes::methods::unmatched));
     if web_dir.join("index.html").is_file() {

@@ -652,6 +652,7 @@ mod accounts;
 mod audit;
 mod checkins;
 mod figures;
+mod open311;
 mod party;
 mod photos;
 mod places;
@@ -668,6 +669,7 @@ pub use checkins::{
 pub use figures::{
     FigurePlaces, FigureRow, Figures, LoadCounts, LoadDistribution, MemberLoad, MonthLoad, MyWorkload, Workload,
 };
+pub use open311::{CreateOpen311KeyRequest, IssuedOpen311Key, Open311Key};
 pub use party::{CreatePartyOrgRequest, PartyOrg, PartyOrgLevel, PartyOrgRef, UpdatePartyOrgRequest};
 pub use photos::{AttachPhotosRequest, Photo, PhotoStage};
 pub use places::{

@@ -13,6 +13,7 @@ pub mod homes;
 pub mod methods;
 pub mod metrics;
 pub mod notifications;
+pub mod open311;
 pub mod order_stream;
 pub mod party;
 pub mod photos;
@@ -93,6 +94,7 @@ pub fn configure(cfg: &mut impl Routes) {
     volunteers::configure(cfg);
     time_bank::configure(cfg);
     figures::configure(cfg);
+    open311::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

@@ -45,7 +45,7 @@ pub async fn create_wish(
 ) -> Result<HttpResponse, ApiError> {
     let ip = client_ip(&req, state.settings.http.trust_forwarded_for);
     let key = idempotency_key(&req)?;
-    let posting = Posting { request: &body.0, client_ip: &ip, idempotency_key: key.as_deref() };
+    let posting = Posting { request: &body.0, client_ip: &ip, idempotency_key: key.as_deref(), resident_limits: true };
     Ok(match wishes::post(&state, &caller, posting).await? {
         Posted::Created(wish) => HttpResponse::Created().json(views::wish(&caller, &wish)),
         // The same request again: the wish it created, rendered for this caller like any read.

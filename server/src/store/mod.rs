@@ -15,6 +15,7 @@ pub mod bulk;
 pub mod checkins;
 mod communities;
 pub mod figures;
+pub mod open311;
 pub mod party;
 pub mod photos;
 pub mod places;

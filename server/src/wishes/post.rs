@@ -24,6 +24,9 @@ pub struct Posting<'a> {
     pub client_ip: &'a str,
     /// The `Idempotency-Key`, already checked for its form.
     pub idempotency_key: Option<&'a str>,
+    /// Whether the per-address and per-account limits of residents apply (an Open311 partner's
+    /// key has a limit of its own, `open311::POSTS_PER_KEY`).
+    pub resident_limits: bool,
 }
 
 /// What posting did.
@@ -83,8 +86,10 @@ fn contact_phone(given: Option<&str>, resident_phone: Option<String>, caller: &C
 /// theirs); it waits in `pending_review` for a dispatcher, who is told.
 pub async fn post(state: &AppState, caller: &Caller, posting: Posting<'_>) -> Result<Posted, ApiError> {
     let limits = &state.settings.limits;
-    state.limiter.hit(&format!("wish:ip:{}", posting.client_ip), limits.wishes_per_ip, limits.window).await?;
-    state.limiter.hit(&format!("wish:account:{}", caller.id()), limits.wishes_per_account, limits.window).await?;
+    if posting.resident_limits {
+        state.limiter.hit(&format!("wish:ip:{}", posting.client_ip), limits.wishes_per_ip, limits.window).await?;
+        state.limiter.hit(&format!("wish:account:{}", caller.id()), limits.wishes_per_account, limits.window).await?;
+    }
     let body = posting.request;
     let hash = Sha256::digest(serde_json::to_vec(body).unwrap_or_default()).to_vec();
     if let Some(key) = posting.idempotency_key

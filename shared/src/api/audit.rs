@@ -65,11 +65,15 @@ pub enum AuditAction {
     TransferReversed,
     /// A volunteer team was created.
     TeamCreated,
+    /// An admin issued an Open311 partner key.
+    Open311KeyIssued,
+    /// An admin revoked an Open311 partner key.
+    Open311KeyRevoked,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 29] = [
         Self::UserCreated,
         Self::RoleGranted,
         Self::RoleRevoked,
@@ -97,6 +101,8 @@ impl AuditAction {
         Self::HoursMinted,
         Self::TransferReversed,
         Self::TeamCreated,
+        Self::Open311KeyIssued,
+        Self::Open311KeyRevoked,
     ];
 
     /// The wire name.
@@ -129,6 +135,8 @@ impl AuditAction {
             Self::HoursMinted => "hours_minted",
             Self::TransferReversed => "transfer_reversed",
             Self::TeamCreated => "team_created",
+            Self::Open311KeyIssued => "open311_key_issued",
+            Self::Open311KeyRevoked => "open311_key_revoked",
         }
     }
 
@@ -167,11 +175,13 @@ pub enum AuditTargetKind {
     Transfer,
     /// A volunteer team.
     Team,
+    /// An Open311 partner key.
+    Open311Key,
 }
 
 impl AuditTargetKind {
     /// Every kind.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::User,
         Self::Community,
         Self::Place,
@@ -184,6 +194,7 @@ impl AuditTargetKind {
         Self::Calendar,
         Self::Transfer,
         Self::Team,
+        Self::Open311Key,
     ];
 
     /// The wire name.
@@ -201,6 +212,7 @@ impl AuditTargetKind {
             Self::Calendar => "calendar",
             Self::Transfer => "transfer",
             Self::Team => "team",
+            Self::Open311Key => "open311_key",
         }
     }
 

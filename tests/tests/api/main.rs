@@ -25,6 +25,7 @@ mod idempotency;
 mod input_validation;
 mod jobs;
 mod notifications;
+mod open311;
 mod openapi;
 mod operations;
 mod pagination;
