@@ -19,6 +19,9 @@ use crate::store::NewUser;
 use crate::store::open311::{KeyRecord, NewKey};
 use crate::views::rfc3339;
 
+/// The longest partner name.
+pub const PARTNER_MAX_CHARS: usize = 50;
+
 /// The prefix of every secret, so a leaked one is recognisable.
 const SECRET_PREFIX: &str = "o311_";
 
@@ -41,7 +44,8 @@ pub async fn issue(
     req: &CreateOpen311KeyRequest,
 ) -> Result<IssuedOpen311Key, ApiError> {
     caller.require_admin()?;
-    let partner = parse_text_field(&req.partner, 50, false).map_err(|e| ApiError::invalid_value("partner", e))?;
+    let partner =
+        parse_text_field(&req.partner, PARTNER_MAX_CHARS, false).map_err(|e| ApiError::invalid_value("partner", e))?;
     let place_id = field_id("place_id", &req.place_id)?;
     match state.store.place(place_id).await? {
         Some(p) if matches!(p.level, PlaceLevel::Community | PlaceLevel::Street) && p.retired_at.is_none() => {}

@@ -151,6 +151,13 @@ const FIELD_RULES: &[(&str, &str, Rule)] = &[
     ("MintRequest", "minutes", Rule::Int { min: 1, max: crate::time_bank::MAX_MINUTES }),
     ("MintRequest", "reason", Rule::Text { max: Reason::MAX_CHARS, multiline: true }),
     ("ReversalRequest", "transfer_id", Rule::Id),
+    (
+        "CreateOpen311KeyRequest",
+        "partner",
+        Rule::Text { max: crate::open311::keys::PARTNER_MAX_CHARS, multiline: false },
+    ),
+    ("CreateOpen311KeyRequest", "place_id", Rule::Id),
+    ("CreateOpen311KeyRequest", "contact_phone", Rule::Pattern { pattern: PHONE_PATTERN, min: 11, max: 11 }),
     ("ReversalRequest", "reason", Rule::Text { max: Reason::MAX_CHARS, multiline: true }),
     ("OrderActionRequest", "reason", Rule::Text { max: Reason::MAX_CHARS, multiline: true }),
     ("OrderActionRequest", "note", Rule::Text { max: Note::MAX_CHARS, multiline: true }),

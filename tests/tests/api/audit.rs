@@ -42,6 +42,8 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/teams", "team_created"),
     ("post", "/api/v1/admin/time-bank/mint", "hours_minted"),
     ("post", "/api/v1/admin/time-bank/reversals", "transfer_reversed"),
+    ("post", "/api/v1/admin/open311-keys", "open311_key_issued"),
+    ("post", "/api/v1/admin/open311-keys/{id}/revoke", "open311_key_revoked"),
 ];
 
 /// The newest entry's id (`None` while the log is empty).
@@ -500,6 +502,40 @@ async fn every_administrative_route_leaves_exactly_its_audit_entry() {
         )
         .await;
     assert_eq!(reversed["details"]["minutes"], 600, "{reversed}");
+
+    // Open311 partner keys (docs/OPEN311.md): issued (the entry names the key and its system
+    // account, never the secret) and revoked.
+    let issued = walk
+        .step(
+            by_admin(("post", "/api/v1/admin/open311-keys"), "open311_key_issued", "open311_key"),
+            201,
+            req(
+                &app,
+                Method::POST,
+                "/api/v1/admin/open311-keys",
+                &admin,
+                json!({"partner": "区12345热线", "place_id": community_id, "contact_phone": "13712345678"}),
+            ),
+            |v| v["key"].get("id").and_then(Value::as_str).map(str::to_owned),
+        )
+        .await;
+    assert_eq!(issued["details"]["partner"], "区12345热线", "{issued}");
+    assert!(issued["details"]["account_id"].is_string(), "{issued}");
+    assert!(!issued.to_string().contains("o311_"), "no secret in the log: {issued}");
+    let key_id = issued["target_id"].as_str().map(str::to_owned);
+    walk.step(
+        by_admin(("post", "/api/v1/admin/open311-keys/{id}/revoke"), "open311_key_revoked", "open311_key"),
+        200,
+        req(
+            &app,
+            Method::POST,
+            &format!("/api/v1/admin/open311-keys/{}/revoke", key_id.as_deref().unwrap_or("0")),
+            &admin,
+            json!({}),
+        ),
+        |_| key_id.clone(),
+    )
+    .await;
 
     let all: BTreeSet<_> = AUDITED.iter().map(|(m, p, _)| (*m, *p)).collect();
     let missed: Vec<_> = all.difference(&walk.walked).collect();

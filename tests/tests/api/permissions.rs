@@ -189,6 +189,8 @@ enum Obj {
     FamilyMToA,
     /// A transfer: an hour the admin minted into C's pool.
     MintTransfer,
+    /// A fresh Open311 partner key for C.
+    Open311Key,
 }
 
 /// How the caller's token is sent.
@@ -388,6 +390,9 @@ fn table() -> Vec<Line> {
         line("POST", "/api/v1/admin/time-bank/mint", None, r#"{"community_id": "{C}", "minutes": 60, "reason": "年度志愿服务预算"}"#, "*=403 adm=ok"),
         line("POST", "/api/v1/admin/time-bank/reversals", MintTransfer, r#"{"transfer_id": "{o0}", "reason": "录入有误，冲正"}"#, "*=403 adm=ok"),
         line("GET", "/api/v1/admin/time-bank/check", None, "", "*=403 adm=ok"),
+        line("POST", "/api/v1/admin/open311-keys", None, r#"{"partner": "热线{n}", "place_id": "{C}", "contact_phone": "{phone}"}"#, "*=403 adm=ok"),
+        line("GET", "/api/v1/admin/open311-keys", None, "", "*=403 adm=ok"),
+        line("POST", "/api/v1/admin/open311-keys/{id}/revoke", Open311Key, "", "*=403 adm=ok"),
         line("GET", "/api/v1/me/service-record", None, "", "*=ok"),
         line("GET", "/api/v1/me/service-record.csv", None, "", "*=ok"),
         // Only someone with service gets a certificate: M (a wish confirmed) and A (the 45
@@ -774,6 +779,11 @@ async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
         Obj::MintTransfer => {
             let body = json!({"community_id": c, "minutes": 60, "reason": "年度志愿服务预算"});
             vec![id(app.post("/api/v1/admin/time-bank/mint", &fx.admin, &body).await.expect_status(201))]
+        }
+        Obj::Open311Key => {
+            let body = json!({"partner": "区12345热线", "place_id": c, "contact_phone": "13712345678"});
+            let issued = app.post("/api/v1/admin/open311-keys", &fx.admin, &body).await;
+            vec![str_of(&issued.expect_status(201)["key"], "id").to_owned()]
         }
     }
 }
