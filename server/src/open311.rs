@@ -38,8 +38,6 @@ pub const MAX_DAYS: i64 = 90;
 pub const MAX_ROWS: u32 = 1_000;
 /// The group every service belongs to.
 pub const GROUP: &str = "微心愿";
-/// POSTs one key may make per rate-limit window (`limits.window`).
-pub const POSTS_PER_KEY: u32 = 120;
 
 /// The document format the path's extension asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -514,7 +512,8 @@ fn title_of(description: &str) -> String {
 /// answers the new wish's id (or, replayed, the first one's).
 pub async fn post(state: &AppState, origin: Origin, form: &Form) -> Result<i64, Failure> {
     let key = key_of(state, form).await?;
-    state.limiter.hit(&format!("open311:key:{}", key.id), POSTS_PER_KEY, state.settings.limits.window).await?;
+    let limits = &state.settings.limits;
+    state.limiter.hit(&format!("open311:key:{}", key.id), limits.open311_posts_per_key, limits.window).await?;
     if let Some(district) = jurisdiction(state, form.get("jurisdiction_id")).await? {
         let path = state.store.place_path(key.place_id).await?;
         if path.first().map(|p| p.id) != Some(district.id) {

@@ -212,6 +212,8 @@ pub struct LimitSettings {
     pub reset_codes_per_account: u32,
     /// Attempts to reset a password with a code, per phone number and window.
     pub reset_attempts_per_phone: u32,
+    /// Open311 requests one partner key may POST per window (docs/OPEN311.md).
+    pub open311_posts_per_key: u32,
 }
 
 /// Token lifetimes.
@@ -371,6 +373,7 @@ impl Settings {
             .set_default("limits.register_per_ip", 20)?
             .set_default("limits.wishes_per_account", 10)?
             .set_default("limits.wishes_per_ip", 200)?
+            .set_default("limits.open311_posts_per_key", 120)?
             .set_default("limits.reset_codes_per_issuer", 30)?
             .set_default("limits.reset_codes_per_account", 3)?
             .set_default("limits.reset_attempts_per_phone", 5)?

@@ -25,7 +25,7 @@ pub struct Posting<'a> {
     /// The `Idempotency-Key`, already checked for its form.
     pub idempotency_key: Option<&'a str>,
     /// Whether the per-address and per-account limits of residents apply (an Open311 partner's
-    /// key has a limit of its own, `open311::POSTS_PER_KEY`).
+    /// key has a limit of its own, `limits.open311_posts_per_key`).
     pub resident_limits: bool,
 }
 

@@ -3,7 +3,7 @@
 //! data in the public read, partner keys (admins only, audited, revocable, scoped to a community
 //! or street) and a POST that becomes a wish a dispatcher reviews and approves.
 
-use haolin_tests::{Actor, CATEGORY, TestApp, spawn_app, str_of, urlencode};
+use haolin_tests::{Actor, CATEGORY, TestApp, spawn_app, spawn_app_with, str_of, urlencode};
 use serde_json::{Value, json};
 
 const SERVICE_FIELDS: [&str; 7] =
@@ -608,4 +608,56 @@ async fn keys_are_managed_by_admins_only_audited_and_a_revoked_or_unknown_key_is
     assert_eq!(actions, ["open311_key_revoked", "open311_key_issued"], "{entries:?}");
     assert!(entries.iter().all(|e| e["target_id"] == json!(key_id)));
     assert!(!audit.text.contains(&api_key), "the secret is not in the audit log");
+}
+
+#[tokio::test]
+async fn the_read_answers_at_most_a_thousand_requests_newest_first() {
+    let app = spawn_app().await;
+    let t = town(&app).await;
+    let first = app.post_wish(&t.resident.token, str_of(&t.community, "id")).await;
+    let id = str_of(&first, "id");
+    // 1,004 older wishes, one second apart, straight into the table.
+    haolin_tests::run_sql(
+        &app.database_url,
+        &format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1004) \
+             INSERT INTO wishes (community_id, resident_id, posted_by, title, description, category, contact_phone, \
+                                 status, created_at, updated_at) \
+             SELECT w.community_id, w.resident_id, w.posted_by, w.title, w.description, w.category, w.contact_phone, \
+                    'open', w.created_at - n.i * 1000, w.updated_at FROM n, wishes w WHERE w.id = {id}"
+        ),
+    );
+    let resp = app.get_anon("/open311/v2/requests.json").await;
+    let items = resp.expect_status(200).as_array().expect("an array").clone();
+    assert_eq!(items.len(), 1000, "at most 1,000 rows");
+    assert_eq!(items[0]["service_request_id"], json!(id), "the newest first");
+    let times: Vec<&str> = items.iter().map(|r| str_of(r, "requested_datetime")).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let xml = app.get_anon("/open311/v2/requests.xml").await;
+    assert_eq!(xml_items(&xml.text, "service_requests", "request").len(), 1000);
+}
+
+#[tokio::test]
+async fn a_key_posting_too_often_is_refused_with_retry_after() {
+    // Three per window, and a window of a day, so the test cannot straddle two windows.
+    let app = spawn_app_with(|env| {
+        env.set("HAOLIN_LIMITS__OPEN311_POSTS_PER_KEY", "3").set("HAOLIN_LIMITS__WINDOW", "24h");
+    })
+    .await;
+    let t = town(&app).await;
+    let issued = issue(&app, &t.community, "区12345热线").await;
+    let key = str_of(&issued, "api_key");
+    for n in 0..3 {
+        let description = format!("第{n}个请求");
+        let pairs = [("api_key", key), ("service_code", CATEGORY), ("description", description.as_str())];
+        post_form(&app, "/open311/v2/requests.json", &pairs).await.expect_status(201);
+    }
+    let pairs = [("api_key", key), ("service_code", CATEGORY), ("description", "一个太多")];
+    let refused = post_form(&app, "/open311/v2/requests.xml", &pairs).await;
+    assert_error_doc_xml(&refused, 429);
+    assert!(refused.header("retry-after").is_some_and(|s| s.parse::<u32>().is_ok()), "{:?}", refused.headers);
+    // Another partner's key is not held back.
+    let other = issue(&app, &t.community, "社区合作平台").await;
+    let pairs = [("api_key", str_of(&other, "api_key")), ("service_code", CATEGORY), ("description", "另一个伙伴")];
+    post_form(&app, "/open311/v2/requests.json", &pairs).await.expect_status(201);
 }
