@@ -28,10 +28,14 @@ pub fn configure_public(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/open311/v2")
             .route("/services/{file}", web::get().to(service_definition))
+            .route("/services/{file}", web::route().to(|| allow("GET")))
             .route("/requests/{file}", web::get().to(one_request))
+            .route("/requests/{file}", web::route().to(|| allow("GET")))
             .route("/requests", web::post().to(post_request_plain))
+            .route("/requests", web::route().to(|| allow("POST")))
             .route("/{file}", web::get().to(listing))
             .route("/{file}", web::post().to(post_request))
+            .route("/{file}", web::route().to(|| allow("GET, POST")))
             .default_service(web::to(unknown)),
     );
 }
@@ -163,6 +167,15 @@ async fn post_request(
 /// `POST /open311/v2/requests` (no extension: JSON).
 async fn post_request_plain(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {
     file_post(&state, &req, &body, Format::Json).await
+}
+
+/// A document's path called with another method: 405 with `Allow`, as an Open311 error (JSON).
+async fn allow(methods: &'static str) -> HttpResponse {
+    let failure =
+        Failure { status: 405, description: format!("该路径只接受 {methods} 请求"), retry_after: None };
+    let mut res = respond(Format::Json, Err(failure), StatusCode::OK);
+    res.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static(methods));
+    res
 }
 
 /// Anything else under `/open311/v2`.

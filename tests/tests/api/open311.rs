@@ -184,6 +184,13 @@ async fn services_and_their_definitions_follow_the_georeport_field_lists_in_json
     assert_eq!(children, ["service_code", "attributes"]);
     assert_error_doc_json(&app.get_anon(&format!("/open311/v2/services/{}.json", urlencode("买彩票"))).await, 404);
     assert_error_doc_xml(&app.get_anon(&format!("/open311/v2/services/{}.xml", urlencode("买彩票"))).await, 404);
+    // Another method: 405 with Allow, in the spec's error shape.
+    let put = app.send(app.request(reqwest::Method::PUT, "/open311/v2/services.json", None)).await;
+    assert_error_doc_json(&put, 405);
+    assert_eq!(put.header("allow"), Some("GET, POST"));
+    let delete = app.send(app.request(reqwest::Method::DELETE, "/open311/v2/requests/1.json", None)).await;
+    assert_error_doc_json(&delete, 405);
+    assert_eq!(delete.header("allow"), Some("GET"));
     // Neither .json nor .xml.
     assert_error_doc_json(&app.get_anon("/open311/v2/services.csv").await, 404);
     assert_error_doc_json(&app.get_anon("/open311/v2/nothing.json").await, 404);
