@@ -187,6 +187,7 @@ async fn unknown() -> HttpResponse {
 /// (`api_key`) is in this answer only.
 #[utoipa::path(tag = "open311", request_body = CreateOpen311KeyRequest, responses(
     (status = 201, body = IssuedOpen311Key),
+    (status = 403, description = "not an admin", body = ErrorBody),
     (status = 422, description = "a partner name, a community or street in service, a phone number", body = ErrorBody)))]
 #[post("/admin/open311-keys")]
 pub async fn issue_key(
@@ -198,7 +199,8 @@ pub async fn issue_key(
 }
 
 /// Every Open311 key, newest first, without secrets.
-#[utoipa::path(tag = "open311", responses((status = 200, body = Items<Open311Key>)))]
+#[utoipa::path(tag = "open311", responses(
+    (status = 200, body = Items<Open311Key>), (status = 403, description = "not an admin", body = ErrorBody)))]
 #[get("/admin/open311-keys")]
 pub async fn list_keys(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Items<Open311Key>>, ApiError> {
     Ok(web::Json(Items { items: keys::list(&state, &caller).await? }))
@@ -207,7 +209,8 @@ pub async fn list_keys(state: web::Data<AppState>, caller: Caller) -> Result<web
 /// Revokes an Open311 key: its POSTs are refused (403) from now on. Revoking a revoked key
 /// changes nothing.
 #[utoipa::path(tag = "open311", params(("id" = String, Path)),
-    responses((status = 200, body = Open311Key), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Open311Key), (status = 403, description = "not an admin", body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 #[post("/admin/open311-keys/{id}/revoke")]
 pub async fn revoke_key(
     state: web::Data<AppState>,
