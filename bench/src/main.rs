@@ -4,9 +4,10 @@
 //! Usage: `haolin-bench [--bin target/release/haolin] [--out BENCHMARKS.md] [--backends sqlite,postgres]
 //! [--pg-admin postgres://haolin:haolin@127.0.0.1:5432/postgres] [--web-size FILE] [--feeds-wishes 500000]
 //! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--upload-rounds 4] [--upload-arenas default,2] [--upload-phones 10,50,100]
-//! [--time-bank-scale seed|small|none] [--time-bank-seed 1] [--only scorecard|uploads|time_bank]`
+//! [--time-bank-scale seed|small|none] [--time-bank-seed 1] [--only scorecard|uploads|time_bank|figures]`
 
 mod db;
+mod figures;
 mod load;
 mod scorecard;
 mod server;
@@ -102,8 +103,10 @@ fn options() -> Result<Options, String> {
             "--upload-rounds" => o.upload_rounds = value.parse().map_err(|_| "bad --upload-rounds")?,
             "--time-bank-scale" => o.time_bank_scale = value,
             "--time-bank-seed" => o.time_bank_seed = value.parse().map_err(|_| "bad --time-bank-seed")?,
-            "--only" if ["scorecard", "uploads", "time_bank"].contains(&value.as_str()) => o.only = Some(value),
-            "--only" => return Err(format!("--only knows scorecard, uploads and time_bank, not {value}")),
+            "--only" if ["scorecard", "uploads", "time_bank", "figures"].contains(&value.as_str()) => {
+                o.only = Some(value)
+            }
+            "--only" => return Err(format!("--only knows scorecard, uploads, time_bank and figures, not {value}")),
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -678,7 +681,7 @@ fn encode_cursor(id: i64) -> String {
 }
 
 /// The machine: cores, memory, CPU model.
-fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
         .lines()
@@ -709,7 +712,7 @@ fn pooled(runs: &[Run]) -> Vec<Duration> {
     all
 }
 
-fn held(ok: bool) -> &'static str {
+pub(crate) fn held(ok: bool) -> &'static str {
     if ok { "**held**" } else { "**missed**" }
 }
 
@@ -744,6 +747,15 @@ async fn real_main() -> Result<(), String> {
         }
         time_bank::splice(&o.out, &figures, ANALYSIS_MARKER)?;
         say(&format!("wrote the time bank section of {}", o.out.display()));
+        return Ok(());
+    }
+    if o.only.as_deref() == Some("figures") {
+        let mut figures = Vec::new();
+        for backend in &o.backends {
+            figures.push(figures::figures_bench(&o, backend).await?);
+        }
+        figures::splice(&o.out, &figures, ANALYSIS_MARKER)?;
+        say(&format!("wrote the figures section of {}", o.out.display()));
         return Ok(());
     }
     if o.only.is_some() {
@@ -799,7 +811,13 @@ async fn real_main() -> Result<(), String> {
             banks.push(time_bank::time_bank_bench(&o, backend).await?);
         }
     }
-    let measured = Measured { cards: &cards, photo_uploads: &photo_uploads, banks: &banks };
+    let mut leaders = Vec::new();
+    if o.scorecard_scale != "none" {
+        for backend in &o.backends {
+            leaders.push(figures::figures_bench(&o, backend).await?);
+        }
+    }
+    let measured = Measured { cards: &cards, photo_uploads: &photo_uploads, banks: &banks, leaders: &leaders };
     let report = render(&o, &claims, &feeds, &fanout, &measured, started.elapsed())?;
     std::fs::write(&o.out, report).map_err(|e| e.to_string())?;
     say(&format!("wrote {}", o.out.display()));
@@ -811,6 +829,7 @@ struct Measured<'a> {
     cards: &'a [scorecard::ScorecardFigures],
     photo_uploads: &'a [uploads::UploadFigures],
     banks: &'a [time_bank::TimeBankFigures],
+    leaders: &'a [figures::FigureFigures],
 }
 
 fn render(
@@ -826,6 +845,11 @@ fn render(
         time_bank::kept(&o.out, ANALYSIS_MARKER)
     } else {
         (time_bank::section(measured.banks), time_bank::target_rows(measured.banks))
+    };
+    let (leader_section, leader_rows) = if measured.leaders.is_empty() {
+        figures::kept(&o.out, ANALYSIS_MARKER)
+    } else {
+        (figures::section(measured.leaders), figures::target_rows(measured.leaders))
     };
     // A run without the scorecard keeps the last one's section and targets rows.
     let (card_section, card_rows) = if cards.is_empty() {
@@ -938,7 +962,7 @@ fn render(
             "| web first load on the wire | not measured in this run (`web/dist` not built); last figure in [Web app weight](#web-app-weight) | — |"
         ),
     };
-    let _ = writeln!(w, "{card_rows}{bank_rows}");
+    let _ = writeln!(w, "{card_rows}{bank_rows}{leader_rows}");
 
     // Claim path.
     let _ = writeln!(w, "## 1. The claim path vs the database's own limit\n");
@@ -1187,6 +1211,7 @@ fn render(
     let _ = write!(w, "{card_section}");
     let _ = write!(w, "{upload_section}");
     let _ = write!(w, "{bank_section}");
+    let _ = write!(w, "{leader_section}");
     let _ = writeln!(w, "{}", ANALYSIS_MARKER);
     let _ = writeln!(w, "{}", kept_section(&o.out, "\n## Analysis", "\n## Web app weight"));
     let _ = writeln!(w, "{}", web_section(o)?);

@@ -315,7 +315,9 @@ fn durations_cte() -> String {
 
 /// What members did in `$1 ≤ at < $2`: a row per taking, fulfilment, confirmation, release,
 /// revocation and expiry (the member is the one who took the wish last before the event) and per
-/// service credit to a person, with the wish's (or activity's) community and grid (0: none).
+/// service credit to a person, with the wish's (or activity's) community and grid (0: none). The
+/// credit's receiver is read per transfer (a scalar subquery), so both planners start from the
+/// day's transfers instead of the people's accounts.
 static MEMBER_SOURCE_SQL: LazyLock<String> = LazyLock::new(|| {
     let holder = "CASE WHEN e.action IN ('claim', 'accept') THEN e.actor_id ELSE \
          (SELECT p.actor_id FROM wish_events p WHERE p.wish_id = e.wish_id AND p.action IN ('claim', 'accept') \
@@ -335,10 +337,10 @@ static MEMBER_SOURCE_SQL: LazyLock<String> = LazyLock::new(|| {
         "SELECT w.community_id, COALESCE(w.grid_id, 0) AS grid_id, {holder} AS member_id, {events} \
          FROM wish_events e JOIN wishes w ON w.id = e.wish_id WHERE e.at >= $1 AND e.at < $2 \
            AND e.action IN ('claim', 'accept', 'fulfil', 'confirm', 'auto_confirm', 'release', 'revoke', 'expire') \
-         UNION ALL SELECT COALESCE(w.community_id, a.community_id), COALESCE(w.grid_id, 0), acc.owner_id, \
+         UNION ALL SELECT COALESCE(w.community_id, a.community_id), COALESCE(w.grid_id, 0), \
+           (SELECT acc.owner_id FROM ledger_accounts acc WHERE acc.id = t.to_account AND acc.kind = 'person'), \
            0, 0, 0, 0, 0, 0, 0, 0, t.minutes \
-         FROM ledger_transfers t JOIN ledger_accounts acc ON acc.id = t.to_account AND acc.kind = 'person' \
-         LEFT JOIN wishes w ON w.id = t.wish_id LEFT JOIN activities a ON a.id = t.activity_id \
+         FROM ledger_transfers t LEFT JOIN wishes w ON w.id = t.wish_id LEFT JOIN activities a ON a.id = t.activity_id \
          WHERE t.kind IN ('wish_credit', 'activity_credit', 'escrow_pay') AND t.at >= $1 AND t.at < $2",
         events = events.join(", ")
     )
