@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use haolin_shared::api::Role;
-use haolin_shared::domain::{CheckinStatus, WishStatus};
+use haolin_shared::domain::{CheckinStatus, OrderStatus, WishStatus};
 use haolin_shared::labels::Label;
 
 use super::{Cell, PAGE_ROWS, Row, Source};
@@ -19,7 +19,9 @@ use crate::error::ApiError;
 use crate::extract::{field_id, flag};
 use crate::state::AppState;
 use crate::store::WishQuery;
+use crate::store::work_orders::OrderQuery;
 use crate::views;
+use crate::work_orders::Viewer;
 
 /// An export's source, named by the route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +30,8 @@ pub enum Kind {
     Wishes,
     /// The members' check-ins (`GET /api/v1/checkins`).
     Checkins,
+    /// The work orders (`GET /api/v1/work-orders`).
+    WorkOrders,
 }
 
 impl Kind {
@@ -36,6 +40,7 @@ impl Kind {
         match name {
             "wishes" => Some(Self::Wishes),
             "checkins" => Some(Self::Checkins),
+            "work-orders" => Some(Self::WorkOrders),
             _ => None,
         }
     }
@@ -43,15 +48,21 @@ impl Kind {
     /// The source for `caller` with the query `q`: bad filters 400/422, outside the scope 403.
     pub async fn source(
         self,
-        _state: &AppState,
+        state: &AppState,
         caller: &Caller,
         q: &HashMap<String, String>,
     ) -> Result<Box<dyn Source>, ApiError> {
-        office_only(caller)?;
         let get = |k: &str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
         Ok(match self {
-            Self::Wishes => Box::new(Wishes::new(caller, get)?),
-            Self::Checkins => Box::new(Checkins::new(caller, get)?),
+            Self::Wishes => {
+                office_only(caller)?;
+                Box::new(Wishes::new(caller, get)?)
+            }
+            Self::Checkins => {
+                office_only(caller)?;
+                Box::new(Checkins::new(caller, get)?)
+            }
+            Self::WorkOrders => Box::new(WorkOrders::new(state, caller, get).await?),
         })
     }
 }
@@ -269,5 +280,136 @@ impl Source for Checkins {
                 })
                 .collect(),
         ))
+    }
+}
+
+/// The work orders with the list's filters (`mine`, `inbox`, `community_id`, `street_id`,
+/// `grid_id`, `status`, `overdue`, `supervised`) and its visibility, for the office: admins,
+/// dispatchers and street officers (a street officer sees their street's orders). A place filter
+/// outside what the caller sees gives the same rows as the list: none.
+struct WorkOrders {
+    caller: Caller,
+    query: OrderQuery,
+    done: bool,
+}
+
+const ORDER_HEADER: &[&str] = &[
+    "编号",
+    "标题",
+    "描述",
+    "类别",
+    "优先级",
+    "状态",
+    "来源",
+    "网格",
+    "报告人",
+    "处置部门",
+    "办结期限",
+    "办结时间",
+    "办理结果",
+    "督办",
+    "超期",
+    "满意度",
+    "上报时间",
+    "更新时间",
+];
+
+impl WorkOrders {
+    async fn new<'a>(
+        state: &AppState,
+        caller: &Caller,
+        get: impl Fn(&str) -> Option<&'a str>,
+    ) -> Result<Self, ApiError> {
+        let viewer = Viewer::load(state, caller).await?;
+        if !(caller.is_admin() || caller.has_role(Role::Dispatcher) || !viewer.streets.is_empty()) {
+            return Err(ApiError::new(
+                haolin_shared::api::ErrorCode::Forbidden,
+                "只有社区派单员、街道和管理员可以导出工单",
+            ));
+        }
+        let mut query = viewer.query();
+        query.mine = flag("mine", get("mine"))?;
+        query.inbox = flag("inbox", get("inbox"))?;
+        query.overdue = flag("overdue", get("overdue"))?;
+        query.supervised = flag("supervised", get("supervised"))?;
+        query.community_id = get("community_id").map(|r| field_id("community_id", r)).transpose()?;
+        query.street_id = get("street_id").map(|r| field_id("street_id", r)).transpose()?;
+        query.grid_id = get("grid_id").map(|r| field_id("grid_id", r)).transpose()?;
+        query.status = get("status")
+            .map(|s| OrderStatus::parse(s).ok_or_else(|| ApiError::invalid_field("status", "未知的工单状态")))
+            .transpose()?;
+        query.limit = PAGE_ROWS;
+        Ok(Self { caller: caller.clone(), query, done: false })
+    }
+}
+
+/// An RFC 3339 time of an API body as a cell.
+fn time_cell(t: Option<&str>) -> Cell {
+    t.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map_or(Cell::Empty, |t| Cell::Time(t.with_timezone(&chrono::Utc)))
+}
+
+fn yes_no(b: bool) -> Cell {
+    Cell::Text(if b { "是" } else { "否" }.to_owned())
+}
+
+#[async_trait]
+impl Source for WorkOrders {
+    fn title(&self) -> &'static str {
+        "工单"
+    }
+
+    fn ascii_name(&self) -> &'static str {
+        "work-orders"
+    }
+
+    fn header(&self) -> &'static [&'static str] {
+        ORDER_HEADER
+    }
+
+    async fn exceeds(&self, state: &AppState, bound: u64) -> Result<bool, ApiError> {
+        Ok(state.store.orders_exceed(&self.query, bound).await?)
+    }
+
+    async fn next_page(&mut self, state: &AppState) -> Result<Option<Vec<Row>>, ApiError> {
+        if self.done {
+            return Ok(None);
+        }
+        let page = state.store.orders(&self.query).await?;
+        self.done = page.len() < PAGE_ROWS as usize;
+        self.query.before_id = page.last().map(|o| o.id);
+        if page.is_empty() {
+            return Ok(None);
+        }
+        // The viewer's places are read again per page: rights are as of now.
+        let viewer = Viewer::load(state, &self.caller).await?;
+        let rows = page
+            .iter()
+            .map(|record| {
+                let o = views::work_order(Some(&viewer), record);
+                let departments: Vec<&str> = o.departments.iter().map(|d| d.name.as_str()).collect();
+                vec![
+                    Cell::Int(record.id),
+                    Cell::Text(o.title.clone()),
+                    Cell::Text(o.description.clone()),
+                    Cell::Text(o.category.clone()),
+                    Cell::Text(o.priority.label().to_owned()),
+                    Cell::Text(o.status.label().to_owned()),
+                    Cell::Text(o.source.clone()),
+                    Cell::Text(o.grid.name.clone()),
+                    Cell::Text(o.reporter.name.clone()),
+                    if departments.is_empty() { Cell::Empty } else { Cell::Text(departments.join("、")) },
+                    time_cell(o.resolve_due_at.as_deref()),
+                    time_cell(o.resolved_at.as_deref()),
+                    Cell::text(o.resolution_note.clone()),
+                    yes_no(o.supervised),
+                    yes_no(o.overdue),
+                    Cell::text(o.satisfaction.map(|s| s.label())),
+                    time_cell(Some(&o.created_at)),
+                    time_cell(Some(&o.updated_at)),
+                ]
+            })
+            .collect();
+        Ok(Some(rows))
     }
 }

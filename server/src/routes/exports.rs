@@ -24,6 +24,8 @@ pub fn configure(cfg: &mut impl Routes) {
         .service(wishes_xlsx)
         .service(checkins_csv)
         .service(checkins_xlsx)
+        .service(work_orders_csv)
+        .service(work_orders_xlsx)
         .service(create_export_link);
 }
 
@@ -83,6 +85,39 @@ pub async fn checkins_csv(state: web::Data<AppState>, req: HttpRequest) -> Resul
 #[get("/exports/checkins.xlsx")]
 pub async fn checkins_xlsx(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     export(state, &req, Kind::Checkins, Format::Xlsx).await
+}
+
+/// The work orders as CSV: the filters of `GET /api/v1/work-orders` (without `cursor`/`limit`);
+/// admins, dispatchers and street officers.
+#[utoipa::path(tag = "exports", params(
+    ("mine" = Option<bool>, Query), ("inbox" = Option<bool>, Query), ("community_id" = Option<String>, Query),
+    ("street_id" = Option<String>, Query), ("grid_id" = Option<String>, Query),
+    ("status" = Option<haolin_shared::domain::OrderStatus>, Query),
+    ("overdue" = Option<bool>, Query), ("supervised" = Option<bool>, Query)),
+    responses(
+        (status = 200, description = "UTF-8 CSV with a byte-order mark, streamed", content_type = "text/csv", body = String),
+        (status = 403, description = "not a dispatcher, street officer or admin", body = ErrorBody),
+        (status = 422, description = "a bad filter, or more rows than the bound", body = ErrorBody),
+        (status = 503, description = "too many exports at once", body = ErrorBody)))]
+#[get("/exports/work-orders.csv")]
+pub async fn work_orders_csv(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    export(state, &req, Kind::WorkOrders, Format::Csv).await
+}
+
+/// The work orders as an Excel workbook: the filters of `GET /api/v1/work-orders`.
+#[utoipa::path(tag = "exports", params(
+    ("mine" = Option<bool>, Query), ("inbox" = Option<bool>, Query), ("community_id" = Option<String>, Query),
+    ("street_id" = Option<String>, Query), ("grid_id" = Option<String>, Query),
+    ("status" = Option<haolin_shared::domain::OrderStatus>, Query),
+    ("overdue" = Option<bool>, Query), ("supervised" = Option<bool>, Query)),
+    responses(
+        (status = 200, description = "an XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, description = "not a dispatcher, street officer or admin", body = ErrorBody),
+        (status = 422, description = "a bad filter, or more rows than the bound", body = ErrorBody),
+        (status = 503, description = "too many exports at once", body = ErrorBody)))]
+#[get("/exports/work-orders.xlsx")]
+pub async fn work_orders_xlsx(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    export(state, &req, Kind::WorkOrders, Format::Xlsx).await
 }
 
 /// A short-lived signed link of an export (for a browser's plain download): bound to the caller's

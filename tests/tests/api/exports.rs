@@ -393,3 +393,109 @@ async fn an_expired_link_and_an_export_over_the_row_bound_are_refused() {
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_no_file(&download(&app, &url, None).await, 401, "invalid_token");
 }
+
+fn yes_no(v: &Value) -> String {
+    if v.as_bool() == Some(true) { "是" } else { "否" }.to_owned()
+}
+
+fn order_status_label(status: &str) -> &'static str {
+    match status {
+        "reported" => "待受理",
+        "accepted" => "已受理",
+        "declined" => "不予受理",
+        "escalated" => "已上报街道",
+        "dispatched" => "待签收",
+        "signed" => "办理中",
+        "returned" => "已退单",
+        "resolved" => "待回访",
+        "reopened" => "重办",
+        "closed" => "已办结",
+        other => panic!("unknown order status {other}"),
+    }
+}
+
+fn order_cells(o: &Value) -> Vec<String> {
+    let departments: Vec<String> =
+        o["departments"].as_array().map(|d| d.iter().map(|d| text(&d["name"])).collect()).unwrap_or_default();
+    let priority = match str_of(o, "priority") {
+        "urgent" => "紧急",
+        "normal" => "一般",
+        "complex" => "复杂",
+        other => panic!("unknown priority {other}"),
+    };
+    vec![
+        text(&o["id"]),
+        text(&o["title"]),
+        text(&o["description"]),
+        text(&o["category"]),
+        priority.to_owned(),
+        order_status_label(str_of(o, "status")).to_owned(),
+        text(&o["source"]),
+        text(&o["grid"]["name"]),
+        text(&o["reporter"]["name"]),
+        departments.join("、"),
+        o["resolve_due_at"].as_str().map(china_time).unwrap_or_default(),
+        o["resolved_at"].as_str().map(china_time).unwrap_or_default(),
+        text(&o["resolution_note"]),
+        yes_no(&o["supervised"]),
+        yes_no(&o["overdue"]),
+        match o["satisfaction"].as_str() {
+            Some("satisfied") => "满意".to_owned(),
+            Some("basic") => "基本满意".to_owned(),
+            Some("unsatisfied") => "不满意".to_owned(),
+            _ => String::new(),
+        },
+        china_time(str_of(o, "created_at")),
+        china_time(str_of(o, "updated_at")),
+    ]
+}
+
+#[tokio::test]
+async fn work_orders_as_csv_and_xlsx_match_the_list_for_the_dispatcher_and_the_street_officer() {
+    let app = spawn_app().await;
+    let [_, street, community, grid, _] = app.small_tree().await;
+    let c = str_of(&community, "id");
+    let dispatcher = app.create_actor(&["dispatcher"], &[c]).await;
+    let officer = app.create_actor(&["street_officer"], &[]).await;
+    app.grant_at(&officer.id, "street_officer", &street).await;
+    let resident = app.register_resident().await;
+    app.put("/api/v1/me/home", &resident.token, &json!({"place_id": grid["id"]})).await.expect_status(200);
+    for title in ["楼道堆放杂物", "=HYPERLINK(\"http://x\")", "@路灯不亮"] {
+        let body = json!({"title": title, "description": "三单元楼道堆满纸箱，存在消防隐患",
+            "category": "市容环境", "grid_id": grid["id"]});
+        app.post("/api/v1/work-orders", &resident.token, &body).await.expect_status(201);
+    }
+    for (who, filter) in [(&dispatcher, ""), (&officer, "status=reported"), (&dispatcher, &format!("community_id={c}"))]
+    {
+        let list = app.get(&format!("/api/v1/work-orders?limit=100&{filter}"), &who.token).await;
+        let list = list.expect_status(200)["items"].as_array().cloned().expect("items");
+        assert_eq!(list.len(), 3, "{filter}");
+        let expected: Vec<Vec<String>> = list.iter().map(order_cells).collect();
+        let csv = download(&app, &format!("/api/v1/exports/work-orders.csv?{filter}"), Some(&who.token)).await;
+        assert_eq!(csv.status, 200, "{}", String::from_utf8_lossy(&csv.bytes));
+        assert!(csv.header("content-disposition").contains("filename*=UTF-8''%E5%B7%A5%E5%8D%95-"));
+        let records = csv_records(&csv);
+        assert_eq!(records[0][0], "编号");
+        assert_eq!(records.len(), 4);
+        for (row, want) in records[1..].iter().zip(&expected) {
+            let mut want = want.clone();
+            if want[1].starts_with(['=', '@']) {
+                want[1] = format!("'{}", want[1]);
+            }
+            assert_eq!(row, &want);
+        }
+        let xlsx = download(&app, &format!("/api/v1/exports/work-orders.xlsx?{filter}"), Some(&who.token)).await;
+        assert_eq!(xlsx.status, 200);
+        let (rows, _) = xlsx_records(&xlsx);
+        assert_eq!(rows.len(), 4);
+        for (row, want) in rows[1..].iter().zip(&expected) {
+            for (i, want) in want.iter().enumerate() {
+                assert_eq!(row.get(i).map(String::as_str).unwrap_or(""), want, "column {i}");
+            }
+        }
+    }
+    // The resident who reported them exports nothing; a bad filter is an error, not a file.
+    assert_no_file(&download(&app, "/api/v1/exports/work-orders.csv", Some(&resident.token)).await, 403, "forbidden");
+    let bad = download(&app, "/api/v1/exports/work-orders.csv?status=bogus", Some(&dispatcher.token)).await;
+    assert_no_file(&bad, 422, "invalid_field");
+}
