@@ -13,6 +13,9 @@
 #        scripts/bench.sh --only figures [--backends sqlite] [--scorecard-scale small]   # only the figures for
 #          leaders (a street's and the district's year, a street's workload) at seed scale (generates the seed
 #          district per backend, a few minutes each); rewrites only its section and targets rows of BENCHMARKS.md
+#        scripts/bench.sh --only exports [--backends sqlite] [--exports-rows 500000]   # only exporting
+#          the wishes as CSV and XLSX (RSS during vs idle, a concurrent list); rewrites only its section
+#          and targets rows of BENCHMARKS.md
 #        scripts/bench.sh --only uploads [--backends sqlite] [--upload-phones 10,50,100] [--upload-rounds 4]
 #          (10, 50 and 100 phones send their own 2 MB JPEG at once, in rounds; a few minutes a backend); rewrites
 #          only its section of BENCHMARKS.md

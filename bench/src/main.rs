@@ -4,9 +4,10 @@
 //! Usage: `haolin-bench [--bin target/release/haolin] [--out BENCHMARKS.md] [--backends sqlite,postgres]
 //! [--pg-admin postgres://haolin:haolin@127.0.0.1:5432/postgres] [--web-size FILE] [--feeds-wishes 500000]
 //! [--scorecard-scale seed|small|none] [--scorecard-seed 1] [--upload-rounds 4] [--upload-arenas default,2] [--upload-phones 10,50,100]
-//! [--time-bank-scale seed|small|none] [--time-bank-seed 1] [--only scorecard|uploads|time_bank|figures]`
+//! [--time-bank-scale seed|small|none] [--time-bank-seed 1] [--exports-rows 500000] [--only scorecard|uploads|time_bank|exports|figures]`
 
 mod db;
+mod exports;
 mod figures;
 mod load;
 mod scorecard;
@@ -51,8 +52,10 @@ struct Options {
     time_bank_scale: String,
     /// Its seed.
     time_bank_seed: u64,
-    /// Only this benchmark (`scorecard`, `uploads`, `time_bank`), its section spliced into the
-    /// existing report.
+    /// Wishes exported by `--only exports` (a full run does not measure exports).
+    exports_rows: u64,
+    /// Only this benchmark (`scorecard`, `uploads`, `time_bank`, `exports`), its section spliced
+    /// into the existing report.
     only: Option<String>,
 }
 
@@ -76,6 +79,7 @@ fn options() -> Result<Options, String> {
         upload_phones: vec![10, 50, 100],
         time_bank_scale: "seed".into(),
         time_bank_seed: 1,
+        exports_rows: 500_000,
         only: None,
     };
     let mut args = std::env::args().skip(1);
@@ -103,10 +107,13 @@ fn options() -> Result<Options, String> {
             "--upload-rounds" => o.upload_rounds = value.parse().map_err(|_| "bad --upload-rounds")?,
             "--time-bank-scale" => o.time_bank_scale = value,
             "--time-bank-seed" => o.time_bank_seed = value.parse().map_err(|_| "bad --time-bank-seed")?,
-            "--only" if ["scorecard", "uploads", "time_bank", "figures"].contains(&value.as_str()) => {
+            "--exports-rows" => o.exports_rows = value.parse().map_err(|_| "bad --exports-rows")?,
+            "--only" if ["scorecard", "uploads", "time_bank", "exports", "figures"].contains(&value.as_str()) => {
                 o.only = Some(value)
             }
-            "--only" => return Err(format!("--only knows scorecard, uploads, time_bank and figures, not {value}")),
+            "--only" => {
+                return Err(format!("--only knows scorecard, uploads, time_bank, exports and figures, not {value}"));
+            }
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -740,6 +747,15 @@ async fn real_main() -> Result<(), String> {
         say(&format!("wrote the uploads section of {}", o.out.display()));
         return Ok(());
     }
+    if o.only.as_deref() == Some("exports") {
+        let mut figures = Vec::new();
+        for backend in &o.backends {
+            figures.push(exports::exports_bench(&o, backend).await?);
+        }
+        exports::splice(&o.out, &figures, ANALYSIS_MARKER)?;
+        say(&format!("wrote the exports section of {}", o.out.display()));
+        return Ok(());
+    }
     if o.only.as_deref() == Some("time_bank") {
         let mut figures = Vec::new();
         for backend in &o.backends {
@@ -841,6 +857,8 @@ fn render(
     took: Duration,
 ) -> Result<String, String> {
     let (cards, photo_uploads) = (measured.cards, measured.photo_uploads);
+    // Exports are measured only with `--only exports`; a full run keeps their section and rows.
+    let (export_section, export_rows) = exports::kept(&o.out, ANALYSIS_MARKER);
     let (bank_section, bank_rows) = if measured.banks.is_empty() {
         time_bank::kept(&o.out, ANALYSIS_MARKER)
     } else {
@@ -962,7 +980,7 @@ fn render(
             "| web first load on the wire | not measured in this run (`web/dist` not built); last figure in [Web app weight](#web-app-weight) | — |"
         ),
     };
-    let _ = writeln!(w, "{card_rows}{bank_rows}{leader_rows}");
+    let _ = writeln!(w, "{card_rows}{bank_rows}{export_rows}{leader_rows}");
 
     // Claim path.
     let _ = writeln!(w, "## 1. The claim path vs the database's own limit\n");
@@ -1211,6 +1229,7 @@ fn render(
     let _ = write!(w, "{card_section}");
     let _ = write!(w, "{upload_section}");
     let _ = write!(w, "{bank_section}");
+    let _ = write!(w, "{export_section}");
     let _ = write!(w, "{leader_section}");
     let _ = writeln!(w, "{}", ANALYSIS_MARKER);
     let _ = writeln!(w, "{}", kept_section(&o.out, "\n## Analysis", "\n## Web app weight"));

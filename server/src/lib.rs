@@ -13,6 +13,7 @@ pub mod checkins;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod exports;
 pub mod extract;
 pub mod figures;
 pub mod generate;

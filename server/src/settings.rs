@@ -66,6 +66,20 @@ pub struct Settings {
     pub files: FileSettings,
     /// The time bank (docs/TIME-BANK.md).
     pub time_bank: TimeBankSettings,
+    /// CSV and XLSX exports (docs/EXPORTS.md).
+    pub exports: ExportSettings,
+}
+
+/// Exports' bounds (`HAOLIN_EXPORTS__MAX_ROWS`, …; docs/EXPORTS.md).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExportSettings {
+    /// The most rows one export may hold (default 1,000,000); beyond, a 422 asks for a narrower filter.
+    pub max_rows: u64,
+    /// Exports running at once on this instance (default 2); beyond, 503.
+    pub concurrency: usize,
+    /// How long a signed download link is valid (default 60 s).
+    #[serde(with = "humantime_serde")]
+    pub link_ttl: Duration,
 }
 
 /// The time bank's rules (`HAOLIN_TIME_BANK__CAP_HOURS`, …; docs/TIME-BANK.md).
@@ -394,7 +408,10 @@ impl Settings {
             .set_default("time_bank.cap_hours", 1500)?
             .set_default("time_bank.star_hours", vec![100, 300, 600, 1000, 1500])?
             .set_default("time_bank.gift_daily_minutes", 600)?
-            .set_default("time_bank.code_window", "60s")?;
+            .set_default("time_bank.code_window", "60s")?
+            .set_default("exports.max_rows", 1_000_000)?
+            .set_default("exports.concurrency", 2)?
+            .set_default("exports.link_ttl", "60s")?;
         builder = match file {
             Some(path) => builder.add_source(config::File::with_name(&path).required(true)),
             None => builder.add_source(config::File::with_name("haolin").required(false)),
@@ -472,6 +489,10 @@ impl Settings {
         }
         if self.jobs.interval.is_zero() {
             return Err(SettingsError::Rule("jobs.interval must be positive".into()));
+        }
+        let e = &self.exports;
+        if e.max_rows == 0 || e.concurrency == 0 || e.link_ttl.as_secs() == 0 {
+            return Err(SettingsError::Rule("exports limits must be positive (link_ttl at least 1s)".into()));
         }
         Ok(())
     }

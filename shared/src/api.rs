@@ -651,6 +651,7 @@ pub struct StatusCount {
 mod accounts;
 mod audit;
 mod checkins;
+mod exports;
 mod figures;
 mod open311;
 mod party;
@@ -666,6 +667,7 @@ pub use checkins::{
     Checkin, CheckinFigures, CreateCheckinRequest, CreateUnitBranchCheckinRequest, CreateUnitBranchRequest,
     RejectCheckinRequest, UnitBranch, UnitBranchCheckin,
 };
+pub use exports::{CreateExportLinkRequest, ExportLink};
 pub use figures::{
     FigurePlaces, FigureRow, Figures, LoadCounts, LoadDistribution, MemberLoad, MonthLoad, MyWorkload, Workload,
 };

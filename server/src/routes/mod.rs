@@ -7,6 +7,7 @@ pub mod audit;
 pub mod checkins;
 pub mod communities;
 pub mod doc_rules;
+pub mod exports;
 pub mod figures;
 pub mod health;
 pub mod homes;
@@ -95,6 +96,7 @@ pub fn configure(cfg: &mut impl Routes) {
     time_bank::configure(cfg);
     figures::configure(cfg);
     open311::configure(cfg);
+    exports::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

@@ -14,6 +14,7 @@ pub use accounts::{NewResetCode, SessionRecord};
 pub mod bulk;
 pub mod checkins;
 mod communities;
+mod exports;
 pub mod figures;
 pub mod open311;
 pub mod party;

@@ -203,44 +203,52 @@ impl Store {
     /// A page of the wishes a caller may see, newest first.
     pub async fn list_wishes(&self, query: &WishQuery) -> Result<Vec<WishRecord>, StoreError> {
         let mut q = SqlBuilder::new(format!("SELECT {WISH_COLUMNS} FROM ({WISH_PAGE_HEAD}"));
-        if !query.sees_all {
-            q.push(" AND (w.resident_id = ").push_bind(query.viewer_id);
-            q.push(" OR w.member_id = ").push_bind(query.viewer_id);
-            if !query.dispatcher_of.is_empty() {
-                q.push(" OR w.community_id IN (");
-                q.push_binds(query.dispatcher_of.iter().copied());
-                q.push(")");
-            }
-            if !query.member_of.is_empty() {
-                q.push(" OR (w.status = 'open' AND w.community_id IN (");
-                q.push_binds(query.member_of.iter().copied());
-                q.push("))");
-            }
-            q.push(")");
-        }
-        if query.mine {
-            q.push(" AND w.resident_id = ").push_bind(query.viewer_id);
-        }
-        if query.held {
-            q.push(" AND w.member_id = ").push_bind(query.viewer_id);
-        }
-        if query.filed {
-            q.push(" AND w.posted_by = ").push_bind(query.viewer_id).push(" AND w.posted_by <> w.resident_id");
-        }
-        if let Some(status) = query.status {
-            q.push(" AND w.status = ").push_bind(status.as_str());
-        }
-        if let Some(community) = query.community_id {
-            q.push(" AND w.community_id = ").push_bind(community);
-        }
-        if let Some(before) = query.before_id {
-            q.push(" AND w.id < ").push_bind(before);
-        }
+        push_wish_filters(&mut q, query);
         q.push(" ORDER BY w.id DESC LIMIT ").push_bind(i64::from(query.limit)).push(&WISH_PAGE_TAIL);
         let rows = q.build().fetch_all(&self.pool).await?;
         Ok(rows.iter().map(Self::wish_from_row).collect::<Result<_, _>>()?)
     }
+}
 
+/// Appends the filters of a wish list (visibility, then the caller's filters and the keyset
+/// cursor) to a statement reading `wishes w` (the list's page and the export's bound share them).
+pub(super) fn push_wish_filters(q: &mut SqlBuilder<'_>, query: &WishQuery) {
+    if !query.sees_all {
+        q.push(" AND (w.resident_id = ").push_bind(query.viewer_id);
+        q.push(" OR w.member_id = ").push_bind(query.viewer_id);
+        if !query.dispatcher_of.is_empty() {
+            q.push(" OR w.community_id IN (");
+            q.push_binds(query.dispatcher_of.iter().copied());
+            q.push(")");
+        }
+        if !query.member_of.is_empty() {
+            q.push(" OR (w.status = 'open' AND w.community_id IN (");
+            q.push_binds(query.member_of.iter().copied());
+            q.push("))");
+        }
+        q.push(")");
+    }
+    if query.mine {
+        q.push(" AND w.resident_id = ").push_bind(query.viewer_id);
+    }
+    if query.held {
+        q.push(" AND w.member_id = ").push_bind(query.viewer_id);
+    }
+    if query.filed {
+        q.push(" AND w.posted_by = ").push_bind(query.viewer_id).push(" AND w.posted_by <> w.resident_id");
+    }
+    if let Some(status) = query.status {
+        q.push(" AND w.status = ").push_bind(status.as_str());
+    }
+    if let Some(community) = query.community_id {
+        q.push(" AND w.community_id = ").push_bind(community);
+    }
+    if let Some(before) = query.before_id {
+        q.push(" AND w.id < ").push_bind(before);
+    }
+}
+
+impl Store {
     /// A wish's events, oldest first.
     pub async fn wish_events(&self, wish_id: i64) -> Result<Vec<EventRecord>, StoreError> {
         let rows = sqlx::query(

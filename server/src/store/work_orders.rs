@@ -761,74 +761,7 @@ impl Store {
     pub async fn orders(&self, q: &OrderQuery) -> Result<Vec<OrderRecord>, StoreError> {
         let mut sql = SqlBuilder::new(ORDER_SELECT);
         sql.push(" WHERE 1 = 1");
-        // What the caller may see at all.
-        if !q.sees_all {
-            sql.push(" AND (o.reporter_id = ").push_bind(q.viewer_id).push(" OR o.filed_by = ").push_bind(q.viewer_id);
-            if !q.communities.is_empty() {
-                sql.push(" OR o.community_id IN (").push_binds(q.communities.clone()).push(")");
-            }
-            if !q.streets.is_empty() {
-                sql.push(" OR o.street_id IN (").push_binds(q.streets.clone()).push(")");
-            }
-            if !q.grids.is_empty() {
-                sql.push(" OR o.grid_id IN (").push_binds(q.grids.clone()).push(")");
-                sql.push(" OR o.handler_grid_id IN (").push_binds(q.grids.clone()).push(")");
-            }
-            if !q.departments.is_empty() {
-                sql.push(" OR EXISTS (SELECT 1 FROM work_order_departments d WHERE d.order_id = o.id AND d.department_id IN (")
-                    .push_binds(q.departments.clone())
-                    .push("))");
-            }
-            sql.push(")");
-        }
-        if q.mine {
-            sql.push(" AND (o.reporter_id = ")
-                .push_bind(q.viewer_id)
-                .push(" OR o.filed_by = ")
-                .push_bind(q.viewer_id)
-                .push(")");
-        }
-        if q.inbox {
-            // Grid handling: dispatched to one of the caller's grids and not resolved yet.
-            sql.push(" AND ((o.status IN ('dispatched', 'signed') AND o.dispatch_level = 'community' AND o.handler_grid_id IN (");
-            if q.grids.is_empty() {
-                sql.push("NULL");
-            } else {
-                sql.push_binds(q.grids.clone());
-            }
-            // A whistle: the lead department until resolved, a co-handler until it signs.
-            sql.push(
-                ")) OR (o.status IN ('dispatched', 'signed') AND o.dispatch_level = 'street' AND EXISTS (SELECT 1 FROM \
-                      work_order_departments d WHERE d.order_id = o.id AND d.round = o.round AND d.department_id IN (",
-            );
-            if q.departments.is_empty() {
-                sql.push("NULL");
-            } else {
-                sql.push_binds(q.departments.clone());
-            }
-            sql.push(") AND (d.lead = 1 OR d.signed_at IS NULL))))");
-        }
-        if let Some(c) = q.community_id {
-            sql.push(" AND o.community_id = ").push_bind(c);
-        }
-        if let Some(s) = q.street_id {
-            sql.push(" AND o.street_id = ").push_bind(s);
-        }
-        if let Some(g) = q.grid_id {
-            sql.push(" AND o.grid_id = ").push_bind(g);
-        }
-        if let Some(status) = q.status {
-            sql.push(" AND o.status = ").push_bind(status.as_str());
-        }
-        if q.overdue {
-            sql.push(" AND o.overdue_at IS NOT NULL AND o.status IN ('dispatched', 'signed')");
-        }
-        if q.supervised {
-            sql.push(" AND o.supervised_at IS NOT NULL");
-        }
-        if let Some(before) = q.before_id {
-            sql.push(" AND o.id < ").push_bind(before);
-        }
+        push_order_filters(&mut sql, q);
         sql.push(" ORDER BY o.id DESC LIMIT ").push_bind(i64::from(q.limit));
         let rows = sql.build().fetch_all(&self.pool).await?;
         let mut orders = rows.iter().map(order_from_row).collect::<Result<Vec<_>, _>>()?;
@@ -1021,5 +954,82 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// Appends the filters of an order list (what the caller may see, then their filters and the
+/// keyset cursor) to a statement reading `work_orders o` (the list's page and the export's bound).
+pub(super) fn push_order_filters(sql: &mut SqlBuilder<'_>, q: &OrderQuery) {
+    // What the caller may see at all.
+    if !q.sees_all {
+        sql.push(" AND (o.reporter_id = ").push_bind(q.viewer_id).push(" OR o.filed_by = ").push_bind(q.viewer_id);
+        if !q.communities.is_empty() {
+            sql.push(" OR o.community_id IN (").push_binds(q.communities.clone()).push(")");
+        }
+        if !q.streets.is_empty() {
+            sql.push(" OR o.street_id IN (").push_binds(q.streets.clone()).push(")");
+        }
+        if !q.grids.is_empty() {
+            sql.push(" OR o.grid_id IN (").push_binds(q.grids.clone()).push(")");
+            sql.push(" OR o.handler_grid_id IN (").push_binds(q.grids.clone()).push(")");
+        }
+        if !q.departments.is_empty() {
+            sql.push(
+                " OR EXISTS (SELECT 1 FROM work_order_departments d WHERE d.order_id = o.id AND d.department_id IN (",
+            )
+            .push_binds(q.departments.clone())
+            .push("))");
+        }
+        sql.push(")");
+    }
+    if q.mine {
+        sql.push(" AND (o.reporter_id = ")
+            .push_bind(q.viewer_id)
+            .push(" OR o.filed_by = ")
+            .push_bind(q.viewer_id)
+            .push(")");
+    }
+    if q.inbox {
+        // Grid handling: dispatched to one of the caller's grids and not resolved yet.
+        sql.push(
+            " AND ((o.status IN ('dispatched', 'signed') AND o.dispatch_level = 'community' AND o.handler_grid_id IN (",
+        );
+        if q.grids.is_empty() {
+            sql.push("NULL");
+        } else {
+            sql.push_binds(q.grids.clone());
+        }
+        // A whistle: the lead department until resolved, a co-handler until it signs.
+        sql.push(
+            ")) OR (o.status IN ('dispatched', 'signed') AND o.dispatch_level = 'street' AND EXISTS (SELECT 1 FROM \
+                  work_order_departments d WHERE d.order_id = o.id AND d.round = o.round AND d.department_id IN (",
+        );
+        if q.departments.is_empty() {
+            sql.push("NULL");
+        } else {
+            sql.push_binds(q.departments.clone());
+        }
+        sql.push(") AND (d.lead = 1 OR d.signed_at IS NULL))))");
+    }
+    if let Some(c) = q.community_id {
+        sql.push(" AND o.community_id = ").push_bind(c);
+    }
+    if let Some(s) = q.street_id {
+        sql.push(" AND o.street_id = ").push_bind(s);
+    }
+    if let Some(g) = q.grid_id {
+        sql.push(" AND o.grid_id = ").push_bind(g);
+    }
+    if let Some(status) = q.status {
+        sql.push(" AND o.status = ").push_bind(status.as_str());
+    }
+    if q.overdue {
+        sql.push(" AND o.overdue_at IS NOT NULL AND o.status IN ('dispatched', 'signed')");
+    }
+    if q.supervised {
+        sql.push(" AND o.supervised_at IS NOT NULL");
+    }
+    if let Some(before) = q.before_id {
+        sql.push(" AND o.id < ").push_bind(before);
     }
 }

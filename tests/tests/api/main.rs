@@ -17,6 +17,7 @@ mod concurrency;
 mod content_check;
 mod demo;
 mod events_stream;
+mod exports;
 mod figures;
 mod generator;
 mod health;
