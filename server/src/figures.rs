@@ -331,9 +331,8 @@ pub fn distribution(claimed_desc: &[i64]) -> LoadDistribution {
     }
 }
 
-/// `GET /api/v1/figures/workload`.
+/// `GET /api/v1/figures/workload`: the busiest `limit` members (1–1000, default 100).
 pub async fn workload(state: &AppState, caller: &Caller, q: &FigureQuery) -> Result<Workload, ApiError> {
-    let r = range(q)?;
     let limit = match q.limit.as_deref().map(str::trim) {
         None => 100,
         Some(raw) => match raw.parse::<usize>() {
@@ -341,6 +340,16 @@ pub async fn workload(state: &AppState, caller: &Caller, q: &FigureQuery) -> Res
             _ => return Err(ApiError::invalid_field("limit", "limit 须为 1 到 1000 的整数")),
         },
     };
+    workload_of(state, caller, q, limit).await
+}
+
+/// The workload with every active member listed (the export).
+pub async fn workload_all(state: &AppState, caller: &Caller, q: &FigureQuery) -> Result<Workload, ApiError> {
+    workload_of(state, caller, q, usize::MAX).await
+}
+
+async fn workload_of(state: &AppState, caller: &Caller, q: &FigureQuery, limit: usize) -> Result<Workload, ApiError> {
+    let r = range(q)?;
     let place = readable_place(state, caller, q.place.as_deref()).await?;
     let scope = scope_of(&place)?;
     let (summed, live) = split(state, r).await?;

@@ -2,13 +2,13 @@
 //! scope like that list (plus: exports are for the office, so residents and members are refused),
 //! and reads its rows in keyset pages through the list's own store query.
 //!
-//! Adding a source (figures, member workload, …): a [`Kind`] variant, its name in
+//! Adding a source: a [`Kind`] variant, its name in
 //! [`Kind::parse`], a type implementing [`Source`] built in [`Kind::source`], and two routes.
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use haolin_shared::api::Role;
+use haolin_shared::api::{FigureRow, Role};
 use haolin_shared::domain::{CheckinStatus, OrderStatus, WishStatus};
 use haolin_shared::labels::Label;
 
@@ -17,6 +17,7 @@ use crate::auth::Caller;
 use crate::checkins;
 use crate::error::ApiError;
 use crate::extract::{field_id, flag};
+use crate::figures::{self, FigureQuery};
 use crate::state::AppState;
 use crate::store::WishQuery;
 use crate::store::work_orders::OrderQuery;
@@ -32,6 +33,12 @@ pub enum Kind {
     Checkins,
     /// The work orders (`GET /api/v1/work-orders`).
     WorkOrders,
+    /// A place's figures by month (`GET /api/v1/figures`).
+    Figures,
+    /// A place's members' workload (`GET /api/v1/figures/workload`).
+    Workload,
+    /// The caller's own volunteer service record (`GET /api/v1/me/service-record`).
+    ServiceRecord,
 }
 
 impl Kind {
@@ -41,6 +48,9 @@ impl Kind {
             "wishes" => Some(Self::Wishes),
             "checkins" => Some(Self::Checkins),
             "work-orders" => Some(Self::WorkOrders),
+            "figures" => Some(Self::Figures),
+            "workload" => Some(Self::Workload),
+            "service-record" => Some(Self::ServiceRecord),
             _ => None,
         }
     }
@@ -63,6 +73,11 @@ impl Kind {
                 Box::new(Checkins::new(caller, get)?)
             }
             Self::WorkOrders => Box::new(WorkOrders::new(state, caller, get).await?),
+            // Figures follow their own scope (street officers and grid workers read theirs too).
+            Self::Figures => Box::new(figures_table(state, caller, &figure_query(get)).await?),
+            Self::Workload => Box::new(workload_table(state, caller, &figure_query(get)).await?),
+            // Anyone's own record (a volunteer prints it for a school or an employer).
+            Self::ServiceRecord => Box::new(service_record_table(state, caller).await?),
         })
     }
 }
@@ -412,4 +427,198 @@ impl Source for WorkOrders {
             .collect();
         Ok(Some(rows))
     }
+}
+
+/// A small export computed whole when it is asked for (so its refusals come before the file):
+/// a place's figures, its members' workload.
+struct Table {
+    title: &'static str,
+    ascii_name: &'static str,
+    header: &'static [&'static str],
+    rows: Option<Vec<Row>>,
+}
+
+#[async_trait]
+impl Source for Table {
+    fn title(&self) -> &'static str {
+        self.title
+    }
+
+    fn ascii_name(&self) -> &'static str {
+        self.ascii_name
+    }
+
+    fn header(&self) -> &'static [&'static str] {
+        self.header
+    }
+
+    async fn exceeds(&self, _state: &AppState, bound: u64) -> Result<bool, ApiError> {
+        Ok(self.rows.as_ref().is_some_and(|r| r.len() as u64 > bound))
+    }
+
+    async fn next_page(&mut self, _state: &AppState) -> Result<Option<Vec<Row>>, ApiError> {
+        Ok(self.rows.take().filter(|r| !r.is_empty()))
+    }
+}
+
+fn figure_query<'a>(get: impl Fn(&str) -> Option<&'a str>) -> FigureQuery {
+    FigureQuery {
+        place: get("place").map(str::to_owned),
+        from: get("from").map(str::to_owned),
+        to: get("to").map(str::to_owned),
+        limit: get("limit").map(str::to_owned),
+    }
+}
+
+const FIGURE_HEADER: &[&str] = &[
+    "月份",
+    "发布",
+    "通过审核",
+    "驳回",
+    "认领",
+    "完成",
+    "确认",
+    "自动确认",
+    "自动确认占比",
+    "撤回",
+    "超时退回",
+    "主动退回",
+    "收回",
+    "认领用时中位数（秒）",
+    "认领用时P90（秒）",
+    "确认用时中位数（秒）",
+    "确认用时P90（秒）",
+    "评价数",
+    "平均评分",
+    "报到数",
+    "服务时长（分钟）",
+    "工单上报",
+    "响应率",
+    "按时办结率",
+    "解决率",
+    "满意率",
+];
+
+fn opt_int(v: Option<i64>) -> Cell {
+    v.map_or(Cell::Empty, Cell::Int)
+}
+
+fn opt_number(v: Option<f64>) -> Cell {
+    v.map_or(Cell::Empty, Cell::Number)
+}
+
+fn figure_cells(r: &FigureRow) -> Row {
+    let o = r.orders.as_ref();
+    vec![
+        Cell::Text(if r.month == "total" { "合计".to_owned() } else { r.month.clone() }),
+        Cell::Int(r.posted),
+        Cell::Int(r.approved),
+        Cell::Int(r.rejected),
+        Cell::Int(r.claimed),
+        Cell::Int(r.fulfilled),
+        Cell::Int(r.confirmed),
+        Cell::Int(r.auto_confirmed),
+        opt_number(r.auto_confirmed_share),
+        Cell::Int(r.cancelled),
+        Cell::Int(r.expired),
+        Cell::Int(r.released),
+        Cell::Int(r.revoked),
+        opt_int(r.claim_p50_seconds),
+        opt_int(r.claim_p90_seconds),
+        opt_int(r.confirm_p50_seconds),
+        opt_int(r.confirm_p90_seconds),
+        Cell::Int(r.ratings),
+        opt_number(r.rating_avg),
+        Cell::Int(r.checkins),
+        Cell::Int(r.service_minutes),
+        o.map_or(Cell::Empty, |o| Cell::Int(o.received)),
+        opt_number(o.and_then(|o| o.response_rate)),
+        opt_number(o.and_then(|o| o.on_time_rate)),
+        opt_number(o.and_then(|o| o.solve_rate)),
+        opt_number(o.and_then(|o| o.satisfaction_rate)),
+    ]
+}
+
+/// A place's figures by month, then the total (`GET /api/v1/figures`: the same query and scope).
+async fn figures_table(state: &AppState, caller: &Caller, q: &FigureQuery) -> Result<Table, ApiError> {
+    let f = figures::figures(state, caller, q).await?;
+    let rows = f.months.iter().chain(std::iter::once(&f.total)).map(figure_cells).collect();
+    Ok(Table { title: "统计数据", ascii_name: "figures", header: FIGURE_HEADER, rows: Some(rows) })
+}
+
+const WORKLOAD_HEADER: &[&str] = &[
+    "党员编号",
+    "党员",
+    "认领",
+    "完成",
+    "确认",
+    "主动退回",
+    "被收回",
+    "超时",
+    "退回率",
+    "超时率",
+    "评价数",
+    "平均评分",
+    "服务时长（分钟）",
+];
+
+/// Every member's workload in a place, the busiest first (`GET /api/v1/figures/workload`: the same
+/// query and scope, without its list limit).
+async fn workload_table(state: &AppState, caller: &Caller, q: &FigureQuery) -> Result<Table, ApiError> {
+    let w = figures::workload_all(state, caller, q).await?;
+    let rows = w
+        .members
+        .iter()
+        .map(|m| {
+            let l = &m.load;
+            vec![
+                Cell::Text(m.member.id.clone()),
+                Cell::Text(m.member.name.clone()),
+                Cell::Int(l.claimed),
+                Cell::Int(l.fulfilled),
+                Cell::Int(l.confirmed),
+                Cell::Int(l.released),
+                Cell::Int(l.revoked),
+                Cell::Int(l.expired),
+                opt_number(l.release_rate),
+                opt_number(l.expiry_rate),
+                Cell::Int(l.ratings),
+                opt_number(l.rating_avg),
+                Cell::Int(l.service_minutes),
+            ]
+        })
+        .collect();
+    Ok(Table { title: "党员工作量", ascii_name: "workload", header: WORKLOAD_HEADER, rows: Some(rows) })
+}
+
+const SERVICE_HEADER: &[&str] =
+    &["姓名", "服务内容", "类别", "服务地点", "开始时间", "结束时间", "服务时长（分钟）", "记录人", "记录时间"];
+
+fn time_cell(rfc3339: &str) -> Cell {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map_or_else(|_| Cell::Text(rfc3339.to_owned()), |t| Cell::Time(t.with_timezone(&chrono::Utc)))
+}
+
+/// The caller's service record, one row per credited service (the CSV of
+/// `GET /api/v1/me/service-record.csv`, as a workbook too).
+async fn service_record_table(state: &AppState, caller: &Caller) -> Result<Table, ApiError> {
+    let record = crate::time_bank::certificates::record(state, caller).await?;
+    let rows = record
+        .items
+        .iter()
+        .map(|e| {
+            vec![
+                Cell::Text(record.holder.name.clone()),
+                Cell::Text(e.service.clone()),
+                Cell::Text(if e.source == "activity" { "志愿活动" } else { "微心愿" }.to_owned()),
+                Cell::Text(e.place.clone()),
+                time_cell(&e.started_at),
+                time_cell(&e.ended_at),
+                Cell::Int(e.minutes),
+                Cell::Text(e.recorded_by.clone()),
+                time_cell(&e.credited_at),
+            ]
+        })
+        .collect();
+    Ok(Table { title: "志愿服务记录", ascii_name: "service-record", header: SERVICE_HEADER, rows: Some(rows) })
 }

@@ -26,6 +26,12 @@ pub fn configure(cfg: &mut impl Routes) {
         .service(checkins_xlsx)
         .service(work_orders_csv)
         .service(work_orders_xlsx)
+        .service(figures_csv)
+        .service(figures_xlsx)
+        .service(workload_csv)
+        .service(workload_xlsx)
+        .service(service_record_csv)
+        .service(service_record_xlsx)
         .service(create_export_link);
 }
 
@@ -118,6 +124,88 @@ pub async fn work_orders_csv(state: web::Data<AppState>, req: HttpRequest) -> Re
 #[get("/exports/work-orders.xlsx")]
 pub async fn work_orders_xlsx(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     export(state, &req, Kind::WorkOrders, Format::Xlsx).await
+}
+
+/// The caller's own volunteer service record as CSV (every logged-in person).
+#[utoipa::path(tag = "exports",
+    responses(
+        (status = 200, description = "UTF-8 CSV with a byte-order mark", content_type = "text/csv", body = String),
+        (status = 503, description = "too many exports at once", body = ErrorBody)))]
+#[get("/exports/service-record.csv")]
+pub async fn service_record_csv(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    export(state, &req, Kind::ServiceRecord, Format::Csv).await
+}
+
+/// The caller's own volunteer service record as an Excel workbook.
+#[utoipa::path(tag = "exports",
+    responses(
+        (status = 200, description = "an XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 503, description = "too many exports at once", body = ErrorBody)))]
+#[get("/exports/service-record.xlsx")]
+pub async fn service_record_xlsx(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    export(state, &req, Kind::ServiceRecord, Format::Xlsx).await
+}
+
+/// A place's figures by month and the total as CSV: the query of `GET /api/v1/figures`.
+#[utoipa::path(tag = "exports", params(
+    ("place" = Option<String>, Query), ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
+    ("to" = Option<String>, Query, description = "YYYY-MM-DD")),
+    responses(
+        (status = 200, description = "UTF-8 CSV with a byte-order mark", content_type = "text/csv", body = String),
+        (status = 403, description = "a resident or member", body = ErrorBody),
+        (status = 404, description = "a place the caller may not read", body = ErrorBody),
+        (status = 422, description = "a bad place or range", body = ErrorBody),
+        (status = 503, description = "too many exports at once", body = ErrorBody)))]
+#[get("/exports/figures.csv")]
+pub async fn figures_csv(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    export(state, &req, Kind::Figures, Format::Csv).await
+}
+
+/// A place's figures by month and the total as an Excel workbook: the query of `GET /api/v1/figures`.
+#[utoipa::path(tag = "exports", params(
+    ("place" = Option<String>, Query), ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
+    ("to" = Option<String>, Query, description = "YYYY-MM-DD")),
+    responses(
+        (status = 200, description = "an XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, description = "a resident or member", body = ErrorBody),
+        (status = 404, description = "a place the caller may not read", body = ErrorBody),
+        (status = 422, description = "a bad place or range", body = ErrorBody),
+        (status = 503, description = "too many exports at once", body = ErrorBody)))]
+#[get("/exports/figures.xlsx")]
+pub async fn figures_xlsx(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    export(state, &req, Kind::Figures, Format::Xlsx).await
+}
+
+/// Every member's workload in a place, the busiest first, as CSV: the query of
+/// `GET /api/v1/figures/workload` (every member, no `limit`).
+#[utoipa::path(tag = "exports", params(
+    ("place" = Option<String>, Query), ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
+    ("to" = Option<String>, Query, description = "YYYY-MM-DD")),
+    responses(
+        (status = 200, description = "UTF-8 CSV with a byte-order mark", content_type = "text/csv", body = String),
+        (status = 403, description = "a resident or member", body = ErrorBody),
+        (status = 404, description = "a place the caller may not read", body = ErrorBody),
+        (status = 422, description = "a bad place or range", body = ErrorBody),
+        (status = 503, description = "too many exports at once", body = ErrorBody)))]
+#[get("/exports/workload.csv")]
+pub async fn workload_csv(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    export(state, &req, Kind::Workload, Format::Csv).await
+}
+
+/// Every member's workload in a place as an Excel workbook: the query of
+/// `GET /api/v1/figures/workload` (every member).
+#[utoipa::path(tag = "exports", params(
+    ("place" = Option<String>, Query), ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
+    ("to" = Option<String>, Query, description = "YYYY-MM-DD")),
+    responses(
+        (status = 200, description = "an XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, description = "a resident or member", body = ErrorBody),
+        (status = 404, description = "a place the caller may not read", body = ErrorBody),
+        (status = 422, description = "a bad place or range", body = ErrorBody),
+        (status = 503, description = "too many exports at once", body = ErrorBody)))]
+#[get("/exports/workload.xlsx")]
+pub async fn workload_xlsx(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    export(state, &req, Kind::Workload, Format::Xlsx).await
 }
 
 /// A short-lived signed link of an export (for a browser's plain download): bound to the caller's

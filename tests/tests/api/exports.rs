@@ -499,3 +499,153 @@ async fn work_orders_as_csv_and_xlsx_match_the_list_for_the_dispatcher_and_the_s
     let bad = download(&app, "/api/v1/exports/work-orders.csv?status=bogus", Some(&dispatcher.token)).await;
     assert_no_file(&bad, 422, "invalid_field");
 }
+
+/// A figures number as the files write it: integers as they are, rates and averages as numbers,
+/// missing ones empty.
+fn figure_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Number(n) => n.as_i64().map_or_else(|| format!("{}", n.as_f64().unwrap_or_default()), |i| i.to_string()),
+        other => other.as_str().unwrap_or("").to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn figures_and_workload_as_csv_and_xlsx_match_their_json_and_follow_its_scope() {
+    let app = spawn_app().await;
+    let w = app.world().await;
+    // Some history today: a confirmed wish with a rating, a released claim.
+    let done = app.fulfilled_wish(&w).await;
+    app.act_ok(&w.resident.token, str_of(&done, "id"), "confirm", json!({"rating": 5})).await;
+    let open = app.open_wish(&w).await;
+    app.act_ok(&w.member2.token, str_of(&open, "id"), "claim", json!({})).await;
+    app.act_ok(&w.member2.token, str_of(&open, "id"), "release", json!({"reason": "临时有事"})).await;
+    let q = format!("place={}", w.community_id);
+    let token = w.dispatcher.token.as_str();
+
+    let json = app.get(&format!("/api/v1/figures?{q}"), token).await.expect_status(200).clone();
+    let mut rows: Vec<&Value> = json["months"].as_array().expect("months").iter().collect();
+    rows.push(&json["total"]);
+    let keys = [
+        "posted",
+        "approved",
+        "rejected",
+        "claimed",
+        "fulfilled",
+        "confirmed",
+        "auto_confirmed",
+        "auto_confirmed_share",
+        "cancelled",
+        "expired",
+        "released",
+        "revoked",
+        "claim_p50_seconds",
+        "claim_p90_seconds",
+        "confirm_p50_seconds",
+        "confirm_p90_seconds",
+        "ratings",
+        "rating_avg",
+        "checkins",
+        "service_minutes",
+    ];
+    let expected: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let month = if r["month"] == "total" { "合计".to_owned() } else { str_of(r, "month").to_owned() };
+            let mut cells = vec![month];
+            cells.extend(keys.iter().map(|k| figure_text(&r[*k])));
+            let o = &r["orders"];
+            cells.push(figure_text(&o["received"]));
+            for k in ["response_rate", "on_time_rate", "solve_rate", "satisfaction_rate"] {
+                cells.push(figure_text(&o[k]));
+            }
+            cells
+        })
+        .collect();
+    let csv = download(&app, &format!("/api/v1/exports/figures.csv?{q}"), Some(token)).await;
+    assert_eq!(csv.status, 200);
+    let records = csv_records(&csv);
+    assert_eq!(records[0][0], "月份");
+    assert_eq!(records[1..].to_vec(), expected, "the CSV holds the JSON's months and total");
+    let xlsx = download(&app, &format!("/api/v1/exports/figures.xlsx?{q}"), Some(token)).await;
+    assert_eq!(xlsx.status, 200);
+    let (sheet, _) = xlsx_records(&xlsx);
+    assert_eq!(sheet[1..].to_vec(), expected, "the workbook holds the JSON's months and total");
+    assert_eq!(int_total(&json, "confirmed"), 1);
+
+    let load = app.get(&format!("/api/v1/figures/workload?{q}"), token).await.expect_status(200).clone();
+    let expected: Vec<Vec<String>> = load["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| {
+            let mut cells = vec![str_of(&m["member"], "id").to_owned(), str_of(&m["member"], "name").to_owned()];
+            for k in [
+                "claimed",
+                "fulfilled",
+                "confirmed",
+                "released",
+                "revoked",
+                "expired",
+                "release_rate",
+                "expiry_rate",
+                "ratings",
+                "rating_avg",
+                "service_minutes",
+            ] {
+                cells.push(figure_text(&m["load"][k]));
+            }
+            cells
+        })
+        .collect();
+    assert_eq!(expected.len(), 2, "both members took a wish: {load}");
+    let csv = download(&app, &format!("/api/v1/exports/workload.csv?{q}"), Some(token)).await;
+    assert_eq!(csv_records(&csv)[1..].to_vec(), expected);
+    let (sheet, _) = xlsx_records(&download(&app, &format!("/api/v1/exports/workload.xlsx?{q}"), Some(token)).await);
+    assert_eq!(sheet[1..].to_vec(), expected);
+
+    // The figures' own scope: another community's dispatcher does not find it, a member is refused.
+    let other = app.world().await;
+    assert_no_file(
+        &download(&app, &format!("/api/v1/exports/figures.csv?{q}"), Some(&other.dispatcher.token)).await,
+        404,
+        "not_found",
+    );
+    assert_no_file(
+        &download(&app, &format!("/api/v1/exports/workload.xlsx?{q}"), Some(&w.member.token)).await,
+        403,
+        "forbidden",
+    );
+    assert_no_file(
+        &download(&app, "/api/v1/exports/figures.csv?from=2026-13-01", Some(token)).await,
+        422,
+        "invalid_field",
+    );
+    // A member's own service record, as the JSON record says.
+    let record = app.get("/api/v1/me/service-record", &w.member.token).await.expect_status(200).clone();
+    let items = record["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "the confirmed wish is on the member's record: {record}");
+    let csv = download(&app, "/api/v1/exports/service-record.csv", Some(&w.member.token)).await;
+    let rows = csv_records(&csv);
+    assert_eq!(rows[0][0], "姓名");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][0], w.member.name);
+    assert_eq!(rows[1][1], str_of(&items[0], "service"));
+    assert_eq!(rows[1][6], items[0]["minutes"].as_i64().unwrap_or(-1).to_string());
+    let (sheet, _) = xlsx_records(&download(&app, "/api/v1/exports/service-record.xlsx", Some(&w.member.token)).await);
+    assert_eq!(sheet[1][..4], rows[1][..4], "the workbook holds the same service");
+    // A signed link for the browser's download button.
+    let link = app
+        .post("/api/v1/exports/links", token, &json!({"path": format!("/api/v1/exports/figures.xlsx?{q}")}))
+        .await
+        .expect_status(200)
+        .clone();
+    let url = str_of(&link, "url");
+    let signed = download(&app, url, None).await;
+    assert_eq!(signed.status, 200, "{}", String::from_utf8_lossy(&signed.bytes));
+    assert!(signed.bytes.starts_with(b"PK"));
+}
+
+fn int_total(figures: &Value, key: &str) -> i64 {
+    figures["total"][key].as_i64().unwrap_or(-1)
+}

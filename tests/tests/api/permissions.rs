@@ -395,6 +395,22 @@ fn table() -> Vec<Line> {
         line("POST", "/api/v1/admin/open311-keys/{id}/revoke", Open311Key, "", "*=403 adm=ok"),
         line("GET", "/api/v1/me/service-record", None, "", "*=ok"),
         line("GET", "/api/v1/me/service-record.csv", None, "", "*=ok"),
+        // Exports (docs/EXPORTS.md): the office's lists for admins and dispatchers (work orders
+        // also street officers); figures and workload for whoever reads the figures; anyone's own
+        // service record.
+        line("GET", "/api/v1/exports/wishes.csv", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/wishes.xlsx", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/checkins.csv", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/checkins.xlsx", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/work-orders.csv", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/work-orders.xlsx", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/figures.csv", None, "", "*=403 fd=ok gw=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/figures.xlsx", None, "", "*=403 fd=ok gw=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/workload.csv", None, "", "*=403 fd=ok gw=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/workload.xlsx", None, "", "*=403 fd=ok gw=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/service-record.csv", None, "", "*=ok"),
+        line("GET", "/api/v1/exports/service-record.xlsx", None, "", "*=ok"),
+        line("POST", "/api/v1/exports/links", None, r#"{"path": "/api/v1/exports/wishes.xlsx"}"#, "*=403 fd=ok adm=ok d=ok d2=ok"),
         // Only someone with service gets a certificate: M (a wish confirmed) and A (the 45
         // minutes B confirmed on the `confirm` line above).
         line("POST", "/api/v1/me/certificates", ServiceOfM, "", "*=409 a=ok m=ok"),
