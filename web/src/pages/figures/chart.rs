@@ -162,7 +162,7 @@ mod tests {
     #[test]
     fn bars_carry_their_month_and_value_and_scale_to_the_largest() {
         let series = [Series { key: "posted", name: "发布", values: vec![Some(2.0), Some(0.0), Some(4.0)] }];
-        let s = svg(&months(), &series, Kind::Bars, None, |v| number(v));
+        let s = svg(&months(), &series, Kind::Bars, None, number);
         assert_eq!(s.matches("<rect").count(), 3);
         assert!(s.contains("data-month=\"2026-03\" data-value=\"4\""), "{s}");
         // The largest bar fills the plot's height, the others in proportion.
@@ -173,7 +173,7 @@ mod tests {
         // Twelve months: every second name.
         let year: Vec<String> = (1..=12).map(|m| format!("2026-{m:02}")).collect();
         let series = [Series { key: "posted", name: "发布", values: vec![Some(1.0); 12] }];
-        let s = svg(&year, &series, Kind::Bars, None, |v| number(v));
+        let s = svg(&year, &series, Kind::Bars, None, number);
         assert!(s.contains(">1月<") && s.contains(">11月<") && !s.contains(">2月<"), "{s}");
         assert!(s.starts_with("<svg") && s.ends_with("</svg>"));
     }
@@ -181,7 +181,7 @@ mod tests {
     #[test]
     fn a_line_skips_months_without_a_value() {
         let series = [Series { key: "rating", name: "评分", values: vec![Some(4.5), None, Some(5.0)] }];
-        let s = svg(&months(), &series, Kind::Line, Some(5.0), |v| number(v));
+        let s = svg(&months(), &series, Kind::Line, Some(5.0), number);
         assert_eq!(s.matches("<circle").count(), 2);
         assert_eq!(s.matches("<polyline").count(), 2, "{s}");
         assert!(s.contains("data-value=\"4.50\""));
@@ -190,7 +190,7 @@ mod tests {
     #[test]
     fn an_empty_range_draws_without_dividing_by_zero() {
         let series = [Series { key: "posted", name: "发布", values: vec![Some(0.0); 3] }];
-        let s = svg(&months(), &series, Kind::Bars, None, |v| number(v));
+        let s = svg(&months(), &series, Kind::Bars, None, number);
         assert!(!s.contains("NaN") && !s.contains("inf"), "{s}");
     }
 }
