@@ -4,7 +4,9 @@
 # web/dist/office, its files under /office/) and the orders bundle (web/orders/index.html →
 # web/dist/orders, under /orders/: the work-order pages) and the volunteer bundle
 # (web/volunteer/index.html → web/dist/volunteer, under /volunteer/: volunteer service and the time
-# bank) — built after the main one because Trunk empties its dist folder.
+# bank) and the figures bundle (web/figures/index.html → web/dist/figures, under /figures/: the
+# figures for leaders and a member's own) — built after the main one because Trunk empties its
+# dist folder.
 # Skips the build when web/dist is newer than every input (web/, shared/src, the workspace's
 # Cargo.toml and Cargo.lock, Trunk.toml, the build's scripts and the npm tools' lock file).
 # Usage: scripts/build-web.sh [--force]
@@ -23,7 +25,7 @@ export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 STAMP=web/dist/.built
 
 if [ "${1:-}" != "--force" ] && [ -f "$STAMP" ] && [ -f web/dist/index.html ] && [ -f web/dist/office/index.html ] \
-  && [ -f web/dist/orders/index.html ] && [ -f web/dist/volunteer/index.html ]; then
+  && [ -f web/dist/orders/index.html ] && [ -f web/dist/volunteer/index.html ] && [ -f web/dist/figures/index.html ]; then
   newer=$(find web shared/src Cargo.toml Cargo.lock Trunk.toml scripts/build-web.sh \
     scripts/minify-web.sh scripts/precompress.sh tools/package-lock.json \
     -path web/dist -prune -o -type f -newer "$STAMP" -print -quit)
@@ -33,6 +35,7 @@ if [ "${1:-}" != "--force" ] && [ -f "$STAMP" ] && [ -f web/dist/index.html ] &&
     scripts/web-size.sh dispatcher >&2
     scripts/web-size.sh street >&2
     scripts/web-size.sh volunteer >&2
+    scripts/web-size.sh figures >&2
     exit 0
   fi
   log "rebuilding: $newer changed"
@@ -53,6 +56,8 @@ log "trunk build --release web/orders/index.html (the orders bundle, files under
 trunk build --release --dist web/dist/orders --public-url /orders/ web/orders/index.html
 log "trunk build --release web/volunteer/index.html (the volunteer bundle, files under /volunteer/)"
 trunk build --release --dist web/dist/volunteer --public-url /volunteer/ web/volunteer/index.html
+log "trunk build --release web/figures/index.html (the figures bundle, files under /figures/)"
+trunk build --release --dist web/dist/figures --public-url /figures/ web/figures/index.html
 # The login page at the entry point (`/`, `/login`, `/register`): plain HTML and a few lines of
 # script, no wasm (and no comments: every byte goes to every phone), so a dispatcher's first visit
 # loads the login page and then only the office bundle. Its script saves the session exactly as
@@ -64,9 +69,9 @@ log "the login page (web/login/index.html → web/dist/login, stylesheet /$style
 mkdir -p web/dist/login
 sed "s|href=\"/style.css\"|href=\"/$style\"|" web/login/index.html >web/dist/login/index.html
 grep -q "href=\"/$style\"" web/dist/login/index.html || { log "the login page's stylesheet link was not set"; exit 1; }
-# The office, orders and volunteer bundles share that stylesheet (the same file, so the same hash and
+# The office, orders, volunteer and figures bundles share that stylesheet (the same file, so the same hash and
 # integrity) instead of their own copies: a dispatcher's desk finds it cached from the login page.
-for bundle in office orders volunteer; do
+for bundle in office orders volunteer figures; do
   sed -i "s|href=\"/$bundle/$style\"|href=\"/$style\"|" "web/dist/$bundle/index.html"
   grep -q "href=\"/$style\"" "web/dist/$bundle/index.html" || { log "the $bundle bundle's stylesheet link was not set"; exit 1; }
   rm -f "web/dist/$bundle/$style"
@@ -86,8 +91,10 @@ log "built web/dist in ${SECONDS}s"
 # Prints what a phone receives on the wire on each first visit (per file and total) and fails
 # over its budget (BENCHMARKS.md, "Web app weight"): a resident's (the login page, then the main
 # bundle), a dispatcher's (the login page, then the office bundle) and a street officer's (the
-# login page, then the orders bundle) and a volunteer's (the login page, then the volunteer bundle).
+# login page, then the orders bundle), a volunteer's (the login page, then the volunteer bundle)
+# and a leader's figures (the login page, then the figures bundle).
 scripts/web-size.sh resident >&2
 scripts/web-size.sh dispatcher >&2
 scripts/web-size.sh street >&2
 scripts/web-size.sh volunteer >&2
+scripts/web-size.sh figures >&2

@@ -12,6 +12,9 @@
 //! load nor a dispatcher's desk carries them. The volunteer bundle (`web/dist/volunteer`, its files
 //! under `/volunteer/`) holds the volunteer service and time bank pages (志愿服务、时间银行:
 //! activities, sign-up, check-in, hours, certificates, teams), reached from the homes by one link.
+//! The figures bundle (`web/dist/figures`, its files under `/figures/`) holds the figures pages
+//! (统计, docs/FIGURES.md): a place's monthly figures as charts and a table, its members'
+//! workload, and a member's own figures, reached from the office desks and the member's pool.
 //!
 //! The entry point is neither: `/`, `/login` and `/register` are served by the login page
 //! (`web/dist/login`, plain HTML and a few lines of script, no wasm), which sends a visitor with
@@ -26,6 +29,9 @@ pub const ORDERS_DIR: &str = "orders";
 
 /// The volunteer bundle's folder inside the built web app, and the URL path of its files.
 pub const VOLUNTEER_DIR: &str = "volunteer";
+
+/// The figures bundle's folder inside the built web app, and the URL path of its files.
+pub const FIGURES_DIR: &str = "figures";
 
 /// The login page's folder inside the built web app.
 pub const LOGIN_DIR: &str = "login";
@@ -51,6 +57,10 @@ pub const ORDERS_ROUTES: [&str; 6] = ["/dispatcher/orders", "/street", "/departm
 /// `/volunteer` (the certificate check `/verify/{number}` is the server's own HTML page).
 pub const VOLUNTEER_ROUTES: [&str; 1] = ["/volunteer"];
 
+/// The route prefixes of the figures bundle: every figures page lives below `/figures` (the
+/// office figures page at `/figures`, a member's own at `/figures/me`).
+pub const FIGURES_ROUTES: [&str; 1] = ["/figures"];
+
 fn under(prefixes: &[&str], path: &str) -> bool {
     prefixes.iter().any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
@@ -65,6 +75,12 @@ pub fn is_orders_route(path: &str) -> bool {
 /// [`VOLUNTEER_ROUTES`] or below it.
 pub fn is_volunteer_route(path: &str) -> bool {
     under(&VOLUNTEER_ROUTES, path)
+}
+
+/// Whether the client route `path` (without query) belongs to the figures bundle: one of
+/// [`FIGURES_ROUTES`] or below it.
+pub fn is_figures_route(path: &str) -> bool {
+    under(&FIGURES_ROUTES, path)
 }
 
 /// Whether the client route `path` (without query) belongs to the office bundle: one of
@@ -125,6 +141,20 @@ mod tests {
         }
         for path in ["/volunteers", "/verify/HL-1-abc", "/resident", "/", "/member"] {
             assert!(!is_volunteer_route(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn figures_routes_are_their_prefix_and_what_lies_below_it() {
+        for path in ["/figures", "/figures/", "/figures/me"] {
+            assert!(is_figures_route(path), "{path}");
+            assert!(
+                !is_office_route(path) && !is_orders_route(path) && !is_volunteer_route(path) && !is_login_route(path),
+                "{path}"
+            );
+        }
+        for path in ["/figuresx", "/figure", "/dispatcher", "/", "/member", "/volunteer/hours"] {
+            assert!(!is_figures_route(path), "{path}");
         }
     }
 

@@ -255,15 +255,17 @@ test('what a person trips over, and 大字模式 (issue #12)', { timeout: 360_00
         ['volunteer-scan', '/volunteer/scan'], ['volunteer-hours', '/volunteer/hours'], ['volunteer-family', '/volunteer/family'],
         ['volunteer-record', '/volunteer/record'], ['volunteer-teams', '/volunteer/teams'],
         ['volunteer-team', `/volunteer/teams/${team.id}`], ['volunteer-new-activity', `/volunteer/teams/${team.id}/new`],
+        ['figures-mine', '/figures/me'],
       ]],
       [dp, 'dispatcher', [
         ['desk', '/dispatcher'], ['checkin-review', '/dispatcher/checkins'], ['wish-pending', `/wishes/${pending.id}`], ['inbox', '/inbox'],
+        ['figures', '/figures'],
       ]],
-      [ap, 'admin', [['places', '/admin'], ['community', `/admin/places/${world.communityId}`]]],
+      [ap, 'admin', [['places', '/admin'], ['community', `/admin/places/${world.communityId}`], ['figures', '/figures']]],
       [orp, 'resident', [['report', '/report'], ['reports', '/reports']]],
-      [gwp, 'grid-worker', [['patrol', '/patrol']]],
+      [gwp, 'grid-worker', [['patrol', '/patrol'], ['figures', '/figures']]],
       [odp, 'dispatcher', [['orders', '/dispatcher/orders']]],
-      [stp, 'street-officer', [['street', '/street']]],
+      [stp, 'street-officer', [['street', '/street'], ['figures', '/figures']]],
       [dep, 'department-officer', [['department', '/department']]],
     ];
 

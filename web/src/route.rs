@@ -20,6 +20,9 @@ pub enum Bundle {
     /// The volunteer app (`haolin_shared::bundles::VOLUNTEER_ROUTES`): volunteer service and the
     /// time bank.
     Volunteer,
+    /// The figures app (`haolin_shared::bundles::FIGURES_ROUTES`): a place's figures, its
+    /// members' workload, a member's own figures.
+    Figures,
 }
 
 /// A page of the app.
@@ -74,6 +77,9 @@ pub enum Route {
     /// `/volunteer…`: a page of the volunteer bundle; the path below `/volunteer` (empty for
     /// `/volunteer` itself), which `pages::volunteer` reads.
     Volunteer(String),
+    /// `/figures…`: a page of the figures bundle; the path below `/figures` (empty for the
+    /// office figures page, `/me` for a member's own), which `pages::figures` reads.
+    Figures(String),
     /// Anything else.
     NotFound,
 }
@@ -101,6 +107,8 @@ mod paths {
     pub const ADMIN: &str = "/admin";
     /// The volunteer bundle's pages are this path and everything below it.
     pub const VOLUNTEER: &str = "/volunteer";
+    /// The figures bundle's pages are this path and everything below it.
+    pub const FIGURES: &str = "/figures";
     /// No page lives there: it parses back to `NotFound`.
     pub const NOT_FOUND: &str = "/not-found";
     /// The start of a wish page's path (`/wishes/:id`).
@@ -150,6 +158,10 @@ impl Route {
                     path.strip_prefix(VOLUNTEER).filter(|rest| rest.is_empty() || rest.starts_with('/'))
                 {
                     Self::Volunteer(rest.to_owned())
+                } else if let Some(rest) =
+                    path.strip_prefix(FIGURES).filter(|rest| rest.is_empty() || rest.starts_with('/'))
+                {
+                    Self::Figures(rest.to_owned())
                 } else if let Some(id) = id_segment(path.strip_prefix(PLACE_PREFIX)) {
                     Self::AdminPlace(id)
                 } else if let Some(id) =
@@ -191,6 +203,7 @@ impl Route {
             Self::Wish(id) => return format!("{WISH_PREFIX}{id}"),
             Self::AdminPlace(id) => return format!("{PLACE_PREFIX}{id}"),
             Self::Volunteer(rest) => return format!("{VOLUNTEER}{rest}"),
+            Self::Figures(rest) => return format!("{FIGURES}{rest}"),
             Self::Certificate(id) => return format!("{CERTIFICATE_PREFIX}{id}{CERTIFICATE_SUFFIX}"),
         };
         fixed.to_owned()
@@ -236,6 +249,7 @@ impl Route {
             | Self::MyReports
             | Self::Patrol => Bundle::Orders,
             Self::Volunteer(_) => Bundle::Volunteer,
+            Self::Figures(_) => Bundle::Figures,
             _ => Bundle::Main,
         }
     }
@@ -279,6 +293,9 @@ mod tests {
         assert_eq!(Route::parse("/volunteer"), Route::Volunteer(String::new()));
         assert_eq!(Route::parse("/volunteer/activities/3?x=1"), Route::Volunteer("/activities/3".into()));
         assert_eq!(Route::parse("/volunteers"), Route::NotFound);
+        assert_eq!(Route::parse("/figures"), Route::Figures(String::new()));
+        assert_eq!(Route::parse("/figures/me/"), Route::Figures("/me".into()));
+        assert_eq!(Route::parse("/figuresx"), Route::NotFound);
     }
 
     #[test]
@@ -309,6 +326,8 @@ mod tests {
             Route::Certificate("7".into()),
             Route::Volunteer(String::new()),
             Route::Volunteer("/hours".into()),
+            Route::Figures(String::new()),
+            Route::Figures("/me".into()),
         ];
         for route in routes {
             assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
@@ -367,6 +386,8 @@ mod tests {
             "/admin/places/3",
             "/volunteer",
             "/volunteer/scan",
+            "/figures",
+            "/figures/me",
         ];
         for path in paths {
             let office = haolin_shared::bundles::is_office_route(path);
@@ -375,6 +396,8 @@ mod tests {
             assert_eq!(Route::parse(path).bundle() == Bundle::Orders, orders, "{path}");
             let volunteer = haolin_shared::bundles::is_volunteer_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::Volunteer, volunteer, "{path}");
+            let figures = haolin_shared::bundles::is_figures_route(path);
+            assert_eq!(Route::parse(path).bundle() == Bundle::Figures, figures, "{path}");
             let login = haolin_shared::bundles::is_login_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::LoginPage, login, "{path}");
         }

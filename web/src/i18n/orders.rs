@@ -116,6 +116,10 @@ pub struct DeskMessages {
     pub community_orders: &'static str,
     /// Link from the dispatcher's desk to the community's orders.
     pub goto_orders: &'static str,
+    /// The desks' link to the figures page (the figures bundle).
+    pub goto_figures: &'static str,
+    /// The member's link to their own figures (the figures bundle).
+    pub goto_my_figures: &'static str,
     /// Label of the status tabs.
     pub by_status: &'static str,
     /// Field: the grid an order is dispatched to.

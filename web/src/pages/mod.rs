@@ -4,6 +4,7 @@ pub mod admin;
 pub mod checkins;
 pub mod department;
 pub mod dispatcher;
+pub mod figures;
 pub mod inbox;
 pub mod member;
 pub mod orders;

@@ -60,6 +60,8 @@ pub const ORDERS: OrderMessages = OrderMessages {
 pub const DESK: DeskMessages = DeskMessages {
     community_orders: "社区工单",
     goto_orders: "处理社区工单（随手拍、巡查上报）",
+    goto_figures: "数据统计",
+    goto_my_figures: "我的服务统计",
     by_status: "按状态查看",
     dispatch_grid: "派往网格",
     street_title: "街道吹哨",

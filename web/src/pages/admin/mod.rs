@@ -9,7 +9,8 @@ use haolin_shared::api::Place;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::i18n::MESSAGES;
+use crate::i18n::{DESK, MESSAGES};
+use crate::route::Route;
 
 /// `/admin` (`id` is `None`: the top of the tree) or `/admin/places/:id`.
 #[component]
@@ -19,7 +20,11 @@ pub fn PlaceTree(
 ) -> impl IntoView {
     let Some(id) = id else {
         return view! {
-            <h1>{MESSAGES.nav_places}</h1>
+            <div class="page-head">
+                <h1>{MESSAGES.nav_places}</h1>
+                // Another bundle: a full page load.
+                <a href=Route::Figures(String::new()).href() data-testid="goto-figures">{DESK.goto_figures}</a>
+            </div>
             <children::Children parent=None/>
         }
         .into_any();

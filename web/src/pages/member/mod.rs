@@ -8,7 +8,7 @@ use crate::api::wishes::WishFeed;
 use crate::components::mark_wish_read;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
-use crate::i18n::MESSAGES;
+use crate::i18n::{DESK, MESSAGES};
 use crate::route::Route;
 use crate::{access, api, state};
 
@@ -73,6 +73,8 @@ pub fn Pool(
             // Another bundle: a full page load.
             <a href=Route::Volunteer(String::new()).href() data-testid="goto-volunteer">{MESSAGES.nav_volunteer}</a>
         </div>
+        // Another bundle: a full page load.
+        <p class="alt"><a href=Route::Figures("/me".to_owned()).href() data-testid="goto-my-figures">{DESK.goto_my_figures}</a></p>
         <WishListView list testid="pool" paged=true card=move |w| view! { <PoolCard wish=w me list/> }/>
     }
 }

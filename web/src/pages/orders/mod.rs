@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use crate::api::work_orders::{OrderQuery, OrderScope};
 use crate::components::go;
 use crate::components::order_list::{OrderList, OrderListView};
-use crate::i18n::{MESSAGES, ORDERS};
+use crate::i18n::{DESK, MESSAGES, ORDERS};
 use crate::pages::resident::on_path;
 use crate::route::Route;
 use crate::{api, state};
@@ -100,7 +100,11 @@ pub fn Patrol() -> impl IntoView {
     });
     let choose = move |id: String| open.show(OrderQuery::of(OrderScope::Grid(id)));
     view! {
-        <h1>{ORDERS.patrol_title}</h1>
+        <div class="page-head">
+            <h1>{ORDERS.patrol_title}</h1>
+            // Another bundle: a full page load.
+            <a href=Route::Figures(String::new()).href() data-testid="goto-figures">{DESK.goto_figures}</a>
+        </div>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <h2>{ORDERS.patrol_inbox}</h2>
         <OrderListView list=inbox testid="patrol-inbox"/>

@@ -16,6 +16,7 @@ use crate::api::work_orders::{OrderQuery, OrderScope};
 use crate::components::order_actions::{ActionForm, Picker, priority_select};
 use crate::components::order_list::{OrderList, OrderListView};
 use crate::i18n::{DESK, ORDERS};
+use crate::route::Route;
 use scorecard::Scorecard;
 
 /// The whistle's inputs: the lead department (`order-lead`), the co-handlers (`order-co`
@@ -97,7 +98,11 @@ pub fn Street() -> impl IntoView {
     });
 
     view! {
-        <h1>{DESK.street_title}</h1>
+        <div class="page-head">
+            <h1>{DESK.street_title}</h1>
+            // Another bundle: a full page load.
+            <a href=Route::Figures(String::new()).href() data-testid="goto-figures">{DESK.goto_figures}</a>
+        </div>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         {move || streets.get().map(|s| match s.len() {
             0 => view! { <p class="empty" data-testid="no-street">{DESK.no_street}</p> }.into_any(),
