@@ -594,11 +594,6 @@ async fn workload_table(state: &AppState, caller: &Caller, q: &FigureQuery) -> R
 const SERVICE_HEADER: &[&str] =
     &["姓名", "服务内容", "类别", "服务地点", "开始时间", "结束时间", "服务时长（分钟）", "记录人", "记录时间"];
 
-fn time_cell(rfc3339: &str) -> Cell {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map_or_else(|_| Cell::Text(rfc3339.to_owned()), |t| Cell::Time(t.with_timezone(&chrono::Utc)))
-}
-
 /// The caller's service record, one row per credited service (the CSV of
 /// `GET /api/v1/me/service-record.csv`, as a workbook too).
 async fn service_record_table(state: &AppState, caller: &Caller) -> Result<Table, ApiError> {
@@ -612,11 +607,11 @@ async fn service_record_table(state: &AppState, caller: &Caller) -> Result<Table
                 Cell::Text(e.service.clone()),
                 Cell::Text(if e.source == "activity" { "志愿活动" } else { "微心愿" }.to_owned()),
                 Cell::Text(e.place.clone()),
-                time_cell(&e.started_at),
-                time_cell(&e.ended_at),
+                time_cell(Some(&e.started_at)),
+                time_cell(Some(&e.ended_at)),
                 Cell::Int(e.minutes),
                 Cell::Text(e.recorded_by.clone()),
-                time_cell(&e.credited_at),
+                time_cell(Some(&e.credited_at)),
             ]
         })
         .collect();
