@@ -7,6 +7,11 @@
 //! Every figure is counted by the day of its event: the wish's event in `wish_events`, the check-in's
 //! filing, the time bank's credit. Durations are kept as histograms whose buckets are exact below a
 //! minute and coarser above ([`BUCKET_SQL`]).
+//!
+//! The day's rows (`src`, `dur`, `mem`) are CTEs `AS MATERIALIZED` (both backends): read once
+//! through the time indexes, then grouped by place. Left to itself, SQLite 3.46 pushed the join to
+//! the places into the durations and walked every wish of every community for each day (16 s a day
+//! at seed scale instead of 30 ms).
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -295,7 +300,7 @@ fn sums_select() -> String {
 }
 
 fn source_cte() -> String {
-    format!("src (community_id, grid_id, {}) AS ({})", SUM_COLUMNS.join(", "), *SOURCE_SQL)
+    format!("src (community_id, grid_id, {}) AS MATERIALIZED ({})", SUM_COLUMNS.join(", "), *SOURCE_SQL)
 }
 
 /// Every wish's first taking and its confirmation in `$1 ≤ at < $2`, with the duration from
@@ -310,7 +315,9 @@ const DURATION_SOURCE_SQL: &str = "SELECT w.community_id, w.grid_id, 'claim' AS 
      WHERE e.at >= $1 AND e.at < $2 AND e.action IN ('confirm', 'auto_confirm')";
 
 fn durations_cte() -> String {
-    format!("dur AS (SELECT community_id, grid_id, metric, {BUCKET_SQL} AS seconds FROM ({DURATION_SOURCE_SQL}) d)")
+    format!(
+        "dur AS MATERIALIZED (SELECT community_id, grid_id, metric, {BUCKET_SQL} AS seconds FROM ({DURATION_SOURCE_SQL}) d)"
+    )
 }
 
 /// What members did in `$1 ≤ at < $2`: a row per taking, fulfilment, confirmation, release,
@@ -347,7 +354,11 @@ static MEMBER_SOURCE_SQL: LazyLock<String> = LazyLock::new(|| {
 });
 
 fn member_cte() -> String {
-    format!("mem (community_id, grid_id, member_id, {}) AS ({})", MEMBER_COLUMNS.join(", "), *MEMBER_SOURCE_SQL)
+    format!(
+        "mem (community_id, grid_id, member_id, {}) AS MATERIALIZED ({})",
+        MEMBER_COLUMNS.join(", "),
+        *MEMBER_SOURCE_SQL
+    )
 }
 
 fn member_sums_select() -> String {
