@@ -40,7 +40,7 @@ pub struct FigureQuery {
     pub from: Option<String>,
     /// The last day; default: today.
     pub to: Option<String>,
-    /// Workload: how many members to list (1–1000, default 100).
+    /// Workload: how many members to list (1–100, default 100).
     pub limit: Option<String>,
 }
 
@@ -331,13 +331,13 @@ pub fn distribution(claimed_desc: &[i64]) -> LoadDistribution {
     }
 }
 
-/// `GET /api/v1/figures/workload`: the busiest `limit` members (1–1000, default 100).
+/// `GET /api/v1/figures/workload`: the busiest `limit` members (1–100, default 100).
 pub async fn workload(state: &AppState, caller: &Caller, q: &FigureQuery) -> Result<Workload, ApiError> {
     let limit = match q.limit.as_deref().map(str::trim) {
         None => 100,
         Some(raw) => match raw.parse::<usize>() {
-            Ok(n) if (1..=1000).contains(&n) => n,
-            _ => return Err(ApiError::invalid_field("limit", "limit 须为 1 到 1000 的整数")),
+            Ok(n) if (1..=100).contains(&n) => n,
+            _ => return Err(ApiError::invalid_field("limit", "limit 须为 1 到 100 的整数")),
         },
     };
     workload_of(state, caller, q, limit).await

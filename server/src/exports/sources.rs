@@ -62,7 +62,8 @@ impl Kind {
         caller: &Caller,
         q: &HashMap<String, String>,
     ) -> Result<Box<dyn Source>, ApiError> {
-        let get = |k: &str| q.get(k).map(String::as_str).filter(|v| !v.is_empty());
+        // An empty value is a bad value (422), as in the JSON lists.
+        let get = |k: &str| q.get(k).map(String::as_str);
         Ok(match self {
             Self::Wishes => {
                 office_only(caller)?;
