@@ -9,7 +9,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::load::{self, Run};
 use crate::{Fresh, Options, db, http, say, server};
@@ -74,24 +74,7 @@ async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> Result<se
 }
 
 async fn bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<FigureFigures, String> {
-    say(&format!("{backend}: haolin generate --seed {} --scale {}", o.scorecard_seed, o.scorecard_scale));
-    let started = Instant::now();
-    let out = tokio::process::Command::new(&o.bin)
-        .args(["generate", "--seed", &o.scorecard_seed.to_string(), "--scale", &o.scorecard_scale])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &fresh.url)
-        .env("HAOLIN_DATA_DIR", &fresh.dir)
-        .env("HAOLIN_JWT_SECRET", server::JWT_SECRET)
-        .output()
-        .await
-        .map_err(|e| format!("cannot run {} generate: {e}", o.bin.display()))?;
-    let generate_time = started.elapsed();
-    let generated = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    if !out.status.success() {
-        return Err(format!("generate failed: {generated} {}", String::from_utf8_lossy(&out.stderr)));
-    }
-    say(&format!("{backend}: {generated}"));
+    let (generate_time, generated) = fresh.generate(&o.bin, backend, o.scorecard_seed, &o.scorecard_scale).await?;
     let db = db::connect(&fresh.url).await?;
     db.analyze().await?;
     let street = db.scalar("SELECT id FROM places WHERE code = CAST($1 AS TEXT)", STREET_CODE).await?;

@@ -134,6 +134,29 @@ struct Fresh {
 }
 
 impl Fresh {
+    /// Fills the fresh database with `haolin generate --seed SEED --scale SCALE` run by the release
+    /// binary `bin`; answers how long it took and what it printed.
+    async fn generate(&self, bin: &Path, backend: &str, seed: u64, scale: &str) -> Result<(Duration, String), String> {
+        say(&format!("{backend}: haolin generate --seed {seed} --scale {scale}"));
+        let started = Instant::now();
+        let out = tokio::process::Command::new(bin)
+            .args(["generate", "--seed", &seed.to_string(), "--scale", scale])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &self.url)
+            .env("HAOLIN_DATA_DIR", &self.dir)
+            .env("HAOLIN_JWT_SECRET", server::JWT_SECRET)
+            .output()
+            .await
+            .map_err(|e| format!("cannot run {} generate: {e}", bin.display()))?;
+        let generated = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if !out.status.success() {
+            return Err(format!("generate failed: {generated} {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        say(&format!("{backend}: {generated}"));
+        Ok((started.elapsed(), generated))
+    }
+
     async fn new(backend: &str, tag: &str, pg_admin: &str, sslmode: &str) -> Result<Self, String> {
         let dir = server::scratch(&format!("{backend}-{tag}"))?;
         if backend == "sqlite" {

@@ -10,7 +10,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -97,24 +97,7 @@ pub async fn time_bank_bench(o: &Options, backend: &str) -> Result<TimeBankFigur
 
 async fn bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<TimeBankFigures, String> {
     let (scale, seed) = (&o.time_bank_scale, o.time_bank_seed);
-    say(&format!("{backend}: haolin generate --seed {seed} --scale {scale}"));
-    let started = Instant::now();
-    let out = tokio::process::Command::new(&o.bin)
-        .args(["generate", "--seed", &seed.to_string(), "--scale", scale])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", &fresh.url)
-        .env("HAOLIN_DATA_DIR", &fresh.dir)
-        .env("HAOLIN_JWT_SECRET", server::JWT_SECRET)
-        .output()
-        .await
-        .map_err(|e| format!("cannot run {} generate: {e}", o.bin.display()))?;
-    let generate_time = started.elapsed();
-    let generated = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    if !out.status.success() {
-        return Err(format!("generate failed: {generated} {}", String::from_utf8_lossy(&out.stderr)));
-    }
-    say(&format!("{backend}: {generated}"));
+    let (generate_time, generated) = fresh.generate(&o.bin, backend, seed, scale).await?;
     let db = db::connect(&fresh.url).await?;
     db.analyze().await?;
     let mut counts = [0; 6];
