@@ -511,19 +511,29 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<BTreeMap<String, DaySums>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT month, {} FROM figure_days WHERE place_id = $1 AND day >= $2 AND day <= $3 GROUP BY month",
             sums_select()
-        ))
-        .bind(place_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
+        );
+        let months = self.monthly(&sql, &SUM_COLUMNS, place_id, from, to).await?;
+        Ok(months.into_iter().map(|(m, v)| (m, DaySums::from_values(&v))).collect())
+    }
+
+    /// The rows of `sql` (`$1` an id, `$2 ..= $3` the days, grouped by `month`) as each month's
+    /// `columns`.
+    async fn monthly(
+        &self,
+        sql: &str,
+        columns: &[&str],
+        id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<BTreeMap<String, Vec<i64>>, StoreError> {
+        let rows = sqlx::query(sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?;
         let mut out = BTreeMap::new();
         for row in &rows {
-            let values = SUM_COLUMNS.iter().map(|c| row.try_get::<i64, _>(*c)).collect::<Result<Vec<_>, _>>()?;
-            out.insert(row.try_get::<String, _>("month")?, DaySums::from_values(&values));
+            let values = columns.iter().map(|c| row.try_get::<i64, _>(*c)).collect::<Result<Vec<_>, _>>()?;
+            out.insert(row.try_get::<String, _>("month")?, values);
         }
         Ok(out)
     }
@@ -625,21 +635,12 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<BTreeMap<String, MemberSums>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let sql = format!(
             "SELECT month, {} FROM figure_member_days WHERE member_id = $1 AND day >= $2 AND day <= $3 GROUP BY month",
             member_sums_select()
-        ))
-        .bind(member_id)
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = BTreeMap::new();
-        for row in &rows {
-            let values = MEMBER_COLUMNS.iter().map(|c| row.try_get::<i64, _>(*c)).collect::<Result<Vec<_>, _>>()?;
-            out.insert(row.try_get::<String, _>("month")?, MemberSums::from_values(&values));
-        }
-        Ok(out)
+        );
+        let months = self.monthly(&sql, &MEMBER_COLUMNS, member_id, from, to).await?;
+        Ok(months.into_iter().map(|(m, v)| (m, MemberSums::from_values(&v))).collect())
     }
 
     /// A member's sums counted from the log for `[start, end)` (UTC ms), wherever they served.
