@@ -4,6 +4,8 @@
 // members' workload; a member opens their own figures (我的服务统计) from the pool.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import test from 'node:test';
 
 import {
@@ -20,8 +22,38 @@ import {
   setupStreet,
   uiLogin,
   visible,
+  WAIT,
   withApp,
 } from './harness.mjs';
+
+/** The cells of an XLSX file's first sheet, row by row, read with Python's standard library
+ *  (the shared strings resolved; numbers as written). */
+function xlsxRows(path) {
+  const script = `
+import json, sys, zipfile, xml.etree.ElementTree as ET
+ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'}
+z = zipfile.ZipFile(sys.argv[1])
+shared = []
+if 'xl/sharedStrings.xml' in z.namelist():
+    for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', ns):
+        shared.append(''.join(t.text or '' for t in si.iter('{%s}t' % ns['m'])))
+rows = []
+for row in ET.fromstring(z.read('xl/worksheets/sheet1.xml')).iter('{%s}row' % ns['m']):
+    cells = []
+    for c in row.findall('m:c', ns):
+        v = c.find('m:v', ns)
+        t = c.get('t')
+        if t == 's':
+            cells.append(shared[int(v.text)])
+        elif t == 'inlineStr':
+            cells.append(''.join(x.text or '' for x in c.iter('{%s}t' % ns['m'])))
+        else:
+            cells.append(v.text if v is not None else '')
+    rows.append(cells)
+print(json.dumps(rows, ensure_ascii=False))
+`;
+  return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf8' }));
+}
 
 /** The text of the table cell `key` in the row of `month` (`total` for the total row). */
 async function cell(page, table, month, key) {
@@ -101,6 +133,31 @@ test('a street officer reads the street\'s figures and a community\'s; a member 
     assert.equal((await rows.first().locator('th').innerText()).trim(), '李党员');
     assert.equal((await rows.first().locator('td[data-key="claimed"]').innerText()).trim(), '2');
     await screenshot(sp, 'figures-street');
+
+    // The street's figures as an Excel file: the download button asks for a one-time link and the
+    // browser saves what the server answers. Its rows are the table's: the months, then 合计.
+    const [download] = await Promise.all([
+      sp.waitForEvent('download', { timeout: WAIT }),
+      byId(sp, 'download-figures-xlsx').click(),
+    ]);
+    assert.match(download.suggestedFilename(), /\.xlsx$/);
+    const saved = await download.path();
+    const rowsOfFile = xlsxRows(saved);
+    assert.equal(rowsOfFile[0][0], '月份');
+    assert.equal(rowsOfFile[0][1], '发布');
+    assert.equal(rowsOfFile.length, 1 + streetFigures.months.length + 1);
+    const totalRow = rowsOfFile[rowsOfFile.length - 1];
+    assert.equal(totalRow[0], '合计');
+    assert.equal(Number(totalRow[1]), streetFigures.total.posted);
+    assert.equal(Number(totalRow[rowsOfFile[0].indexOf('认领')]), streetFigures.total.claimed);
+    // The workload's CSV from its own button: UTF-8 with a byte-order mark, the member on it.
+    const [csv] = await Promise.all([
+      sp.waitForEvent('download', { timeout: WAIT }),
+      byId(sp, 'download-workload-csv').click(),
+    ]);
+    const csvText = readFileSync(await csv.path(), 'utf8');
+    assert.equal(csvText.charCodeAt(0), 0xfeff);
+    assert.match(csvText, /李党员/);
 
     // A community below the street: its own figures (the same numbers here, all filed there).
     await byId(sp, 'fig-below').selectOption({ label: '和平社区' });

@@ -7,11 +7,13 @@ use haolin_shared::api::{GridKind, PlaceLevel, Role};
 use haolin_shared::domain::{CheckinAction, CheckinStatus, WishAction, WishStatus};
 use haolin_shared::labels::Label;
 
+mod download;
 mod figures;
 mod orders;
 mod volunteer;
 mod zh_cn;
 
+pub use download::{DL, DownloadMessages};
 pub use figures::{FIG, FigureMessages};
 pub use orders::{DESK, DeskMessages, ORDERS, OrderMessages};
 pub use volunteer::{VOL, VolunteerMessages};

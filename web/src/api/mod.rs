@@ -10,6 +10,7 @@ pub mod auth;
 pub mod checkins;
 pub mod communities;
 pub mod events;
+pub mod exports;
 pub mod figures;
 pub mod me;
 pub mod notifications;

@@ -57,6 +57,11 @@ impl OrderQuery {
         in_scope && self.status.is_none_or(|s| s == order.status) && (!self.overdue || order.overdue)
     }
 
+    /// The filters as a query string (without `?`): the export of the same orders.
+    pub fn filters(&self) -> String {
+        self.query(None)
+    }
+
     /// The query string (without `?`) of one page after `cursor`.
     fn query(&self, cursor: Option<&str>) -> String {
         let mut q = match &self.scope {

@@ -5,6 +5,7 @@ use haolin_shared::api::{Checkin, Role, User};
 use haolin_shared::domain::{CheckinAction, CheckinStatus, Reason};
 use leptos::prelude::*;
 
+use crate::components::download::Downloads;
 use crate::i18n::MESSAGES;
 use crate::pages::checkins::actions_for;
 use crate::{access, api, state, time};
@@ -108,6 +109,8 @@ pub fn CheckinReview(
     let name_of = move |id: &str| names.with(|n| n.iter().find(|(i, _)| i == id).map(|(_, name)| name.clone()));
     view! {
         <h1>{MESSAGES.checkin_review}</h1>
+        // Every check-in of my communities, whatever its status: the register the office keeps.
+        <Downloads kind="checkins" query=String::new/>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         {move || match queue.get() {
             None => view! { <p class="loading" role="status">{MESSAGES.loading}</p> }.into_any(),

@@ -12,6 +12,7 @@ use haolin_shared::domain::{Reason, WishAction, WishStatus};
 use leptos::prelude::*;
 
 use crate::api::wishes::WishFeed;
+use crate::components::download::Downloads;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::components::{go, mark_wish_read};
@@ -242,6 +243,7 @@ pub fn Dispatcher(
         <WishListView list testid="review-queue" paged=true card=move |w| view! { <QueueCard wish=w me list/> }/>
         <h2>{MESSAGES.community_wishes}</h2>
         <Overview communities=communities.clone() filter/>
+        <Downloads kind="wishes" query=move || filter.get_untracked().map(|s| format!("status={}", s.as_str())).unwrap_or_default()/>
         <WishListView list=all testid="community-wishes" paged=true card=move |w: Wish| {
             let s = w.status;
             view! {

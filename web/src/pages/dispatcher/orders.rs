@@ -10,6 +10,7 @@ use leptos::prelude::*;
 
 use crate::api::places::PlaceSummary;
 use crate::api::work_orders::{OrderQuery, OrderScope};
+use crate::components::download::Downloads;
 use crate::components::order_actions::{ActionForm, Picker, priority_select};
 use crate::components::order_list::{OrderList, OrderListView};
 use crate::i18n::{DESK, MESSAGES, ORDERS};
@@ -99,6 +100,7 @@ pub fn DispatcherOrders(
             }).collect_view()}
         </div>
         <OrderListView list testid="dispatcher-orders" picker/>
+        <Downloads kind="work-orders" query=move || tab_query(&community.get_untracked(), tab.get_untracked()).filters()/>
     }
 }
 

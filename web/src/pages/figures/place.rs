@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::chart::{Kind, Series, chart};
 use super::{FiguresPage, card, duration, error_line, minutes, pending, percent, range_form, rating};
 use crate::api;
+use crate::components::download::Downloads;
 use crate::components::go;
 use crate::i18n::{FIG, MESSAGES};
 
@@ -315,6 +316,17 @@ pub fn PlaceFigures() -> impl IntoView {
         load();
     };
     let mine = FiguresPage::Mine.route();
+    // The export's filters: what the page shows.
+    let shown = move || {
+        let mut parts = Vec::new();
+        if let Some(p) = trail.with_untracked(|t| t.last().map(|p| p.id.clone())) {
+            parts.push(format!("place={}", js_sys::encode_uri_component(&p)));
+        }
+        if let Some((f, t)) = range.get_untracked() {
+            parts.push(format!("from={}&to={}", js_sys::encode_uri_component(&f), js_sys::encode_uri_component(&t)));
+        }
+        parts.join("&")
+    };
 
     view! {
         <div class="page-head">
@@ -367,9 +379,13 @@ pub fn PlaceFigures() -> impl IntoView {
             {totals(&f.total)}
             {charts(&f)}
             {table(&f)}
+            <Downloads kind="figures" query=shown/>
         }.into_any())}
         <h2>{FIG.workload}</h2>
-        {move || workload.get().map_or_else(|| pending(error), |w| workload_view(w).into_any())}
+        {move || workload.get().map_or_else(|| pending(error), |w| view! {
+            {workload_view(w)}
+            <Downloads kind="workload" query=shown/>
+        }.into_any())}
     }
 }
 

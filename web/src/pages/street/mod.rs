@@ -13,6 +13,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::api::work_orders::{OrderQuery, OrderScope};
+use crate::components::download::Downloads;
 use crate::components::order_actions::{ActionForm, Picker, priority_select};
 use crate::components::order_list::{OrderList, OrderListView};
 use crate::i18n::{DESK, ORDERS};
@@ -120,6 +121,10 @@ pub fn Street() -> impl IntoView {
         <OrderListView list=returned testid="street-returned" picker=picker.clone()/>
         <h2>{DESK.overdue_board}</h2>
         <OrderListView list=overdue testid="street-overdue" picker/>
+        {move || (!street.get().is_empty()).then(|| {
+            let id = street.get();
+            view! { <Downloads kind="work-orders" query=move || OrderQuery::of(OrderScope::Street(id.clone())).filters()/> }
+        })}
         {move || (!street.get().is_empty()).then(|| view! { <Scorecard unit="street" id=street.get()/> })}
     }
 }
