@@ -235,18 +235,20 @@ pub async fn figures(state: &AppState, caller: &Caller, q: &FigureQuery) -> Resu
     let place = readable_place(state, caller, q.place.as_deref()).await?;
     let scope = scope_of(&place)?;
     let (summed, live) = split(state, r).await?;
-    let (mut sums, mut durations) = match summed {
-        Some((from, to)) => (
-            state.store.figure_months(place.id, from, to).await?,
-            state.store.figure_month_durations(place.id, from, to).await?,
-        ),
-        None => (BTreeMap::new(), BTreeMap::new()),
+    // The summed days, the days counted from the log and the work orders are independent reads:
+    // they run at once, each on its own connection, so the answer waits for the slowest only.
+    let summed_reads = async {
+        match summed {
+            Some((from, to)) => tokio::try_join!(
+                state.store.figure_months(place.id, from, to),
+                state.store.figure_month_durations(place.id, from, to),
+            ),
+            None => Ok((BTreeMap::new(), BTreeMap::new())),
+        }
     };
-    for (date, start, end) in live {
-        let (s, d) = state.store.live_figures(scope, start, end).await?;
-        sums.entry(month_of(date)).or_default().add(&s);
-        durations.entry(month_of(date)).or_default().add(&d);
-    }
+    let live_reads = futures_util::future::try_join_all(live.iter().map(|&(date, start, end)| async move {
+        state.store.live_figures(scope, start, end).await.map(|(s, d)| (date, s, d))
+    }));
     // Work orders: the scorecard's sums of the same range (a district has none).
     let column = match place.level {
         PlaceLevel::Grid => Some("grid_id"),
@@ -254,15 +256,21 @@ pub async fn figures(state: &AppState, caller: &Caller, q: &FigureQuery) -> Resu
         PlaceLevel::Street => Some("street_id"),
         _ => None,
     };
-    let orders = match column {
-        Some(column) => Some(
-            state
+    let order_reads = async {
+        match column {
+            Some(column) => state
                 .store
                 .score_sums(column, place.id, shanghai_instant(r.from, 0), shanghai_instant(r.to.succ(), 0))
-                .await?,
-        ),
-        None => None,
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
     };
+    let ((mut sums, mut durations), live, orders) = tokio::try_join!(summed_reads, live_reads, order_reads)?;
+    for (date, s, d) in live {
+        sums.entry(month_of(date)).or_default().add(&s);
+        durations.entry(month_of(date)).or_default().add(&d);
+    }
     let order_row = |month: &str| {
         orders.as_ref().map(|all| {
             let found = all.iter().find(|s| s.month == month).cloned().unwrap_or_else(|| {
@@ -359,11 +367,20 @@ async fn workload_of(state: &AppState, caller: &Caller, q: &FigureQuery, limit: 
             by_member.entry(l.member_id).or_insert_with(|| (l.name.clone(), MemberSums::default())).1.add(&l.sums);
         }
     };
-    if let Some((from, to)) = summed {
-        put(state.store.member_lines(scope, from, to).await?);
-    }
-    for (_, start, end) in live {
-        put(state.store.live_member_lines(scope, start, end).await?);
+    // The summed days and the days counted from the log, read at once.
+    let summed_lines = async {
+        match summed {
+            Some((from, to)) => state.store.member_lines(scope, from, to).await,
+            None => Ok(Vec::new()),
+        }
+    };
+    let live_lines = futures_util::future::try_join_all(
+        live.iter().map(|&(_, start, end)| state.store.live_member_lines(scope, start, end)),
+    );
+    let (summed_lines, live_lines) = tokio::try_join!(summed_lines, live_lines)?;
+    put(summed_lines);
+    for lines in live_lines {
+        put(lines);
     }
     let mut lines: Vec<(i64, String, MemberSums)> = by_member.into_iter().map(|(id, (n, s))| (id, n, s)).collect();
     lines.sort_by(|a, b| b.2.claimed.cmp(&a.2.claimed).then(a.0.cmp(&b.0)));

@@ -561,34 +561,32 @@ impl Store {
     }
 
     /// A place's sums and histograms counted from the log for `[start, end)` (UTC ms).
+    /// The sums and the histograms are two statements, run at once on two connections.
     pub async fn live_figures(&self, scope: Scope, start: i64, end: i64) -> Result<(DaySums, Durations), StoreError> {
-        let row = sqlx::query(&format!(
+        let sums_sql = format!(
             "WITH {src} SELECT {sums} FROM src WHERE {pred}",
             src = source_cte(),
             sums = sums_select(),
             pred = scope.predicate("community_id", "grid_id"),
-        ))
-        .bind(start)
-        .bind(end)
-        .bind(scope.id())
-        .fetch_one(&self.pool)
-        .await?;
+        );
+        let inner = format!(
+            "SELECT metric, seconds, COUNT(*) AS n FROM dur WHERE {pred} GROUP BY metric, seconds",
+            pred = scope.predicate("community_id", "grid_id")
+        );
+        let durations_sql = format!(
+            "WITH {dur} {folded}",
+            dur = durations_cte(),
+            folded = folded(self.backend, "metric, seconds, n", &inner)
+        );
+        let (row, text): (_, String) = tokio::try_join!(
+            sqlx::query(&sums_sql).bind(start).bind(end).bind(scope.id()).fetch_one(&self.pool),
+            sqlx::query_scalar(&durations_sql).bind(start).bind(end).bind(scope.id()).fetch_one(&self.pool),
+        )?;
         // SUM over no rows is NULL: a day without anything.
         let values = SUM_COLUMNS
             .iter()
             .map(|c| row.try_get::<Option<i64>, _>(*c).map(Option::unwrap_or_default))
             .collect::<Result<Vec<_>, _>>()?;
-        let inner = format!(
-            "SELECT metric, seconds, COUNT(*) AS n FROM dur WHERE {pred} GROUP BY metric, seconds",
-            pred = scope.predicate("community_id", "grid_id")
-        );
-        let sql = format!(
-            "WITH {dur} {folded}",
-            dur = durations_cte(),
-            folded = folded(self.backend, "metric, seconds, n", &inner)
-        );
-        let text: String =
-            sqlx::query_scalar(&sql).bind(start).bind(end).bind(scope.id()).fetch_one(&self.pool).await?;
         let mut durations = Durations::default();
         for (metric, seconds, n) in decode::<Vec<(String, i64, i64)>>(&text)? {
             durations.put(&metric, seconds, n);
