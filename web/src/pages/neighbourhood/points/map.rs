@@ -65,7 +65,8 @@ fn marker(p: &ServicePoint, pr: Projection) -> impl IntoView + use<> {
     view! {
         <g>
             <a href=link.href() on:click=go(link.clone()) data-testid="point-marker" data-id=p.id.clone() aria-label=label>
-                <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="14" class=class/>
+                <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="40" class="hit"/>
+                <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="18" class=class/>
                 <title>{title}</title>
             </a>
         </g>
