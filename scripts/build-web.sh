@@ -5,7 +5,9 @@
 # web/dist/orders, under /orders/: the work-order pages) and the volunteer bundle
 # (web/volunteer/index.html → web/dist/volunteer, under /volunteer/: volunteer service and the time
 # bank) and the figures bundle (web/figures/index.html → web/dist/figures, under /figures/: the
-# figures for leaders and a member's own) — built after the main one because Trunk empties its
+# figures for leaders and a member's own) and the neighbourhood bundle (web/neighbourhood/index.html →
+# web/dist/neighbourhood, under /neighbourhood/: property ratings, service points, notices) — built
+# after the main one because Trunk empties its
 # dist folder.
 # Skips the build when web/dist is newer than every input (web/, shared/src, the workspace's
 # Cargo.toml and Cargo.lock, Trunk.toml, the build's scripts and the npm tools' lock file).
@@ -25,7 +27,8 @@ export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 STAMP=web/dist/.built
 
 if [ "${1:-}" != "--force" ] && [ -f "$STAMP" ] && [ -f web/dist/index.html ] && [ -f web/dist/office/index.html ] \
-  && [ -f web/dist/orders/index.html ] && [ -f web/dist/volunteer/index.html ] && [ -f web/dist/figures/index.html ]; then
+  && [ -f web/dist/orders/index.html ] && [ -f web/dist/volunteer/index.html ] && [ -f web/dist/figures/index.html ] \
+  && [ -f web/dist/neighbourhood/index.html ]; then
   newer=$(find web shared/src Cargo.toml Cargo.lock Trunk.toml scripts/build-web.sh \
     scripts/minify-web.sh scripts/precompress.sh tools/package-lock.json \
     -path web/dist -prune -o -type f -newer "$STAMP" -print -quit)
@@ -36,6 +39,7 @@ if [ "${1:-}" != "--force" ] && [ -f "$STAMP" ] && [ -f web/dist/index.html ] &&
     scripts/web-size.sh street >&2
     scripts/web-size.sh volunteer >&2
     scripts/web-size.sh figures >&2
+    scripts/web-size.sh neighbourhood >&2
     exit 0
   fi
   log "rebuilding: $newer changed"
@@ -58,6 +62,8 @@ log "trunk build --release web/volunteer/index.html (the volunteer bundle, files
 trunk build --release --dist web/dist/volunteer --public-url /volunteer/ web/volunteer/index.html
 log "trunk build --release web/figures/index.html (the figures bundle, files under /figures/)"
 trunk build --release --dist web/dist/figures --public-url /figures/ web/figures/index.html
+log "trunk build --release web/neighbourhood/index.html (the neighbourhood bundle, files under /neighbourhood/)"
+trunk build --release --dist web/dist/neighbourhood --public-url /neighbourhood/ web/neighbourhood/index.html
 # The login page at the entry point (`/`, `/login`, `/register`): plain HTML and a few lines of
 # script, no wasm (and no comments: every byte goes to every phone), so a dispatcher's first visit
 # loads the login page and then only the office bundle. Its script saves the session exactly as
@@ -69,9 +75,9 @@ log "the login page (web/login/index.html → web/dist/login, stylesheet /$style
 mkdir -p web/dist/login
 sed "s|href=\"/style.css\"|href=\"/$style\"|" web/login/index.html >web/dist/login/index.html
 grep -q "href=\"/$style\"" web/dist/login/index.html || { log "the login page's stylesheet link was not set"; exit 1; }
-# The office, orders, volunteer and figures bundles share that stylesheet (the same file, so the same hash and
+# The office, orders, volunteer, figures and neighbourhood bundles share that stylesheet (the same file, so the same hash and
 # integrity) instead of their own copies: a dispatcher's desk finds it cached from the login page.
-for bundle in office orders volunteer figures; do
+for bundle in office orders volunteer figures neighbourhood; do
   sed -i "s|href=\"/$bundle/$style\"|href=\"/$style\"|" "web/dist/$bundle/index.html"
   grep -q "href=\"/$style\"" "web/dist/$bundle/index.html" || { log "the $bundle bundle's stylesheet link was not set"; exit 1; }
   rm -f "web/dist/$bundle/$style"
@@ -92,9 +98,11 @@ log "built web/dist in ${SECONDS}s"
 # over its budget (BENCHMARKS.md, "Web app weight"): a resident's (the login page, then the main
 # bundle), a dispatcher's (the login page, then the office bundle) and a street officer's (the
 # login page, then the orders bundle), a volunteer's (the login page, then the volunteer bundle)
-# and a leader's figures (the login page, then the figures bundle).
+# and a leader's figures (the login page, then the figures bundle) and a resident's neighbourhood
+# pages (the login page, then the neighbourhood bundle).
 scripts/web-size.sh resident >&2
 scripts/web-size.sh dispatcher >&2
 scripts/web-size.sh street >&2
 scripts/web-size.sh volunteer >&2
 scripts/web-size.sh figures >&2
+scripts/web-size.sh neighbourhood >&2

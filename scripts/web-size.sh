@@ -16,6 +16,8 @@
 #               me, the time bank); budget 260000
 #   figures     the login page at `/`, then the figures bundle at `/figures` (a place's figures,
 #               its members' workload); budget 260000
+#   neighbourhood  the login page at `/`, then the neighbourhood bundle at `/points` (service points,
+#               property ratings, notices); budget 260000
 #   main        the main bundle alone (`/resident`); budget 180000. office: the office bundle alone
 #               (`/dispatcher`); budget 260000. orders: the orders bundle alone (`/street`); 260000.
 #               volunteer-only: the volunteer bundle alone (`/volunteer`); 260000. figures-only:
@@ -23,13 +25,13 @@
 #   DIR         any other built folder's page at `/` alone (e.g. bench/web-floor/dist); budget 250000
 # Exits 1 over the budget ($WEB_SIZE_BUDGET overrides it), 2 if the app has not been built
 # (scripts/build-web.sh).
-# Usage: scripts/web-size.sh [resident|dispatcher|member|street|volunteer|figures|main|office|orders|volunteer-only|figures-only|DIR]
+# Usage: scripts/web-size.sh [resident|dispatcher|member|street|volunteer|figures|neighbourhood|main|office|orders|volunteer-only|figures-only|DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=${WEB_DIST:-web/dist}
 visit=${1:-resident}
 accept="gzip, deflate, br, zstd"
-needs=(index.html office/index.html orders/index.html volunteer/index.html figures/index.html login/index.html)
+needs=(index.html office/index.html orders/index.html volunteer/index.html figures/index.html neighbourhood/index.html login/index.html)
 case "$visit" in
   resident) pages=(/ /resident) budget=180000 ;;
   dispatcher) pages=(/ /dispatcher) budget=260000 ;;
@@ -37,13 +39,14 @@ case "$visit" in
   street) pages=(/ /street) budget=260000 ;;
   volunteer) pages=(/ /volunteer) budget=260000 ;;
   figures) pages=(/ /figures) budget=260000 ;;
+  neighbourhood) pages=(/ /points) budget=260000 ;;
   main) pages=(/resident) budget=180000 ;;
   office) pages=(/dispatcher) budget=260000 ;;
   orders) pages=(/street) budget=260000 ;;
   volunteer-only) pages=(/volunteer) budget=260000 ;;
   figures-only) pages=(/figures) budget=260000 ;;
   *)
-    [ -d "$visit" ] || { echo "usage: scripts/web-size.sh [resident|dispatcher|member|street|volunteer|figures|main|office|orders|volunteer-only|figures-only|DIR]" >&2; exit 2; }
+    [ -d "$visit" ] || { echo "usage: scripts/web-size.sh [resident|dispatcher|member|street|volunteer|figures|neighbourhood|main|office|orders|volunteer-only|figures-only|DIR]" >&2; exit 2; }
     root=$visit pages=(/) budget=250000 needs=(index.html) ;;
 esac
 budget=${WEB_SIZE_BUDGET:-$budget}

@@ -10,6 +10,7 @@ mod ledger;
 mod order_log;
 mod order_story;
 mod orders;
+mod service_points;
 mod volunteers;
 
 use std::fmt::Write as _;
@@ -60,6 +61,8 @@ pub struct Scale {
     pub teams_per_street: usize,
     /// Volunteer teams of the district.
     pub district_teams: usize,
+    /// Service points (红帆驿站), spread over the communities.
+    pub service_points: usize,
 }
 
 impl Scale {
@@ -80,6 +83,7 @@ impl Scale {
         teams_per_community: 3,
         teams_per_street: 4,
         district_teams: 4,
+        service_points: 12,
     };
     /// The seed's district: 10 streets, 60 communities, 653 + 8 grids, 9,467 units, 512 unit
     /// branches, 4,872 members, 100,000 residents, 500,000 wishes; 20 + 30 departments, 4,695
@@ -100,6 +104,7 @@ impl Scale {
         teams_per_community: 5,
         teams_per_street: 12,
         district_teams: 9,
+        service_points: 154,
     };
 
     /// `small` or `seed`.
@@ -151,6 +156,8 @@ pub struct Generated {
     pub movements: usize,
     /// Finished days summed into the figures (docs/FIGURES.md), as the figures job would.
     pub figure_days: usize,
+    /// Service points.
+    pub service_points: usize,
 }
 
 /// Why generation failed.
@@ -633,6 +640,17 @@ pub async fn generate(
     done.orders = made.orders;
     done.order_events = made.events;
     bulk.reset_sequences().await?;
+    let mut point_rng = Rng(seed ^ 0x0053_4552_5649_4345);
+    done.service_points = service_points::write(
+        store,
+        &mut point_rng,
+        &district.grids,
+        &community_ids,
+        &community_names,
+        scale.service_points,
+        now_ms,
+    )
+    .await?;
     done.figure_days = crate::figures::sum_finished_days(store, None).await?;
     Ok(done)
 }

@@ -35,6 +35,7 @@ pub mod redis_conn;
 pub mod residents;
 pub mod roles;
 pub mod routes;
+pub mod service_points;
 pub mod settings;
 pub mod startup;
 pub mod state;

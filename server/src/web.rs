@@ -5,9 +5,11 @@
 //! `/office/`: staff pages and the member's check-in paperwork), so a resident's phone never loads
 //! the office pages, the orders app in `orders/` (the work-order pages, files under `/orders/`)
 //! the volunteer app in `volunteer/` (volunteer service and the time bank, files under
-//! `/volunteer/`), and the figures app in `figures/` (统计, files under `/figures/`). A client
-//! route of the orders, office, volunteer or figures app (`haolin_shared::bundles::is_orders_route`,
-//! `is_office_route`, `is_volunteer_route`, `is_figures_route`) falls
+//! `/volunteer/`), the figures app in `figures/` (统计, files under `/figures/`) and the
+//! neighbourhood app in `neighbourhood/` (property ratings, service points, notices, files under
+//! `/neighbourhood/`). A client route of the orders, office, volunteer, figures or neighbourhood app
+//! (`haolin_shared::bundles::is_orders_route`, `is_office_route`, `is_volunteer_route`,
+//! `is_figures_route`, `is_neighbourhood_route`) falls
 //! back to its `index.html` once built, any other to `index.html`. The entry point
 //! (`/`, `/login`, `/register`) is the login page in `login/` once it is built: plain HTML, no
 //! wasm, which sends each role on to its own bundle.
@@ -37,13 +39,16 @@ fn login_page_for(dir: &Path, path: &str) -> Option<PathBuf> {
 }
 
 /// The `index.html` that serves a client route: the orders app's, the office app's or the
-/// volunteer app's or the figures app's for their routes (when built), else the main app's.
+/// volunteer app's, the figures app's or the neighbourhood app's for their routes (when built), else the main app's.
 fn index_for(dir: &Path, path: &str) -> PathBuf {
     let orders_index = dir.join(bundles::ORDERS_DIR).join("index.html");
     let office_index = dir.join(bundles::OFFICE_DIR).join("index.html");
     let volunteer_index = dir.join(bundles::VOLUNTEER_DIR).join("index.html");
     let figures_index = dir.join(bundles::FIGURES_DIR).join("index.html");
-    if bundles::is_figures_route(path) && figures_index.is_file() {
+    let neighbourhood_index = dir.join(bundles::NEIGHBOURHOOD_DIR).join("index.html");
+    if bundles::is_neighbourhood_route(path) && neighbourhood_index.is_file() {
+        neighbourhood_index
+    } else if bundles::is_figures_route(path) && figures_index.is_file() {
         figures_index
     } else if bundles::is_volunteer_route(path) && volunteer_index.is_file() {
         volunteer_index

@@ -658,6 +658,7 @@ mod party;
 mod photos;
 mod places;
 mod residents;
+mod service_points;
 mod time_bank;
 mod volunteers;
 mod work_orders;
@@ -679,6 +680,10 @@ pub use places::{
     PlaceRef, SetHomeRequest, UpdatePlaceRequest,
 };
 pub use residents::{CreateResidentRequest, ResidentRecord};
+pub use service_points::{
+    CreateServicePointRequest, GridOutline, OpeningHours, ServiceContact, ServiceMap, ServicePoint,
+    UpdateServicePointRequest,
+};
 pub use time_bank::{
     AddFamilyRequest, Certificate, CertificateVerification, FamilyLink, GiftRequest, LedgerCheck, LedgerEntry,
     MintRequest, PoolSummary, Relation, ReversalRequest, ServiceRecord, ServiceRecordEntry, TimeBankSummary, Transfer,

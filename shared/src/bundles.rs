@@ -15,6 +15,11 @@
 //! The figures bundle (`web/dist/figures`, its files under `/figures/`) holds the figures pages
 //! (统计, docs/FIGURES.md): a place's monthly figures as charts and a table, its members'
 //! workload, and a member's own figures, reached from the office desks and the member's pool.
+//! The neighbourhood bundle (`web/dist/neighbourhood`, its files under `/neighbourhood/`) holds the
+//! pages residents open weekly rather than daily and their office side: rating the property
+//! service (红色物业, `/property`), the service points (红帆驿站, `/points`: a list by distance and a
+//! map drawn over the grid boundaries) and the notices (通知公告, `/notices`), reached from the
+//! homes and desks by one link.
 //!
 //! The entry point is neither: `/`, `/login` and `/register` are served by the login page
 //! (`web/dist/login`, plain HTML and a few lines of script, no wasm), which sends a visitor with
@@ -32,6 +37,9 @@ pub const VOLUNTEER_DIR: &str = "volunteer";
 
 /// The figures bundle's folder inside the built web app, and the URL path of its files.
 pub const FIGURES_DIR: &str = "figures";
+
+/// The neighbourhood bundle's folder inside the built web app, and the URL path of its files.
+pub const NEIGHBOURHOOD_DIR: &str = "neighbourhood";
 
 /// The login page's folder inside the built web app.
 pub const LOGIN_DIR: &str = "login";
@@ -61,6 +69,10 @@ pub const VOLUNTEER_ROUTES: [&str; 1] = ["/volunteer"];
 /// office figures page at `/figures`, a member's own at `/figures/me`).
 pub const FIGURES_ROUTES: [&str; 1] = ["/figures"];
 
+/// The route prefixes of the neighbourhood bundle: the property service ratings (`/property…`),
+/// the service points (`/points…`) and the notices (`/notices…`).
+pub const NEIGHBOURHOOD_ROUTES: [&str; 3] = ["/property", "/points", "/notices"];
+
 fn under(prefixes: &[&str], path: &str) -> bool {
     prefixes.iter().any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
@@ -81,6 +93,12 @@ pub fn is_volunteer_route(path: &str) -> bool {
 /// [`FIGURES_ROUTES`] or below it.
 pub fn is_figures_route(path: &str) -> bool {
     under(&FIGURES_ROUTES, path)
+}
+
+/// Whether the client route `path` (without query) belongs to the neighbourhood bundle: one of
+/// [`NEIGHBOURHOOD_ROUTES`] or below it.
+pub fn is_neighbourhood_route(path: &str) -> bool {
+    under(&NEIGHBOURHOOD_ROUTES, path)
 }
 
 /// Whether the client route `path` (without query) belongs to the office bundle: one of
@@ -155,6 +173,24 @@ mod tests {
         }
         for path in ["/figuresx", "/figure", "/dispatcher", "/", "/member", "/volunteer/hours"] {
             assert!(!is_figures_route(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn neighbourhood_routes_are_their_prefixes_and_what_lies_below_them() {
+        for path in ["/property", "/property/ratings", "/points", "/points/3", "/notices", "/notices/7/"] {
+            assert!(is_neighbourhood_route(path), "{path}");
+            assert!(
+                !is_office_route(path)
+                    && !is_orders_route(path)
+                    && !is_volunteer_route(path)
+                    && !is_figures_route(path)
+                    && !is_login_route(path),
+                "{path}"
+            );
+        }
+        for path in ["/propertyx", "/point", "/noticesx", "/resident", "/", "/dispatcher"] {
+            assert!(!is_neighbourhood_route(path), "{path}");
         }
     }
 

@@ -10,12 +10,14 @@ use haolin_shared::labels::Label;
 mod download;
 mod figures;
 mod orders;
+mod points;
 mod volunteer;
 mod zh_cn;
 
 pub use download::{DL, DownloadMessages};
 pub use figures::{FIG, FigureMessages};
 pub use orders::{DESK, DeskMessages, ORDERS, OrderMessages};
+pub use points::{PTS, PointMessages};
 pub use volunteer::{VOL, VolunteerMessages};
 
 /// One locale's messages.

@@ -23,6 +23,9 @@ pub enum Bundle {
     /// The figures app (`haolin_shared::bundles::FIGURES_ROUTES`): a place's figures, its
     /// members' workload, a member's own figures.
     Figures,
+    /// The neighbourhood app (`haolin_shared::bundles::NEIGHBOURHOOD_ROUTES`): property service
+    /// ratings, service points, notices.
+    Neighbourhood,
 }
 
 /// A page of the app.
@@ -80,6 +83,9 @@ pub enum Route {
     /// `/figures…`: a page of the figures bundle; the path below `/figures` (empty for the
     /// office figures page, `/me` for a member's own), which `pages::figures` reads.
     Figures(String),
+    /// `/property…`, `/points…`, `/notices…`: a page of the neighbourhood bundle; the whole path
+    /// (e.g. `/points/3`), which `pages::neighbourhood` reads.
+    Neighbourhood(String),
     /// Anything else.
     NotFound,
 }
@@ -162,6 +168,8 @@ impl Route {
                     path.strip_prefix(FIGURES).filter(|rest| rest.is_empty() || rest.starts_with('/'))
                 {
                     Self::Figures(rest.to_owned())
+                } else if haolin_shared::bundles::is_neighbourhood_route(path) {
+                    Self::Neighbourhood(path.to_owned())
                 } else if let Some(id) = id_segment(path.strip_prefix(PLACE_PREFIX)) {
                     Self::AdminPlace(id)
                 } else if let Some(id) =
@@ -204,6 +212,7 @@ impl Route {
             Self::AdminPlace(id) => return format!("{PLACE_PREFIX}{id}"),
             Self::Volunteer(rest) => return format!("{VOLUNTEER}{rest}"),
             Self::Figures(rest) => return format!("{FIGURES}{rest}"),
+            Self::Neighbourhood(path) => return path.clone(),
             Self::Certificate(id) => return format!("{CERTIFICATE_PREFIX}{id}{CERTIFICATE_SUFFIX}"),
         };
         fixed.to_owned()
@@ -250,6 +259,7 @@ impl Route {
             | Self::Patrol => Bundle::Orders,
             Self::Volunteer(_) => Bundle::Volunteer,
             Self::Figures(_) => Bundle::Figures,
+            Self::Neighbourhood(_) => Bundle::Neighbourhood,
             _ => Bundle::Main,
         }
     }
@@ -296,6 +306,9 @@ mod tests {
         assert_eq!(Route::parse("/figures"), Route::Figures(String::new()));
         assert_eq!(Route::parse("/figures/me/"), Route::Figures("/me".into()));
         assert_eq!(Route::parse("/figuresx"), Route::NotFound);
+        assert_eq!(Route::parse("/points"), Route::Neighbourhood("/points".into()));
+        assert_eq!(Route::parse("/notices/7?x=1"), Route::Neighbourhood("/notices/7".into()));
+        assert_eq!(Route::parse("/pointsx"), Route::NotFound);
     }
 
     #[test]
@@ -328,6 +341,9 @@ mod tests {
             Route::Volunteer("/hours".into()),
             Route::Figures(String::new()),
             Route::Figures("/me".into()),
+            Route::Neighbourhood("/property".into()),
+            Route::Neighbourhood("/points/3".into()),
+            Route::Neighbourhood("/notices".into()),
         ];
         for route in routes {
             assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
@@ -388,6 +404,9 @@ mod tests {
             "/volunteer/scan",
             "/figures",
             "/figures/me",
+            "/property",
+            "/points",
+            "/notices/3",
         ];
         for path in paths {
             let office = haolin_shared::bundles::is_office_route(path);
@@ -398,6 +417,8 @@ mod tests {
             assert_eq!(Route::parse(path).bundle() == Bundle::Volunteer, volunteer, "{path}");
             let figures = haolin_shared::bundles::is_figures_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::Figures, figures, "{path}");
+            let neighbourhood = haolin_shared::bundles::is_neighbourhood_route(path);
+            assert_eq!(Route::parse(path).bundle() == Bundle::Neighbourhood, neighbourhood, "{path}");
             let login = haolin_shared::bundles::is_login_route(path);
             assert_eq!(Route::parse(path).bundle() == Bundle::LoginPage, login, "{path}");
         }

@@ -2,11 +2,12 @@
 //! dispatcher, party organisations, members checked in (and one pending), a grid worker, a
 //! household head, two residents with registered homes and a wish in every status; departments, a
 //! street officer, department staff and a work order in every status; a volunteer team with a
-//! confirmed activity, an upcoming one and hours in the time bank. Seeded only into an empty
-//! database.
+//! confirmed activity, an upcoming one and hours in the time bank; six service points (红帆驿站).
+//! Seeded only into an empty database.
 
 mod orders;
 mod pictures;
+mod service_points;
 mod structure;
 mod volunteers;
 
@@ -159,6 +160,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
     }
     orders::seed_orders(state, grid).await?;
     volunteers::seed_volunteers(state, community.id, grid, [dispatcher, li, zhang, zhao, qian]).await?;
+    service_points::seed_points(state, community.id, grid).await?;
     Ok(true)
 }
 

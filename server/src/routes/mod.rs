@@ -21,6 +21,7 @@ pub mod photos;
 pub mod places;
 pub mod residents;
 pub mod roles;
+pub mod service_points;
 pub mod stream;
 pub mod subscriptions;
 pub mod time_bank;
@@ -97,6 +98,7 @@ pub fn configure(cfg: &mut impl Routes) {
     figures::configure(cfg);
     open311::configure(cfg);
     exports::configure(cfg);
+    service_points::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

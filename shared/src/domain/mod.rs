@@ -7,6 +7,7 @@ mod certificate;
 pub mod checkin;
 mod phone;
 mod rating;
+pub mod service_point;
 mod text;
 pub mod time_bank;
 mod wish;

@@ -44,6 +44,9 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/admin/time-bank/reversals", "transfer_reversed"),
     ("post", "/api/v1/admin/open311-keys", "open311_key_issued"),
     ("post", "/api/v1/admin/open311-keys/{id}/revoke", "open311_key_revoked"),
+    ("post", "/api/v1/service-points", "service_point_created"),
+    ("put", "/api/v1/service-points/{id}", "service_point_updated"),
+    ("post", "/api/v1/service-points/{id}/retire", "service_point_retired"),
 ];
 
 /// The newest entry's id (`None` while the log is empty).
@@ -534,6 +537,38 @@ async fn every_administrative_route_leaves_exactly_its_audit_entry() {
             json!({}),
         ),
         |_| key_id.clone(),
+    )
+    .await;
+
+    // Service points (docs/SERVICE-POINTS.md): created, edited and retired.
+    let point = json!({"name": "红帆驿站", "address": "和平路 1 号", "location": {"lng": 106.83, "lat": 26.59},
+        "hours": {"weekly": [["09:00-17:00"], [], [], [], [], [], []], "follows_calendar": true},
+        "services": ["代收快递"], "contact": {"name": "王站长", "phone": "0858-8221234"}});
+    let mut create_point = point.clone();
+    create_point["community_id"] = json!(community_id);
+    let created_point = walk
+        .step(
+            by_admin(("post", "/api/v1/service-points"), "service_point_created", "service_point"),
+            201,
+            req(&app, Method::POST, "/api/v1/service-points", &admin, create_point),
+            |v| v.get("id").and_then(Value::as_str).map(str::to_owned),
+        )
+        .await;
+    assert_eq!(created_point["details"]["name"], "红帆驿站", "{created_point}");
+    let point_id = created_point["target_id"].as_str().map(str::to_owned);
+    let point_path = format!("/api/v1/service-points/{}", point_id.as_deref().unwrap_or("0"));
+    walk.step(
+        by_admin(("put", "/api/v1/service-points/{id}"), "service_point_updated", "service_point"),
+        200,
+        req(&app, Method::PUT, &point_path, &admin, point),
+        |_| point_id.clone(),
+    )
+    .await;
+    walk.step(
+        by_admin(("post", "/api/v1/service-points/{id}/retire"), "service_point_retired", "service_point"),
+        200,
+        req(&app, Method::POST, &format!("{point_path}/retire"), &admin, json!({})),
+        |_| point_id.clone(),
     )
     .await;
 

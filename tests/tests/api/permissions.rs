@@ -191,6 +191,8 @@ enum Obj {
     MintTransfer,
     /// A fresh Open311 partner key for C.
     Open311Key,
+    /// A service point of C, created by the admin.
+    ServicePoint,
 }
 
 /// How the caller's token is sent.
@@ -216,6 +218,9 @@ fn line(method: &'static str, path: &'static str, obj: Obj, body: &'static str, 
 const REASON: &str = r#"{"reason": "情况已核实，按规定处理"}"#;
 const CHECKIN: &str =
     r#"{"community_id": "{C}", "certificate_no": "FWZ-2026-{n}", "letter_ref": "钟组介〔2026〕{n}号"}"#;
+
+const SERVICE_POINT: &str = r#"{"community_id": "{C}", "name": "红帆驿站{n}", "address": "和平路 {n} 号", "location": {"lng": 106.83, "lat": 26.59}, "hours": {"weekly": [["09:00-17:00"], ["09:00-17:00"], ["09:00-17:00"], ["09:00-17:00"], ["09:00-17:00"], [], []], "follows_calendar": true}, "services": ["代收快递"], "contact": {"name": "王站长", "phone": "0858-8221234"}}"#;
+const SERVICE_POINT_EDIT: &str = r#"{"name": "红帆驿站{n}", "address": "和平路 {n} 号", "location": {"lng": 106.83, "lat": 26.59}, "hours": {"weekly": [["09:00-17:00"], [], [], [], [], [], []]}, "services": ["代收快递", "休息饮水"], "contact": {"name": "王站长", "phone": "13800001234"}}"#;
 
 /// The table (see the module documentation). Keep one line per operation and object.
 #[rustfmt::skip]
@@ -393,6 +398,14 @@ fn table() -> Vec<Line> {
         line("POST", "/api/v1/admin/open311-keys", None, r#"{"partner": "热线{n}", "place_id": "{C}", "contact_phone": "{phone}"}"#, "*=403 adm=ok"),
         line("GET", "/api/v1/admin/open311-keys", None, "", "*=403 adm=ok"),
         line("POST", "/api/v1/admin/open311-keys/{id}/revoke", Open311Key, "", "*=403 adm=ok"),
+        // Service points (docs/SERVICE-POINTS.md): everyone signed in reads; C's dispatchers and
+        // admins maintain C's points (the dispatcher of D is refused like any other).
+        line("GET", "/api/v1/service-points", None, "", "*=ok"),
+        line("GET", "/api/v1/service-points/map", None, "", "*=ok"),
+        line("POST", "/api/v1/service-points", None, SERVICE_POINT, "*=403 d=ok d2=ok adm=ok"),
+        line("GET", "/api/v1/service-points/{id}", ServicePoint, "", "*=ok"),
+        line("PUT", "/api/v1/service-points/{id}", ServicePoint, SERVICE_POINT_EDIT, "*=403 d=ok d2=ok adm=ok"),
+        line("POST", "/api/v1/service-points/{id}/retire", ServicePoint, "", "*=403 d=ok d2=ok adm=ok"),
         line("GET", "/api/v1/me/service-record", None, "", "*=ok"),
         line("GET", "/api/v1/me/service-record.csv", None, "", "*=ok"),
         // Exports (docs/EXPORTS.md): the office's lists for admins and dispatchers (work orders
@@ -800,6 +813,11 @@ async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
             let body = json!({"partner": "区12345热线", "place_id": c, "contact_phone": "13712345678"});
             let issued = app.post("/api/v1/admin/open311-keys", &fx.admin, &body).await;
             vec![str_of(&issued.expect_status(201)["key"], "id").to_owned()]
+        }
+        Obj::ServicePoint => {
+            let body = SERVICE_POINT.replace("{C}", c).replace("{n}", "1");
+            let body: Value = serde_json::from_str(&body).unwrap();
+            vec![id(app.post("/api/v1/service-points", &fx.admin, &body).await.expect_status(201))]
         }
     }
 }

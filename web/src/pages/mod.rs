@@ -7,6 +7,7 @@ pub mod dispatcher;
 pub mod figures;
 pub mod inbox;
 pub mod member;
+pub mod neighbourhood;
 pub mod orders;
 pub mod resident;
 pub mod street;

@@ -24,6 +24,7 @@ pub fn PlaceTree(
                 <h1>{MESSAGES.nav_places}</h1>
                 // Another bundle: a full page load.
                 <a href=Route::Figures(String::new()).href() data-testid="goto-figures">{DESK.goto_figures}</a>
+                <a href=Route::Neighbourhood("/points".into()).href() data-testid="goto-points">{crate::i18n::PTS.nav}</a>
             </div>
             <children::Children parent=None/>
         }
