@@ -69,11 +69,17 @@ pub enum AuditAction {
     Open311KeyIssued,
     /// An admin revoked an Open311 partner key.
     Open311KeyRevoked,
+    /// Staff posted a notice (通知公告).
+    NoticePosted,
+    /// A notice's poster (or an admin) changed it.
+    NoticeUpdated,
+    /// A notice's poster (or an admin) withdrew it.
+    NoticeWithdrawn,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 32] = [
         Self::UserCreated,
         Self::RoleGranted,
         Self::RoleRevoked,
@@ -103,6 +109,9 @@ impl AuditAction {
         Self::TeamCreated,
         Self::Open311KeyIssued,
         Self::Open311KeyRevoked,
+        Self::NoticePosted,
+        Self::NoticeUpdated,
+        Self::NoticeWithdrawn,
     ];
 
     /// The wire name.
@@ -137,6 +146,9 @@ impl AuditAction {
             Self::TeamCreated => "team_created",
             Self::Open311KeyIssued => "open311_key_issued",
             Self::Open311KeyRevoked => "open311_key_revoked",
+            Self::NoticePosted => "notice_posted",
+            Self::NoticeUpdated => "notice_updated",
+            Self::NoticeWithdrawn => "notice_withdrawn",
         }
     }
 
@@ -177,11 +189,13 @@ pub enum AuditTargetKind {
     Team,
     /// An Open311 partner key.
     Open311Key,
+    /// A notice (通知公告).
+    Notice,
 }
 
 impl AuditTargetKind {
     /// Every kind.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::User,
         Self::Community,
         Self::Place,
@@ -195,6 +209,7 @@ impl AuditTargetKind {
         Self::Transfer,
         Self::Team,
         Self::Open311Key,
+        Self::Notice,
     ];
 
     /// The wire name.
@@ -213,6 +228,7 @@ impl AuditTargetKind {
             Self::Transfer => "transfer",
             Self::Team => "team",
             Self::Open311Key => "open311_key",
+            Self::Notice => "notice",
         }
     }
 
