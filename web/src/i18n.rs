@@ -8,11 +8,13 @@ use haolin_shared::domain::{CheckinAction, CheckinStatus, WishAction, WishStatus
 use haolin_shared::labels::Label;
 
 mod figures;
+mod notices;
 mod orders;
 mod volunteer;
 mod zh_cn;
 
 pub use figures::{FIG, FigureMessages};
+pub use notices::{NOTE, NoticeMessages};
 pub use orders::{DESK, DeskMessages, ORDERS, OrderMessages};
 pub use volunteer::{VOL, VolunteerMessages};
 

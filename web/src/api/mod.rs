@@ -12,6 +12,7 @@ pub mod communities;
 pub mod events;
 pub mod figures;
 pub mod me;
+pub mod notices;
 pub mod notifications;
 pub mod photos;
 pub mod places;

@@ -238,6 +238,7 @@ pub fn Dispatcher(
             // Another bundle: a full page load.
             <a href=Route::Figures(String::new()).href() data-testid="goto-figures">{DESK.goto_figures}</a>
         </p>
+        <p class="alt"><a href=Route::Neighbourhood("/notices/posted".to_owned()).href() data-testid="goto-notices">{crate::i18n::NOTE.title}</a></p>
         <h1>{MESSAGES.review_queue}</h1>
         <WishListView list testid="review-queue" paged=true card=move |w| view! { <QueueCard wish=w me list/> }/>
         <h2>{MESSAGES.community_wishes}</h2>
