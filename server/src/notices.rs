@@ -217,10 +217,6 @@ pub async fn mark_read(state: &AppState, caller: &Caller, id: i64) -> Result<Not
     Ok(view(&n, reader))
 }
 
-fn after(state_row: Option<NoticeRecord>) -> Option<NoticeAfter> {
-    state_row.map(|n| NoticeAfter { pinned: n.pinned, id: n.id })
-}
-
 /// The raw list query.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery<'a> {
@@ -230,18 +226,16 @@ pub struct ListQuery<'a> {
     pub limit: Option<&'a str>,
 }
 
-async fn position(state: &AppState, caller: &Caller, cursor: Option<&str>) -> Result<Option<NoticeAfter>, ApiError> {
+/// A list's cursor carries the last notice's id and pin (`id * 2 + pinned`), the keyset of
+/// "pinned first, then newest", so a page needs no lookup of the notice it continues after.
+fn position(cursor: Option<&str>) -> Result<Option<NoticeAfter>, ApiError> {
     let Some(raw) = cursor else { return Ok(None) };
-    let id = decode_cursor(raw)?;
-    let row = state.store.notice(id, caller.id()).await?;
-    if row.is_none() {
-        return Err(ApiError::malformed("cursor 无效"));
-    }
-    Ok(after(row))
+    let key = decode_cursor(raw)?;
+    Ok(Some(NoticeAfter { pinned: key % 2 == 1, id: key / 2 }))
 }
 
 fn page(rows: Vec<NoticeRecord>, limit: u32, reader: bool) -> Page<Notice> {
-    let (rows, next) = crate::extract::keyset_page(rows, limit, |n| n.id);
+    let (rows, next) = crate::extract::keyset_page(rows, limit, |n| n.id * 2 + i64::from(n.pinned));
     Page { items: rows.iter().map(|n| view(n, reader)).collect(), next_cursor: next }
 }
 
@@ -249,7 +243,7 @@ fn page(rows: Vec<NoticeRecord>, limit: u32, reader: bool) -> Page<Notice> {
 /// newest; unread ones marked.
 pub async fn list_mine(state: &AppState, caller: &Caller, q: &ListQuery<'_>) -> Result<Page<Notice>, ApiError> {
     let limit = page_limit(q.limit)?;
-    let after = position(state, caller, q.cursor).await?;
+    let after = position(q.cursor)?;
     let places = state.store.notice_places(caller.id()).await?;
     let now = Utc::now().timestamp_millis();
     let rows = state.store.notices_for(&places, caller.id(), now, after, limit + 1).await?;
@@ -263,7 +257,7 @@ pub async fn list_posted(state: &AppState, caller: &Caller, q: &ListQuery<'_>) -
         return Err(ApiError::forbidden());
     }
     let limit = page_limit(q.limit)?;
-    let after = position(state, caller, q.cursor).await?;
+    let after = position(q.cursor)?;
     let places = staff_places(state, caller).await?;
     let poster = places.as_ref().map(|_| caller.id());
     let rows = state.store.notices_posted(poster, places.as_deref(), after, limit + 1).await?;
