@@ -46,7 +46,9 @@ async fn list(
     posted: bool,
 ) -> Result<web::Json<Page<Notice>>, ApiError> {
     let q = query_map(req)?;
-    let query = ListQuery { cursor: q.get("cursor").map(String::as_str), limit: q.get("limit").map(String::as_str) };
+    // An empty cursor is the first page (as every list reads it).
+    let cursor = q.get("cursor").map(String::as_str).filter(|c| !c.is_empty());
+    let query = ListQuery { cursor, limit: q.get("limit").map(String::as_str) };
     Ok(web::Json(if posted {
         notices::list_posted(state, caller, &query).await?
     } else {
