@@ -22,6 +22,7 @@ pub mod jobs;
 #[cfg(test)]
 mod ledger_props;
 pub mod metrics;
+pub mod notices;
 pub mod notify;
 pub mod observe;
 pub mod open311;

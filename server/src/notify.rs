@@ -144,6 +144,16 @@ pub fn with_order_messages(settings: &WechatSettings, notices: Vec<Notice>, orde
     attach(settings, notices, &format!("{}?id={order_id}", settings.order_page), title)
 }
 
+/// The subscribe message of a notice's notification (template kind `notice_posted`; `wish_title`
+/// fills with the notice's title). The page opened is `wechat.notice_page` with `?id=`
+/// [`NOTICE_ID_SLOT`], which the posting transaction replaces with the notice's id.
+pub fn notice_message(settings: &WechatSettings, notice: Notice, title: &str) -> Option<OutboxMessage> {
+    attach(settings, vec![notice], &format!("{}?id={NOTICE_ID_SLOT}", settings.notice_page), title).pop()?.message
+}
+
+/// Where a notice's subscribe message names the notice's id before it is known.
+pub const NOTICE_ID_SLOT: &str = "{notice_id}";
+
 fn attach(settings: &WechatSettings, mut notices: Vec<Notice>, page: &str, wish_title: &str) -> Vec<Notice> {
     // China Standard Time, as people read it.
     let now = (Utc::now() + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string();
@@ -202,6 +212,7 @@ mod tests {
             templates: settings_templates,
             page: "pages/wish".into(),
             order_page: "pages/order".into(),
+            notice_page: "pages/notice".into(),
             miniprogram_state: "formal".into(),
             outbox_interval: std::time::Duration::from_secs(1),
             outbox_backoff: std::time::Duration::from_secs(1),

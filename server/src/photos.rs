@@ -240,6 +240,7 @@ pub async fn may_see(state: &AppState, caller: &Caller, p: &PhotoRow) -> Result<
             let viewer = crate::work_orders::Viewer::load(state, caller).await?;
             Ok(viewer.can_see(&order))
         }
+        Some(Subject::Notice(id)) => crate::notices::may_read(state, caller, id).await,
     }
 }
 

@@ -176,6 +176,8 @@ pub struct WechatSettings {
     pub page: String,
     /// The mini-program page a work order's subscribe message opens (`?id=<order id>` appended).
     pub order_page: String,
+    /// The mini-program page a notice's subscribe message opens (`?id=<notice id>` appended).
+    pub notice_page: String,
     /// `formal`, `trial` or `developer`: which version of the mini-program messages open.
     pub miniprogram_state: String,
     /// How often the outbox of subscribe messages is drained.
@@ -397,6 +399,7 @@ impl Settings {
             .set_default("wechat.token_margin", "5m")?
             .set_default("wechat.page", "pages/wish/detail")?
             .set_default("wechat.order_page", "pages/order/detail")?
+            .set_default("wechat.notice_page", "pages/notice/detail")?
             .set_default("wechat.miniprogram_state", "formal")?
             .set_default("wechat.outbox_interval", "2s")?
             .set_default("wechat.outbox_backoff", "30s")?

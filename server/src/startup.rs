@@ -289,6 +289,7 @@ impl Application {
             settings: Arc::new(settings),
             events,
             feed: crate::events::orders::OrderFeed::new(),
+            notices: crate::events::notices::NoticeFeed::new(),
             limiter: Arc::new(RateLimiter::new(redis)),
             signer: Arc::new(crate::time_bank::Signer::new(&secret)),
             shutdown,
@@ -346,6 +347,7 @@ impl Application {
         let jobs = jobs::spawn(self.state.clone(), shutdown.clone());
         let outbox = crate::wechat::outbox::spawn(self.state.clone(), shutdown.clone());
         let feed = crate::events::orders::spawn(self.state.clone(), shutdown.clone());
+        let notice_feed = crate::events::notices::spawn(self.state.clone(), shutdown.clone());
         let handle = self.server.handle();
         let server = tokio::spawn(self.server);
         let metrics = self.metrics.map(|(_, metrics)| {
@@ -356,7 +358,7 @@ impl Application {
             () = wait_for_signal() => tracing::info!("shutdown signal received"),
             _ = shutdown.cancelled() => {}
         }
-        stop(handle, shutdown, [jobs, feed].into_iter().chain(self.event_task).chain(outbox)).await;
+        stop(handle, shutdown, [jobs, feed, notice_feed].into_iter().chain(self.event_task).chain(outbox)).await;
         if let Some((handle, task)) = metrics {
             handle.stop(true).await;
             let _ = task.await;

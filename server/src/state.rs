@@ -24,6 +24,8 @@ pub struct AppState {
     pub events: EventBus,
     /// Live work-order changes.
     pub feed: crate::events::orders::OrderFeed,
+    /// Notices just posted (for the event streams).
+    pub notices: crate::events::notices::NoticeFeed,
     /// Login, registration and posting limits.
     pub limiter: Arc<RateLimiter>,
     /// The WeChat API client; `None` when WeChat is not configured.

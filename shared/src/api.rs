@@ -653,6 +653,7 @@ mod audit;
 mod checkins;
 mod exports;
 mod figures;
+mod notices;
 mod open311;
 mod party;
 mod photos;
@@ -672,6 +673,7 @@ pub use exports::{CreateExportLinkRequest, ExportLink};
 pub use figures::{
     FigurePlaces, FigureRow, Figures, LoadCounts, LoadDistribution, MemberLoad, MonthLoad, MyWorkload, Workload,
 };
+pub use notices::{CreateNoticeRequest, Notice, UpdateNoticeRequest};
 pub use open311::{CreateOpen311KeyRequest, IssuedOpen311Key, Open311Key};
 pub use party::{CreatePartyOrgRequest, PartyOrg, PartyOrgLevel, PartyOrgRef, UpdatePartyOrgRequest};
 pub use photos::{AttachPhotosRequest, Photo, PhotoStage};

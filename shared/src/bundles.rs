@@ -3,9 +3,9 @@
 //! page load) must agree on.
 //!
 //! The main bundle (`web/dist`) holds what residents use every day (their wishes, posting one,
-//! the wish page, the inbox); it is what a resident's phone loads after the login
+//! the wish page); it is what a resident's phone loads after the login
 //! page. The office bundle (`web/dist/office`, its files under `/office/`) holds the staff pages,
-//! the party member's pages (the pool, claims, check-ins) and the pages opened once (a
+//! the party member's pages (the pool, claims, check-ins), the inbox and the pages opened once (a
 //! resident's home grid). The orders bundle (`web/dist/orders`, its files under `/orders/`) holds
 //! the work-order pages (工单): the community's orders, the street's whistle, a department's inbox,
 //! a resident's 随手拍 and reports, a grid worker's patrol page — so neither a resident's first
@@ -52,10 +52,11 @@ pub fn is_login_route(path: &str) -> bool {
 
 /// The route prefixes of the office bundle: the admin's place tree, the dispatcher's desk, the
 /// party member's pool and claims, the member's dual check-in (双报到) with its printable
-/// certificate, and the resident's home grid (chosen once, so not in a resident's first load).
-/// (The office bundle also draws the wish page and the inbox when they are opened from its
-/// pages; loaded directly, those come from the main bundle.)
-pub const OFFICE_ROUTES: [&str; 5] = ["/admin", "/dispatcher", "/member", "/checkins", "/resident/grid"];
+/// certificate, the resident's home grid (chosen once, so not in a resident's first load) and
+/// the inbox (moved out of the main bundle for the notices on the resident's home, issue #17: a
+/// resident opens it from the unread badge, a page load away). (The office bundle also draws the
+/// wish page when it is opened from its pages; loaded directly, it comes from the main bundle.)
+pub const OFFICE_ROUTES: [&str; 6] = ["/admin", "/dispatcher", "/member", "/checkins", "/resident/grid", "/inbox"];
 
 /// The route prefixes of the orders bundle: the work-order pages (`/dispatcher/orders` is the
 /// community's orders, below the dispatcher's desk but not in the office bundle).
@@ -123,6 +124,7 @@ mod tests {
             "/member",
             "/member/claims",
             "/resident/grid",
+            "/inbox",
         ] {
             assert!(is_office_route(path), "{path}");
             assert!(!is_orders_route(path), "{path}");
@@ -136,7 +138,6 @@ mod tests {
             "/administer",
             "/resident",
             "/wishes/1",
-            "/inbox",
             "/checkinsx",
             "/office",
             "/members",

@@ -9,6 +9,7 @@ use haolin_shared::labels::Label;
 
 mod download;
 mod figures;
+mod notices;
 mod orders;
 mod points;
 mod volunteer;
@@ -16,6 +17,7 @@ mod zh_cn;
 
 pub use download::{DL, DownloadMessages};
 pub use figures::{FIG, FigureMessages};
+pub use notices::{NOTE, NoticeMessages};
 pub use orders::{DESK, DeskMessages, ORDERS, OrderMessages};
 pub use points::{PTS, PointMessages};
 pub use volunteer::{VOL, VolunteerMessages};

@@ -149,6 +149,14 @@ thread_local! {
     static SOURCES: RefCell<[Option<Stream>; 2]> = const { RefCell::new([None, None]) };
     static GENERATIONS: Cell<[u64; 2]> = const { Cell::new([0, 0]) };
     static STATUS: Cell<Option<fn(bool)>> = const { Cell::new(None) };
+    /// Called when a notice for the caller arrives on the wish stream (`event: notice`).
+    static NOTICE_HOOK: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Calls `f` whenever a notice for the caller arrives (one listener: the notices shown on a
+/// home page; `None` clears it). The message itself is not read: the listener reloads its list.
+pub fn on_notice(f: Option<Rc<dyn Fn()>>) {
+    NOTICE_HOOK.with(|h| *h.borrow_mut() = f);
 }
 
 /// One of the server's event streams.
@@ -336,6 +344,12 @@ fn open(channel: Channel, resync: bool) {
     let Ok(source) = EventSource::new(&channel.url(&token)) else { return };
     let generation = channel.generation();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        if ev.type_() == "notice" {
+            if let Some(f) = NOTICE_HOOK.with(|h| h.borrow().clone()) {
+                f();
+            }
+            return;
+        }
         if let Some(data) = ev.data().as_string() {
             channel.deliver(&data);
         }
@@ -370,6 +384,9 @@ fn open(channel: Channel, resync: bool) {
         }
     });
     let _ = source.add_event_listener_with_callback(channel.event(), on_message.as_ref().unchecked_ref());
+    if channel == Channel::Wishes {
+        let _ = source.add_event_listener_with_callback("notice", on_message.as_ref().unchecked_ref());
+    }
     source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     let stream = Stream { source, _on_message: on_message, _on_error: on_error, _on_open: on_open };

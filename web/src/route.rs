@@ -250,7 +250,8 @@ impl Route {
             | Self::Checkins
             | Self::Certificate(_)
             | Self::Admin
-            | Self::AdminPlace(_) => Bundle::Office,
+            | Self::AdminPlace(_)
+            | Self::Inbox => Bundle::Office,
             Self::DispatcherOrders
             | Self::Street
             | Self::Department
@@ -434,10 +435,13 @@ mod tests {
 
     #[test]
     fn the_office_bundle_also_draws_the_wish_page_and_the_inbox() {
-        for route in [Route::Wish("3".into()), Route::Inbox] {
-            assert_eq!(route.bundle(), Bundle::Main, "served by the main bundle");
-            assert!(route.drawn_by(Bundle::Main) && route.drawn_by(Bundle::Office), "{}", route.href());
-        }
+        let wish = Route::Wish("3".into());
+        assert_eq!(wish.bundle(), Bundle::Main, "served by the main bundle");
+        assert!(wish.drawn_by(Bundle::Main) && wish.drawn_by(Bundle::Office));
+        // The inbox is the office bundle's alone (issue #17: the main bundle's bytes went to the
+        // notices on the resident's home).
+        assert_eq!(Route::Inbox.bundle(), Bundle::Office);
+        assert!(Route::Inbox.drawn_by(Bundle::Office) && !Route::Inbox.drawn_by(Bundle::Main));
         assert!(!Route::Member.drawn_by(Bundle::Main));
         assert!(!Route::Resident.drawn_by(Bundle::Office));
         assert!(!Route::Register.drawn_by(Bundle::Office) && !Route::Register.drawn_by(Bundle::Main));

@@ -5,6 +5,7 @@
 //! that reconnects with `Last-Event-ID`, and every stream after a Redis outage catch up from it, so
 //! a message lost in transit is not lost to the user.
 
+pub mod notices;
 pub mod orders;
 mod redis;
 

@@ -17,6 +17,7 @@
 use haolin_shared::domain::{
     CertificateNo, Comment, LetterRef, Note, PersonName, PlaceName, Reason, WishDescription, WishTitle,
 };
+use haolin_shared::domain::{NoticeText, NoticeTitle};
 use serde_json::{Map, Value, json};
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
@@ -129,6 +130,11 @@ const FIELD_RULES: &[(&str, &str, Rule)] = &[
     ("ReportOrderRequest", "resolved_on_spot", Rule::Text { max: Note::MAX_CHARS, multiline: true }),
     ("OrderActionRequest", "version", Rule::Int { min: 1, max: i64::MAX }),
     ("CreateWishRequest", "paid_minutes", Rule::Int { min: 1, max: 6000 }),
+    ("CreateNoticeRequest", "place_id", Rule::Id),
+    ("CreateNoticeRequest", "title", Rule::Text { max: NoticeTitle::MAX_CHARS, multiline: false }),
+    ("CreateNoticeRequest", "body", Rule::Text { max: NoticeText::MAX_CHARS, multiline: true }),
+    ("UpdateNoticeRequest", "title", Rule::Text { max: NoticeTitle::MAX_CHARS, multiline: false }),
+    ("UpdateNoticeRequest", "body", Rule::Text { max: NoticeText::MAX_CHARS, multiline: true }),
     ("CreateTeamRequest", "name", Rule::Text { max: 50, multiline: false }),
     ("CreateTeamRequest", "description", Rule::Text { max: 500, multiline: true }),
     ("CreateTeamRequest", "place_id", Rule::Id),

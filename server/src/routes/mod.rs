@@ -13,6 +13,7 @@ pub mod health;
 pub mod homes;
 pub mod methods;
 pub mod metrics;
+pub mod notices;
 pub mod notifications;
 pub mod open311;
 pub mod order_stream;
@@ -99,6 +100,7 @@ pub fn configure(cfg: &mut impl Routes) {
     open311::configure(cfg);
     exports::configure(cfg);
     service_points::configure(cfg);
+    notices::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

@@ -50,6 +50,7 @@ pub async fn stream(state: web::Data<AppState>, StreamCaller(caller): StreamCall
     heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let conn = Connection {
         rx: state.events.subscribe(),
+        notices: state.notices.subscribe(),
         shutdown: state.shutdown.clone(),
         state: state.into_inner(),
         caller,
@@ -77,6 +78,8 @@ struct Connection {
     state: Arc<AppState>,
     caller: Caller,
     rx: Receiver<Live>,
+    /// Notices just posted; each is sent (as `event: notice`, without an id) to its audience.
+    notices: Receiver<Arc<crate::events::notices::NoticePosted>>,
     shutdown: CancellationToken,
     queue: VecDeque<Bytes>,
     replay_from: Option<i64>,
@@ -114,6 +117,9 @@ impl Connection {
                     }
                     Err(RecvError::Closed) => return None,
                 },
+                posted = self.notices.recv() => if let Ok(posted) = posted {
+                    self.push_notice(&posted).await;
+                },
             }
         }
     }
@@ -137,6 +143,25 @@ impl Connection {
             if page.len() < REPLAY_PAGE as usize {
                 return;
             }
+        }
+    }
+
+    /// Queues a notice just posted if the caller is in its audience: `event: notice` with the
+    /// notice as they read it. It carries no `id:`, so `Last-Event-ID` keeps naming wish events;
+    /// a notice missed while disconnected is in the caller's list and inbox.
+    async fn push_notice(&mut self, posted: &crate::events::notices::NoticePosted) {
+        let caller = &self.caller;
+        let reaches = self.state.store.notice_reaches(posted.place_id, caller.id()).await;
+        if !matches!(reaches, Ok(true)) {
+            return;
+        }
+        let Ok(Some(n)) = self.state.store.notice(posted.notice_id, caller.id()).await else { return };
+        if !n.is_live(chrono::Utc::now().timestamp_millis()) {
+            return;
+        }
+        match serde_json::to_string(&crate::notices::view(&n, true)) {
+            Ok(data) => self.queue.push_back(Bytes::from(format!("event: notice\ndata: {data}\n\n"))),
+            Err(e) => tracing::error!(error = %e, "notice serialisation failed"),
         }
     }
 

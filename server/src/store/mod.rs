@@ -16,6 +16,7 @@ pub mod checkins;
 mod communities;
 mod exports;
 pub mod figures;
+pub mod notices;
 pub mod open311;
 pub mod party;
 pub mod photos;

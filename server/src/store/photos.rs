@@ -115,6 +115,7 @@ fn photo_from_row(row: &AnyRow) -> Result<PhotoRow, sqlx::Error> {
         subject: match (kind.as_deref(), subject_id) {
             (Some("wish"), Some(id)) => Some(Subject::Wish(id)),
             (Some("order"), Some(id)) => Some(Subject::Order(id)),
+            (Some("notice"), Some(id)) => Some(Subject::Notice(id)),
             _ => None,
         },
         record: PhotoRecord {
@@ -134,6 +135,7 @@ fn subject_parts(subject: Subject) -> (&'static str, i64, &'static str) {
     match subject {
         Subject::Wish(id) => ("wish", id, "wishes"),
         Subject::Order(id) => ("order", id, "work_orders"),
+        Subject::Notice(id) => ("notice", id, "notices"),
     }
 }
 

@@ -49,6 +49,8 @@ pub enum Subject {
     Wish(i64),
     /// A work order.
     Order(i64),
+    /// A notice (its notifications are written in bulk by `store::notices`).
+    Notice(i64),
 }
 
 /// A notification to write with a wish change.
@@ -173,6 +175,7 @@ impl Store {
         let (wish_id, order_id) = match subject {
             Subject::Wish(id) => (Some(id), None),
             Subject::Order(id) => (None, Some(id)),
+            Subject::Notice(_) => (None, None),
         };
         for notice in notices {
             let users: Vec<i64> = match notice.to {

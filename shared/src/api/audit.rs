@@ -75,11 +75,17 @@ pub enum AuditAction {
     ServicePointUpdated,
     /// A service point was retired.
     ServicePointRetired,
+    /// Staff posted a notice (通知公告).
+    NoticePosted,
+    /// A notice's poster (or an admin) changed it.
+    NoticeUpdated,
+    /// A notice's poster (or an admin) withdrew it.
+    NoticeWithdrawn,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 35] = [
         Self::UserCreated,
         Self::RoleGranted,
         Self::RoleRevoked,
@@ -112,6 +118,9 @@ impl AuditAction {
         Self::ServicePointCreated,
         Self::ServicePointUpdated,
         Self::ServicePointRetired,
+        Self::NoticePosted,
+        Self::NoticeUpdated,
+        Self::NoticeWithdrawn,
     ];
 
     /// The wire name.
@@ -149,6 +158,9 @@ impl AuditAction {
             Self::ServicePointCreated => "service_point_created",
             Self::ServicePointUpdated => "service_point_updated",
             Self::ServicePointRetired => "service_point_retired",
+            Self::NoticePosted => "notice_posted",
+            Self::NoticeUpdated => "notice_updated",
+            Self::NoticeWithdrawn => "notice_withdrawn",
         }
     }
 
@@ -191,11 +203,13 @@ pub enum AuditTargetKind {
     Open311Key,
     /// A service point.
     ServicePoint,
+    /// A notice (通知公告).
+    Notice,
 }
 
 impl AuditTargetKind {
     /// Every kind.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::User,
         Self::Community,
         Self::Place,
@@ -210,6 +224,7 @@ impl AuditTargetKind {
         Self::Team,
         Self::Open311Key,
         Self::ServicePoint,
+        Self::Notice,
     ];
 
     /// The wire name.
@@ -229,6 +244,7 @@ impl AuditTargetKind {
             Self::Team => "team",
             Self::Open311Key => "open311_key",
             Self::ServicePoint => "service_point",
+            Self::Notice => "notice",
         }
     }
 

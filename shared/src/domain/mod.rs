@@ -24,6 +24,7 @@ pub use rating::Rating;
 pub use text::{
     Comment, LetterRef, NewPassword, Note, PersonName, PlaceName, Reason, WishDescription, WishTitle, parse_text_field,
 };
+pub use text::{NoticeText, NoticeTitle};
 pub use wish::{Refusal, Relations, WishAction, WishStatus, available_actions, transition};
 pub use work_order::{
     ExtensionState, OrderAction, OrderRefusal, OrderRelations, OrderStatus, Priority, Satisfaction,

@@ -124,6 +124,14 @@ text_newtype!(
     PersonName, min = 1, max = 30, multiline = false
 );
 text_newtype!(
+    /// A notice's title (通知公告): 1–50 characters on one line.
+    NoticeTitle, min = 1, max = 50, multiline = false
+);
+text_newtype!(
+    /// A notice's text: 1–2000 characters; line breaks allowed.
+    NoticeText, min = 1, max = 2000, multiline = true
+);
+text_newtype!(
     /// The name of a place (a community, grid or ten-household unit), of a household in a unit, of a
     /// work-unit party branch or of a party organisation: 1–50 characters on one line.
     PlaceName, min = 1, max = 50, multiline = false

@@ -25,6 +25,7 @@ mod homes;
 mod idempotency;
 mod input_validation;
 mod jobs;
+mod notices;
 mod notifications;
 mod open311;
 mod openapi;

@@ -193,6 +193,8 @@ enum Obj {
     Open311Key,
     /// A service point of C, created by the admin.
     ServicePoint,
+    /// A notice `d` posted to C (B lives in C's unit, M is a member of C).
+    NoticeOfD,
 }
 
 /// How the caller's token is sent.
@@ -423,6 +425,15 @@ fn table() -> Vec<Line> {
         line("GET", "/api/v1/exports/workload.xlsx", None, "", "*=403 fd=ok gw=ok adm=ok d=ok d2=ok"),
         line("GET", "/api/v1/exports/service-record.csv", None, "", "*=ok"),
         line("GET", "/api/v1/exports/service-record.xlsx", None, "", "*=ok"),
+        // Notices (docs/NOTICES.md): staff post within their scope; the audience (B at home in C,
+        // the member M) and the staff of the place read; the poster (and admins) edit and withdraw.
+        line("POST", "/api/v1/notices", None, r#"{"place_id": "{C}", "title": "通知", "body": "内容", "ends_at": "{end}"}"#, "*=403 adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/notices", None, "", "*=ok"),
+        line("GET", "/api/v1/notices/posted", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/notices/{id}", NoticeOfD, "", "*=404 b=ok m=ok adm=ok d=ok d2=ok"),
+        line("POST", "/api/v1/notices/{id}/read", NoticeOfD, "", "*=404 b=ok m=ok adm=ok d=ok d2=ok"),
+        line("PATCH", "/api/v1/notices/{id}", NoticeOfD, r#"{"title": "改"}"#, "*=404 d2=403 adm=ok d=ok"),
+        line("POST", "/api/v1/notices/{id}/withdraw", NoticeOfD, "", "*=404 d2=403 adm=ok d=ok"),
         line("POST", "/api/v1/exports/links", None, r#"{"path": "/api/v1/exports/wishes.xlsx"}"#, "*=403 fd=ok adm=ok d=ok d2=ok"),
         // Only someone with service gets a certificate: M (a wish confirmed) and A (the 45
         // minutes B confirmed on the `confirm` line above).
@@ -818,6 +829,10 @@ async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
             let body = SERVICE_POINT.replace("{C}", c).replace("{n}", "1");
             let body: Value = serde_json::from_str(&body).unwrap();
             vec![id(app.post("/api/v1/service-points", &fx.admin, &body).await.expect_status(201))]
+        Obj::NoticeOfD => {
+            let ends_at = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
+            let body = json!({"place_id": c, "title": "社区通知", "body": "本周六义诊", "ends_at": ends_at});
+            vec![id(app.post("/api/v1/notices", &d.token, &body).await.expect_status(201))]
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod events;
 pub mod exports;
 pub mod figures;
 pub mod me;
+pub mod notices;
 pub mod notifications;
 pub mod photos;
 pub mod places;

@@ -3,6 +3,7 @@
 pub mod big_mode;
 pub mod confirm;
 pub mod download;
+pub mod notices;
 pub mod order_actions;
 pub mod order_card;
 pub mod order_list;

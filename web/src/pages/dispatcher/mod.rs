@@ -240,6 +240,7 @@ pub fn Dispatcher(
             <a href=Route::Figures(String::new()).href() data-testid="goto-figures">{DESK.goto_figures}</a>
             <a href=Route::Neighbourhood("/points".into()).href() data-testid="goto-points">{crate::i18n::PTS.nav}</a>
         </p>
+        <p class="alt"><a href=Route::Neighbourhood("/notices/posted".to_owned()).href() data-testid="goto-notices">{crate::i18n::NOTE.title}</a></p>
         <h1>{MESSAGES.review_queue}</h1>
         <WishListView list testid="review-queue" paged=true card=move |w| view! { <QueueCard wish=w me list/> }/>
         <h2>{MESSAGES.community_wishes}</h2>

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::wishes::WishFeed;
 use crate::components::mark_wish_read;
+use crate::components::notices::HomeNotices;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::{DESK, MESSAGES};
@@ -75,6 +76,7 @@ pub fn Pool(
         </div>
         // Another bundle: a full page load.
         <p class="alt"><a href=Route::Figures("/me".to_owned()).href() data-testid="goto-my-figures">{DESK.goto_my_figures}</a></p>
+        <HomeNotices/>
         <WishListView list testid="pool" paged=true card=move |w| view! { <PoolCard wish=w me list/> }/>
     }
 }

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use crate::api::wishes::WishFeed;
 use crate::components::go;
+use crate::components::notices::HomeNotices;
 use crate::components::wish_card::WishCard;
 use crate::components::wish_list::{WishList, WishListView};
 use crate::i18n::MESSAGES;
@@ -34,6 +35,7 @@ pub fn MyWishes(
             <a class="button primary" data-testid="home-report" href=Route::Report.href() on:click=go(Route::Report)>{MESSAGES.nav_report}</a>
             <a class="button" data-testid="home-my-reports" href=Route::MyReports.href() on:click=go(Route::MyReports)>{MESSAGES.nav_my_reports}</a>
         </nav>
+        <HomeNotices/>
         <h1 id="my-wishes">{MESSAGES.my_wishes}</h1>
         <WishListView list testid="my-wishes" paged=true card=|w| view! { <WishCard wish=w words=true/> }/>
         <p class="alt">

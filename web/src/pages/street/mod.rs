@@ -104,6 +104,7 @@ pub fn Street() -> impl IntoView {
             // Another bundle: a full page load.
             <a href=Route::Figures(String::new()).href() data-testid="goto-figures">{DESK.goto_figures}</a>
         </div>
+        <p class="alt"><a href=Route::Neighbourhood("/notices/posted".to_owned()).href() data-testid="goto-notices">{crate::i18n::NOTE.title}</a></p>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         {move || streets.get().map(|s| match s.len() {
             0 => view! { <p class="empty" data-testid="no-street">{DESK.no_street}</p> }.into_any(),
