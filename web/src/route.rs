@@ -250,8 +250,8 @@ impl Route {
             | Self::Checkins
             | Self::Certificate(_)
             | Self::Admin
-            | Self::AdminPlace(_)
-            | Self::Inbox => Bundle::Office,
+            | Self::AdminPlace(_) => Bundle::Office,
+            Self::Inbox => Bundle::Neighbourhood,
             Self::DispatcherOrders
             | Self::Street
             | Self::Department
@@ -440,8 +440,9 @@ mod tests {
         assert!(wish.drawn_by(Bundle::Main) && wish.drawn_by(Bundle::Office));
         // The inbox is the office bundle's alone (issue #17: the main bundle's bytes went to the
         // notices on the resident's home).
-        assert_eq!(Route::Inbox.bundle(), Bundle::Office);
-        assert!(Route::Inbox.drawn_by(Bundle::Office) && !Route::Inbox.drawn_by(Bundle::Main));
+        assert_eq!(Route::Inbox.bundle(), Bundle::Neighbourhood);
+        assert!(Route::Inbox.drawn_by(Bundle::Office) && Route::Inbox.drawn_by(Bundle::Neighbourhood));
+        assert!(!Route::Inbox.drawn_by(Bundle::Main));
         assert!(!Route::Member.drawn_by(Bundle::Main));
         assert!(!Route::Resident.drawn_by(Bundle::Office));
         assert!(!Route::Register.drawn_by(Bundle::Office) && !Route::Register.drawn_by(Bundle::Main));

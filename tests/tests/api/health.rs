@@ -61,7 +61,13 @@ async fn office_routes_are_served_by_the_office_app_once_it_is_built() {
         assert_eq!((resp.status, resp.text.trim()), (200, "<p>haolin-orders-index</p>"), "{path}");
     }
     assert_eq!(app.get_anon("/dispatcher").await.text.trim(), "<p>haolin-office-index</p>");
-    assert_eq!(app.get_anon("/inbox").await.text.trim(), "<p>haolin-office-index</p>");
+    let neighbourhood = app.web_dir().join("neighbourhood");
+    std::fs::create_dir_all(&neighbourhood).unwrap();
+    std::fs::write(neighbourhood.join("index.html"), "<p>haolin-neighbourhood-index</p>").unwrap();
+    for path in ["/inbox", "/points", "/points/3", "/notices/7", "/property"] {
+        let resp = app.get_anon(path).await;
+        assert_eq!((resp.status, resp.text.trim()), (200, "<p>haolin-neighbourhood-index</p>"), "{path}");
+    }
     for path in ["/resident", "/administer", "/wishes/admin", "/members", "/resident/new"] {
         assert_eq!(app.get_anon(path).await.text.trim(), INDEX_HTML, "{path}");
     }

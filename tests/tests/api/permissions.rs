@@ -829,6 +829,7 @@ async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
             let body = SERVICE_POINT.replace("{C}", c).replace("{n}", "1");
             let body: Value = serde_json::from_str(&body).unwrap();
             vec![id(app.post("/api/v1/service-points", &fx.admin, &body).await.expect_status(201))]
+        }
         Obj::NoticeOfD => {
             let ends_at = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
             let body = json!({"place_id": c, "title": "社区通知", "body": "本周六义诊", "ends_at": ends_at});
