@@ -57,10 +57,13 @@ pub struct Notification {
     /// The id.
     pub id: String,
     /// What happened: `wish_approved`, `wish_rejected`, `wish_claimed`, `wish_fulfilled`,
-    /// `wish_assigned`, `wish_pending_review`, `claim_expiring`.
+    /// `wish_assigned`, `wish_pending_review`, `claim_expiring`, `notice_posted`.
     pub kind: String,
     /// The wish it is about.
     pub wish_id: Option<String>,
+    /// The notice (通知公告) it announces (`kind` `notice_posted`), opened at `/notices/{id}`.
+    #[serde(default)]
+    pub notice_id: Option<String>,
     /// A one-line summary to show.
     pub title: String,
     /// More text (the reason, the note), possibly empty.

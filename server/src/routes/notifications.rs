@@ -24,6 +24,7 @@ fn notification(n: &NotificationRecord) -> Notification {
         id: n.id.to_string(),
         kind: n.kind.clone(),
         wish_id: n.wish_id.map(|w| w.to_string()),
+        notice_id: n.notice_id.map(|w| w.to_string()),
         title: n.title.clone(),
         body: n.body.clone(),
         created_at: rfc3339(n.created_at),

@@ -120,6 +120,8 @@ pub struct NotificationRecord {
     pub id: i64,
     /// The wish it is about.
     pub wish_id: Option<i64>,
+    /// The notice (通知公告) it announces.
+    pub notice_id: Option<i64>,
     /// What happened.
     pub kind: String,
     /// The summary.
@@ -253,6 +255,7 @@ impl Store {
         Ok(crate::store::wechat::NotificationRecord {
             id: row.try_get("id")?,
             wish_id: row.try_get("wish_id")?,
+            notice_id: row.try_get("notice_id")?,
             kind: row.try_get("kind")?,
             title: row.try_get("title")?,
             body: row.try_get("body")?,
@@ -370,7 +373,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<crate::store::wechat::NotificationRecord>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, wish_id, kind, title, body, created_at, read_at FROM notifications \
+            "SELECT id, wish_id, notice_id, kind, title, body, created_at, read_at FROM notifications \
                      WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
         )
         .bind(user_id)

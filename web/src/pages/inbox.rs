@@ -40,9 +40,11 @@ pub fn Inbox() -> impl IntoView {
             if n.read_at.is_none() {
                 let _ = api::notifications::read(&n.id).await;
             }
-            match n.wish_id {
-                Some(id) => state::navigate(Route::Wish(id)),
-                None => load(),
+            match (n.wish_id, n.notice_id) {
+                (Some(id), _) => state::navigate(Route::Wish(id)),
+                // A notice's page is the neighbourhood bundle's (a page load from the office bundle).
+                (None, Some(id)) => state::navigate(Route::Neighbourhood(format!("/notices/{id}"))),
+                (None, None) => load(),
             }
         });
     };
