@@ -657,6 +657,7 @@ mod open311;
 mod party;
 mod photos;
 mod places;
+mod property;
 mod residents;
 mod time_bank;
 mod volunteers;
@@ -677,6 +678,11 @@ pub use photos::{AttachPhotosRequest, Photo, PhotoStage};
 pub use places::{
     CreatePlaceRequest, GeoPoint, GeoPolygon, GridKind, HeldRole, ImportSummary, LineError, Me, Place, PlaceGrant,
     PlaceRef, SetHomeRequest, UpdatePlaceRequest,
+};
+pub use property::{
+    CreatePropertyEstateRequest, DutyAverages, MyProperty, PropertyComment, PropertyCompany, PropertyCompanyRequest,
+    PropertyEstate, PropertyEstateRef, PropertyList, PropertyPeriod, PropertyRating, PropertyResult,
+    PropertyStaffRequest, RatePropertyRequest, UpdatePropertyEstateRequest,
 };
 pub use residents::{CreateResidentRequest, ResidentRecord};
 pub use time_bank::{

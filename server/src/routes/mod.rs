@@ -19,6 +19,7 @@ pub mod order_stream;
 pub mod party;
 pub mod photos;
 pub mod places;
+pub mod property;
 pub mod residents;
 pub mod roles;
 pub mod stream;
@@ -97,6 +98,7 @@ pub fn configure(cfg: &mut impl Routes) {
     figures::configure(cfg);
     open311::configure(cfg);
     exports::configure(cfg);
+    property::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

@@ -20,6 +20,7 @@ pub mod open311;
 pub mod party;
 pub mod photos;
 pub mod places;
+pub mod property;
 mod sql_builder;
 pub mod time_bank;
 pub mod volunteers;

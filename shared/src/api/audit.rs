@@ -69,11 +69,25 @@ pub enum AuditAction {
     Open311KeyIssued,
     /// An admin revoked an Open311 partner key.
     Open311KeyRevoked,
+    /// A property company was created.
+    PropertyCompanyCreated,
+    /// A property company was renamed.
+    PropertyCompanyUpdated,
+    /// An estate was created.
+    PropertyEstateCreated,
+    /// An estate was renamed, moved to another company or given other places.
+    PropertyEstateUpdated,
+    /// An account was put on a property company's staff.
+    PropertyStaffAdded,
+    /// An account was taken off a property company's staff.
+    PropertyStaffRemoved,
+    /// Companies and estates were imported from a CSV file.
+    PropertyImported,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 36] = [
         Self::UserCreated,
         Self::RoleGranted,
         Self::RoleRevoked,
@@ -103,6 +117,13 @@ impl AuditAction {
         Self::TeamCreated,
         Self::Open311KeyIssued,
         Self::Open311KeyRevoked,
+        Self::PropertyCompanyCreated,
+        Self::PropertyCompanyUpdated,
+        Self::PropertyEstateCreated,
+        Self::PropertyEstateUpdated,
+        Self::PropertyStaffAdded,
+        Self::PropertyStaffRemoved,
+        Self::PropertyImported,
     ];
 
     /// The wire name.
@@ -137,6 +158,13 @@ impl AuditAction {
             Self::TeamCreated => "team_created",
             Self::Open311KeyIssued => "open311_key_issued",
             Self::Open311KeyRevoked => "open311_key_revoked",
+            Self::PropertyCompanyCreated => "property_company_created",
+            Self::PropertyCompanyUpdated => "property_company_updated",
+            Self::PropertyEstateCreated => "property_estate_created",
+            Self::PropertyEstateUpdated => "property_estate_updated",
+            Self::PropertyStaffAdded => "property_staff_added",
+            Self::PropertyStaffRemoved => "property_staff_removed",
+            Self::PropertyImported => "property_imported",
         }
     }
 
@@ -177,11 +205,17 @@ pub enum AuditTargetKind {
     Team,
     /// An Open311 partner key.
     Open311Key,
+    /// A property company.
+    PropertyCompany,
+    /// An estate.
+    PropertyEstate,
+    /// A CSV import of companies and estates (no id).
+    PropertyImport,
 }
 
 impl AuditTargetKind {
     /// Every kind.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 16] = [
         Self::User,
         Self::Community,
         Self::Place,
@@ -195,6 +229,9 @@ impl AuditTargetKind {
         Self::Transfer,
         Self::Team,
         Self::Open311Key,
+        Self::PropertyCompany,
+        Self::PropertyEstate,
+        Self::PropertyImport,
     ];
 
     /// The wire name.
@@ -213,6 +250,9 @@ impl AuditTargetKind {
             Self::Transfer => "transfer",
             Self::Team => "team",
             Self::Open311Key => "open311_key",
+            Self::PropertyCompany => "property_company",
+            Self::PropertyEstate => "property_estate",
+            Self::PropertyImport => "property_import",
         }
     }
 

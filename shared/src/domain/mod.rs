@@ -6,6 +6,7 @@ mod category;
 mod certificate;
 pub mod checkin;
 mod phone;
+pub mod property;
 mod rating;
 mod text;
 pub mod time_bank;

@@ -35,6 +35,7 @@ mod permissions;
 mod photos;
 mod places;
 mod places_import;
+mod property;
 mod rate_limits;
 mod scoped_roles;
 mod shutdown;
