@@ -271,6 +271,14 @@ impl Store {
         Ok(rows.iter().map(estate_from_row).collect::<Result<_, _>>()?)
     }
 
+    /// How many estates `scope` covers.
+    pub async fn property_estate_count(&self, scope: &EstateScope) -> Result<u64, StoreError> {
+        let mut q = SqlBuilder::new("SELECT COUNT(*) FROM property_estates e WHERE 1 = 1");
+        scope.push_filter(&mut q);
+        let n: i64 = q.build_scalar().fetch_one(&self.pool).await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     /// The estate covering a grid or unit: the place itself, else its parent (a unit of a grid
     /// the estate covers).
     pub async fn estate_of_place(&self, place_id: i64) -> Result<Option<i64>, StoreError> {

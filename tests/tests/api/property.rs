@@ -432,3 +432,138 @@ async fn admins_keep_companies_and_estates_and_each_change_is_audited() {
         "forbidden",
     );
 }
+
+async fn download(app: &TestApp, path: &str, token: Option<&str>) -> (u16, String, Vec<u8>) {
+    let resp = app.request(reqwest::Method::GET, path, token).send().await.expect("the request is sent");
+    let status = resp.status().as_u16();
+    let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    (status, ct, resp.bytes().await.expect("the body is read").to_vec())
+}
+
+/// The export for the housing bureau: the same lines as the results, cell by cell, in CSV (BOM,
+/// a company name a spreadsheet would run as a formula escaped) and XLSX (numbers as numbers),
+/// through a one-time link too; refused to residents and for a bad period.
+#[tokio::test]
+async fn the_property_ratings_export_holds_the_results_cell_by_cell() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = spawn_app().await;
+    let e = estates(&app).await;
+    let admin = app.admin_token().await;
+    app.patch(&format!("/api/v1/admin/property/companies/{}", e.company_x), &admin, &json!({"name": "=黔城物业"}))
+        .await
+        .expect_status(200);
+    // 7 of 10 duty marks are 4 or 5 stars: 70 points, grade B.
+    for s in [[5, 4, 3, 2, 1], [4, 4, 4, 4, 4]] {
+        let r = resident_at(&app, &e.grid_a).await;
+        app.put(&rating_path(&e.estate_a), &r.token, &stars(s, None)).await.expect_status(201);
+    }
+    let token = &e.dispatcher_a.token;
+    let (status, ct, bytes) = download(&app, "/api/v1/exports/property-ratings.csv", Some(token)).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a byte-order mark");
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(&bytes[3..]);
+    let rows: Vec<Vec<String>> =
+        reader.records().map(|r| r.expect("a CSV record").iter().map(str::to_owned).collect()).collect();
+    let header = [
+        "评价周期",
+        "街道",
+        "社区",
+        "小区",
+        "物业服务企业",
+        "参评人数",
+        "保安",
+        "保洁",
+        "保绿",
+        "保序",
+        "保修",
+        "满意度",
+        "得分",
+        "等级",
+        "榜单",
+    ];
+    assert_eq!(rows[0], header);
+    // The dispatcher of A's community: A only.
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let period =
+        str_of(&app.get("/api/v1/property/mine", &e.resident_a.token).await.expect_status(200)["period"], "key")
+            .to_owned();
+    let expected = [
+        period.as_str(),
+        "荷泉街道",
+        "和平社区",
+        "和平小区",
+        "'=黔城物业",
+        "2",
+        "4.5",
+        "4",
+        "3.5",
+        "3",
+        "2.5",
+        "0.7",
+        "70",
+        "B",
+        "",
+    ];
+    assert_eq!(rows[1], expected);
+    let json_line = &results(&app, token, "").await[0];
+    assert_eq!(json_line["points"], 70.0);
+    assert_eq!(json_line["satisfaction"], 0.7);
+
+    // XLSX through a one-time link: the same cells, numbers as numbers, the name as text.
+    let link =
+        app.post("/api/v1/exports/links", token, &json!({"path": "/api/v1/exports/property-ratings.xlsx"})).await;
+    let url = str_of(link.expect_status(200), "url").to_owned();
+    let (status, _, bytes) = download(&app, &url, None).await;
+    assert_eq!(status, 200);
+    let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("an XLSX workbook");
+    let range = workbook.worksheet_range_at(0).expect("a first sheet").expect("a readable sheet");
+    let sheet: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(sheet.len(), 2);
+    assert_eq!(sheet[1][4], Data::String("=黔城物业".into()));
+    assert_eq!(sheet[1][5], Data::Float(2.0));
+    assert_eq!(sheet[1][12], Data::Float(70.0));
+    assert_eq!(sheet[1][13], Data::String("B".into()));
+    let (again, _, _) = download(&app, &url, None).await;
+    assert_eq!(again, 401, "a link works once");
+
+    // Refusals: a resident, a bad or empty period; an admin sees both estates.
+    let (status, _, _) = download(&app, "/api/v1/exports/property-ratings.csv", Some(&e.resident_a.token)).await;
+    assert_eq!(status, 403);
+    for bad in ["?period=2026-13", "?period="] {
+        let (status, _, body) =
+            download(&app, &format!("/api/v1/exports/property-ratings.xlsx{bad}"), Some(token)).await;
+        assert_eq!(status, 422, "{}", String::from_utf8_lossy(&body));
+    }
+    let (_, _, all) = download(&app, "/api/v1/exports/property-ratings.csv?period=2020-01", Some(&admin)).await;
+    let text = String::from_utf8_lossy(&all);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.contains("2020-01,荷泉街道,幸福社区,幸福小区,安居物业,0,,,,,,,,,"), "{text}");
+}
+
+/// The demo: 赵阿姨 lives in 和平小区 and has not rated this month; 钱大爷 has; 黄物业 (黔城物业's
+/// staff) reads this month's comment without 钱大爷's name; last month's results are graded.
+#[tokio::test]
+async fn the_demo_has_companies_estates_and_months_of_ratings() {
+    let app = spawn_app_with(|env| {
+        env.set("HAOLIN_DEMO", "1").remove("HAOLIN_ADMIN_PHONE").remove("HAOLIN_ADMIN_PASSWORD");
+    })
+    .await;
+    let token = |v: Value| str_of(&v, "access_token").to_owned();
+    let zhao = token(app.login("13800000011", "haolin123").await);
+    let mine = app.get("/api/v1/property/mine", &zhao).await;
+    let mine = mine.expect_status(200);
+    assert_eq!(mine["estate"]["name"], "和平小区");
+    assert_eq!(mine["estate"]["company"]["name"], "黔城物业服务有限公司");
+    assert!(mine["rating"].is_null(), "{mine}");
+    let qian = token(app.login("13800000012", "haolin123").await);
+    assert!(!app.get("/api/v1/property/mine", &qian).await.expect_status(200)["rating"].is_null());
+    let staff = token(app.login("13800000031", "haolin123").await);
+    let comments = app.get("/api/v1/property/comments", &staff).await;
+    assert_eq!(comments.expect_status(200)["items"][0]["comment"], "电梯维修及时，点赞");
+    assert!(!comments.text.contains("钱大爷") && !comments.text.contains("13800000012"));
+    let dispatcher = token(app.login("13800000001", "haolin123").await);
+    let companies = app.get("/api/v1/property/company-results", &dispatcher).await;
+    let companies = companies.expect_status(200)["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(companies.len(), 2, "{companies:?}");
+}
