@@ -66,9 +66,8 @@ impl PropertyRatings {
 
     async fn name(&mut self, state: &AppState, id: Option<i64>) -> Result<Cell, ApiError> {
         let Some(id) = id else { return Ok(Cell::Empty) };
-        if !self.names.contains_key(&id) {
-            let name = state.store.place(id).await?.map(|p| p.name).unwrap_or_default();
-            self.names.insert(id, name);
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.names.entry(id) {
+            slot.insert(state.store.place(id).await?.map(|p| p.name).unwrap_or_default());
         }
         Ok(Cell::text(self.names.get(&id).cloned()))
     }
