@@ -9,11 +9,13 @@ use haolin_shared::labels::Label;
 
 mod figures;
 mod orders;
+mod property;
 mod volunteer;
 mod zh_cn;
 
 pub use figures::{FIG, FigureMessages};
 pub use orders::{DESK, DeskMessages, ORDERS, OrderMessages};
+pub use property::{PROP, PropertyMessages};
 pub use volunteer::{VOL, VolunteerMessages};
 
 /// One locale's messages.

@@ -567,3 +567,31 @@ async fn the_demo_has_companies_estates_and_months_of_ratings() {
     let companies = companies.expect_status(200)["items"].as_array().cloned().unwrap_or_default();
     assert_eq!(companies.len(), 2, "{companies:?}");
 }
+
+/// `haolin generate --scale small`: companies per street, an estate per comprehensive grid, a year
+/// of monthly ratings whose results the API grades.
+#[tokio::test]
+async fn the_generator_adds_companies_estates_and_a_year_of_ratings() {
+    let app = spawn_app().await;
+    let out = tokio::process::Command::new(haolin_tests::binary_path())
+        .args(["generate", "--seed", "5", "--scale", "small"])
+        .env("DATABASE_URL", &app.database_url)
+        .env("HAOLIN_DATA_DIR", app.data_dir())
+        .output()
+        .await
+        .expect("run haolin generate");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("property: 8 companies, 18 estates, "), "{stdout}");
+    let admin = app.admin_token().await;
+    let rows = results(&app, &admin, "").await;
+    assert_eq!(rows.len(), 18);
+    let mine = app.get("/api/v1/property/mine", &admin).await;
+    let period = str_of(&mine.expect_status(200)["period"], "key").to_owned();
+    let earlier = format!("{}-{:02}", &period[..4], 1);
+    for query in ["", &format!("&period={earlier}")] {
+        let rows = results(&app, &admin, query).await;
+        assert!(rows.iter().filter(|r| r["raters"].as_i64() > Some(0)).count() > 10, "{query}: {rows:?}");
+        assert!(rows.iter().all(|r| r["raters"] == 0 || r["grade"].is_string()), "{rows:?}");
+    }
+}

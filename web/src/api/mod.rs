@@ -15,6 +15,7 @@ pub mod me;
 pub mod notifications;
 pub mod photos;
 pub mod places;
+pub mod property;
 pub mod time_bank;
 pub mod unit_branches;
 pub mod volunteers;

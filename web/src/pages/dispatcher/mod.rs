@@ -237,6 +237,7 @@ pub fn Dispatcher(
             <a href=Route::DispatcherOrders.href() data-testid="goto-orders" on:click=go(Route::DispatcherOrders)>{DESK.goto_orders}</a>
             // Another bundle: a full page load.
             <a href=Route::Figures(String::new()).href() data-testid="goto-figures">{DESK.goto_figures}</a>
+            <a href=Route::Neighbourhood("/property/results".into()).href() data-testid="goto-property">{crate::i18n::PROP.nav}</a>
         </p>
         <h1>{MESSAGES.review_queue}</h1>
         <WishListView list testid="review-queue" paged=true card=move |w| view! { <QueueCard wish=w me list/> }/>
