@@ -420,8 +420,8 @@ fn table() -> Vec<Line> {
         line("GET", "/api/v1/exports/workload.xlsx", None, "", "*=403 fd=ok gw=ok adm=ok d=ok d2=ok"),
         line("GET", "/api/v1/exports/service-record.csv", None, "", "*=ok"),
         line("GET", "/api/v1/exports/service-record.xlsx", None, "", "*=ok"),
-        line("GET", "/api/v1/exports/property-ratings.csv", None, "", "*=403 a=ok fd=ok adm=ok d=ok d2=ok"),
-        line("GET", "/api/v1/exports/property-ratings.xlsx", None, "", "*=403 a=ok fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/property-ratings.csv", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/property-ratings.xlsx", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
         line("POST", "/api/v1/exports/links", None, r#"{"path": "/api/v1/exports/wishes.xlsx"}"#, "*=403 fd=ok adm=ok d=ok d2=ok"),
         // Property ratings (docs/PROPERTY.md): companies and estates kept by admins; the estate's
         // results and comments for whoever oversees it (C's dispatchers, fd for D's estates: none);
