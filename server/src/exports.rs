@@ -10,6 +10,7 @@
 
 pub mod csv;
 pub mod link;
+pub mod property;
 pub mod sources;
 pub mod xlsx;
 

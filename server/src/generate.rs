@@ -10,6 +10,7 @@ mod ledger;
 mod order_log;
 mod order_story;
 mod orders;
+mod property;
 mod service_points;
 mod volunteers;
 
@@ -158,6 +159,14 @@ pub struct Generated {
     pub figure_days: usize,
     /// Service points.
     pub service_points: usize,
+    /// Property companies (docs/PROPERTY.md).
+    pub property_companies: usize,
+    /// Estates.
+    pub estates: usize,
+    /// Property ratings.
+    pub property_ratings: usize,
+    /// Seconds the property part took.
+    pub property_seconds: f64,
 }
 
 /// Why generation failed.
@@ -619,6 +628,25 @@ pub async fn generate(
     done.ledger_accounts = written.accounts;
     done.transfers = written.transfers;
     done.movements = written.movements;
+
+    // Property companies, an estate per comprehensive grid and a year of monthly ratings.
+    let street_list: Vec<(i64, String)> = street_codes
+        .iter()
+        .enumerate()
+        .map(|(s, (id, _))| (*id, format!("{}街道", STREET_NAMES[s % STREET_NAMES.len()])))
+        .collect();
+    let community_list: Vec<(i64, usize)> =
+        (0..scale.communities).map(|c| (community_ids[c], c % scale.streets)).collect();
+    let estate_grids: Vec<(i64, usize)> =
+        grids.iter().filter(|(id, _)| comprehensive.iter().any(|(g, _, _)| g == id)).copied().collect();
+    let homes: Vec<(i64, i64)> = residents.iter().map(|(p, g)| (p.id, grids[*g].0)).collect();
+    let area =
+        property::Area { streets: &street_list, communities: &community_list, grids: &estate_grids, residents: &homes };
+    let rated = property::generate_property(&bulk, &area, seed, now_ms).await?;
+    done.property_companies = rated.companies;
+    done.estates = rated.estates;
+    done.property_ratings = rated.ratings;
+    done.property_seconds = rated.seconds;
 
     let district = orders::District {
         district,

@@ -31,6 +31,7 @@ mod parser_props;
 pub mod party;
 pub mod photos;
 pub mod places;
+pub mod property;
 pub mod ratelimit;
 pub mod redis_conn;
 pub mod residents;

@@ -126,6 +126,10 @@ async fn generate() -> ExitCode {
                 started.elapsed().as_secs_f64(),
                 haolin::generate::PASSWORD
             );
+            println!(
+                "property: {} companies, {} estates, {} ratings in {:.1} s",
+                done.property_companies, done.estates, done.property_ratings, done.property_seconds
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -68,6 +68,31 @@ pub struct Settings {
     pub time_bank: TimeBankSettings,
     /// CSV and XLSX exports (docs/EXPORTS.md).
     pub exports: ExportSettings,
+    /// Property service ratings (docs/PROPERTY.md).
+    pub property: PropertySettings,
+}
+
+/// Property service ratings' rules (`HAOLIN_PROPERTY__PERIOD`, …; docs/PROPERTY.md).
+#[derive(Debug, Clone, Deserialize)]
+pub struct PropertySettings {
+    /// The rating period: `month` (default) or `quarter`, in Asia/Shanghai dates.
+    pub period: haolin_shared::domain::property::PeriodLength,
+    /// The longest comment, in characters (default 200).
+    pub comment_max: usize,
+    /// The least points for grade A, B and C (default 85, 70, 60); below C is D.
+    pub grade_a: f64,
+    /// The least points for grade B.
+    pub grade_b: f64,
+    /// The least points for grade C.
+    pub grade_c: f64,
+    /// The fewest raters a result needs to go on the red or black list (default 5).
+    pub list_min_raters: i64,
+    /// The red list (红榜): at least these points (default 85).
+    pub red_min_points: f64,
+    /// The black list (黑榜): fewer points than this (default 60) …
+    pub black_below_points: f64,
+    /// … or any duty's average below this many stars (default 2.5).
+    pub black_below_duty_average: f64,
 }
 
 /// Exports' bounds (`HAOLIN_EXPORTS__MAX_ROWS`, …; docs/EXPORTS.md).
@@ -414,7 +439,16 @@ impl Settings {
             .set_default("time_bank.code_window", "60s")?
             .set_default("exports.max_rows", 1_000_000)?
             .set_default("exports.concurrency", 2)?
-            .set_default("exports.link_ttl", "60s")?;
+            .set_default("exports.link_ttl", "60s")?
+            .set_default("property.period", "month")?
+            .set_default("property.comment_max", 200)?
+            .set_default("property.grade_a", 85.0)?
+            .set_default("property.grade_b", 70.0)?
+            .set_default("property.grade_c", 60.0)?
+            .set_default("property.list_min_raters", 5)?
+            .set_default("property.red_min_points", 85.0)?
+            .set_default("property.black_below_points", 60.0)?
+            .set_default("property.black_below_duty_average", 2.5)?;
         builder = match file {
             Some(path) => builder.add_source(config::File::with_name(&path).required(true)),
             None => builder.add_source(config::File::with_name("haolin").required(false)),
@@ -496,6 +530,12 @@ impl Settings {
         let e = &self.exports;
         if e.max_rows == 0 || e.concurrency == 0 || e.link_ttl.as_secs() == 0 {
             return Err(SettingsError::Rule("exports limits must be positive (link_ttl at least 1s)".into()));
+        }
+        let p = &self.property;
+        if p.comment_max == 0 || p.list_min_raters < 1 || !(p.grade_c <= p.grade_b && p.grade_b <= p.grade_a) {
+            return Err(SettingsError::Rule(
+                "property: comment_max and list_min_raters must be positive, grade_c ≤ grade_b ≤ grade_a".into(),
+            ));
         }
         Ok(())
     }

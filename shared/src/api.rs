@@ -658,6 +658,7 @@ mod open311;
 mod party;
 mod photos;
 mod places;
+mod property;
 mod residents;
 mod service_points;
 mod time_bank;
@@ -680,6 +681,11 @@ pub use photos::{AttachPhotosRequest, Photo, PhotoStage};
 pub use places::{
     CreatePlaceRequest, GeoPoint, GeoPolygon, GridKind, HeldRole, ImportSummary, LineError, Me, Place, PlaceGrant,
     PlaceRef, SetHomeRequest, UpdatePlaceRequest,
+};
+pub use property::{
+    CreatePropertyEstateRequest, DutyAverages, MyProperty, PropertyComment, PropertyCompany, PropertyCompanyRequest,
+    PropertyEstate, PropertyEstateRef, PropertyList, PropertyPeriod, PropertyRating, PropertyResult,
+    PropertyStaffRequest, RatePropertyRequest, UpdatePropertyEstateRequest,
 };
 pub use residents::{CreateResidentRequest, ResidentRecord};
 pub use service_points::{

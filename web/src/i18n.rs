@@ -12,6 +12,7 @@ mod figures;
 mod notices;
 mod orders;
 mod points;
+mod property;
 mod volunteer;
 mod zh_cn;
 
@@ -20,6 +21,7 @@ pub use figures::{FIG, FigureMessages};
 pub use notices::{NOTE, NoticeMessages};
 pub use orders::{DESK, DeskMessages, ORDERS, OrderMessages};
 pub use points::{PTS, PointMessages};
+pub use property::{PROP, PropertyMessages};
 pub use volunteer::{VOL, VolunteerMessages};
 
 /// One locale's messages.

@@ -7,6 +7,7 @@
 
 mod orders;
 mod pictures;
+mod property;
 mod service_points;
 mod structure;
 mod volunteers;
@@ -161,6 +162,7 @@ pub async fn seed(state: &AppState) -> Result<bool, ApiError> {
     orders::seed_orders(state, grid).await?;
     volunteers::seed_volunteers(state, community.id, grid, [dispatcher, li, zhang, zhao, qian]).await?;
     service_points::seed_points(state, community.id, grid).await?;
+    property::seed_property(state, &people[0], community.id, grid, [zhao, qian]).await?;
     Ok(true)
 }
 
@@ -179,6 +181,9 @@ pub fn credentials() -> String {
         out.push_str(&format!("  {phone}  {name}  {}\n", role.as_str()));
     }
     for (phone, name, what) in structure::ACCOUNTS.into_iter().chain(orders::ACCOUNTS) {
+        out.push_str(&format!("  {phone}  {name}  {what}\n"));
+    }
+    for (phone, name, what) in property::ACCOUNTS {
         out.push_str(&format!("  {phone}  {name}  {what}\n"));
     }
     out

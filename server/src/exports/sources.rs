@@ -39,6 +39,8 @@ pub enum Kind {
     Workload,
     /// The caller's own volunteer service record (`GET /api/v1/me/service-record`).
     ServiceRecord,
+    /// A period's property-service results per estate (`GET /api/v1/property/results`).
+    PropertyRatings,
 }
 
 impl Kind {
@@ -51,6 +53,7 @@ impl Kind {
             "figures" => Some(Self::Figures),
             "workload" => Some(Self::Workload),
             "service-record" => Some(Self::ServiceRecord),
+            "property-ratings" => Some(Self::PropertyRatings),
             _ => None,
         }
     }
@@ -79,6 +82,8 @@ impl Kind {
             Self::Workload => Box::new(workload_table(state, caller, &figure_query(get)).await?),
             // Anyone's own record (a volunteer prints it for a school or an employer).
             Self::ServiceRecord => Box::new(service_record_table(state, caller).await?),
+            // Whoever oversees estates: admins, the street, the community's dispatchers, company staff.
+            Self::PropertyRatings => Box::new(super::property::PropertyRatings::new(state, caller, get).await?),
         })
     }
 }

@@ -58,7 +58,7 @@ fn error(line: u64, column: Option<&str>, message: impl Into<String>) -> LineErr
 }
 
 /// Splits one CSV line into fields (RFC 4180 quoting within the line).
-fn split_line(line: &str) -> Option<Vec<String>> {
+pub(crate) fn split_line(line: &str) -> Option<Vec<String>> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut chars = line.chars().peekable();

@@ -173,6 +173,18 @@ const FIELD_RULES: &[(&str, &str, Rule)] = &[
     ("CreateDepartmentRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
     ("CreateDepartmentRequest", "place_id", Rule::Id),
     ("DepartmentStaffRequest", "user_id", Rule::Id),
+    // Property ratings (docs/PROPERTY.md).
+    ("PropertyCompanyRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
+    ("CreatePropertyEstateRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
+    ("CreatePropertyEstateRequest", "company_id", Rule::Id),
+    ("UpdatePropertyEstateRequest", "name", Rule::Text { max: PlaceName::MAX_CHARS, multiline: false }),
+    ("UpdatePropertyEstateRequest", "company_id", Rule::Id),
+    ("PropertyStaffRequest", "user_id", Rule::Id),
+    ("RatePropertyRequest", "security", Rule::Int { min: 1, max: 5 }),
+    ("RatePropertyRequest", "cleaning", Rule::Int { min: 1, max: 5 }),
+    ("RatePropertyRequest", "greening", Rule::Int { min: 1, max: 5 }),
+    ("RatePropertyRequest", "orderly", Rule::Int { min: 1, max: 5 }),
+    ("RatePropertyRequest", "repair", Rule::Int { min: 1, max: 5 }),
 ];
 
 /// The query parameters holding ids.

@@ -32,6 +32,8 @@ pub fn configure(cfg: &mut impl Routes) {
         .service(workload_xlsx)
         .service(service_record_csv)
         .service(service_record_xlsx)
+        .service(property_ratings_csv)
+        .service(property_ratings_xlsx)
         .service(create_export_link);
 }
 
@@ -206,6 +208,33 @@ pub async fn workload_csv(state: web::Data<AppState>, req: HttpRequest) -> Resul
 #[get("/exports/workload.xlsx")]
 pub async fn workload_xlsx(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     export(state, &req, Kind::Workload, Format::Xlsx).await
+}
+
+/// A period's property-service results per estate as CSV, for the housing bureau: the rows of
+/// `GET /api/v1/property/results` (docs/PROPERTY.md).
+#[utoipa::path(tag = "exports", params(
+    ("period" = Option<String>, Query, description = "YYYY-MM (YYYY-Qn with quarterly periods); default the current period")),
+    responses(
+        (status = 200, description = "UTF-8 CSV with a byte-order mark, streamed", content_type = "text/csv", body = String),
+        (status = 403, description = "a caller who oversees no estate", body = ErrorBody),
+        (status = 422, description = "a bad period", body = ErrorBody),
+        (status = 503, description = "too many exports at once", body = ErrorBody)))]
+#[get("/exports/property-ratings.csv")]
+pub async fn property_ratings_csv(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    export(state, &req, Kind::PropertyRatings, Format::Csv).await
+}
+
+/// A period's property-service results per estate as an Excel workbook.
+#[utoipa::path(tag = "exports", params(
+    ("period" = Option<String>, Query, description = "YYYY-MM (YYYY-Qn with quarterly periods); default the current period")),
+    responses(
+        (status = 200, description = "an XLSX workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 403, description = "a caller who oversees no estate", body = ErrorBody),
+        (status = 422, description = "a bad period", body = ErrorBody),
+        (status = 503, description = "too many exports at once", body = ErrorBody)))]
+#[get("/exports/property-ratings.xlsx")]
+pub async fn property_ratings_xlsx(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    export(state, &req, Kind::PropertyRatings, Format::Xlsx).await
 }
 
 /// A short-lived signed link of an export (for a browser's plain download): bound to the caller's

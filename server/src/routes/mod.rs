@@ -20,6 +20,7 @@ pub mod order_stream;
 pub mod party;
 pub mod photos;
 pub mod places;
+pub mod property;
 pub mod residents;
 pub mod roles;
 pub mod service_points;
@@ -101,6 +102,7 @@ pub fn configure(cfg: &mut impl Routes) {
     exports::configure(cfg);
     service_points::configure(cfg);
     notices::configure(cfg);
+    property::configure(cfg);
 }
 
 /// The document's fixed parts; paths and schemas are collected from the registered handlers.

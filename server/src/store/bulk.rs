@@ -58,11 +58,19 @@ pub enum BulkTable {
     LedgerTransfers,
     /// `ledger_movements`.
     LedgerMovements,
+    /// `property_companies`.
+    PropertyCompanies,
+    /// `property_estates`.
+    PropertyEstates,
+    /// `property_estate_places` (no id column).
+    PropertyEstatePlaces,
+    /// `property_ratings`.
+    PropertyRatings,
 }
 
 impl BulkTable {
     /// Every table with an id column, whose sequence moves after a load.
-    const WITH_IDS: [BulkTable; 19] = [
+    const WITH_IDS: [BulkTable; 22] = [
         Self::Users,
         Self::Places,
         Self::Communities,
@@ -82,6 +90,9 @@ impl BulkTable {
         Self::LedgerAccounts,
         Self::LedgerTransfers,
         Self::LedgerMovements,
+        Self::PropertyCompanies,
+        Self::PropertyEstates,
+        Self::PropertyRatings,
     ];
 
     /// The table's name.
@@ -111,6 +122,10 @@ impl BulkTable {
             Self::LedgerAccounts => "ledger_accounts",
             Self::LedgerTransfers => "ledger_transfers",
             Self::LedgerMovements => "ledger_movements",
+            Self::PropertyCompanies => "property_companies",
+            Self::PropertyEstates => "property_estates",
+            Self::PropertyEstatePlaces => "property_estate_places",
+            Self::PropertyRatings => "property_ratings",
         }
     }
 
@@ -176,6 +191,15 @@ impl BulkTable {
             }
             Self::LedgerMovements => {
                 "INSERT INTO ledger_movements (id, transfer_id, account_id, minutes, balance_after, at)"
+            }
+            Self::PropertyCompanies => "INSERT INTO property_companies (id, name, created_at)",
+            Self::PropertyEstates => {
+                "INSERT INTO property_estates (id, name, company_id, community_id, street_id, created_at)"
+            }
+            Self::PropertyEstatePlaces => "INSERT INTO property_estate_places (place_id, estate_id)",
+            Self::PropertyRatings => {
+                "INSERT INTO property_ratings (id, estate_id, user_id, period, security, cleaning, greening, orderly, \
+                 repair, comment, created_at, updated_at)"
             }
         }
     }

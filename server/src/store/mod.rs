@@ -21,6 +21,7 @@ pub mod open311;
 pub mod party;
 pub mod photos;
 pub mod places;
+pub mod property;
 pub mod service_points;
 mod sql_builder;
 pub mod time_bank;

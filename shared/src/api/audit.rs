@@ -81,11 +81,25 @@ pub enum AuditAction {
     NoticeUpdated,
     /// A notice's poster (or an admin) withdrew it.
     NoticeWithdrawn,
+    /// A property company was created.
+    PropertyCompanyCreated,
+    /// A property company was renamed.
+    PropertyCompanyUpdated,
+    /// An estate was created.
+    PropertyEstateCreated,
+    /// An estate was renamed, moved to another company or given other places.
+    PropertyEstateUpdated,
+    /// An account was put on a property company's staff.
+    PropertyStaffAdded,
+    /// An account was taken off a property company's staff.
+    PropertyStaffRemoved,
+    /// Companies and estates were imported from a CSV file.
+    PropertyImported,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [Self; 35] = [
+    pub const ALL: [Self; 42] = [
         Self::UserCreated,
         Self::RoleGranted,
         Self::RoleRevoked,
@@ -121,6 +135,13 @@ impl AuditAction {
         Self::NoticePosted,
         Self::NoticeUpdated,
         Self::NoticeWithdrawn,
+        Self::PropertyCompanyCreated,
+        Self::PropertyCompanyUpdated,
+        Self::PropertyEstateCreated,
+        Self::PropertyEstateUpdated,
+        Self::PropertyStaffAdded,
+        Self::PropertyStaffRemoved,
+        Self::PropertyImported,
     ];
 
     /// The wire name.
@@ -161,6 +182,13 @@ impl AuditAction {
             Self::NoticePosted => "notice_posted",
             Self::NoticeUpdated => "notice_updated",
             Self::NoticeWithdrawn => "notice_withdrawn",
+            Self::PropertyCompanyCreated => "property_company_created",
+            Self::PropertyCompanyUpdated => "property_company_updated",
+            Self::PropertyEstateCreated => "property_estate_created",
+            Self::PropertyEstateUpdated => "property_estate_updated",
+            Self::PropertyStaffAdded => "property_staff_added",
+            Self::PropertyStaffRemoved => "property_staff_removed",
+            Self::PropertyImported => "property_imported",
         }
     }
 
@@ -205,11 +233,17 @@ pub enum AuditTargetKind {
     ServicePoint,
     /// A notice (通知公告).
     Notice,
+    /// A property company.
+    PropertyCompany,
+    /// An estate.
+    PropertyEstate,
+    /// A CSV import of companies and estates (no id).
+    PropertyImport,
 }
 
 impl AuditTargetKind {
     /// Every kind.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 18] = [
         Self::User,
         Self::Community,
         Self::Place,
@@ -225,6 +259,9 @@ impl AuditTargetKind {
         Self::Open311Key,
         Self::ServicePoint,
         Self::Notice,
+        Self::PropertyCompany,
+        Self::PropertyEstate,
+        Self::PropertyImport,
     ];
 
     /// The wire name.
@@ -245,6 +282,9 @@ impl AuditTargetKind {
             Self::Open311Key => "open311_key",
             Self::ServicePoint => "service_point",
             Self::Notice => "notice",
+            Self::PropertyCompany => "property_company",
+            Self::PropertyEstate => "property_estate",
+            Self::PropertyImport => "property_import",
         }
     }
 

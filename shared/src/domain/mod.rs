@@ -6,6 +6,7 @@ mod category;
 mod certificate;
 pub mod checkin;
 mod phone;
+pub mod property;
 mod rating;
 pub mod service_point;
 mod text;

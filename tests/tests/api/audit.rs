@@ -47,6 +47,13 @@ const AUDITED: &[(&str, &str, &str)] = &[
     ("post", "/api/v1/service-points", "service_point_created"),
     ("put", "/api/v1/service-points/{id}", "service_point_updated"),
     ("post", "/api/v1/service-points/{id}/retire", "service_point_retired"),
+    ("post", "/api/v1/admin/property/companies", "property_company_created"),
+    ("patch", "/api/v1/admin/property/companies/{id}", "property_company_updated"),
+    ("post", "/api/v1/admin/property/companies/{id}/staff", "property_staff_added"),
+    ("delete", "/api/v1/admin/property/companies/{id}/staff", "property_staff_removed"),
+    ("post", "/api/v1/admin/property/estates", "property_estate_created"),
+    ("patch", "/api/v1/admin/property/estates/{id}", "property_estate_updated"),
+    ("post", "/api/v1/admin/property/import", "property_imported"),
 ];
 
 /// The newest entry's id (`None` while the log is empty).
@@ -571,6 +578,77 @@ async fn every_administrative_route_leaves_exactly_its_audit_entry() {
         |_| point_id.clone(),
     )
     .await;
+
+    // Property ratings (docs/PROPERTY.md): a company with its staff, an estate, an import.
+    let company = walk
+        .step(
+            by_admin(("post", "/api/v1/admin/property/companies"), "property_company_created", "property_company"),
+            201,
+            req(&app, Method::POST, "/api/v1/admin/property/companies", &admin, json!({"name": "黔城物业"})),
+            id_of,
+        )
+        .await;
+    assert_eq!(company["details"]["name"], "黔城物业", "{company}");
+    let company_id = company["target_id"].as_str().map(str::to_owned);
+    let company_path = format!("/api/v1/admin/property/companies/{}", company_id.as_deref().unwrap_or("0"));
+    walk.step(
+        by_admin(("patch", "/api/v1/admin/property/companies/{id}"), "property_company_updated", "property_company"),
+        200,
+        req(&app, Method::PATCH, &company_path, &admin, json!({"name": "黔城红色物业"})),
+        |_| company_id.clone(),
+    )
+    .await;
+    let staff = app.register_resident().await;
+    let staff_path = format!("{company_path}/staff");
+    for (method, action) in [(Method::POST, "property_staff_added"), (Method::DELETE, "property_staff_removed")] {
+        let route = if method == Method::POST { "post" } else { "delete" };
+        walk.step(
+            by_admin((route, "/api/v1/admin/property/companies/{id}/staff"), action, "property_company"),
+            204,
+            req(&app, method, &staff_path, &admin, json!({"user_id": staff.id})),
+            |_| company_id.clone(),
+        )
+        .await;
+    }
+    let estate_grid = app.create_place("grid", "物业网格", Some(&community_id), json!({"kind": "comprehensive"})).await;
+    let estate_body = json!({"name": "和平小区", "company_id": company_id, "place_ids": [str_of(&estate_grid, "id")]});
+    let estate = walk
+        .step(
+            by_admin(("post", "/api/v1/admin/property/estates"), "property_estate_created", "property_estate"),
+            201,
+            req(&app, Method::POST, "/api/v1/admin/property/estates", &admin, estate_body.clone()),
+            id_of,
+        )
+        .await;
+    let estate_id = estate["target_id"].as_str().map(str::to_owned);
+    let mut renamed = estate_body;
+    renamed["name"] = json!("和平家园");
+    walk.step(
+        by_admin(("patch", "/api/v1/admin/property/estates/{id}"), "property_estate_updated", "property_estate"),
+        200,
+        req(
+            &app,
+            Method::PATCH,
+            &format!("/api/v1/admin/property/estates/{}", estate_id.as_deref().unwrap_or("0")),
+            &admin,
+            renamed,
+        ),
+        |_| estate_id.clone(),
+    )
+    .await;
+    let import_grid = app.create_place("grid", "导入网格", Some(&community_id), json!({"kind": "comprehensive"})).await;
+    let csv = format!("company,estate,places\r\n安居物业,幸福小区,{}\r\n", str_of(&import_grid, "code"));
+    let imported = walk
+        .step(
+            by_admin(("post", "/api/v1/admin/property/import"), "property_imported", "property_import"),
+            200,
+            app.request(Method::POST, "/api/v1/admin/property/import", Some(&admin))
+                .header("Content-Type", "text/csv")
+                .body(csv.into_bytes()),
+            |_| None,
+        )
+        .await;
+    assert_eq!(imported["details"]["created"], 2, "a company and an estate: {imported}");
 
     let all: BTreeSet<_> = AUDITED.iter().map(|(m, p, _)| (*m, *p)).collect();
     let missed: Vec<_> = all.difference(&walk.walked).collect();

@@ -37,6 +37,7 @@ mod photos;
 mod places;
 mod places_import;
 mod points;
+mod property;
 mod rate_limits;
 mod scoped_roles;
 mod shutdown;

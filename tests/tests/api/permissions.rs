@@ -195,6 +195,16 @@ enum Obj {
     ServicePoint,
     /// A notice `d` posted to C (B lives in C's unit, M is a member of C).
     NoticeOfD,
+    /// A fresh property company.
+    PropertyCompany,
+    /// A fresh property company with A on its staff.
+    PropertyCompanyWithA,
+    /// The estate covering C's grid (B's home is in it).
+    PropertyEstateOfC,
+    /// The same estate after B rated it this period.
+    PropertyRatedByB,
+    /// A fresh estate of a fresh grid of C.
+    PropertyEstateFresh,
 }
 
 /// How the caller's token is sent.
@@ -434,7 +444,29 @@ fn table() -> Vec<Line> {
         line("POST", "/api/v1/notices/{id}/read", NoticeOfD, "", "*=404 b=ok m=ok adm=ok d=ok d2=ok"),
         line("PATCH", "/api/v1/notices/{id}", NoticeOfD, r#"{"title": "改"}"#, "*=404 d2=403 adm=ok d=ok"),
         line("POST", "/api/v1/notices/{id}/withdraw", NoticeOfD, "", "*=404 d2=403 adm=ok d=ok"),
+        line("GET", "/api/v1/exports/property-ratings.csv", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/exports/property-ratings.xlsx", None, "", "*=403 fd=ok adm=ok d=ok d2=ok"),
         line("POST", "/api/v1/exports/links", None, r#"{"path": "/api/v1/exports/wishes.xlsx"}"#, "*=403 fd=ok adm=ok d=ok d2=ok"),
+        // Property ratings (docs/PROPERTY.md): companies and estates kept by admins; the estate's
+        // results and comments for whoever oversees it (C's dispatchers, fd for D's estates: none);
+        // a rating only by a resident living in the estate (B). A is on a company's staff from the
+        // staff line on (its company has no estate: empty lists).
+        line("GET", "/api/v1/property/companies", None, "", "*=ok"),
+        line("POST", "/api/v1/admin/property/companies", None, r#"{"name": "物业{n}"}"#, "*=403 adm=ok"),
+        line("PATCH", "/api/v1/admin/property/companies/{id}", PropertyCompany, r#"{"name": "物业{n}"}"#, "*=403 adm=ok"),
+        line("POST", "/api/v1/admin/property/companies/{id}/staff", PropertyCompany, r#"{"user_id": "{A}"}"#, "*=403 adm=ok"),
+        line("DELETE", "/api/v1/admin/property/companies/{id}/staff", PropertyCompanyWithA, r#"{"user_id": "{A}"}"#, "*=403 adm=ok"),
+        line("GET", "/api/v1/property/estates", None, "", "*=403 a=ok fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/property/estates/{id}", PropertyEstateOfC, "", "*=404 adm=ok d=ok d2=ok"),
+        line("POST", "/api/v1/admin/property/estates", FreshUnit, r#"{"name": "小区{n}", "company_id": "{pco}", "place_ids": ["{o0}"]}"#, "*=403 adm=ok"),
+        line("PATCH", "/api/v1/admin/property/estates/{id}", PropertyEstateFresh, r#"{"name": "小区{n}"}"#, "*=403 adm=ok"),
+        line("POST", "/api/v1/admin/property/import", None, "csv:company,estate,places\n", "*=403 adm=ok"),
+        line("GET", "/api/v1/property/mine", None, "", "*=ok"),
+        line("PUT", "/api/v1/property/estates/{id}/rating", PropertyEstateOfC, r#"{"security": 4, "cleaning": 4, "greening": 5, "orderly": 3, "repair": 4, "comment": "{n}"}"#, "*=403 b=ok"),
+        line("GET", "/api/v1/property/estates/{id}/rating", PropertyRatedByB, "", "*=403 b=ok"),
+        line("GET", "/api/v1/property/results", None, "", "*=403 a=ok fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/property/company-results", None, "", "*=403 a=ok fd=ok adm=ok d=ok d2=ok"),
+        line("GET", "/api/v1/property/comments", None, "", "*=403 a=ok fd=ok adm=ok d=ok d2=ok"),
         // Only someone with service gets a certificate: M (a wish confirmed) and A (the 45
         // minutes B confirmed on the `confirm` line above).
         line("POST", "/api/v1/me/certificates", ServiceOfM, "", "*=409 a=ok m=ok"),
@@ -528,6 +560,12 @@ async fn fixture(app: &TestApp, wechat: FakeWechat) -> Fixture {
     let dept_body = json!({"name": "区住建局", "place_id": str_of(&street, "parent_id")});
     let dept = app.post("/api/v1/admin/departments", &admin, &dept_body).await.expect_status(201).clone();
     vars.insert("dept", str_of(&dept, "id").to_owned());
+    let pco = app.post("/api/v1/admin/property/companies", &admin, &json!({"name": "和平物业"})).await;
+    let pco = str_of(pco.expect_status(201), "id").to_owned();
+    let estate_body = json!({"name": "和平小区", "company_id": pco, "place_ids": [str_of(&grid, "id")]});
+    let estate = app.post("/api/v1/admin/property/estates", &admin, &estate_body).await.expect_status(201).clone();
+    vars.insert("pco", pco);
+    vars.insert("estate", str_of(&estate, "id").to_owned());
     let actors = BTreeMap::from([
         (Role::A, a),
         (Role::B, b),
@@ -734,6 +772,32 @@ async fn make(app: &TestApp, fx: &Fixture, obj: Obj) -> Vec<String> {
             vec![id]
         }
         Obj::Year2027 => vec!["2027".to_owned()],
+        Obj::PropertyCompany | Obj::PropertyCompanyWithA => {
+            let body = json!({"name": format!("物业{}", app.next_n())});
+            let company =
+                app.post("/api/v1/admin/property/companies", &fx.admin, &body).await.expect_status(201).clone();
+            let id = str_of(&company, "id").to_owned();
+            if obj == Obj::PropertyCompanyWithA {
+                let staff = json!({"user_id": fx.vars["A"]});
+                let added = app.post(&format!("/api/v1/admin/property/companies/{id}/staff"), &fx.admin, &staff).await;
+                assert_eq!(added.status, 204, "{}", added.text);
+            }
+            vec![id]
+        }
+        Obj::PropertyEstateOfC => vec![fx.vars["estate"].clone()],
+        Obj::PropertyRatedByB => {
+            let estate = fx.vars["estate"].clone();
+            let body = json!({"security": 5, "cleaning": 5, "greening": 4, "orderly": 4, "repair": 3});
+            let rated = app.put(&format!("/api/v1/property/estates/{estate}/rating"), &b.token, &body).await;
+            assert!(matches!(rated.status, 200 | 201), "{}", rated.text);
+            vec![estate]
+        }
+        Obj::PropertyEstateFresh => {
+            let name = format!("网格{}", app.next_n());
+            let grid = app.create_place("grid", &name, Some(c), json!({"kind": "comprehensive"})).await;
+            let body = json!({"name": format!("小区{}", app.next_n()), "company_id": fx.vars["pco"], "place_ids": [grid["id"]]});
+            vec![id(app.post("/api/v1/admin/property/estates", &fx.admin, &body).await.expect_status(201))]
+        }
         Obj::TeamOfB | Obj::TeamOfBWithA | Obj::TeamOfBAskedByA => {
             let team = team_of_b(app, fx).await;
             let a = fx.actor(Role::A);

@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod photos;
 pub mod places;
 pub mod points;
+pub mod property;
 pub mod time_bank;
 pub mod unit_branches;
 pub mod volunteers;

@@ -239,6 +239,7 @@ pub fn Dispatcher(
             // Another bundle: a full page load.
             <a href=Route::Figures(String::new()).href() data-testid="goto-figures">{DESK.goto_figures}</a>
             <a href=Route::Neighbourhood("/points".into()).href() data-testid="goto-points">{crate::i18n::PTS.nav}</a>
+            <a href=Route::Neighbourhood("/property/results".into()).href() data-testid="goto-property">{crate::i18n::PROP.nav}</a>
         </p>
         <p class="alt"><a href=Route::Neighbourhood("/notices/posted".to_owned()).href() data-testid="goto-notices">{crate::i18n::NOTE.title}</a></p>
         <h1>{MESSAGES.review_queue}</h1>

@@ -1,0 +1,231 @@
+//! Residents' ratings (one per resident, estate and period, kept by the unique key
+//! `property_ratings_once`) and a period's sums per estate and per company, and the comments.
+
+use haolin_shared::domain::property::StarSums;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{CompanyRecord, EstateRecord, EstateScope, estate_from_row};
+use crate::store::sql_builder::SqlBuilder;
+use crate::store::{Store, StoreError};
+
+/// A resident's rating.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingRecord {
+    /// The id.
+    pub id: i64,
+    /// The estate.
+    pub estate_id: i64,
+    /// The period's key.
+    pub period: String,
+    /// Stars per duty, in `Duty::ALL` order.
+    pub stars: [i64; 5],
+    /// The comment.
+    pub comment: Option<String>,
+    /// When first given (UTC ms).
+    pub created_at: i64,
+    /// When last changed.
+    pub updated_at: i64,
+}
+
+/// A comment with the stars given with it and its estate (never who wrote it).
+#[derive(Debug, Clone)]
+pub struct CommentRecord {
+    /// The rating.
+    pub rating: RatingRecord,
+    /// The estate's name.
+    pub estate_name: String,
+    /// The estate's community.
+    pub community_id: i64,
+}
+
+/// One estate's sums for a period.
+#[derive(Debug, Clone)]
+pub struct EstateSums {
+    /// The estate (its `place_ids` left empty).
+    pub estate: EstateRecord,
+    /// Its period's stars.
+    pub sums: StarSums,
+}
+
+const SUM_COLUMNS: &str = "COUNT(r.id) AS raters, \
+     CAST(COALESCE(SUM(r.security), 0) AS BIGINT) AS s1, CAST(COALESCE(SUM(r.cleaning), 0) AS BIGINT) AS s2, \
+     CAST(COALESCE(SUM(r.greening), 0) AS BIGINT) AS s3, CAST(COALESCE(SUM(r.orderly), 0) AS BIGINT) AS s4, \
+     CAST(COALESCE(SUM(r.repair), 0) AS BIGINT) AS s5, \
+     CAST(COALESCE(SUM((CASE WHEN r.security >= 4 THEN 1 ELSE 0 END) + (CASE WHEN r.cleaning >= 4 THEN 1 ELSE 0 END) \
+     + (CASE WHEN r.greening >= 4 THEN 1 ELSE 0 END) + (CASE WHEN r.orderly >= 4 THEN 1 ELSE 0 END) \
+     + (CASE WHEN r.repair >= 4 THEN 1 ELSE 0 END)), 0) AS BIGINT) AS satisfied";
+
+const RATING_COLUMNS: &str = "r.id, r.estate_id, r.period, r.security, r.cleaning, r.greening, r.orderly, r.repair, r.comment, r.created_at, r.updated_at";
+
+fn sums_from_row(r: &AnyRow) -> Result<StarSums, sqlx::Error> {
+    Ok(StarSums {
+        raters: r.try_get("raters")?,
+        stars: [r.try_get("s1")?, r.try_get("s2")?, r.try_get("s3")?, r.try_get("s4")?, r.try_get("s5")?],
+        satisfied: r.try_get("satisfied")?,
+    })
+}
+
+fn rating_from_row(r: &AnyRow) -> Result<RatingRecord, sqlx::Error> {
+    Ok(RatingRecord {
+        id: r.try_get("id")?,
+        estate_id: r.try_get("estate_id")?,
+        period: r.try_get("period")?,
+        stars: [
+            r.try_get("security")?,
+            r.try_get("cleaning")?,
+            r.try_get("greening")?,
+            r.try_get("orderly")?,
+            r.try_get("repair")?,
+        ],
+        comment: r.try_get("comment")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+impl Store {
+    /// Stores the resident's rating of the estate for the period, or replaces the one they gave:
+    /// one statement on the unique key, so concurrent submissions leave one rating. Returns it
+    /// and whether it was new.
+    pub async fn upsert_property_rating(
+        &self,
+        estate_id: i64,
+        user_id: i64,
+        period: &str,
+        stars: [i64; 5],
+        comment: Option<&str>,
+        at: i64,
+    ) -> Result<(RatingRecord, bool), StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO property_ratings (estate_id, user_id, period, security, cleaning, greening, orderly, repair, \
+             comment, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+             ON CONFLICT (estate_id, user_id, period) DO UPDATE SET security = excluded.security, \
+             cleaning = excluded.cleaning, greening = excluded.greening, orderly = excluded.orderly, \
+             repair = excluded.repair, comment = excluded.comment, updated_at = excluded.updated_at \
+             RETURNING id, estate_id, period, security, cleaning, greening, orderly, repair, comment, created_at, \
+             updated_at",
+        )
+        .bind(estate_id)
+        .bind(user_id)
+        .bind(period)
+        .bind(stars[0])
+        .bind(stars[1])
+        .bind(stars[2])
+        .bind(stars[3])
+        .bind(stars[4])
+        .bind(comment)
+        .bind(at)
+        .fetch_one(&self.pool)
+        .await?;
+        let rating = rating_from_row(&row)?;
+        let created = rating.created_at == at && rating.updated_at == at;
+        Ok((rating, created))
+    }
+
+    /// The resident's rating of the estate for the period.
+    pub async fn property_rating(
+        &self,
+        estate_id: i64,
+        user_id: i64,
+        period: &str,
+    ) -> Result<Option<RatingRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {RATING_COLUMNS} FROM property_ratings r WHERE r.estate_id = $1 AND r.user_id = $2 AND r.period = $3"
+        ))
+        .bind(estate_id)
+        .bind(user_id)
+        .bind(period)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(rating_from_row).transpose()?)
+    }
+
+    /// A page of the period's sums per estate in `scope` (every estate, rated or not), by id.
+    pub async fn property_estate_sums(
+        &self,
+        period: &str,
+        scope: &EstateScope,
+        estate: Option<i64>,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<EstateSums>, StoreError> {
+        let mut q = SqlBuilder::new(format!(
+            "SELECT e.id, e.name, e.company_id, c.name AS company_name, e.community_id, e.street_id, {SUM_COLUMNS} \
+             FROM property_estates e JOIN property_companies c ON c.id = e.company_id \
+             LEFT JOIN property_ratings r ON r.estate_id = e.id AND r.period = "
+        ));
+        q.push_bind(period.to_owned()).push(" WHERE e.id > ").push_bind(after.unwrap_or(0));
+        if let Some(estate) = estate {
+            q.push(" AND e.id = ").push_bind(estate);
+        }
+        scope.push_filter(&mut q);
+        q.push(" GROUP BY e.id, e.name, e.company_id, c.name, e.community_id, e.street_id ORDER BY e.id LIMIT ")
+            .push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(EstateSums { estate: estate_from_row(r)?, sums: sums_from_row(r)? }))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// A page of the period's sums per company over all its estates, by id: every company when
+    /// the scope is `all`, else those of its `companies` and those serving an estate in it.
+    pub async fn property_company_sums(
+        &self,
+        period: &str,
+        scope: &EstateScope,
+        after: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<(CompanyRecord, StarSums)>, StoreError> {
+        let mut q = SqlBuilder::new(format!(
+            "SELECT c.id, c.name, {SUM_COLUMNS} FROM property_companies c \
+             LEFT JOIN property_estates ce ON ce.company_id = c.id \
+             LEFT JOIN property_ratings r ON r.estate_id = ce.id AND r.period = "
+        ));
+        q.push_bind(period.to_owned()).push(" WHERE c.id > ").push_bind(after.unwrap_or(0));
+        if !scope.all {
+            q.push(" AND c.id IN (SELECT e.company_id FROM property_estates e WHERE 1 = 1");
+            scope.push_filter(&mut q);
+            q.push(")");
+        }
+        q.push(" GROUP BY c.id, c.name ORDER BY c.id LIMIT ").push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok((CompanyRecord { id: r.try_get("id")?, name: r.try_get("name")? }, sums_from_row(r)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// A page of the period's comments on estates in `scope`, newest id first, before `before`.
+    pub async fn property_comments(
+        &self,
+        period: &str,
+        scope: &EstateScope,
+        estate: Option<i64>,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<CommentRecord>, StoreError> {
+        let mut q = SqlBuilder::new(format!(
+            "SELECT {RATING_COLUMNS}, e.name AS estate_name, e.community_id FROM property_ratings r \
+             JOIN property_estates e ON e.id = r.estate_id WHERE r.comment IS NOT NULL AND r.period = "
+        ));
+        q.push_bind(period.to_owned()).push(" AND r.id < ").push_bind(before.unwrap_or(i64::MAX));
+        if let Some(estate) = estate {
+            q.push(" AND e.id = ").push_bind(estate);
+        }
+        scope.push_filter(&mut q);
+        q.push(" ORDER BY r.id DESC LIMIT ").push_bind(i64::from(limit));
+        let rows = q.build().fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CommentRecord {
+                    rating: rating_from_row(r)?,
+                    estate_name: r.try_get("estate_name")?,
+                    community_id: r.try_get("community_id")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+}
