@@ -246,6 +246,8 @@ test('what a person trips over, and 大字模式 (issue #12)', { timeout: 360_00
         ['wish-claimed', `/wishes/${claimed.id}`], ['wish-fulfilled', `/wishes/${fulfilled.id}`], ['checkins', '/checkins'],
         ['wish-photos', `/wishes/${pictured.id}`], ['volunteer-activity', `/volunteer/activities/${activity.id}`],
         ['volunteer-mine', '/volunteer/mine'],
+        // The neighbourhood bundle (issue #17): service points, notices, rating the property service.
+        ['points', '/points'], ['notices', '/notices'], ['property', '/property'],
       ]],
       [mp, 'member', [
         ['pool', '/member'], ['claims', '/member/claims'], ['wish-claimed', `/wishes/${claimed.id}`], ['checkins', '/checkins'],
@@ -260,6 +262,8 @@ test('what a person trips over, and 大字模式 (issue #12)', { timeout: 360_00
       [dp, 'dispatcher', [
         ['desk', '/dispatcher'], ['checkin-review', '/dispatcher/checkins'], ['wish-pending', `/wishes/${pending.id}`], ['inbox', '/inbox'],
         ['figures', '/figures'],
+        ['points-new', '/points/new'], ['notices-new', '/notices/new'], ['notices-posted', '/notices/posted'],
+        ['property-results', '/property/results'],
       ]],
       [ap, 'admin', [['places', '/admin'], ['community', `/admin/places/${world.communityId}`], ['figures', '/figures']]],
       [orp, 'resident', [['report', '/report'], ['reports', '/reports']]],
