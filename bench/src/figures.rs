@@ -85,7 +85,10 @@ async fn bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result<FigureFig
     let events = db.scalar("SELECT COUNT(*) FROM wish_events WHERE id > $1", 0).await?;
     let summary_rows = db.scalar("SELECT COUNT(*) FROM figure_days WHERE day > $1", 0).await?
         + db.scalar("SELECT COUNT(*) FROM figure_day_durations WHERE day > $1", 0).await?
-        + db.scalar("SELECT COUNT(*) FROM figure_member_days WHERE day > $1", 0).await?;
+        + db.scalar("SELECT COUNT(*) FROM figure_member_days WHERE day > $1", 0).await?
+        + db.scalar("SELECT COUNT(*) FROM figure_months WHERE place_id > $1", 0).await?
+        + db.scalar("SELECT COUNT(*) FROM figure_month_durations WHERE place_id > $1", 0).await?
+        + db.scalar("SELECT COUNT(*) FROM figure_member_months WHERE member_id > $1", 0).await?;
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     let from = today - chrono::Duration::days(365);
     let start_ms = from.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis()) - 8 * 3_600_000;
@@ -221,10 +224,11 @@ pub fn section(figures: &[FigureFigures]) -> String {
          (docs/FIGURES.md; included in the generation time); then `ANALYZE` (PostgreSQL: `VACUUM ANALYZE`). The \
          officer of street `520201001` and an admin (sessions inserted, tokens minted with the server's key) ask for \
          the last 365 days (13 months): the whole request — token, the caller's roles and the place's path, the \
-         summed days by month, the histograms, today counted from the event log, the street's work-order \
+         summed whole months and the partial months' days, the histograms, today counted from the event log, the street's work-order \
          scorecard, JSON. After 10 unmeasured requests, {SERIAL} from one client, then {REQUESTS} from {CLIENTS} \
          concurrent clients (keep-alive). Every answer must be a 200 whose year counts as many posted wishes as the \
-         event log has for the place (the workload: a non-empty list).\n\n\
+         event log has for the place (the workload: a non-empty list). Summary rows: the day and month tables \
+         together.\n\n\
          | backend | generated in | wish events | summary rows | street's posted | district's posted |\n\
          |---|---:|---:|---:|---:|---:|\n",
         chrono::Utc::now().format("%Y-%m-%d %H:%M"),

@@ -8,6 +8,11 @@
 //! filing, the time bank's credit. Durations are kept as histograms whose buckets are exact below a
 //! minute and coarser above ([`BUCKET_SQL`]).
 //!
+//! Each summed day is also added to its month (`figure_months`, `figure_month_durations`,
+//! `figure_member_months`) in the same transaction, so a range is read as its whole months plus
+//! the days of its partial months at either end ([`MonthSplit`]): a street's year is a dozen
+//! month rows and a few dozen day rows, not 365 days of rows.
+//!
 //! The day's rows (`src`, `dur`, `mem`) are CTEs `AS MATERIALIZED` (both backends): read once
 //! through the time indexes, then grouped by place. Left to itself, SQLite 3.46 pushed the join to
 //! the places into the durations and walked every wish of every community for each day (16 s a day
@@ -16,9 +21,69 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use haolin_shared::domain::calendar::Date;
 use sqlx::Row;
 
 use super::{Backend, Store, StoreError};
+
+/// A range of summed days (`from ..= to`) cut into the whole months inside it, read from the
+/// month tables, and the days before and after them, read from the day tables. A statement binds
+/// it as `$2 ..= $3` (the months, `YYYY-MM`), `$4 ..= $5` (the days before) and `$6 ..= $7` (the
+/// days after); an empty part is a range whose start is after its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthSplit {
+    /// The first and last whole month.
+    pub months: (String, String),
+    /// The days before the first whole month.
+    pub head: (i64, i64),
+    /// The days after the last whole month.
+    pub tail: (i64, i64),
+}
+
+fn month_of_day(day: i64) -> String {
+    let d = Date::from_days(day);
+    format!("{:04}-{:02}", d.year, d.month)
+}
+
+impl MonthSplit {
+    /// Splits `from ..= to` (days since 1970-01-01).
+    pub fn of(from: i64, to: i64) -> Self {
+        let first = Date::from_days(from);
+        let start = if first.day == 1 {
+            from
+        } else {
+            let (year, month) = if first.month == 12 { (first.year + 1, 1) } else { (first.year, first.month + 1) };
+            Date { year, month, day: 1 }.days_since_epoch()
+        };
+        let last = Date::from_days(to);
+        let end = if last.succ().day == 1 { to } else { Date { day: 1, ..last }.days_since_epoch() - 1 };
+        if start > end {
+            return Self { months: ("9999-12".to_owned(), "0000-01".to_owned()), head: (from, to), tail: (1, 0) };
+        }
+        Self { months: (month_of_day(start), month_of_day(end)), head: (from, start - 1), tail: (end + 1, to) }
+    }
+}
+
+/// The rows of a month table and its day table over a [`MonthSplit`] (`$2 ..= $7`) that pass
+/// `filter`, each with its `month` and `columns`.
+fn split_rows(month_table: &str, day_table: &str, columns: &str, filter: &str) -> String {
+    format!(
+        "SELECT month, {columns} FROM {month_table} WHERE {filter} AND month >= $2 AND month <= $3 \
+         UNION ALL SELECT month, {columns} FROM {day_table} WHERE {filter} AND day >= $4 AND day <= $5 \
+         UNION ALL SELECT month, {columns} FROM {day_table} WHERE {filter} AND day >= $6 AND day <= $7"
+    )
+}
+
+/// Adds day `$1`'s rows of `day_table` to their months in `month_table` (keyed by `keys` and the
+/// month).
+fn month_upsert(month_table: &str, day_table: &str, keys: &str, columns: &[&str]) -> String {
+    let cols = columns.join(", ");
+    let set = columns.iter().map(|c| format!("{c} = {month_table}.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
+    format!(
+        "INSERT INTO {month_table} ({keys}, month, {cols}) SELECT {keys}, month, {cols} FROM {day_table} WHERE day = $1 \
+         ON CONFLICT ({keys}, month) DO UPDATE SET {set}"
+    )
+}
 
 /// The summed counts of a place (one day, one month or a range).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -214,7 +279,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    fn id(self) -> i64 {
+    pub(in crate::store) fn id(self) -> i64 {
         match self {
             Self::Grid(id) | Self::Community(id) | Self::Street(id) | Self::District(id) => id,
         }
@@ -222,15 +287,20 @@ impl Scope {
 
     /// The predicate on a row's `community_id` and `grid_id` columns (`$3` the place).
     fn predicate(self, community: &str, grid: &str) -> String {
+        self.predicate_at(community, grid, "$3")
+    }
+
+    /// The predicate on a row's `community_id` and `grid_id` columns, `param` the place.
+    pub(in crate::store) fn predicate_at(self, community: &str, grid: &str, param: &str) -> String {
         match self {
-            Self::Grid(_) => format!("{grid} = $3"),
-            Self::Community(_) => format!("{community} = $3"),
+            Self::Grid(_) => format!("{grid} = {param}"),
+            Self::Community(_) => format!("{community} = {param}"),
             Self::Street(_) => {
-                format!("{community} IN (SELECT id FROM places WHERE parent_id = $3 AND level = 'community')")
+                format!("{community} IN (SELECT id FROM places WHERE parent_id = {param} AND level = 'community')")
             }
             Self::District(_) => format!(
                 "{community} IN (SELECT c.id FROM places c JOIN places s ON s.id = c.parent_id \
-                 WHERE s.parent_id = $3 AND c.level = 'community')"
+                 WHERE s.parent_id = {param} AND c.level = 'community')"
             ),
         }
     }
@@ -427,8 +497,8 @@ impl Store {
         Ok(moved == 1)
     }
 
-    /// Sums day `day` (`[start, end)` in UTC ms, in `month`) into the summary tables and moves the
-    /// watermark from `day - 1` to `day`, in one transaction. Returns false (and writes nothing)
+    /// Sums day `day` (`[start, end)` in UTC ms, in `month`) into the summary tables, adds it to
+    /// its month's, and moves the watermark from `day - 1` to `day`, in one transaction. Returns false (and writes nothing)
     /// when the watermark was not at `day - 1`: another instance summed it first.
     pub async fn sum_figure_day(&self, day: i64, month: &str, start: i64, end: i64) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
@@ -490,6 +560,13 @@ impl Store {
         .bind(month)
         .execute(&mut *tx)
         .await?;
+        for (months, days, keys, columns) in [
+            ("figure_months", "figure_days", "place_id", &SUM_COLUMNS[..]),
+            ("figure_month_durations", "figure_day_durations", "place_id, metric, seconds", &["n"][..]),
+            ("figure_member_months", "figure_member_days", "community_id, member_id, grid_id", &MEMBER_COLUMNS[..]),
+        ] {
+            sqlx::query(&month_upsert(months, days, keys, columns)).bind(day).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
         Ok(true)
     }
@@ -497,7 +574,14 @@ impl Store {
     /// Forgets every summary (a place moved, so history must be summed again under the new tree):
     /// the job sums every day again, and until it has, requests count from the log.
     pub(super) async fn reset_figures(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<(), StoreError> {
-        for table in ["figure_days", "figure_day_durations", "figure_member_days"] {
+        for table in [
+            "figure_days",
+            "figure_day_durations",
+            "figure_member_days",
+            "figure_months",
+            "figure_month_durations",
+            "figure_member_months",
+        ] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut **tx).await?;
         }
         sqlx::query("UPDATE figure_watermark SET day = 0 WHERE id = 1").execute(&mut **tx).await?;
@@ -511,25 +595,31 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<BTreeMap<String, DaySums>, StoreError> {
-        let sql = format!(
-            "SELECT month, {} FROM figure_days WHERE place_id = $1 AND day >= $2 AND day <= $3 GROUP BY month",
-            sums_select()
-        );
-        let months = self.monthly(&sql, &SUM_COLUMNS, place_id, from, to).await?;
+        let rows = split_rows("figure_months", "figure_days", &SUM_COLUMNS.join(", "), "place_id = $1");
+        let sql = format!("SELECT month, {} FROM ({rows}) x GROUP BY month", sums_select());
+        let months = self.monthly(&sql, &SUM_COLUMNS, place_id, &MonthSplit::of(from, to)).await?;
         Ok(months.into_iter().map(|(m, v)| (m, DaySums::from_values(&v))).collect())
     }
 
-    /// The rows of `sql` (`$1` an id, `$2 ..= $3` the days, grouped by `month`) as each month's
-    /// `columns`.
+    /// The rows of `sql` (`$1` an id, `$2 ..= $7` the split range, grouped by `month`) as each
+    /// month's `columns`.
     async fn monthly(
         &self,
         sql: &str,
         columns: &[&str],
         id: i64,
-        from: i64,
-        to: i64,
+        split: &MonthSplit,
     ) -> Result<BTreeMap<String, Vec<i64>>, StoreError> {
-        let rows = sqlx::query(sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(sql)
+            .bind(id)
+            .bind(split.months.0.clone())
+            .bind(split.months.1.clone())
+            .bind(split.head.0)
+            .bind(split.head.1)
+            .bind(split.tail.0)
+            .bind(split.tail.1)
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = BTreeMap::new();
         for row in &rows {
             let values = columns.iter().map(|c| row.try_get::<i64, _>(*c)).collect::<Result<Vec<_>, _>>()?;
@@ -545,12 +635,19 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<BTreeMap<String, Durations>, StoreError> {
-        let inner = "SELECT month, metric, seconds, CAST(SUM(n) AS BIGINT) AS n FROM figure_day_durations \
-             WHERE place_id = $1 AND day >= $2 AND day <= $3 GROUP BY month, metric, seconds";
-        let text: String = sqlx::query_scalar(&folded(self.backend, "month, metric, seconds, n", inner))
+        let rows = split_rows("figure_month_durations", "figure_day_durations", "metric, seconds, n", "place_id = $1");
+        let inner = format!(
+            "SELECT month, metric, seconds, CAST(SUM(n) AS BIGINT) AS n FROM ({rows}) x GROUP BY month, metric, seconds"
+        );
+        let split = MonthSplit::of(from, to);
+        let text: String = sqlx::query_scalar(&folded(self.backend, "month, metric, seconds, n", &inner))
             .bind(place_id)
-            .bind(from)
-            .bind(to)
+            .bind(split.months.0)
+            .bind(split.months.1)
+            .bind(split.head.0)
+            .bind(split.head.1)
+            .bind(split.tail.0)
+            .bind(split.tail.1)
             .fetch_one(&self.pool)
             .await?;
         let mut out: BTreeMap<String, Durations> = BTreeMap::new();
@@ -596,16 +693,26 @@ impl Store {
 
     /// Every member's summed days in a place over `from ..= to` (days), with their names.
     pub async fn member_lines(&self, scope: Scope, from: i64, to: i64) -> Result<Vec<MemberLine>, StoreError> {
-        let inner = format!(
-            "SELECT d.member_id, u.name, {sums} FROM figure_member_days d JOIN users u ON u.id = d.member_id \
-             WHERE {pred} AND d.day >= $1 AND d.day <= $2 GROUP BY d.member_id, u.name",
-            sums = qualified_member_sums("d"),
-            pred = scope.predicate("d.community_id", "d.grid_id"),
+        let rows = split_rows(
+            "figure_member_months",
+            "figure_member_days",
+            &format!("member_id, {}", MEMBER_COLUMNS.join(", ")),
+            &scope.predicate_at("community_id", "grid_id", "$1"),
         );
+        let inner = format!(
+            "SELECT d.member_id, u.name, {sums} FROM ({rows}) d JOIN users u ON u.id = d.member_id \
+             GROUP BY d.member_id, u.name",
+            sums = qualified_member_sums("d"),
+        );
+        let split = MonthSplit::of(from, to);
         let text: String = sqlx::query_scalar(&folded(self.backend, &line_columns(), &inner))
-            .bind(from)
-            .bind(to)
             .bind(scope.id())
+            .bind(split.months.0)
+            .bind(split.months.1)
+            .bind(split.head.0)
+            .bind(split.head.1)
+            .bind(split.tail.0)
+            .bind(split.tail.1)
             .fetch_one(&self.pool)
             .await?;
         lines_from_json(&text)
@@ -633,11 +740,10 @@ impl Store {
         from: i64,
         to: i64,
     ) -> Result<BTreeMap<String, MemberSums>, StoreError> {
-        let sql = format!(
-            "SELECT month, {} FROM figure_member_days WHERE member_id = $1 AND day >= $2 AND day <= $3 GROUP BY month",
-            member_sums_select()
-        );
-        let months = self.monthly(&sql, &MEMBER_COLUMNS, member_id, from, to).await?;
+        let rows =
+            split_rows("figure_member_months", "figure_member_days", &MEMBER_COLUMNS.join(", "), "member_id = $1");
+        let sql = format!("SELECT month, {} FROM ({rows}) x GROUP BY month", member_sums_select());
+        let months = self.monthly(&sql, &MEMBER_COLUMNS, member_id, &MonthSplit::of(from, to)).await?;
         Ok(months.into_iter().map(|(m, v)| (m, MemberSums::from_values(&v))).collect())
     }
 
@@ -684,4 +790,42 @@ fn lines_from_json(text: &str) -> Result<Vec<MemberLine>, StoreError> {
             sums: MemberSums::from_values(&[a, b, c, d, e, f, g, h, i]),
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> i64 {
+        Date::parse(s).expect("date").days_since_epoch()
+    }
+
+    fn split(from: &str, to: &str) -> MonthSplit {
+        MonthSplit::of(day(from), day(to))
+    }
+
+    #[test]
+    fn whole_months_are_read_by_month_and_the_rest_by_day() {
+        let whole = split("2026-01-01", "2026-12-31");
+        assert_eq!(whole.months, ("2026-01".to_owned(), "2026-12".to_owned()));
+        assert!(whole.head.0 > whole.head.1 && whole.tail.0 > whole.tail.1, "no days: {whole:?}");
+
+        let year = split("2025-12-02", "2026-12-01");
+        assert_eq!(year.months, ("2026-01".to_owned(), "2026-11".to_owned()));
+        assert_eq!(year.head, (day("2025-12-02"), day("2025-12-31")));
+        assert_eq!(year.tail, (day("2026-12-01"), day("2026-12-01")));
+
+        let february = split("2028-02-01", "2028-02-29");
+        assert_eq!(february.months, ("2028-02".to_owned(), "2028-02".to_owned()));
+    }
+
+    #[test]
+    fn a_range_without_a_whole_month_is_read_by_day() {
+        for (from, to) in [("2026-03-05", "2026-03-05"), ("2026-03-02", "2026-03-31"), ("2026-03-15", "2026-04-14")] {
+            let s = split(from, to);
+            assert!(s.months.0 > s.months.1, "no whole month in {from} – {to}: {s:?}");
+            assert_eq!(s.head, (day(from), day(to)));
+            assert!(s.tail.0 > s.tail.1);
+        }
+    }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Utc};
 use haolin_tests::{
     Actor, TestApp, assert_error, assert_invalid_field, int_of, run_sql, spawn_app_with, str_of, testing_postgres,
 };
@@ -162,17 +162,17 @@ async fn credited(app: &TestApp, who: &Actor) -> i64 {
         .unwrap_or(0)
 }
 
-/// Ages every recorded time by one day, as if the history had happened yesterday (the log is
-/// append-only for the server; the test lifts that for its own database).
-fn age_by_a_day(database_url: &str) {
-    const DAY: i64 = 86_400_000;
+/// Ages every recorded time by `days` days, as if the history had happened that long ago (the log
+/// is append-only for the server; the test lifts that for its own database).
+fn age_by_days(database_url: &str, days: i64) {
+    let day = 86_400_000 * days;
     let updates = format!(
-        "UPDATE wishes SET created_at = created_at - {DAY}, updated_at = updated_at - {DAY}, \
-           claim_expires_at = claim_expires_at - {DAY}, fulfilled_at = fulfilled_at - {DAY}; \
-         UPDATE wish_events SET at = at - {DAY}; \
-         UPDATE checkins SET created_at = created_at - {DAY}, decided_at = decided_at - {DAY}; \
-         UPDATE ledger_transfers SET at = at - {DAY}; \
-         UPDATE ledger_movements SET at = at - {DAY};"
+        "UPDATE wishes SET created_at = created_at - {day}, updated_at = updated_at - {day}, \
+           claim_expires_at = claim_expires_at - {day}, fulfilled_at = fulfilled_at - {day}; \
+         UPDATE wish_events SET at = at - {day}; \
+         UPDATE checkins SET created_at = created_at - {day}, decided_at = decided_at - {day}; \
+         UPDATE ledger_transfers SET at = at - {day}; \
+         UPDATE ledger_movements SET at = at - {day};"
     );
     if testing_postgres() {
         let tables = ["wish_events", "ledger_transfers", "ledger_movements"];
@@ -336,7 +336,7 @@ async fn figures_equal_a_recount_of_the_log_at_every_level_and_again_once_the_da
     assert_eq!(mine["total"], members[0]["load"], "a member's own figures are their workload line");
 
     // Once the day is over and summed, the same figures come back from the summary.
-    age_by_a_day(&app.database_url);
+    age_by_days(&app.database_url, 1);
     app.restart().await;
     let yesterday =
         DateTime::parse_from_rfc3339(&format!("{day}T12:00:00+08:00")).expect("day") - chrono::Duration::days(1);
@@ -365,6 +365,70 @@ async fn figures_equal_a_recount_of_the_log_at_every_level_and_again_once_the_da
     // Today has nothing yet.
     let now = figures(&app, &d.token, &s.community, &day).await;
     assert_eq!(int_of(&now["total"], "posted"), 0);
+
+    // Two months back, summed afresh: a whole finished month is read from the month sums, the
+    // days of a partial month from the day sums, and every way of asking gives the same answer.
+    age_by_days(&app.database_url, 61);
+    run_sql(
+        &app.database_url,
+        "DELETE FROM figure_days; DELETE FROM figure_day_durations; DELETE FROM figure_member_days; \
+         DELETE FROM figure_months; DELETE FROM figure_month_durations; DELETE FROM figure_member_months; \
+         UPDATE figure_watermark SET day = 0 WHERE id = 1;",
+    );
+    app.restart().await;
+    let then = chrono::NaiveDate::parse_from_str(&yesterday, "%Y-%m-%d").expect("day") - chrono::Duration::days(61);
+    let first = then.with_day(1).expect("first day");
+    let next = first.checked_add_months(chrono::Months::new(1)).expect("next month");
+    let last = next.pred_opt().expect("last day");
+    let earlier = first.checked_sub_months(chrono::Months::new(1)).expect("month before") + chrono::Duration::days(14);
+    let ranged = |from: chrono::NaiveDate, to: chrono::NaiveDate| {
+        format!("/api/v1/figures?place={}&from={from}&to={to}", str_of(&s.community, "id"))
+    };
+    let yesterday_date = chrono::NaiveDate::parse_from_str(&yesterday, "%Y-%m-%d").expect("day");
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    let summed_to = (yesterday_date - epoch).num_days().to_string();
+    app.eventually(Duration::from_secs(60), "the job sums every day up to yesterday", || async {
+        let w = haolin_tests::query_sql(&app.database_url, "SELECT day FROM figure_watermark");
+        (w[0][0] == summed_to).then_some(())
+    })
+    .await;
+    let months = haolin_tests::query_sql(&app.database_url, "SELECT COUNT(*) FROM figure_months");
+    assert!(months[0][0] != "0", "the job added the days to their months");
+    let whole_month = app.get(&ranged(first, last), &d.token).await.expect_status(200).clone();
+    for (from, to, what) in [
+        (first, last, "the whole month"),
+        (then, then, "the day"),
+        (earlier, then, "half a month and part of the next"),
+        (earlier, yesterday_date, "half a month, whole months and days up to yesterday"),
+    ] {
+        let f = if (from, to) == (first, last) {
+            whole_month.clone()
+        } else {
+            app.get(&ranged(from, to), &d.token).await.expect_status(200).clone()
+        };
+        let mut total = f["total"].clone();
+        total["orders"] = Value::Null;
+        assert_eq!(total, before, "{what} ({from} – {to}) equals the day counted from the log");
+        let month = f["months"]
+            .as_array()
+            .expect("months")
+            .iter()
+            .find(|m| m["month"] == json!(then.format("%Y-%m").to_string()))
+            .expect("the history's month")
+            .clone();
+        assert_eq!(int_of(&month, "posted"), int_of(&before, "posted"), "{what}: the history's month");
+        let path = format!("/api/v1/figures/workload?place={}&from={from}&to={to}", str_of(&s.community, "id"));
+        let load_then = app.get(&path, &d.token).await.expect_status(200).clone();
+        assert_eq!(load_then["members"], load["members"], "{what}: the workload");
+        let mine_then =
+            app.get(&format!("/api/v1/me/workload?from={from}&to={to}"), &m1.token).await.expect_status(200).clone();
+        assert_eq!(mine_then["total"], mine["total"], "{what}: a member's own figures");
+    }
+    for place in [&s.street, &s.district] {
+        let path = format!("/api/v1/figures?place={}&from={first}&to={last}", str_of(place, "id"));
+        let f = app.get(&path, &admin).await.expect_status(200).clone();
+        assert_row(&f["total"], &wide, 1, minutes, "a whole month of the street/district");
+    }
 }
 
 #[tokio::test]
