@@ -12,9 +12,10 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use haolin_shared::api::{
     FigurePlaces, FigureRow, Figures, LoadCounts, LoadDistribution, MemberLoad, MonthLoad, MyWorkload, PersonRef,
-    PlaceLevel, PlaceRef, Role, Workload,
+    PlaceLevel, PlaceRef, PropertyFigures, Role, Workload,
 };
 use haolin_shared::domain::calendar::{Date, shanghai_date, shanghai_instant};
+use haolin_shared::domain::property::{Period, StarSums};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -202,7 +203,49 @@ pub fn percentile(h: &Histogram, p: i64) -> Option<i64> {
     h.keys().next_back().copied()
 }
 
-fn figure_row(month: String, s: &DaySums, d: &Durations, orders: Option<haolin_shared::api::ScoreRow>) -> FigureRow {
+/// The rating periods a range counts, each with the month it counts in: every period overlapping
+/// the range, in the month it ends, or in the range's last month if it ends after it.
+fn property_periods(state: &AppState, r: Range) -> Vec<(String, String)> {
+    let length = state.settings.property.period;
+    let last_month = month_of(r.to);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for month in months(r) {
+        let first = Date::parse(&format!("{month}-01")).unwrap_or(r.to);
+        let period = Period::of_date(first, length);
+        let ends = month_of(period.last_day());
+        let counted_in = if ends > last_month { last_month.clone() } else { ends };
+        if period.last_day() >= r.from && !out.iter().any(|(key, _)| *key == period.key()) {
+            out.push((period.key(), counted_in));
+        }
+    }
+    out
+}
+
+fn add_stars(to: &mut StarSums, s: &StarSums) {
+    to.raters += s.raters;
+    for (a, b) in to.stars.iter_mut().zip(s.stars) {
+        *a += b;
+    }
+    to.satisfied += s.satisfied;
+}
+
+fn property_figures(s: &StarSums) -> PropertyFigures {
+    let has = s.raters > 0;
+    let stars: i64 = s.stars.iter().sum();
+    PropertyFigures {
+        raters: s.raters,
+        star_avg: has.then(|| (stars as f64 / (s.raters * 5) as f64 * 100.0).round() / 100.0),
+        satisfaction: has.then(|| s.satisfaction()),
+    }
+}
+
+fn figure_row(
+    month: String,
+    s: &DaySums,
+    d: &Durations,
+    orders: Option<haolin_shared::api::ScoreRow>,
+    property: Option<PropertyFigures>,
+) -> FigureRow {
     FigureRow {
         month,
         posted: s.posted,
@@ -226,6 +269,7 @@ fn figure_row(month: String, s: &DaySums, d: &Durations, orders: Option<haolin_s
         checkins: s.checkins,
         service_minutes: s.service_minutes,
         orders,
+        property,
     }
 }
 
@@ -266,7 +310,26 @@ pub async fn figures(state: &AppState, caller: &Caller, q: &FigureQuery) -> Resu
             None => Ok(None),
         }
     };
-    let ((mut sums, mut durations), live, orders) = tokio::try_join!(summed_reads, live_reads, order_reads)?;
+    // Property ratings: the periods the range counts, of the estates here (a grid has none).
+    let periods = property_periods(state, r);
+    let property_reads = async {
+        if place.level == PlaceLevel::Grid {
+            return Ok(None);
+        }
+        let keys: Vec<String> = periods.iter().map(|(key, _)| key.clone()).collect();
+        state.store.property_period_sums(scope, &keys).await.map(Some)
+    };
+    let ((mut sums, mut durations), live, orders, property) =
+        tokio::try_join!(summed_reads, live_reads, order_reads, property_reads)?;
+    let mut property_months: Option<BTreeMap<String, StarSums>> = property.map(|found| {
+        let mut by_month = BTreeMap::new();
+        for (key, stars) in found {
+            if let Some((_, month)) = periods.iter().find(|(k, _)| *k == key) {
+                add_stars(by_month.entry(month.clone()).or_default(), &stars);
+            }
+        }
+        by_month
+    });
     for (date, s, d) in live {
         sums.entry(month_of(date)).or_default().add(&s);
         durations.entry(month_of(date)).or_default().add(&d);
@@ -281,6 +344,7 @@ pub async fn figures(state: &AppState, caller: &Caller, q: &FigureQuery) -> Resu
     };
     let mut total = DaySums::default();
     let mut total_durations = Durations::default();
+    let mut total_stars = StarSums::default();
     let mut rows = Vec::new();
     for month in months(r) {
         let s = sums.get(&month).copied().unwrap_or_default();
@@ -288,14 +352,20 @@ pub async fn figures(state: &AppState, caller: &Caller, q: &FigureQuery) -> Resu
         total.add(&s);
         total_durations.add(&d);
         let o = order_row(&month);
-        rows.push(figure_row(month, &s, &d, o));
+        let p = property_months.as_mut().map(|by_month| {
+            let stars = by_month.remove(&month).unwrap_or_default();
+            add_stars(&mut total_stars, &stars);
+            property_figures(&stars)
+        });
+        rows.push(figure_row(month, &s, &d, o, p));
     }
     let total_orders = orders.as_ref().map(|all| scorecard::row(&scorecard::total(all), false));
+    let total_property = property_months.is_some().then(|| property_figures(&total_stars));
     Ok(Figures {
         place: place_ref(&place),
         from: r.from.to_string(),
         to: r.to.to_string(),
-        total: figure_row("total".to_owned(), &total, &total_durations, total_orders),
+        total: figure_row("total".to_owned(), &total, &total_durations, total_orders, total_property),
         months: rows,
     })
 }

@@ -672,7 +672,8 @@ pub use checkins::{
 };
 pub use exports::{CreateExportLinkRequest, ExportLink};
 pub use figures::{
-    FigurePlaces, FigureRow, Figures, LoadCounts, LoadDistribution, MemberLoad, MonthLoad, MyWorkload, Workload,
+    FigurePlaces, FigureRow, Figures, LoadCounts, LoadDistribution, MemberLoad, MonthLoad, MyWorkload, PropertyFigures,
+    Workload,
 };
 pub use notices::{CreateNoticeRequest, Notice, UpdateNoticeRequest};
 pub use open311::{CreateOpen311KeyRequest, IssuedOpen311Key, Open311Key};

@@ -503,6 +503,9 @@ const FIGURE_HEADER: &[&str] = &[
     "按时办结率",
     "解决率",
     "满意率",
+    "物业评价人次",
+    "物业平均星级",
+    "物业满意度",
 ];
 
 fn opt_int(v: Option<i64>) -> Cell {
@@ -515,6 +518,7 @@ fn opt_number(v: Option<f64>) -> Cell {
 
 fn figure_cells(r: &FigureRow) -> Row {
     let o = r.orders.as_ref();
+    let p = r.property.as_ref();
     vec![
         Cell::Text(if r.month == "total" { "合计".to_owned() } else { r.month.clone() }),
         Cell::Int(r.posted),
@@ -542,6 +546,9 @@ fn figure_cells(r: &FigureRow) -> Row {
         opt_number(o.and_then(|o| o.on_time_rate)),
         opt_number(o.and_then(|o| o.solve_rate)),
         opt_number(o.and_then(|o| o.satisfaction_rate)),
+        p.map_or(Cell::Empty, |p| Cell::Int(p.raters)),
+        opt_number(p.and_then(|p| p.star_avg)),
+        opt_number(p.and_then(|p| p.satisfaction)),
     ]
 }
 

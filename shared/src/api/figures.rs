@@ -1,5 +1,5 @@
-//! Figures for leaders (docs/FIGURES.md): a place's wishes, check-ins, service hours and work
-//! orders by month, and its members' workload. Every figure is counted by the day of the event
+//! Figures for leaders (docs/FIGURES.md): a place's wishes, check-ins, service hours, work
+//! orders and property ratings by month, and its members' workload. Every figure is counted by the day of the event
 //! (Asia/Shanghai): a wish posted in March and confirmed in April counts as posted in March and
 //! confirmed in April.
 
@@ -77,6 +77,23 @@ pub struct FigureRow {
     /// The work-order scorecard (三率, on time) of the same period; `null` for a district.
     #[serde(default)]
     pub orders: Option<ScoreRow>,
+    /// The residents' property service ratings (红色物业) of the estates here; `null` for a grid.
+    #[serde(default)]
+    pub property: Option<PropertyFigures>,
+}
+
+/// The property service ratings of a place's estates (docs/PROPERTY.md). Every rating period
+/// overlapping the range counts, in the month it ends, or in the range's last month if it ends
+/// after it (the period still open).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PropertyFigures {
+    /// Ratings (one per resident, estate and period).
+    pub raters: i64,
+    /// The average stars over the five duties, 1–5; `null` without ratings.
+    pub star_avg: Option<f64>,
+    /// The share of 4- and 5-star duty marks, 0–1; `null` without ratings.
+    pub satisfaction: Option<f64>,
 }
 
 /// How the load is spread over a place's members.

@@ -559,6 +559,9 @@ async fn figures_and_workload_as_csv_and_xlsx_match_their_json_and_follow_its_sc
             for k in ["response_rate", "on_time_rate", "solve_rate", "satisfaction_rate"] {
                 cells.push(figure_text(&o[k]));
             }
+            for k in ["raters", "star_avg", "satisfaction"] {
+                cells.push(figure_text(&r["property"][k]));
+            }
             cells
         })
         .collect();

@@ -480,3 +480,50 @@ async fn each_role_reads_only_its_places_and_bad_ranges_are_refused() {
     assert_invalid_field(&app.get("/api/v1/figures/workload?limit=0", token).await, "limit");
     assert_error(&app.get("/api/v1/figures?place=999999", token).await, 404, "not_found");
 }
+
+/// Property ratings (docs/PROPERTY.md) in the figures: a period counts in the month it ends (the
+/// open period in the range's last month), at the community, street and district of its estate;
+/// a grid has none.
+#[tokio::test]
+async fn property_ratings_count_at_their_estates_places_in_the_month_their_period_ends() {
+    let app = spawn_app_with(|_| {}).await;
+    let e = crate::property::estates(&app).await;
+    let rate = |s: [i64; 5]| json!({"security": s[0], "cleaning": s[1], "greening": s[2], "orderly": s[3], "repair": s[4], "comment": null});
+    let path = |estate: &str| format!("/api/v1/property/estates/{estate}/rating");
+    app.put(&path(&e.estate_a), &e.resident_a.token, &rate([5, 4, 4, 3, 5])).await.expect_status(201);
+    app.put(&path(&e.estate_b), &e.resident_b.token, &rate([2, 2, 3, 1, 2])).await.expect_status(201);
+
+    let community_a = str_of(&e.grid_a, "parent_id").to_owned();
+    let day = today();
+    let month = day[..7].to_owned();
+    let read = |place: String, token: String, from: String, to: String| {
+        let app = &app;
+        async move {
+            let path = format!("/api/v1/figures?place={place}&from={from}&to={to}");
+            app.get(&path, &token).await.expect_status(200).clone()
+        }
+    };
+    let first = format!("{month}-01");
+    let a = read(community_a.clone(), e.dispatcher_a.token.clone(), first.clone(), day.clone()).await;
+    let expected_a = json!({"raters": 1, "star_avg": 4.2, "satisfaction": 0.8});
+    assert_eq!(a["total"]["property"], expected_a, "community A: {a}");
+    let this_month = a["months"].as_array().expect("months").last().expect("a month").clone();
+    assert_eq!(this_month["month"], json!(month));
+    assert_eq!(this_month["property"], expected_a, "the open period counts in the range's last month");
+
+    let admin = app.admin_token().await;
+    let place = app.get(&format!("/api/v1/places/{community_a}"), &admin).await.expect_status(200).clone();
+    let street = str_of(&place, "parent_id").to_owned();
+    let s = read(street, e.officer.token.clone(), first.clone(), day.clone()).await;
+    assert_eq!(s["total"]["property"], json!({"raters": 2, "star_avg": 3.1, "satisfaction": 0.4}), "street: {s}");
+
+    let grid = read(str_of(&e.grid_a, "id").to_owned(), e.dispatcher_a.token.clone(), first.clone(), day.clone()).await;
+    assert!(grid["total"]["property"].is_null(), "a grid has no property figures: {grid}");
+
+    // A range that ends before the period: nothing rated.
+    let earlier = chrono::NaiveDate::parse_from_str(&first, "%Y-%m-%d").expect("day") - chrono::Duration::days(1);
+    let before =
+        read(community_a, e.dispatcher_a.token.clone(), format!("{}", earlier.format("%Y-%m-01")), earlier.to_string())
+            .await;
+    assert_eq!(before["total"]["property"], json!({"raters": 0, "star_avg": null, "satisfaction": null}));
+}

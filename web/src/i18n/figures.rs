@@ -82,6 +82,12 @@ pub struct FigureMessages {
     pub solve_rate: &'static str,
     /// Work orders: 满意率.
     pub satisfaction_rate: &'static str,
+    /// Property ratings given (红色物业).
+    pub property_raters: &'static str,
+    /// Their average stars.
+    pub property_stars: &'static str,
+    /// Their satisfaction.
+    pub property_satisfaction: &'static str,
     /// Chart: posted, taken, confirmed per month.
     pub chart_wishes: &'static str,
     /// Chart: median time to claim.

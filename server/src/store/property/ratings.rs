@@ -6,6 +6,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{CompanyRecord, EstateRecord, EstateScope, estate_from_row};
+use crate::store::figures::Scope;
 use crate::store::sql_builder::SqlBuilder;
 use crate::store::{Store, StoreError};
 
@@ -139,6 +140,34 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.as_ref().map(rating_from_row).transpose()?)
+    }
+
+    /// The sums of the ratings of the estates in a community, street or district (`scope`, a grid
+    /// is refused) for each of `periods` that has any.
+    pub async fn property_period_sums(
+        &self,
+        scope: Scope,
+        periods: &[String],
+    ) -> Result<Vec<(String, StarSums)>, StoreError> {
+        if periods.is_empty() || matches!(scope, Scope::Grid(_)) {
+            return Ok(Vec::new());
+        }
+        let placeholders = (2..periods.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT r.period, {SUM_COLUMNS} FROM property_estates e JOIN property_ratings r ON r.estate_id = e.id \
+             WHERE {} AND r.period IN ({placeholders}) GROUP BY r.period",
+            scope.predicate_at("e.community_id", "NULL", "$1")
+        );
+        let mut q = sqlx::query(&sql).bind(scope.id());
+        for period in periods {
+            q = q.bind(period.as_str());
+        }
+        q.fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("period")?, sums_from_row(r)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 
     /// A page of the period's sums per estate in `scope` (every estate, rated or not), by id.

@@ -71,6 +71,13 @@ fn totals(t: &FigureRow) -> impl IntoView + use<> {
             {card("satisfaction-rate", FIG.satisfaction_rate, percent(o.satisfaction_rate))}
         }
     });
+    let property = t.property.as_ref().map(|p| {
+        view! {
+            {card("property-raters", FIG.property_raters, p.raters.to_string())}
+            {card("property-stars", FIG.property_stars, rating(p.star_avg))}
+            {card("property-satisfaction", FIG.property_satisfaction, percent(p.satisfaction))}
+        }
+    });
     view! {
         <h2>{FIG.totals}</h2>
         <dl class="fig-cards" data-testid="fig-totals">
@@ -86,6 +93,7 @@ fn totals(t: &FigureRow) -> impl IntoView + use<> {
             {card("checkins", FIG.checkins, t.checkins.to_string())}
             {card("service", FIG.service, minutes(t.service_minutes))}
             {orders}
+            {property}
         </dl>
     }
 }
