@@ -323,6 +323,13 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(code_taken)?;
+            // An estate's street is its community's (docs/PROPERTY.md: a street officer's scope).
+            sqlx::query(
+                "UPDATE property_estates SET street_id = (SELECT p.parent_id FROM places p \
+                 WHERE p.id = property_estates.community_id)",
+            )
+            .execute(&mut *tx)
+            .await?;
             // The street and district a community counts at changed: the figures are summed again.
             Self::reset_figures(&mut tx).await?;
         }

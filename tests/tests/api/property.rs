@@ -595,3 +595,28 @@ async fn the_generator_adds_companies_estates_and_a_year_of_ratings() {
         assert!(rows.iter().all(|r| r["raters"] == 0 || r["grade"].is_string()), "{rows:?}");
     }
 }
+
+#[tokio::test]
+async fn an_estate_follows_its_community_to_another_street() {
+    let app = spawn_app().await;
+    let e = estates(&app).await;
+    let admin = app.admin_token().await;
+    let community_b = str_of(&e.grid_b, "parent_id").to_owned();
+    let street =
+        app.get(&format!("/api/v1/places/{community_b}"), &admin).await.expect_status(200)["parent_id"].clone();
+    let district = app.get(&format!("/api/v1/places/{}", street.as_str().unwrap_or_default()), &admin).await;
+    let district = district.expect_status(200)["parent_id"].clone();
+    let other = app.create_place("street", "黄土坡街道", district.as_str(), json!({})).await;
+    let other_officer = app.create_actor(&["street_officer"], &[]).await;
+    app.grant_at(&other_officer.id, "street_officer", &other).await;
+    let before = app.get(&format!("/api/v1/property/estates/{}", e.estate_b), &other_officer.token).await;
+    assert!(matches!(before.status, 403 | 404), "not theirs before the move: {}", before.text);
+
+    let path = format!("/api/v1/admin/places/{community_b}");
+    app.patch(&path, &admin, &json!({"parent_id": str_of(&other, "id")})).await.expect_status(200);
+    let estate = app.get(&format!("/api/v1/property/estates/{}", e.estate_b), &other_officer.token).await;
+    assert_eq!(estate.expect_status(200)["name"], "幸福小区", "the new street's officer oversees the estate");
+    let ids: Vec<Value> = results(&app, &e.officer.token, "").await.iter().map(|r| r["estate"]["id"].clone()).collect();
+    assert!(!ids.contains(&json!(e.estate_b)), "the old street's officer no longer does: {ids:?}");
+    assert!(ids.contains(&json!(e.estate_a)), "but still oversees the estate that stayed: {ids:?}");
+}
