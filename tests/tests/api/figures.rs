@@ -520,6 +520,17 @@ async fn property_ratings_count_at_their_estates_places_in_the_month_their_perio
     let grid = read(str_of(&e.grid_a, "id").to_owned(), e.dispatcher_a.token.clone(), first.clone(), day.clone()).await;
     assert!(grid["total"]["property"].is_null(), "a grid has no property figures: {grid}");
 
+    // A changed rating swaps its old stars for the new: the figures follow, and still equal the
+    // period's results per estate, which are counted from the ratings themselves.
+    app.put(&path(&e.estate_a), &e.resident_a.token, &rate([1, 2, 1, 1, 4])).await.expect_status(200);
+    let changed = read(community_a.clone(), e.dispatcher_a.token.clone(), first.clone(), day.clone()).await;
+    assert_eq!(changed["total"]["property"], json!({"raters": 1, "star_avg": 1.8, "satisfaction": 0.2}));
+    let results = app.get("/api/v1/property/results?limit=100", &e.dispatcher_a.token).await.expect_status(200).clone();
+    let estate = results["items"].as_array().expect("items").iter().find(|r| r["estate"]["id"] == json!(e.estate_a));
+    let estate = estate.expect("estate A's result").clone();
+    assert_eq!(estate["raters"], changed["total"]["property"]["raters"], "{estate}");
+    assert_eq!(estate["satisfaction"], changed["total"]["property"]["satisfaction"], "{estate}");
+
     // A range that ends before the period: nothing rated.
     let earlier = chrono::NaiveDate::parse_from_str(&first, "%Y-%m-%d").expect("day") - chrono::Duration::days(1);
     let before =

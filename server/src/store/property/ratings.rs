@@ -142,8 +142,9 @@ impl Store {
         Ok(row.as_ref().map(rating_from_row).transpose()?)
     }
 
-    /// The sums of the ratings of the estates in a community, street or district (`scope`, a grid
-    /// is refused) for each of `periods` that has any.
+    /// The sums of the ratings of the estates in a community, street or district (`scope`; a grid
+    /// has none) for each of `periods` that has any, from the per-estate sums the triggers of
+    /// `property_ratings` keep (migration 0017).
     pub async fn property_period_sums(
         &self,
         scope: Scope,
@@ -154,8 +155,12 @@ impl Store {
         }
         let placeholders = (2..periods.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
-            "SELECT r.period, {SUM_COLUMNS} FROM property_estates e JOIN property_ratings r ON r.estate_id = e.id \
-             WHERE {} AND r.period IN ({placeholders}) GROUP BY r.period",
+            "SELECT s.period, CAST(SUM(s.raters) AS BIGINT) AS raters, CAST(SUM(s.security) AS BIGINT) AS s1, \
+             CAST(SUM(s.cleaning) AS BIGINT) AS s2, CAST(SUM(s.greening) AS BIGINT) AS s3, \
+             CAST(SUM(s.orderly) AS BIGINT) AS s4, CAST(SUM(s.repair) AS BIGINT) AS s5, \
+             CAST(SUM(s.satisfied) AS BIGINT) AS satisfied \
+             FROM property_estates e JOIN property_period_sums s ON s.estate_id = e.id \
+             WHERE {} AND s.period IN ({placeholders}) GROUP BY s.period",
             scope.predicate_at("e.community_id", "NULL", "$1")
         );
         let mut q = sqlx::query(&sql).bind(scope.id());
