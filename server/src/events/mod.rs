@@ -8,6 +8,7 @@
 pub mod notices;
 pub mod orders;
 mod redis;
+mod tail;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
