@@ -2,9 +2,9 @@
 //! figures by month and its members' workload, a member's own figures, and the job that sums each
 //! finished day.
 //!
-//! A request adds the summed days (`figure_days`, written by [`sum_days`] once a day is over) to
-//! the days after the watermark counted from the log (normally just today); both go through the
-//! same statements in `store/figures.rs`.
+//! A request adds the summed days (`figure_days`, written by [`sum_days`] once a day is over), today
+//! as the job has summed it so far ([`sum_today`], every round up to a minute ago) and the log after
+//! that, counted with the same statements in `store/figures.rs` ([`Plan`]).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -21,7 +21,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::field_id;
 use crate::state::AppState;
-use crate::store::figures::{DaySums, Durations, Histogram, MemberLine, MemberSums, Scope};
+use crate::store::figures::{DaySums, Durations, Histogram, MemberLine, MemberSums, Scope, SoFar};
 use crate::store::places::PlaceRecord;
 use crate::store::{Store, StoreError};
 use crate::work_orders::Viewer;
@@ -163,19 +163,38 @@ async fn readable_place(state: &AppState, caller: &Caller, raw: Option<&str>) ->
     }
 }
 
-/// The days of the range that are summed, and the days counted from the log (one `(day, start,
-/// end, month)` each).
-async fn split(state: &AppState, r: Range) -> Result<(Option<(i64, i64)>, Vec<(Date, i64, i64)>), ApiError> {
-    let watermark = state.store.figures_watermark().await?;
+/// How a range is read: its summed days, the day after the watermark as far as the job summed it
+/// so far, and the rest counted from the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Plan {
+    /// The summed days (`from ..= to`), read from the month and day tables.
+    summed: Option<(i64, i64)>,
+    /// Whether the rows of the day after the watermark count (it is in the range and the job has
+    /// summed part of it).
+    so_far: bool,
+    /// What is counted from the log: `(day, start, end)`, UTC ms, the day's rest after the rows
+    /// summed so far or the whole day.
+    live: Vec<(Date, i64, i64)>,
+}
+
+fn plan<T>(r: Range, mark: &SoFar<T>) -> Plan {
     let (from, to) = (r.from.days_since_epoch(), r.to.days_since_epoch());
+    let watermark = mark.watermark;
     let summed = (watermark >= from).then_some((from, to.min(watermark)));
-    let live = (from.max(watermark + 1)..=to)
-        .map(|d| {
-            let date = Date::from_days(d);
-            (date, shanghai_instant(date, 0), shanghai_instant(date.succ(), 0))
-        })
-        .collect();
-    Ok((summed, live))
+    let mut so_far = false;
+    let mut live = Vec::new();
+    for d in from.max(watermark + 1)..=to {
+        let date = Date::from_days(d);
+        let (mut start, end) = (shanghai_instant(date, 0), shanghai_instant(date.succ(), 0));
+        if d == watermark + 1 && mark.upto > start {
+            so_far = true;
+            start = mark.upto.min(end);
+        }
+        if start < end {
+            live.push((date, start, end));
+        }
+    }
+    Plan { summed, so_far, live }
 }
 
 fn ratio(part: i64, whole: i64) -> Option<f64> {
@@ -278,7 +297,8 @@ pub async fn figures(state: &AppState, caller: &Caller, q: &FigureQuery) -> Resu
     let r = range(q)?;
     let place = readable_place(state, caller, q.place.as_deref()).await?;
     let scope = scope_of(&place)?;
-    let (summed, live) = split(state, r).await?;
+    let mark = state.store.figures_so_far(place.id).await?;
+    let Plan { summed, so_far, live } = plan(r, &mark);
     // The summed days, the days counted from the log and the work orders are independent reads:
     // they run at once, each on its own connection, so the answer waits for the slowest only.
     let summed_reads = async {
@@ -330,6 +350,11 @@ pub async fn figures(state: &AppState, caller: &Caller, q: &FigureQuery) -> Resu
         }
         by_month
     });
+    if so_far {
+        let month = month_of(Date::from_days(mark.watermark + 1));
+        sums.entry(month.clone()).or_default().add(&mark.rows.0);
+        durations.entry(month).or_default().add(&mark.rows.1);
+    }
     for (date, s, d) in live {
         sums.entry(month_of(date)).or_default().add(&s);
         durations.entry(month_of(date)).or_default().add(&d);
@@ -430,7 +455,8 @@ async fn workload_of(state: &AppState, caller: &Caller, q: &FigureQuery, limit: 
     let r = range(q)?;
     let place = readable_place(state, caller, q.place.as_deref()).await?;
     let scope = scope_of(&place)?;
-    let (summed, live) = split(state, r).await?;
+    let mark = state.store.member_lines_so_far(scope).await?;
+    let Plan { summed, so_far, live } = plan(r, &mark);
     let mut by_member: BTreeMap<i64, (String, MemberSums)> = BTreeMap::new();
     let mut put = |lines: Vec<MemberLine>| {
         for l in lines {
@@ -449,6 +475,9 @@ async fn workload_of(state: &AppState, caller: &Caller, q: &FigureQuery, limit: 
     );
     let (summed_lines, live_lines) = tokio::try_join!(summed_lines, live_lines)?;
     put(summed_lines);
+    if so_far {
+        put(mark.rows);
+    }
     for lines in live_lines {
         put(lines);
     }
@@ -473,11 +502,15 @@ async fn workload_of(state: &AppState, caller: &Caller, q: &FigureQuery, limit: 
 /// `GET /api/v1/me/workload`: what the caller did as a member, wherever they served.
 pub async fn my_workload(state: &AppState, caller: &Caller, q: &FigureQuery) -> Result<MyWorkload, ApiError> {
     let r = range(q)?;
-    let (summed, live) = split(state, r).await?;
+    let mark = state.store.member_sums_so_far(caller.id()).await?;
+    let Plan { summed, so_far, live } = plan(r, &mark);
     let mut by_month = match summed {
         Some((from, to)) => state.store.member_months(caller.id(), from, to).await?,
         None => BTreeMap::new(),
     };
+    if so_far {
+        by_month.entry(month_of(Date::from_days(mark.watermark + 1))).or_default().add(&mark.rows);
+    }
     for (date, start, end) in live {
         let s = state.store.live_member_sums(caller.id(), start, end).await?;
         by_month.entry(month_of(date)).or_default().add(&s);
@@ -520,26 +553,33 @@ pub async fn places(state: &AppState, caller: &Caller, parent: Option<&str>) -> 
 }
 
 /// The job: sums every finished day after the watermark into the summary tables, for up to
-/// [`JOB_BUDGET`] a round (the rest next round).
+/// [`JOB_BUDGET`] a round (the rest next round), then adds today's log so far (up to
+/// `jobs.figures_settle` ago) to today's rows.
 pub async fn sum_days(state: &AppState) -> Result<usize, ApiError> {
-    Ok(sum_finished_days(&state.store, Some(JOB_BUDGET)).await?)
+    let settle = state.settings.jobs.figures_settle;
+    let done = sum_finished_days(&state.store, Some(JOB_BUDGET), settle).await?;
+    sum_today(&state.store, settle).await?;
+    Ok(done)
 }
 
-/// Sums every finished day after the watermark, oldest first, within `budget` if given. Starts at
-/// the first day anything was recorded. Several instances may run it at once: each day moves the
-/// watermark conditionally, so one of them sums it and the others find it done. Returns how many
-/// days this call summed.
-pub async fn sum_finished_days(store: &Store, budget: Option<Duration>) -> Result<usize, StoreError> {
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Sums every finished day after the watermark, oldest first, within `budget` if given. A day is
+/// finished once it ended `settle` ago (a transaction that took its time before midnight has
+/// committed by then). Starts at the first day anything was recorded. Several instances may run
+/// it at once: each day moves the watermark conditionally, so one of them sums it and the others
+/// find it done. Returns how many days this call summed.
+pub async fn sum_finished_days(store: &Store, budget: Option<Duration>, settle: Duration) -> Result<usize, StoreError> {
     let started = Instant::now();
-    let yesterday = shanghai_date(Utc::now().timestamp_millis()).days_since_epoch() - 1;
-    let mut watermark = store.figures_watermark().await?;
+    let settled = Utc::now().timestamp_millis() - millis(settle);
+    let yesterday = shanghai_date(settled).days_since_epoch() - 1;
+    let (mut watermark, _) = store.figures_mark().await?;
     if watermark == 0 {
         let Some(first) = store.first_record_at().await? else { return Ok(0) };
-        let first = shanghai_date(first).days_since_epoch();
-        if first > yesterday {
-            return Ok(0);
-        }
-        // Start the day before the first record (so that day is summed next).
+        // Start the day before the first record (so that day is summed next, or summed so far).
+        let first = shanghai_date(first).days_since_epoch().min(yesterday + 1);
         if !store.start_figures(first - 1).await? {
             return Ok(0);
         }
@@ -556,4 +596,21 @@ pub async fn sum_finished_days(store: &Store, budget: Option<Duration>) -> Resul
         done += 1;
     }
     Ok(done)
+}
+
+/// Adds the log from where today's rows hold it up to `settle` ago to today's rows, once every
+/// day before today is summed; a request then counts only the log after that instant. Several
+/// instances may run it at once: the instant moves conditionally. Returns whether it added.
+pub async fn sum_today(store: &Store, settle: Duration) -> Result<bool, StoreError> {
+    let upto = Utc::now().timestamp_millis() - millis(settle);
+    let today = shanghai_date(upto);
+    let (watermark, held) = store.figures_mark().await?;
+    if watermark == 0 || watermark + 1 != today.days_since_epoch() {
+        return Ok(false);
+    }
+    let start = held.max(shanghai_instant(today, 0));
+    if upto <= start {
+        return Ok(false);
+    }
+    store.add_figure_partial(watermark + 1, &month_of(today), held, start, upto).await
 }

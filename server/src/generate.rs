@@ -679,7 +679,9 @@ pub async fn generate(
         now_ms,
     )
     .await?;
-    done.figure_days = crate::figures::sum_finished_days(store, None).await?;
+    // Nothing else writes while the generator runs, so the log is settled up to now.
+    done.figure_days = crate::figures::sum_finished_days(store, None, std::time::Duration::ZERO).await?;
+    crate::figures::sum_today(store, std::time::Duration::ZERO).await?;
     Ok(done)
 }
 

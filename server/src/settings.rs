@@ -338,6 +338,10 @@ pub struct JobSettings {
     /// How often claim expiry and auto-confirmation run.
     #[serde(with = "humantime_serde")]
     pub interval: Duration,
+    /// How old the log must be before the figures job sums it (today so far, and a day once it
+    /// ended this long ago): longer than any transaction takes to commit after taking its time.
+    #[serde(with = "humantime_serde")]
+    pub figures_settle: Duration,
 }
 
 /// HTTP limits.
@@ -395,6 +399,7 @@ impl Settings {
             .set_default("work_orders.remind_before_minutes", 60)?
             .set_default("work_orders.categories", DEFAULT_ORDER_CATEGORIES.to_vec())?
             .set_default("jobs.interval", "30s")?
+            .set_default("jobs.figures_settle", "60s")?
             .set_default("files.max_bytes", 5 * 1024 * 1024)?
             .set_default("files.max_pixels", 50_000_000)?
             .set_default("files.max_per_subject", 6)?

@@ -1,6 +1,6 @@
 //! Storage of the figures for leaders (docs/FIGURES.md): the daily summaries the figures job
 //! writes from the event log once a day (Asia/Shanghai) is over, and the same sums counted from the
-//! log for the days after the watermark (today). One set of statements does both: the job groups a
+//! log for the days after the watermark (today's last minutes). One set of statements does both: the job groups a
 //! day's rows by place at every level and inserts them; a request filters a day's rows to its
 //! place and reads them. So a summarised day and a counted day can never disagree.
 //!
@@ -12,6 +12,12 @@
 //! `figure_member_months`) in the same transaction, so a range is read as its whole months plus
 //! the days of its partial months at either end ([`MonthSplit`]): a street's year is a dozen
 //! month rows and a few dozen day rows, not 365 days of rows.
+//!
+//! Today is summed as it goes: every round the job adds the log since the last round, up to a
+//! settled instant, to the day after the watermark in the same day tables, and records the
+//! instant (`figure_watermark.partial_upto`). A request reads those rows with the instant in one
+//! statement ([`SoFar`]) and counts only the log after it; when the day is over, the job deletes
+//! them and sums the day afresh.
 //!
 //! The day's rows (`src`, `dur`, `mem`) are CTEs `AS MATERIALIZED` (both backends): read once
 //! through the time indexes, then grouped by place. Left to itself, SQLite 3.46 pushed the join to
@@ -74,16 +80,28 @@ fn split_rows(month_table: &str, day_table: &str, columns: &str, filter: &str) -
     )
 }
 
+/// ` ON CONFLICT (keys) DO UPDATE …` adding each of `columns` to the row of `table` already there.
+fn adding(table: &str, keys: &str, columns: &[&str]) -> String {
+    let set = columns.iter().map(|c| format!("{c} = {table}.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
+    format!(" ON CONFLICT ({keys}) DO UPDATE SET {set}")
+}
+
 /// Adds day `$1`'s rows of `day_table` to their months in `month_table` (keyed by `keys` and the
 /// month).
 fn month_upsert(month_table: &str, day_table: &str, keys: &str, columns: &[&str]) -> String {
     let cols = columns.join(", ");
-    let set = columns.iter().map(|c| format!("{c} = {month_table}.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
     format!(
-        "INSERT INTO {month_table} ({keys}, month, {cols}) SELECT {keys}, month, {cols} FROM {day_table} WHERE day = $1 \
-         ON CONFLICT ({keys}, month) DO UPDATE SET {set}"
+        "INSERT INTO {month_table} ({keys}, month, {cols}) SELECT {keys}, month, {cols} FROM {day_table} WHERE day = $1{}",
+        adding(month_table, &format!("{keys}, month"), columns)
     )
 }
+
+/// The day tables, with their keys and summed columns.
+const DAY_TABLES: [(&str, &str, &[&str]); 3] = [
+    ("figure_days", "place_id, day", &SUM_COLUMNS),
+    ("figure_day_durations", "place_id, day, metric, seconds", &["n"]),
+    ("figure_member_days", "community_id, day, member_id, grid_id", &MEMBER_COLUMNS),
+];
 
 /// The summed counts of a place (one day, one month or a range).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -457,6 +475,30 @@ fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Other(sqlx::Error::Decode(format!("figures: {e}").into())))
 }
 
+/// The watermark and how far the day after it is summed, as a CTE `w (day, partial_upto)`.
+const MARK_CTE: &str = "w AS (SELECT day, partial_upto FROM figure_watermark WHERE id = 1)";
+
+/// `columns` of a row, a NULL (a SUM over no rows, a missing row) read as 0.
+fn optional_values(row: &sqlx::any::AnyRow, columns: &[&str]) -> Result<Vec<i64>, StoreError> {
+    Ok(columns
+        .iter()
+        .map(|c| row.try_get::<Option<i64>, _>(*c).map(Option::unwrap_or_default))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The day after the watermark as the figures job has summed it so far, read with the watermark
+/// and the instant it holds the log up to, in one statement: the rows hold exactly the log of that
+/// day before `upto`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SoFar<T> {
+    /// The last day summed whole (days since 1970-01-01).
+    pub watermark: i64,
+    /// The rows hold the log of day `watermark + 1` before this instant (UTC ms; 0: nothing yet).
+    pub upto: i64,
+    /// The rows.
+    pub rows: T,
+}
+
 /// A member's sums with the member, as the workload reads them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberLine {
@@ -468,12 +510,58 @@ pub struct MemberLine {
     pub sums: MemberSums,
 }
 
-impl Store {
-    /// The last day summed (days since 1970-01-01, Asia/Shanghai); 0 when none is.
-    pub async fn figures_watermark(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT day FROM figure_watermark WHERE id = 1").fetch_one(&self.pool).await?)
+/// Adds the log of `[start, end)` (UTC ms) to day `day`'s rows (in `month`) of the day tables,
+/// grouped by place at every level (and by member), adding to the rows already there.
+async fn add_to_day(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    day: i64,
+    month: &str,
+    start: i64,
+    end: i64,
+) -> Result<(), StoreError> {
+    let [(days, day_keys, _), (durations, duration_keys, _), (members, member_keys, _)] = DAY_TABLES;
+    let cols = SUM_COLUMNS.join(", ");
+    let mcols = MEMBER_COLUMNS.join(", ");
+    let statements = [
+        format!(
+            "WITH {ANCESTORS_SQL}, {src} \
+             INSERT INTO {days} (place_id, day, month, {cols}) \
+             SELECT place_id, $3, $4, {sums} FROM ( \
+               SELECT a.place_id, src.* FROM src JOIN anc a ON a.community_id = src.community_id \
+               UNION ALL SELECT src.grid_id, src.* FROM src WHERE src.grid_id IS NOT NULL) x \
+             GROUP BY place_id{on}",
+            src = source_cte(),
+            sums = sums_select(),
+            on = adding(days, day_keys, &SUM_COLUMNS),
+        ),
+        format!(
+            "WITH {ANCESTORS_SQL}, {dur} \
+             INSERT INTO {durations} (place_id, day, month, metric, seconds, n) \
+             SELECT place_id, $3, $4, metric, seconds, COUNT(*) FROM ( \
+               SELECT a.place_id, dur.metric, dur.seconds FROM dur JOIN anc a ON a.community_id = dur.community_id \
+               UNION ALL SELECT dur.grid_id, dur.metric, dur.seconds FROM dur WHERE dur.grid_id IS NOT NULL) x \
+             GROUP BY place_id, metric, seconds{on}",
+            dur = durations_cte(),
+            on = adding(durations, duration_keys, &["n"]),
+        ),
+        format!(
+            "WITH {mem} \
+             INSERT INTO {members} (community_id, day, member_id, grid_id, month, {mcols}) \
+             SELECT community_id, $3, member_id, grid_id, $4, {msums} FROM mem \
+             WHERE member_id IS NOT NULL AND community_id IS NOT NULL \
+             GROUP BY community_id, member_id, grid_id{on}",
+            mem = member_cte(),
+            msums = member_sums_select(),
+            on = adding(members, member_keys, &MEMBER_COLUMNS),
+        ),
+    ];
+    for sql in &statements {
+        sqlx::query(sql).bind(start).bind(end).bind(day).bind(month).execute(&mut **tx).await?;
     }
+    Ok(())
+}
 
+impl Store {
     /// The first instant anything was recorded (the event log's, the check-ins' and the ledger's
     /// oldest row), if anything was.
     pub async fn first_record_at(&self) -> Result<Option<i64>, StoreError> {
@@ -497,12 +585,14 @@ impl Store {
         Ok(moved == 1)
     }
 
-    /// Sums day `day` (`[start, end)` in UTC ms, in `month`) into the summary tables, adds it to
-    /// its month's, and moves the watermark from `day - 1` to `day`, in one transaction. Returns false (and writes nothing)
-    /// when the watermark was not at `day - 1`: another instance summed it first.
+    /// Sums day `day` (`[start, end)` in UTC ms, in `month`) into the day tables afresh (the
+    /// rows of the day so far are deleted first), adds it to its month's, and moves the watermark
+    /// from `day - 1` to `day` (and the day so far back to none), in one transaction. Returns false
+    /// (and writes nothing) when the watermark was not at `day - 1`: another instance summed it
+    /// first.
     pub async fn sum_figure_day(&self, day: i64, month: &str, start: i64, end: i64) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let moved = sqlx::query("UPDATE figure_watermark SET day = $1 WHERE id = 1 AND day = $2")
+        let moved = sqlx::query("UPDATE figure_watermark SET day = $1, partial_upto = 0 WHERE id = 1 AND day = $2")
             .bind(day)
             .bind(day - 1)
             .execute(&mut *tx)
@@ -512,54 +602,10 @@ impl Store {
             tx.rollback().await?;
             return Ok(false);
         }
-        let cols = SUM_COLUMNS.join(", ");
-        let sums = sums_select();
-        sqlx::query(&format!(
-            "WITH {ANCESTORS_SQL}, {src} \
-             INSERT INTO figure_days (place_id, day, month, {cols}) \
-             SELECT place_id, $3, $4, {sums} FROM ( \
-               SELECT a.place_id, src.* FROM src JOIN anc a ON a.community_id = src.community_id \
-               UNION ALL SELECT src.grid_id, src.* FROM src WHERE src.grid_id IS NOT NULL) x \
-             GROUP BY place_id",
-            src = source_cte(),
-        ))
-        .bind(start)
-        .bind(end)
-        .bind(day)
-        .bind(month)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(&format!(
-            "WITH {ANCESTORS_SQL}, {dur} \
-             INSERT INTO figure_day_durations (place_id, day, month, metric, seconds, n) \
-             SELECT place_id, $3, $4, metric, seconds, COUNT(*) FROM ( \
-               SELECT a.place_id, dur.metric, dur.seconds FROM dur JOIN anc a ON a.community_id = dur.community_id \
-               UNION ALL SELECT dur.grid_id, dur.metric, dur.seconds FROM dur WHERE dur.grid_id IS NOT NULL) x \
-             GROUP BY place_id, metric, seconds",
-            dur = durations_cte(),
-        ))
-        .bind(start)
-        .bind(end)
-        .bind(day)
-        .bind(month)
-        .execute(&mut *tx)
-        .await?;
-        let mcols = MEMBER_COLUMNS.join(", ");
-        sqlx::query(&format!(
-            "WITH {mem} \
-             INSERT INTO figure_member_days (community_id, day, member_id, grid_id, month, {mcols}) \
-             SELECT community_id, $3, member_id, grid_id, $4, {msums} FROM mem \
-             WHERE member_id IS NOT NULL AND community_id IS NOT NULL \
-             GROUP BY community_id, member_id, grid_id",
-            mem = member_cte(),
-            msums = member_sums_select(),
-        ))
-        .bind(start)
-        .bind(end)
-        .bind(day)
-        .bind(month)
-        .execute(&mut *tx)
-        .await?;
+        for (table, _, _) in DAY_TABLES {
+            sqlx::query(&format!("DELETE FROM {table} WHERE day = $1")).bind(day).execute(&mut *tx).await?;
+        }
+        add_to_day(&mut tx, day, month, start, end).await?;
         for (months, days, keys, columns) in [
             ("figure_months", "figure_days", "place_id", &SUM_COLUMNS[..]),
             ("figure_month_durations", "figure_day_durations", "place_id, metric, seconds", &["n"][..]),
@@ -567,6 +613,44 @@ impl Store {
         ] {
             sqlx::query(&month_upsert(months, days, keys, columns)).bind(day).execute(&mut *tx).await?;
         }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The watermark and how far the day after it is summed so far (UTC ms; 0: not at all).
+    pub async fn figures_mark(&self) -> Result<(i64, i64), StoreError> {
+        let row =
+            sqlx::query("SELECT day, partial_upto FROM figure_watermark WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok((row.try_get("day")?, row.try_get("partial_upto")?))
+    }
+
+    /// Adds the log of `[start, upto)` to day `day` (the day after the watermark, in `month`), whose
+    /// rows hold the log up to `held`, and records that they now hold it up to `upto`, in one
+    /// transaction. Returns false (and writes nothing) when the watermark or `held` moved: another
+    /// instance summed first.
+    pub async fn add_figure_partial(
+        &self,
+        day: i64,
+        month: &str,
+        held: i64,
+        start: i64,
+        upto: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE figure_watermark SET partial_upto = $1 WHERE id = 1 AND day = $2 AND partial_upto = $3",
+        )
+        .bind(upto)
+        .bind(day - 1)
+        .bind(held)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        add_to_day(&mut tx, day, month, start, upto).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -584,7 +668,7 @@ impl Store {
         ] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut **tx).await?;
         }
-        sqlx::query("UPDATE figure_watermark SET day = 0 WHERE id = 1").execute(&mut **tx).await?;
+        sqlx::query("UPDATE figure_watermark SET day = 0, partial_upto = 0 WHERE id = 1").execute(&mut **tx).await?;
         Ok(())
     }
 
@@ -657,6 +741,34 @@ impl Store {
         Ok(out)
     }
 
+    /// A place's figures of the day after the watermark as the job has summed them so far, with
+    /// the watermark and how far they hold, in one statement (so they belong together).
+    pub async fn figures_so_far(&self, place_id: i64) -> Result<SoFar<(DaySums, Durations)>, StoreError> {
+        let cols = SUM_COLUMNS.iter().map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ");
+        let durations = folded(
+            self.backend,
+            "metric, seconds, n",
+            "SELECT metric, seconds, n FROM figure_day_durations WHERE place_id = $1 AND day = (SELECT day + 1 FROM w)",
+        );
+        let row = sqlx::query(&format!(
+            "WITH {MARK_CTE} SELECT w.day AS watermark, w.partial_upto AS upto, {cols}, ({durations}) AS durations \
+             FROM w LEFT JOIN figure_days d ON d.place_id = $1 AND d.day = w.day + 1"
+        ))
+        .bind(place_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let values = optional_values(&row, &SUM_COLUMNS)?;
+        let mut durations = Durations::default();
+        for (metric, seconds, n) in decode::<Vec<(String, i64, i64)>>(&row.try_get::<String, _>("durations")?)? {
+            durations.put(&metric, seconds, n);
+        }
+        Ok(SoFar {
+            watermark: row.try_get("watermark")?,
+            upto: row.try_get("upto")?,
+            rows: (DaySums::from_values(&values), durations),
+        })
+    }
+
     /// A place's sums and histograms counted from the log for `[start, end)` (UTC ms).
     /// The sums and the histograms are two statements, run at once on two connections.
     pub async fn live_figures(&self, scope: Scope, start: i64, end: i64) -> Result<(DaySums, Durations), StoreError> {
@@ -679,11 +791,7 @@ impl Store {
             sqlx::query(&sums_sql).bind(start).bind(end).bind(scope.id()).fetch_one(&self.pool),
             sqlx::query_scalar(&durations_sql).bind(start).bind(end).bind(scope.id()).fetch_one(&self.pool),
         )?;
-        // SUM over no rows is NULL: a day without anything.
-        let values = SUM_COLUMNS
-            .iter()
-            .map(|c| row.try_get::<Option<i64>, _>(*c).map(Option::unwrap_or_default))
-            .collect::<Result<Vec<_>, _>>()?;
+        let values = optional_values(&row, &SUM_COLUMNS)?;
         let mut durations = Durations::default();
         for (metric, seconds, n) in decode::<Vec<(String, i64, i64)>>(&text)? {
             durations.put(&metric, seconds, n);
@@ -718,6 +826,29 @@ impl Store {
         lines_from_json(&text)
     }
 
+    /// Every member's sums in a place on the day after the watermark as the job has summed them
+    /// so far, with the watermark and how far they hold, in one statement.
+    pub async fn member_lines_so_far(&self, scope: Scope) -> Result<SoFar<Vec<MemberLine>>, StoreError> {
+        let inner = format!(
+            "SELECT d.member_id, u.name, {sums} FROM figure_member_days d JOIN users u ON u.id = d.member_id \
+             WHERE {pred} AND d.day = (SELECT day + 1 FROM w) GROUP BY d.member_id, u.name",
+            sums = qualified_member_sums("d"),
+            pred = scope.predicate_at("d.community_id", "d.grid_id", "$1"),
+        );
+        let row = sqlx::query(&format!(
+            "WITH {MARK_CTE} SELECT w.day AS watermark, w.partial_upto AS upto, ({lines}) AS lines FROM w",
+            lines = folded(self.backend, &line_columns(), &inner),
+        ))
+        .bind(scope.id())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(SoFar {
+            watermark: row.try_get("watermark")?,
+            upto: row.try_get("upto")?,
+            rows: lines_from_json(&row.try_get::<String, _>("lines")?)?,
+        })
+    }
+
     /// Every member's sums in a place counted from the log for `[start, end)` (UTC ms).
     pub async fn live_member_lines(&self, scope: Scope, start: i64, end: i64) -> Result<Vec<MemberLine>, StoreError> {
         let inner = format!(
@@ -747,6 +878,26 @@ impl Store {
         Ok(months.into_iter().map(|(m, v)| (m, MemberSums::from_values(&v))).collect())
     }
 
+    /// A member's sums on the day after the watermark as the job has summed them so far,
+    /// wherever they served, with the watermark and how far they hold, in one statement.
+    pub async fn member_sums_so_far(&self, member_id: i64) -> Result<SoFar<MemberSums>, StoreError> {
+        let row = sqlx::query(&format!(
+            "WITH {MARK_CTE} SELECT w.day AS watermark, w.partial_upto AS upto, {sums} \
+             FROM w LEFT JOIN figure_member_days d ON d.member_id = $1 AND d.day = w.day + 1 \
+             GROUP BY w.day, w.partial_upto",
+            sums = qualified_member_sums("d"),
+        ))
+        .bind(member_id)
+        .fetch_one(&self.pool)
+        .await?;
+        let values = optional_values(&row, &MEMBER_COLUMNS)?;
+        Ok(SoFar {
+            watermark: row.try_get("watermark")?,
+            upto: row.try_get("upto")?,
+            rows: MemberSums::from_values(&values),
+        })
+    }
+
     /// A member's sums counted from the log for `[start, end)` (UTC ms), wherever they served.
     pub async fn live_member_sums(&self, member_id: i64, start: i64, end: i64) -> Result<MemberSums, StoreError> {
         let row = sqlx::query(&format!(
@@ -759,10 +910,7 @@ impl Store {
         .bind(member_id)
         .fetch_one(&self.pool)
         .await?;
-        let values = MEMBER_COLUMNS
-            .iter()
-            .map(|c| row.try_get::<Option<i64>, _>(*c).map(Option::unwrap_or_default))
-            .collect::<Result<Vec<_>, _>>()?;
+        let values = optional_values(&row, &MEMBER_COLUMNS)?;
         Ok(MemberSums::from_values(&values))
     }
 }

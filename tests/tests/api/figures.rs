@@ -1,7 +1,8 @@
 //! Figures for leaders (docs/FIGURES.md): after a scripted history (a lost race, a release, a
 //! rejection, a cancellation, an expiry, an auto-confirmation, a check-in), a place's figures at
 //! every level equal a recount of the event log read through the API; the same figures come back
-//! once the job has summed the day; members' workload; who may read what.
+//! once the job has summed the day, and while it sums today as it goes; members' workload; who may
+//! read what.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -162,9 +163,15 @@ async fn credited(app: &TestApp, who: &Actor) -> i64 {
         .unwrap_or(0)
 }
 
+/// Forgets every summary, as moving a place does: the job sums the (rewritten) history again.
+const FORGET_SUMMARIES: &str = "DELETE FROM figure_days; DELETE FROM figure_day_durations; \
+     DELETE FROM figure_member_days; DELETE FROM figure_months; DELETE FROM figure_month_durations; \
+     DELETE FROM figure_member_months; UPDATE figure_watermark SET day = 0, partial_upto = 0 WHERE id = 1;";
+
 /// Ages every recorded time by `days` days, as if the history had happened that long ago (the log
-/// is append-only for the server; the test lifts that for its own database).
-fn age_by_days(database_url: &str, days: i64) {
+/// is append-only for the server; the test lifts that for its own database), and runs `then` in
+/// the same transaction (the summaries must follow the rewritten history).
+fn age_by_days(database_url: &str, days: i64, then: &str) {
     let day = 86_400_000 * days;
     let updates = format!(
         "UPDATE wishes SET created_at = created_at - {day}, updated_at = updated_at - {day}, \
@@ -178,14 +185,14 @@ fn age_by_days(database_url: &str, days: i64) {
         let tables = ["wish_events", "ledger_transfers", "ledger_movements"];
         let off: String = tables.iter().map(|t| format!("ALTER TABLE {t} DISABLE TRIGGER USER; ")).collect();
         let on: String = tables.iter().map(|t| format!("ALTER TABLE {t} ENABLE TRIGGER USER; ")).collect();
-        run_sql(database_url, &format!("BEGIN; {off} {updates} {on} COMMIT;"));
+        run_sql(database_url, &format!("BEGIN; {off} {updates} {on} {then} COMMIT;"));
     } else {
         let triggers: String =
             ["wish_events_no_update", "ledger_transfers_append_only", "ledger_movements_append_only"]
                 .iter()
                 .map(|t| format!("DROP TRIGGER IF EXISTS {t}; "))
                 .collect();
-        run_sql(database_url, &format!("BEGIN; {triggers} {updates} COMMIT;"));
+        run_sql(database_url, &format!("BEGIN; {triggers} {updates} {then} COMMIT;"));
     }
 }
 
@@ -336,7 +343,7 @@ async fn figures_equal_a_recount_of_the_log_at_every_level_and_again_once_the_da
     assert_eq!(mine["total"], members[0]["load"], "a member's own figures are their workload line");
 
     // Once the day is over and summed, the same figures come back from the summary.
-    age_by_days(&app.database_url, 1);
+    age_by_days(&app.database_url, 1, FORGET_SUMMARIES);
     app.restart().await;
     let yesterday =
         DateTime::parse_from_rfc3339(&format!("{day}T12:00:00+08:00")).expect("day") - chrono::Duration::days(1);
@@ -368,13 +375,7 @@ async fn figures_equal_a_recount_of_the_log_at_every_level_and_again_once_the_da
 
     // Two months back, summed afresh: a whole finished month is read from the month sums, the
     // days of a partial month from the day sums, and every way of asking gives the same answer.
-    age_by_days(&app.database_url, 61);
-    run_sql(
-        &app.database_url,
-        "DELETE FROM figure_days; DELETE FROM figure_day_durations; DELETE FROM figure_member_days; \
-         DELETE FROM figure_months; DELETE FROM figure_month_durations; DELETE FROM figure_member_months; \
-         UPDATE figure_watermark SET day = 0 WHERE id = 1;",
-    );
+    age_by_days(&app.database_url, 61, FORGET_SUMMARIES);
     app.restart().await;
     let then = chrono::NaiveDate::parse_from_str(&yesterday, "%Y-%m-%d").expect("day") - chrono::Duration::days(61);
     let first = then.with_day(1).expect("first day");
@@ -429,6 +430,131 @@ async fn figures_equal_a_recount_of_the_log_at_every_level_and_again_once_the_da
         let f = app.get(&path, &admin).await.expect_status(200).clone();
         assert_row(&f["total"], &wide, 1, minutes, "a whole month of the street/district");
     }
+}
+
+/// The watermark and how far the day after it is summed so far.
+fn mark(app: &TestApp) -> (i64, i64) {
+    let rows = haolin_tests::query_sql(&app.database_url, "SELECT day, partial_upto FROM figure_watermark");
+    (rows[0][0].parse().expect("day"), rows[0][1].parse().expect("partial_upto"))
+}
+
+/// Waits until the job has summed today past every event recorded so far; returns the watermark.
+async fn summed_so_far(app: &TestApp) -> i64 {
+    let last = haolin_tests::query_sql(
+        &app.database_url,
+        "SELECT MAX(m) FROM (SELECT MAX(at) AS m FROM wish_events UNION ALL SELECT MAX(at) FROM ledger_transfers) x",
+    );
+    let last: i64 = last[0][0].parse().expect("the last event");
+    app.eventually(Duration::from_secs(20), "the job sums today past the last event", || async {
+        let (watermark, upto) = mark(app);
+        (upto > last).then_some(watermark)
+    })
+    .await
+}
+
+/// What a community's dispatcher, an admin and a member read for `from ..= to`: the figures of the
+/// community, its grid, the street and the district, the community's workload and the member's own.
+async fn readings(app: &TestApp, s: &Street, admin: &str, from: &str, to: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (place, token) in [
+        (&s.community, s.dispatcher.token.as_str()),
+        (&s.grid, s.dispatcher.token.as_str()),
+        (&s.street, admin),
+        (&s.district, admin),
+    ] {
+        let path = format!("/api/v1/figures?place={}&from={from}&to={to}", str_of(place, "id"));
+        out.push(app.get(&path, token).await.expect_status(200)["total"].clone());
+    }
+    let path = format!("/api/v1/figures/workload?place={}&from={from}&to={to}", str_of(&s.community, "id"));
+    let load = app.get(&path, &s.dispatcher.token).await.expect_status(200).clone();
+    out.push(json!([load["members"], load["distribution"]]));
+    let path = format!("/api/v1/me/workload?from={from}&to={to}");
+    out.push(app.get(&path, &s.member.token).await.expect_status(200)["total"].clone());
+    out
+}
+
+#[tokio::test]
+async fn today_summed_so_far_by_the_job_reads_the_same_as_the_log_and_the_finished_day() {
+    let app = spawn_app_with(|env| {
+        env.set("HAOLIN_JOBS__INTERVAL", "100ms").set("HAOLIN_JOBS__FIGURES_SETTLE", "2s");
+    })
+    .await;
+    let s = street(&app).await;
+    let (d, m1, m2, res) = (&s.dispatcher, &s.member, &s.member2, &s.resident);
+    let admin = app.admin_token().await;
+    let day = today();
+
+    // Some history: a wish confirmed with five stars (a credit to its member), a wish taken and
+    // given back, a rejection.
+    let w1 = wish_in(&app, res, &s.community, Some(&s.grid)).await;
+    app.act_ok(&d.token, &w1, "approve", json!({})).await;
+    app.act_ok(&m1.token, &w1, "claim", json!({})).await;
+    app.act_ok(&m1.token, &w1, "fulfil", json!({"note": "送到了"})).await;
+    app.act_ok(&res.token, &w1, "confirm", json!({"rating": 5})).await;
+    let w2 = wish_in(&app, res, &s.community, Some(&s.grid)).await;
+    app.act_ok(&d.token, &w2, "approve", json!({})).await;
+    app.act_ok(&m2.token, &w2, "claim", json!({})).await;
+    app.act_ok(&m2.token, &w2, "release", json!({"reason": "临时有事"})).await;
+    let w3 = wish_in(&app, res, &s.community, None).await;
+    app.act_ok(&d.token, &w3, "reject", json!({"reason": "不属于服务范围"})).await;
+    // Read at once, mostly from the log (it settles for two seconds before the job sums it) …
+    let from_the_log = readings(&app, &s, &admin, &day, &day).await;
+    // … and again once the job has summed today past all of it: the same answers, from its rows.
+    let watermark = summed_so_far(&app).await;
+    let rows = haolin_tests::query_sql(
+        &app.database_url,
+        &format!(
+            "SELECT posted, approved, rejected, claimed, released, confirmed, ratings FROM figure_days \
+             WHERE place_id = {} AND day = {}",
+            str_of(&s.community, "id"),
+            watermark + 1
+        ),
+    );
+    assert_eq!(rows, vec![vec!["3", "2", "1", "2", "1", "1", "1"]], "today's rows so far hold the history");
+    assert_eq!(readings(&app, &s, &admin, &day, &day).await, from_the_log, "summed so far = counted from the log");
+
+    // More after the rows: the answer is the rows plus the log after them, equal to a recount.
+    app.act_ok(&m1.token, &w2, "claim", json!({})).await;
+    let w4 = wish_in(&app, res, &s.community, Some(&s.grid)).await;
+    app.act_ok(&d.token, &w4, "approve", json!({})).await;
+    let ids = [w1.clone(), w2.clone(), w3.clone(), w4.clone()];
+    let minutes = credited(&app, m1).await;
+    assert!(minutes > 0, "the confirmed wish credited its member");
+    let mixed = readings(&app, &s, &admin, &day, &day).await;
+    assert_row(&mixed[0], &recount(&app, d, &ids).await, 0, minutes, "today so far and the log after it");
+    summed_so_far(&app).await;
+    let later = readings(&app, &s, &admin, &day, &day).await;
+    assert_eq!(later, mixed, "the same once the job summed the rest");
+
+    // The day ends with its rows summed so far: the job sums it afresh (the rows are replaced,
+    // not added to) and the day reads the same.
+    age_by_days(
+        &app.database_url,
+        1,
+        "UPDATE figure_days SET day = day - 1; UPDATE figure_day_durations SET day = day - 1; \
+         UPDATE figure_member_days SET day = day - 1; \
+         UPDATE figure_watermark SET day = day - 1, partial_upto = partial_upto - 86400000 WHERE id = 1;",
+    );
+    let yesterday = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").expect("day") - chrono::Duration::days(1);
+    let yesterday = yesterday.to_string();
+    app.eventually(Duration::from_secs(20), "the job sums yesterday", || async {
+        (mark(&app).0 >= watermark).then_some(())
+    })
+    .await;
+    let summed = readings(&app, &s, &admin, &yesterday, &yesterday).await;
+    let without_orders = |v: &[Value]| {
+        v.iter()
+            .map(|r| {
+                let mut r = r.clone();
+                if r.get("orders").is_some() {
+                    r["orders"] = Value::Null;
+                }
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(without_orders(&summed), without_orders(&later), "the finished day equals the day so far");
+    assert_eq!(int_of(&readings(&app, &s, &admin, &day, &day).await[0], "posted"), 0, "today has nothing yet");
 }
 
 #[tokio::test]
