@@ -106,10 +106,9 @@ async fn scorecard_bench_on(o: &Options, backend: &str, fresh: &Fresh) -> Result
     load::run(1, 10, Duration::from_secs(30), ask.clone()).await;
     let serial = load::run(1, SERIAL, Duration::from_secs(60), ask.clone()).await;
     let concurrent = load::run(CLIENTS, REQUESTS, Duration::from_secs(120), ask).await;
-    let to_ms =
-        |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp_millis()) - 8 * 3_600_000;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).ok_or("no epoch")?;
     let sql = haolin::store::work_orders::score_sums_sql("street_id");
-    let plan = db.explain(&sql, None, &[street, to_ms(from), to_ms(today + chrono::Duration::days(1))]).await?;
+    let plan = db.explain(&sql, None, &[street, (from - epoch).num_days(), (today - epoch).num_days()]).await?;
     db.close().await;
     let ready = srv.to_ready;
     srv.stop().await;
@@ -163,8 +162,8 @@ pub fn section(figures: &[ScorecardFigures]) -> String {
          below includes the wishes and the argon2 hash of the accounts' password), then `ANALYZE` (PostgreSQL: `VACUUM ANALYZE`); \
          then the officer of street `520201001` (a session inserted, its token minted with the server's key) asks \
          `GET /api/v1/work-orders/scorecard?unit=street&id=…&from=<365 days ago>&to=<today>` (Asia/Shanghai days): \
-         the whole request — token, the caller's roles, the street's place, the sums of its event rows by month \
-         (`store::work_orders::score_sums_sql`), JSON. After 10 unmeasured requests, {SERIAL} from one client, \
+         the whole request — token, the caller's roles, the street's place, its day sums of the year by month \
+         (`store::work_orders::score_sums_sql`; the day sums are written with each event), JSON. After 10 unmeasured requests, {SERIAL} from one client, \
          then {REQUESTS} from {CLIENTS} concurrent clients. Every answer must be a 200 with the year's orders \
          counted, and the first must count as many orders as the street's `report` rows.\n\n\
          | backend | generated | work orders | events | the street's events | months | orders in its card | \

@@ -322,11 +322,7 @@ pub async fn figures(state: &AppState, caller: &Caller, q: &FigureQuery) -> Resu
     };
     let order_reads = async {
         match column {
-            Some(column) => state
-                .store
-                .score_sums(column, place.id, shanghai_instant(r.from, 0), shanghai_instant(r.to.succ(), 0))
-                .await
-                .map(Some),
+            Some(column) => state.store.score_sums(column, place.id, r.from, r.to).await.map(Some),
             None => Ok(None),
         }
     };

@@ -662,6 +662,7 @@ pub async fn generate(
         residents: residents.iter().map(|(p, g)| (p.id, *g)).collect(),
     };
     let calendar = crate::work_orders::deadlines::calendar_of(store, settings).await?;
+    let events_before = bulk.max_id(BulkTable::WorkOrderEvents).await?;
     let made = orders::generate_orders(&bulk, &district, settings, calendar, (seed, scale, now_ms, &hash)).await?;
     done.users += made.users;
     done.departments = made.departments;
@@ -679,6 +680,8 @@ pub async fn generate(
         now_ms,
     )
     .await?;
+    // The work-order log was loaded in bulk: its events are added to the scorecard's day sums.
+    store.add_order_events_to_day_sums(events_before).await?;
     // Nothing else writes while the generator runs, so the log is settled up to now.
     done.figure_days = crate::figures::sum_finished_days(store, None, std::time::Duration::ZERO).await?;
     crate::figures::sum_today(store, std::time::Duration::ZERO).await?;

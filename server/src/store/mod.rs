@@ -477,7 +477,7 @@ impl Store {
                 .connect(&url)
                 .await?;
             sqlx::migrate!("../migrations/sqlite").run(&pool).await.map_err(|e| StoreError::Other(e.into()))?;
-            Ok(Self { pool, backend: Backend::Sqlite })
+            Self { pool, backend: Backend::Sqlite }.derived().await
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let url = if url.contains("application_name=") {
                 url.to_owned()
@@ -505,12 +505,21 @@ impl Store {
                 .connect(&url)
                 .await?;
             sqlx::migrate!("../migrations/postgres").run(&pool).await.map_err(|e| StoreError::Other(e.into()))?;
-            Ok(Self { pool, backend: Backend::Postgres })
+            Self { pool, backend: Backend::Postgres }.derived().await
         } else {
             Err(StoreError::Other(sqlx::Error::Configuration(
                 "unsupported DATABASE_URL scheme (use sqlite:PATH or postgres://…)".into(),
             )))
         }
+    }
+}
+
+impl Store {
+    /// Fills the derived tables a migration added empty from what they derive from (the
+    /// scorecard's day sums from the work-order log).
+    async fn derived(self) -> Result<Self, StoreError> {
+        self.fill_order_day_sums().await?;
+        Ok(self)
     }
 }
 

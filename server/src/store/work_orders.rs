@@ -1,7 +1,8 @@
 //! Storage of work orders (工单), departments and the holiday calendars: reports, the
 //! conditional write of every action with its event rows and notifications in one transaction,
-//! lists by scope, the event log, and the scorecard sums over the event log.
+//! lists by scope, the event log, and the scorecard's sums (per day, written with each event).
 
+use haolin_shared::domain::calendar::{Date, shanghai_instant};
 use haolin_shared::domain::{ExtensionState, OrderAction, OrderStatus, Priority, Satisfaction};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -423,29 +424,102 @@ fn bool_int(b: bool) -> i64 {
     i64::from(b)
 }
 
-/// The scorecard's statement over the events whose `column` is `$1`, in `[$2, $3)` (UTC ms), by
-/// month (also what the benchmark explains).
-pub fn score_sums_sql(column: &str) -> String {
+/// What one work-order event adds to each sum of the scorecard ([`ScoreSums`]), in its order:
+/// the one home of the scorecard's counting rules. The day sums are written with them, event by
+/// event, and a department's scorecard counts its events from the log with them.
+const SCORE_VALUES: [(&str, &str); 16] = [
+    ("reported", "CASE WHEN action = 'report' THEN 1 ELSE 0 END"),
+    ("dispatched", "CASE WHEN action IN ('dispatch', 'whistle') THEN 1 ELSE 0 END"),
+    ("signed", "CASE WHEN action = 'sign' THEN 1 ELSE 0 END"),
+    ("signed_on_time", "CASE WHEN action = 'sign' AND on_time = 1 THEN 1 ELSE 0 END"),
+    ("sign_minutes", "CASE WHEN action = 'sign' THEN COALESCE(minutes, 0) ELSE 0 END"),
+    ("resolved", "CASE WHEN action IN ('resolve', 'resolve_on_spot') THEN 1 ELSE 0 END"),
+    ("resolved_on_time", "CASE WHEN action IN ('resolve', 'resolve_on_spot') AND on_time = 1 THEN 1 ELSE 0 END"),
+    ("resolve_minutes", "CASE WHEN action = 'resolve' THEN COALESCE(minutes, 0) ELSE 0 END"),
+    ("resolve_timed", "CASE WHEN action = 'resolve' AND minutes IS NOT NULL THEN 1 ELSE 0 END"),
+    ("visited", "CASE WHEN action = 'visit' THEN 1 ELSE 0 END"),
+    ("satisfied", "CASE WHEN action = 'visit' AND satisfaction = 'satisfied' THEN 1 ELSE 0 END"),
+    ("basic", "CASE WHEN action = 'visit' AND satisfaction = 'basic' THEN 1 ELSE 0 END"),
+    ("whistles", "CASE WHEN action = 'whistle' AND from_status <> to_status THEN 1 ELSE 0 END"),
+    ("whistle_assignments", "CASE WHEN action = 'whistle' THEN 1 ELSE 0 END"),
+    (
+        "whistle_signed_on_time",
+        "CASE WHEN action = 'sign' AND department_id IS NOT NULL AND on_time = 1 THEN 1 ELSE 0 END",
+    ),
+    ("supervised", "CASE WHEN action IN ('supervise', 'flag_overdue') THEN 1 ELSE 0 END"),
+];
+
+/// An event's day (Asia/Shanghai, UTC+8 all year), days since 1970-01-01.
+const EVENT_DAY_SQL: &str = "(at + 28800000) / 86400000";
+
+/// The units whose scorecards are summed per day, with their column of `work_order_events`.
+const DAY_SUM_UNITS: [(&str, &str); 3] = [("street", "street_id"), ("community", "community_id"), ("grid", "grid_id")];
+
+/// Each event of `work_order_events` that passes `filter`, once per unit it counts in, as the
+/// rows of `work_order_day_sums`: unit, unit_id, day, month and each [`SCORE_VALUES`].
+fn day_sum_rows(filter: &str) -> String {
+    let values = SCORE_VALUES.iter().map(|(c, v)| format!("{v} AS {c}")).collect::<Vec<_>>().join(", ");
+    DAY_SUM_UNITS
+        .iter()
+        .map(|(unit, column)| {
+            format!(
+                "SELECT '{unit}' AS unit, {column} AS unit_id, {EVENT_DAY_SQL} AS day, month, {values} \
+                 FROM work_order_events WHERE {filter} AND {column} IS NOT NULL"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
+}
+
+/// `DO UPDATE …` adding an incoming row's sums to the day's row.
+fn adding_scores() -> String {
+    let set = SCORE_VALUES
+        .iter()
+        .map(|(c, _)| format!("{c} = work_order_day_sums.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("DO UPDATE SET {set}")
+}
+
+fn score_columns() -> String {
+    SCORE_VALUES.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+}
+
+fn summed_score_columns() -> String {
+    SCORE_VALUES.iter().map(|(c, _)| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Adds event `$1` to its street's, community's and grid's day sums.
+static ADD_EVENT_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "SELECT month, \
-         COUNT(CASE WHEN action IN ('report') THEN 1 END) AS reported, \
-         COUNT(CASE WHEN action IN ('dispatch', 'whistle') THEN 1 END) AS dispatched, \
-         COUNT(CASE WHEN action = 'sign' THEN 1 END) AS signed, \
-         COUNT(CASE WHEN action = 'sign' AND on_time = 1 THEN 1 END) AS signed_on_time, \
-         CAST(COALESCE(SUM(CASE WHEN action = 'sign' THEN minutes END), 0) AS BIGINT) AS sign_minutes, \
-         COUNT(CASE WHEN action IN ('resolve', 'resolve_on_spot') THEN 1 END) AS resolved, \
-         COUNT(CASE WHEN action IN ('resolve', 'resolve_on_spot') AND on_time = 1 THEN 1 END) AS resolved_on_time, \
-         CAST(COALESCE(SUM(CASE WHEN action = 'resolve' THEN minutes END), 0) AS BIGINT) AS resolve_minutes, \
-         COUNT(CASE WHEN action = 'resolve' AND minutes IS NOT NULL THEN 1 END) AS resolve_timed, \
-         COUNT(CASE WHEN action = 'visit' THEN 1 END) AS visited, \
-         COUNT(CASE WHEN action = 'visit' AND satisfaction = 'satisfied' THEN 1 END) AS satisfied, \
-         COUNT(CASE WHEN action = 'visit' AND satisfaction = 'basic' THEN 1 END) AS basic, \
-         COUNT(CASE WHEN action = 'whistle' AND from_status <> to_status THEN 1 END) AS whistles, \
-         COUNT(CASE WHEN action = 'whistle' THEN 1 END) AS whistle_assignments, \
-         COUNT(CASE WHEN action = 'sign' AND department_id IS NOT NULL AND on_time = 1 THEN 1 END) AS whistle_signed_on_time, \
-         COUNT(CASE WHEN action IN ('supervise', 'flag_overdue') THEN 1 END) AS supervised \
-         FROM work_order_events WHERE {column} = $1 AND at >= $2 AND at < $3 GROUP BY month ORDER BY month"
+        "INSERT INTO work_order_day_sums (unit, unit_id, day, month, {cols}) \
+         SELECT unit, unit_id, day, month, {cols} FROM ({rows}) e WHERE true \
+         ON CONFLICT (unit, unit_id, day) {add}",
+        cols = score_columns(),
+        rows = day_sum_rows("id = $1"),
+        add = adding_scores(),
     )
+});
+
+/// The scorecard's statement for `column`'s unit `$1` over days `$2 ..= $3` (Asia/Shanghai), by
+/// month: a street's, community's or grid's day sums, a department's events (also what the
+/// benchmark explains).
+pub fn score_sums_sql(column: &str) -> String {
+    match DAY_SUM_UNITS.iter().find(|(_, c)| *c == column) {
+        Some((unit, _)) => format!(
+            "SELECT month, {sums} FROM work_order_day_sums WHERE unit = '{unit}' AND unit_id = $1 \
+             AND day >= $2 AND day <= $3 GROUP BY month ORDER BY month",
+            sums = summed_score_columns(),
+        ),
+        None => {
+            let values = SCORE_VALUES.iter().map(|(c, v)| format!("{v} AS {c}")).collect::<Vec<_>>().join(", ");
+            format!(
+                "SELECT month, {sums} FROM (SELECT month, {values} FROM work_order_events \
+                 WHERE {column} = $1 AND at >= $2 AND at < $3) e GROUP BY month ORDER BY month",
+                sums = summed_score_columns(),
+            )
+        }
+    }
 }
 
 fn department_from_row(r: &AnyRow) -> Result<DepartmentRecord, sqlx::Error> {
@@ -611,7 +685,8 @@ impl Store {
         Ok(id)
     }
 
-    /// Writes one event row of order `id`, copying its places and round from the order row.
+    /// Writes one event row of order `id`, copying its places and round from the order row, and
+    /// adds it to its places' scorecard day sums.
     async fn write_order_event(
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         id: i64,
@@ -621,7 +696,7 @@ impl Store {
         event: &EventRow,
     ) -> Result<i64, sqlx::Error> {
         let to = event.to.map(OrderStatus::as_str);
-        sqlx::query_scalar(
+        let event_id: i64 = sqlx::query_scalar(
             "INSERT INTO work_order_events (order_id, at, month, actor_id, action, from_status, to_status, note, round, \
              community_id, street_id, grid_id, department_id, on_time, minutes, satisfaction) \
              SELECT id, $1, $2, $3, $4, COALESCE($5, status), COALESCE($6, status), $7, round, community_id, street_id, \
@@ -640,7 +715,48 @@ impl Store {
         .bind(event.satisfaction.map(Satisfaction::as_str))
         .bind(id)
         .fetch_one(&mut **tx)
-        .await
+        .await?;
+        sqlx::query(&ADD_EVENT_SQL).bind(event_id).execute(&mut **tx).await?;
+        Ok(event_id)
+    }
+
+    /// Fills the scorecard's day sums from the log when they are empty and the log is not (after
+    /// the migration that added them, or a bulk load); another instance doing it at once adds
+    /// nothing twice.
+    pub async fn fill_order_day_sums(&self) -> Result<bool, StoreError> {
+        let (sums, events): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM work_order_day_sums LIMIT 1) s), \
+             (SELECT COUNT(*) FROM (SELECT 1 FROM work_order_events LIMIT 1) e)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        if sums > 0 || events == 0 {
+            return Ok(false);
+        }
+        self.sum_order_events(0, "DO NOTHING").await?;
+        Ok(true)
+    }
+
+    /// Adds the events after id `after` (loaded in bulk, without their sums) to the scorecard's
+    /// day sums.
+    pub async fn add_order_events_to_day_sums(&self, after: i64) -> Result<(), StoreError> {
+        self.sum_order_events(after, &adding_scores()).await
+    }
+
+    /// Sums the events after id `after` into the day sums, `on_conflict` with a row already there.
+    async fn sum_order_events(&self, after: i64, on_conflict: &str) -> Result<(), StoreError> {
+        sqlx::query(&format!(
+            "INSERT INTO work_order_day_sums (unit, unit_id, day, month, {cols}) \
+             SELECT unit, unit_id, day, month, {sums} FROM ({rows}) e GROUP BY unit, unit_id, day, month \
+             ON CONFLICT (unit, unit_id, day) {on_conflict}",
+            cols = score_columns(),
+            sums = summed_score_columns(),
+            rows = day_sum_rows("id > $1"),
+        ))
+        .bind(after)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// One order with its departments.
@@ -837,16 +953,21 @@ impl Store {
         Ok(out)
     }
 
-    /// The scorecard sums per month of the events matching `column = id` in `[from, to)`.
-    /// `column` is one of `street_id`, `community_id`, `grid_id`, `department_id`.
+    /// The scorecard sums per month of the events matching `column = id` on the days `from ..= to`
+    /// (Asia/Shanghai). `column` is one of `street_id`, `community_id`, `grid_id`, `department_id`.
     pub async fn score_sums(
         &self,
         column: &'static str,
         id: i64,
-        from: i64,
-        to: i64,
+        from: Date,
+        to: Date,
     ) -> Result<Vec<ScoreSums>, StoreError> {
         let sql = score_sums_sql(column);
+        let (from, to) = if DAY_SUM_UNITS.iter().any(|(_, c)| *c == column) {
+            (from.days_since_epoch(), to.days_since_epoch())
+        } else {
+            (shanghai_instant(from, 0), shanghai_instant(to.succ(), 0))
+        };
         let rows = sqlx::query(&sql).bind(id).bind(from).bind(to).fetch_all(&self.pool).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {

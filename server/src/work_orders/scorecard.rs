@@ -9,7 +9,7 @@
 
 use chrono::Utc;
 use haolin_shared::api::{PlaceLevel, Role, ScoreRow, Scorecard};
-use haolin_shared::domain::calendar::{Date, shanghai_date, shanghai_instant};
+use haolin_shared::domain::calendar::{Date, shanghai_date};
 
 use super::Viewer;
 use crate::auth::Caller;
@@ -125,7 +125,7 @@ pub async fn scorecard(state: &AppState, caller: &Caller, q: &ScoreQuery) -> Res
     if !may_read(state, &viewer, unit, id).await? {
         return Err(ApiError::not_found());
     }
-    let months = state.store.score_sums(column, id, shanghai_instant(from, 0), shanghai_instant(to.succ(), 0)).await?;
+    let months = state.store.score_sums(column, id, from, to).await?;
     let department = unit == "department";
     Ok(Scorecard {
         unit: unit.to_owned(),
