@@ -1,5 +1,6 @@
 //! Residents' ratings (one per resident, estate and period, kept by the unique key
-//! `property_ratings_once`) and a period's sums per estate and per company, and the comments.
+//! `property_ratings_once`), a period's sums per estate and per company (read from the per-estate
+//! period sums the rating triggers keep), and the comments.
 
 use haolin_shared::domain::property::StarSums;
 use sqlx::Row;
@@ -49,13 +50,12 @@ pub struct EstateSums {
     pub sums: StarSums,
 }
 
-const SUM_COLUMNS: &str = "COUNT(r.id) AS raters, \
-     CAST(COALESCE(SUM(r.security), 0) AS BIGINT) AS s1, CAST(COALESCE(SUM(r.cleaning), 0) AS BIGINT) AS s2, \
-     CAST(COALESCE(SUM(r.greening), 0) AS BIGINT) AS s3, CAST(COALESCE(SUM(r.orderly), 0) AS BIGINT) AS s4, \
-     CAST(COALESCE(SUM(r.repair), 0) AS BIGINT) AS s5, \
-     CAST(COALESCE(SUM((CASE WHEN r.security >= 4 THEN 1 ELSE 0 END) + (CASE WHEN r.cleaning >= 4 THEN 1 ELSE 0 END) \
-     + (CASE WHEN r.greening >= 4 THEN 1 ELSE 0 END) + (CASE WHEN r.orderly >= 4 THEN 1 ELSE 0 END) \
-     + (CASE WHEN r.repair >= 4 THEN 1 ELSE 0 END)), 0) AS BIGINT) AS satisfied";
+/// The sums of the per-estate period sums `s` (`property_period_sums`, kept by the triggers of
+/// `property_ratings` in each rating's own statement, migration 0017), 0 where there are none.
+const SUM_COLUMNS: &str = "CAST(COALESCE(SUM(s.raters), 0) AS BIGINT) AS raters, \
+     CAST(COALESCE(SUM(s.security), 0) AS BIGINT) AS s1, CAST(COALESCE(SUM(s.cleaning), 0) AS BIGINT) AS s2, \
+     CAST(COALESCE(SUM(s.greening), 0) AS BIGINT) AS s3, CAST(COALESCE(SUM(s.orderly), 0) AS BIGINT) AS s4, \
+     CAST(COALESCE(SUM(s.repair), 0) AS BIGINT) AS s5, CAST(COALESCE(SUM(s.satisfied), 0) AS BIGINT) AS satisfied";
 
 const RATING_COLUMNS: &str = "r.id, r.estate_id, r.period, r.security, r.cleaning, r.greening, r.orderly, r.repair, r.comment, r.created_at, r.updated_at";
 
@@ -155,11 +155,7 @@ impl Store {
         }
         let placeholders = (2..periods.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
-            "SELECT s.period, CAST(SUM(s.raters) AS BIGINT) AS raters, CAST(SUM(s.security) AS BIGINT) AS s1, \
-             CAST(SUM(s.cleaning) AS BIGINT) AS s2, CAST(SUM(s.greening) AS BIGINT) AS s3, \
-             CAST(SUM(s.orderly) AS BIGINT) AS s4, CAST(SUM(s.repair) AS BIGINT) AS s5, \
-             CAST(SUM(s.satisfied) AS BIGINT) AS satisfied \
-             FROM property_estates e JOIN property_period_sums s ON s.estate_id = e.id \
+            "SELECT s.period, {SUM_COLUMNS} FROM property_estates e JOIN property_period_sums s ON s.estate_id = e.id \
              WHERE {} AND s.period IN ({placeholders}) GROUP BY s.period",
             scope.predicate_at("e.community_id", "NULL", "$1")
         );
@@ -187,7 +183,7 @@ impl Store {
         let mut q = SqlBuilder::new(format!(
             "SELECT e.id, e.name, e.company_id, c.name AS company_name, e.community_id, e.street_id, {SUM_COLUMNS} \
              FROM property_estates e JOIN property_companies c ON c.id = e.company_id \
-             LEFT JOIN property_ratings r ON r.estate_id = e.id AND r.period = "
+             LEFT JOIN property_period_sums s ON s.estate_id = e.id AND s.period = "
         ));
         q.push_bind(period.to_owned()).push(" WHERE e.id > ").push_bind(after.unwrap_or(0));
         if let Some(estate) = estate {
@@ -215,7 +211,7 @@ impl Store {
         let mut q = SqlBuilder::new(format!(
             "SELECT c.id, c.name, {SUM_COLUMNS} FROM property_companies c \
              LEFT JOIN property_estates ce ON ce.company_id = c.id \
-             LEFT JOIN property_ratings r ON r.estate_id = ce.id AND r.period = "
+             LEFT JOIN property_period_sums s ON s.estate_id = ce.id AND s.period = "
         ));
         q.push_bind(period.to_owned()).push(" WHERE c.id > ").push_bind(after.unwrap_or(0));
         if !scope.all {
