@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::audit::AuditEntry;
 use super::{Backend, Store, StoreError, millis};
+use sqlx::Row;
 
 /// A service point as stored.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -98,6 +99,33 @@ fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, StoreErr
         .map_err(|e| StoreError::Other(sqlx::Error::Decode(format!("service points: {e}").into())))
 }
 
+/// A point's insert: `$1` its community, `$2 ..= $10` its fields, `$11` the time.
+const INSERT_POINT: &str = "INSERT INTO service_points (community_id, grid_id, name, address, lng, lat, hours, \
+     services, contact_name, contact_phone, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)";
+
+/// `sql` with `$1` = `key` (the community or the point), `$2 ..= $10` the point's fields in
+/// [`INSERT_POINT`]'s order and `$11` = `at` (UTC ms).
+fn point_query<'q>(
+    sql: &'q str,
+    key: i64,
+    fields: &'q PointFields,
+    at: i64,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    sqlx::query(sql)
+        .bind(key)
+        .bind(fields.grid_id)
+        .bind(&fields.name)
+        .bind(&fields.address)
+        .bind(fields.location[0])
+        .bind(fields.location[1])
+        .bind(&fields.hours)
+        .bind(&fields.services)
+        .bind(&fields.contact_name)
+        .bind(&fields.contact_phone)
+        .bind(at)
+}
+
 impl Store {
     /// The points in service (of one community, if given), in id order.
     pub async fn live_service_points(&self, community_id: Option<i64>) -> Result<Vec<PointRecord>, StoreError> {
@@ -133,24 +161,8 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO service_points (community_id, grid_id, name, address, lng, lat, hours, services, \
-             contact_name, contact_phone, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
-        )
-        .bind(community_id)
-        .bind(fields.grid_id)
-        .bind(&fields.name)
-        .bind(&fields.address)
-        .bind(fields.location[0])
-        .bind(fields.location[1])
-        .bind(&fields.hours)
-        .bind(&fields.services)
-        .bind(&fields.contact_name)
-        .bind(&fields.contact_phone)
-        .bind(millis(at))
-        .fetch_one(&mut *tx)
-        .await?;
+        let sql = format!("{INSERT_POINT} RETURNING id");
+        let id: i64 = point_query(&sql, community_id, fields, millis(at)).fetch_one(&mut *tx).await?.try_get("id")?;
         Self::insert_audit(&mut tx, audit, Some(id)).await?;
         tx.commit().await?;
         Ok(id)
@@ -165,21 +177,13 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
+        let done = point_query(
             "UPDATE service_points SET grid_id = $2, name = $3, address = $4, lng = $5, lat = $6, hours = $7, \
              services = $8, contact_name = $9, contact_phone = $10, updated_at = $11 WHERE id = $1",
+            id,
+            fields,
+            millis(at),
         )
-        .bind(id)
-        .bind(fields.grid_id)
-        .bind(&fields.name)
-        .bind(&fields.address)
-        .bind(fields.location[0])
-        .bind(fields.location[1])
-        .bind(&fields.hours)
-        .bind(&fields.services)
-        .bind(&fields.contact_name)
-        .bind(&fields.contact_phone)
-        .bind(millis(at))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -250,24 +254,7 @@ impl Store {
     pub async fn insert_service_points(&self, points: &[(i64, PointFields)], at_ms: i64) -> Result<usize, StoreError> {
         let mut tx = self.pool.begin().await?;
         for (community_id, fields) in points {
-            sqlx::query(
-                "INSERT INTO service_points (community_id, grid_id, name, address, lng, lat, hours, services, \
-                 contact_name, contact_phone, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-            )
-            .bind(community_id)
-            .bind(fields.grid_id)
-            .bind(&fields.name)
-            .bind(&fields.address)
-            .bind(fields.location[0])
-            .bind(fields.location[1])
-            .bind(&fields.hours)
-            .bind(&fields.services)
-            .bind(&fields.contact_name)
-            .bind(&fields.contact_phone)
-            .bind(at_ms)
-            .execute(&mut *tx)
-            .await?;
+            point_query(INSERT_POINT, *community_id, fields, at_ms).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(points.len())
