@@ -224,8 +224,10 @@ pub fn section(figures: &[FigureFigures]) -> String {
          (docs/FIGURES.md; included in the generation time); then `ANALYZE` (PostgreSQL: `VACUUM ANALYZE`). The \
          officer of street `520201001` and an admin (sessions inserted, tokens minted with the server's key) ask for \
          the last 365 days (13 months): the whole request — token, the caller's roles and the place's path, the \
-         summed whole months and the partial months' days, the histograms, today counted from the event log, the street's work-order \
-         scorecard, JSON. After 10 unmeasured requests, {SERIAL} from one client, then {REQUESTS} from {CLIENTS} \
+         summed whole months and the partial months' days, the histograms, today's rows summed so far and the event log \
+         after them (the generator sums today up to its end, the server's job every 30 s up to a minute ago; in \
+         production the log after the rows is at most about 90 seconds of events), the street's work-order scorecard \
+         from its day sums, JSON. After 10 unmeasured requests, {SERIAL} from one client, then {REQUESTS} from {CLIENTS} \
          concurrent clients (keep-alive). Every answer must be a 200 whose year counts as many posted wishes as the \
          event log has for the place (the workload: a non-empty list). Summary rows: the day and month tables \
          together.\n\n\

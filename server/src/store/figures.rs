@@ -30,7 +30,7 @@ use std::sync::LazyLock;
 use haolin_shared::domain::calendar::Date;
 use sqlx::Row;
 
-use super::{Backend, Store, StoreError};
+use super::{Backend, Store, StoreError, opaque};
 
 /// A range of summed days (`from ..= to`) cut into the whole months inside it, read from the
 /// month tables, and the days before and after them, read from the day tables. A statement binds
@@ -73,10 +73,12 @@ impl MonthSplit {
 /// The rows of a month table and its day table over a [`MonthSplit`] (`$2 ..= $7`) that pass
 /// `filter`, each with its `month` and `columns`.
 fn split_rows(month_table: &str, day_table: &str, columns: &str, filter: &str) -> String {
+    let [m2, m3] = ["$2", "$3"].map(|p| opaque(p, "TEXT"));
+    let [d4, d5, d6, d7] = ["$4", "$5", "$6", "$7"].map(|p| opaque(p, "BIGINT"));
     format!(
-        "SELECT month, {columns} FROM {month_table} WHERE {filter} AND month >= $2 AND month <= $3 \
-         UNION ALL SELECT month, {columns} FROM {day_table} WHERE {filter} AND day >= $4 AND day <= $5 \
-         UNION ALL SELECT month, {columns} FROM {day_table} WHERE {filter} AND day >= $6 AND day <= $7"
+        "SELECT month, {columns} FROM {month_table} WHERE {filter} AND month >= {m2} AND month <= {m3} \
+         UNION ALL SELECT month, {columns} FROM {day_table} WHERE {filter} AND day >= {d4} AND day <= {d5} \
+         UNION ALL SELECT month, {columns} FROM {day_table} WHERE {filter} AND day >= {d6} AND day <= {d7}"
     )
 }
 

@@ -548,6 +548,16 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DynStore, StoreE
 }
 
 /// A time as stored.
+/// Parameter `param` cast to `ty` as a value PostgreSQL's planner does not look into. A statement
+/// whose parameters bound a range (of days, of months) is otherwise planned afresh on every
+/// execution for the values at hand (a "custom plan"), although its plan — a range of the primary
+/// key — is the same for every value; behind this, PostgreSQL keeps one generic plan per
+/// connection. Only for ranges over a primary key, where no value changes the plan. SQLite reads
+/// it as the plain value.
+fn opaque(param: &str, ty: &str) -> String {
+    format!("(SELECT CAST({param} AS {ty}))")
+}
+
 fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use super::photos::PhotoAttach;
 use super::sql_builder::SqlBuilder;
 use super::wechat::{Notice, Subject};
-use super::{Store, StoreError, unique_violation};
+use super::{Store, StoreError, opaque, unique_violation};
 
 /// A department as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -508,8 +508,10 @@ pub fn score_sums_sql(column: &str) -> String {
     match DAY_SUM_UNITS.iter().find(|(_, c)| *c == column) {
         Some((unit, _)) => format!(
             "SELECT month, {sums} FROM work_order_day_sums WHERE unit = '{unit}' AND unit_id = $1 \
-             AND day >= $2 AND day <= $3 GROUP BY month ORDER BY month",
+             AND day >= {from} AND day <= {to} GROUP BY month ORDER BY month",
             sums = summed_score_columns(),
+            from = opaque("$2", "BIGINT"),
+            to = opaque("$3", "BIGINT"),
         ),
         None => {
             let values = SCORE_VALUES.iter().map(|(c, v)| format!("{v} AS {c}")).collect::<Vec<_>>().join(", ");
