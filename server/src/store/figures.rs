@@ -30,7 +30,7 @@ use std::sync::LazyLock;
 use haolin_shared::domain::calendar::Date;
 use sqlx::Row;
 
-use super::{Backend, Store, StoreError, opaque};
+use super::{Backend, Store, StoreError, adding, opaque};
 
 /// A range of summed days (`from ..= to`) cut into the whole months inside it, read from the
 /// month tables, and the days before and after them, read from the day tables. A statement binds
@@ -80,12 +80,6 @@ fn split_rows(month_table: &str, day_table: &str, columns: &str, filter: &str) -
          UNION ALL SELECT month, {columns} FROM {day_table} WHERE {filter} AND day >= {d4} AND day <= {d5} \
          UNION ALL SELECT month, {columns} FROM {day_table} WHERE {filter} AND day >= {d6} AND day <= {d7}"
     )
-}
-
-/// ` ON CONFLICT (keys) DO UPDATE …` adding each of `columns` to the row of `table` already there.
-fn adding(table: &str, keys: &str, columns: &[&str]) -> String {
-    let set = columns.iter().map(|c| format!("{c} = {table}.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
-    format!(" ON CONFLICT ({keys}) DO UPDATE SET {set}")
 }
 
 /// Adds day `$1`'s rows of `day_table` to their months in `month_table` (keyed by `keys` and the

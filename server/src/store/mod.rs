@@ -558,6 +558,13 @@ fn opaque(param: &str, ty: &str) -> String {
     format!("(SELECT CAST({param} AS {ty}))")
 }
 
+/// ` ON CONFLICT (keys) DO UPDATE …` adding each of `columns` to the row of `table` already there
+/// (summary tables written by upserts).
+fn adding(table: &str, keys: &str, columns: &[&str]) -> String {
+    let set = columns.iter().map(|c| format!("{c} = {table}.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
+    format!(" ON CONFLICT ({keys}) DO UPDATE SET {set}")
+}
+
 fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use super::photos::PhotoAttach;
 use super::sql_builder::SqlBuilder;
 use super::wechat::{Notice, Subject};
-use super::{Store, StoreError, opaque, unique_violation};
+use super::{Store, StoreError, adding, opaque, unique_violation};
 
 /// A department as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -471,14 +471,10 @@ fn day_sum_rows(filter: &str) -> String {
         .join(" UNION ALL ")
 }
 
-/// `DO UPDATE …` adding an incoming row's sums to the day's row.
+/// The upsert adding an incoming row's sums to the day's row.
 fn adding_scores() -> String {
-    let set = SCORE_VALUES
-        .iter()
-        .map(|(c, _)| format!("{c} = work_order_day_sums.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    format!("DO UPDATE SET {set}")
+    let columns: Vec<&str> = SCORE_VALUES.iter().map(|(c, _)| *c).collect();
+    adding("work_order_day_sums", "unit, unit_id, day", &columns)
 }
 
 fn score_columns() -> String {
@@ -489,17 +485,21 @@ fn summed_score_columns() -> String {
     SCORE_VALUES.iter().map(|(c, _)| format!("CAST(SUM({c}) AS BIGINT) AS {c}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Adds event `$1` to its street's, community's and grid's day sums.
-static ADD_EVENT_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+/// Sums the events of `work_order_events` passing `filter` into their day sums, `on_conflict`
+/// (` ON CONFLICT …`) with a day's row already there.
+fn day_sums_insert(filter: &str, on_conflict: &str) -> String {
     format!(
         "INSERT INTO work_order_day_sums (unit, unit_id, day, month, {cols}) \
-         SELECT unit, unit_id, day, month, {cols} FROM ({rows}) e WHERE true \
-         ON CONFLICT (unit, unit_id, day) {add}",
+         SELECT unit, unit_id, day, month, {sums} FROM ({rows}) e GROUP BY unit, unit_id, day, month{on_conflict}",
         cols = score_columns(),
-        rows = day_sum_rows("id = $1"),
-        add = adding_scores(),
+        sums = summed_score_columns(),
+        rows = day_sum_rows(filter),
     )
-});
+}
+
+/// Adds event `$1` to its street's, community's and grid's day sums.
+static ADD_EVENT_SQL: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| day_sums_insert("id = $1", &adding_scores()));
 
 /// The scorecard's statement for `column`'s unit `$1` over days `$2 ..= $3` (Asia/Shanghai), by
 /// month: a street's, community's or grid's day sums, a department's events (also what the
@@ -735,7 +735,7 @@ impl Store {
         if sums > 0 || events == 0 {
             return Ok(false);
         }
-        self.sum_order_events(0, "DO NOTHING").await?;
+        self.sum_order_events(0, " ON CONFLICT (unit, unit_id, day) DO NOTHING").await?;
         Ok(true)
     }
 
@@ -747,17 +747,7 @@ impl Store {
 
     /// Sums the events after id `after` into the day sums, `on_conflict` with a row already there.
     async fn sum_order_events(&self, after: i64, on_conflict: &str) -> Result<(), StoreError> {
-        sqlx::query(&format!(
-            "INSERT INTO work_order_day_sums (unit, unit_id, day, month, {cols}) \
-             SELECT unit, unit_id, day, month, {sums} FROM ({rows}) e GROUP BY unit, unit_id, day, month \
-             ON CONFLICT (unit, unit_id, day) {on_conflict}",
-            cols = score_columns(),
-            sums = summed_score_columns(),
-            rows = day_sum_rows("id > $1"),
-        ))
-        .bind(after)
-        .execute(&self.pool)
-        .await?;
+        sqlx::query(&day_sums_insert("id > $1", on_conflict)).bind(after).execute(&self.pool).await?;
         Ok(())
     }
 
