@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use chrono::Utc;
 
-use crate::settings::WorkOrderSettings;
+use crate::settings::Settings;
 use crate::store::bulk::{BulkLoader, BulkTable, int, text};
 use crate::store::{DynStore, StoreError};
 
@@ -246,13 +246,14 @@ struct Person {
     name: String,
 }
 
-/// Fills the database behind `store` with a district of `scale` from `seed`; work orders follow the
-/// clocks and categories of `settings`.
+/// Fills the database behind `store` with a district of `scale` from `seed`, as the server's jobs
+/// would leave it (a fulfilment unanswered for `wishes.auto_confirm_after` is auto-confirmed); work
+/// orders follow the clocks and categories of `settings.work_orders`.
 pub async fn generate(
     store: &DynStore,
     seed: u64,
     scale: Scale,
-    settings: &WorkOrderSettings,
+    settings: &Settings,
 ) -> Result<Generated, GenerateError> {
     let bulk = BulkLoader::for_generator(store);
     if store.place_by_code(DISTRICT_CODE).await?.is_some() {
@@ -503,6 +504,7 @@ pub async fn generate(
     let mut wishes = bulk.table(BulkTable::Wishes);
     let mut events = bulk.table(BulkTable::WishEvents);
     let hour = 3_600_000_i64;
+    let auto_confirm_ms = i64::try_from(settings.wishes.auto_confirm_after.as_millis()).unwrap_or(i64::MAX);
     for n in 0..scale.wishes {
         if n % 5_000 == 0 {
             wishes.flush().await?;
@@ -556,6 +558,16 @@ pub async fn generate(
                 }
             }
         }
+        // A fulfilment the resident left unanswered for `auto_confirm_after` was confirmed by the
+        // job on time, as on a running server (which would otherwise meet a backlog at start).
+        let auto_confirm_at = step(3).saturating_add(auto_confirm_ms);
+        let auto_confirmed = status == "fulfilled" && auto_confirm_at <= now_ms;
+        let status = if auto_confirmed {
+            log.push((auto_confirm_at, None, "auto_confirm", Some("fulfilled"), "confirmed", None));
+            "confirmed"
+        } else {
+            status
+        };
         let holder = matches!(status, "claimed" | "fulfilled" | "confirmed").then_some(member).flatten();
         let claim_expires = (status == "claimed").then(|| now_ms + 24 * hour + (rng.below(48) as i64) * hour);
         let price = (paid_rng.below(3) == 0).then(|| 30 * (1 + paid_rng.below(4) as i64));
@@ -564,7 +576,8 @@ pub async fn generate(
             in_ledger.push(entry);
         }
         let fulfilled_at = matches!(status, "fulfilled" | "confirmed").then(|| step(3));
-        let rating = (status == "confirmed").then(|| 3 + rng.below(3) as i64);
+        // Drawn for every confirmed wish, so the district after it stays the same for the seed.
+        let rating = (status == "confirmed").then(|| 3 + rng.below(3) as i64).filter(|_| !auto_confirmed);
         let updated = log.last().map_or(created, |e| e.0);
         let mut row = String::with_capacity(256);
         let _ = write!(
@@ -661,9 +674,10 @@ pub async fn generate(
         grid_workers,
         residents: residents.iter().map(|(p, g)| (p.id, *g)).collect(),
     };
-    let calendar = crate::work_orders::deadlines::calendar_of(store, settings).await?;
+    let calendar = crate::work_orders::deadlines::calendar_of(store, &settings.work_orders).await?;
     let events_before = bulk.max_id(BulkTable::WorkOrderEvents).await?;
-    let made = orders::generate_orders(&bulk, &district, settings, calendar, (seed, scale, now_ms, &hash)).await?;
+    let made = orders::generate_orders(&bulk, &district, &settings.work_orders, calendar, (seed, scale, now_ms, &hash))
+        .await?;
     done.users += made.users;
     done.departments = made.departments;
     done.orders = made.orders;

@@ -107,7 +107,7 @@ async fn generate() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match haolin::generate::generate(&store, seed, scale, &settings.work_orders).await {
+    match haolin::generate::generate(&store, seed, scale, &settings).await {
         Ok(done) => {
             println!(
                 "generated district {}: {} places, {} party organisations, {} accounts, {} wishes, {} events, {} \

@@ -275,7 +275,8 @@ pub fn psql(sql: &str) {
 /// PostgreSQL database), for tests that inject a fault the API cannot cause; panics if it fails.
 pub fn run_sql(database_url: &str, sql: &str) {
     let out = match database_url.strip_prefix("sqlite:") {
-        Some(path) => Command::new("sqlite3").args(["-bail", path, sql]).output(),
+        // The server may be writing: wait for its lock as the server's own connections do.
+        Some(path) => Command::new("sqlite3").args(["-bail", "-cmd", ".timeout 10000", path, sql]).output(),
         None => Command::new("psql").args([database_url, "-v", "ON_ERROR_STOP=1", "-qc", sql]).output(),
     }
     .unwrap_or_else(|e| panic!("cannot run the database client (sqlite3/psql): {e}"));
@@ -286,7 +287,9 @@ pub fn run_sql(database_url: &str, sql: &str) {
 /// column values as text (NULL as an empty string); panics if it fails.
 pub fn query_sql(database_url: &str, sql: &str) -> Vec<Vec<String>> {
     let out = match database_url.strip_prefix("sqlite:") {
-        Some(path) => Command::new("sqlite3").args(["-bail", "-separator", "\t", path, sql]).output(),
+        Some(path) => {
+            Command::new("sqlite3").args(["-bail", "-cmd", ".timeout 10000", "-separator", "\t", path, sql]).output()
+        }
         None => Command::new("psql")
             .args([database_url, "-v", "ON_ERROR_STOP=1", "-A", "-t", "-F", "\t", "-c", sql])
             .output(),

@@ -80,6 +80,21 @@ async fn the_small_district_is_consistent_and_the_same_for_the_same_seed() {
     for s in ["pending_review", "open", "claimed", "fulfilled", "confirmed", "rejected", "cancelled"] {
         assert!(statuses.contains(s), "some wish is {s}");
     }
+    // As the jobs leave a district: no fulfilment waits past `wishes.auto_confirm_after` (7 days),
+    // those were auto-confirmed on time, without a rating, and the member was credited then.
+    let week = 7 * 24 * 3_600_000_i64;
+    let now = chrono::Utc::now().timestamp_millis();
+    let overdue = format!("SELECT COUNT(*) FROM wishes WHERE status = 'fulfilled' AND fulfilled_at <= {}", now - week);
+    assert_eq!(count(&app, &overdue), 0, "no fulfilment is left for the auto-confirm job");
+    let auto = count(&app, "SELECT COUNT(*) FROM wish_events WHERE action = 'auto_confirm'");
+    assert!(auto > 0, "some fulfilments were auto-confirmed");
+    let on_time = format!(
+        "SELECT COUNT(*) FROM wish_events e JOIN wishes w ON w.id = e.wish_id \
+         WHERE e.action = 'auto_confirm' AND e.actor_id IS NULL AND e.at = w.fulfilled_at + {week} \
+         AND w.status = 'confirmed' AND w.rating IS NULL AND w.updated_at = e.at AND EXISTS (SELECT 1 FROM \
+         ledger_transfers t WHERE t.wish_id = w.id AND t.at = e.at AND t.kind IN ('wish_credit', 'escrow_pay'))"
+    );
+    assert_eq!(count(&app, &on_time), auto, "each on time, unrated, its member credited then");
     let sample = &wishes[0];
     let events = app.get(&format!("/api/v1/wishes/{}/events", str_of(sample, "id")), &admin).await;
     assert_eq!(events.expect_status(200)["items"][0]["action"], "post");
