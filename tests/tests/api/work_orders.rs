@@ -333,7 +333,8 @@ async fn deadlines_follow_the_uploaded_holidays_and_make_up_working_days() {
             days.push(json!({"name": "国庆节", "date": d.format("%Y-%m-%d").to_string(), "isOffDay": true}));
         }
     }
-    let mut saturday = d;
+    // The first Saturday after the nine days (the ninth may be a Saturday itself).
+    let mut saturday = d.succ_opt().unwrap();
     while saturday.format("%u").to_string() != "6" {
         saturday = saturday.succ_opt().unwrap();
     }
