@@ -272,14 +272,26 @@ pub fn psql(sql: &str) {
 }
 
 /// Runs SQL directly on a test server's database (`sqlite3` on a SQLite file, `psql` on a
-/// PostgreSQL database), for tests that inject a fault the API cannot cause; panics if it fails.
-pub fn run_sql(database_url: &str, sql: &str) {
-    let out = match database_url.strip_prefix("sqlite:") {
-        // The server may be writing: wait for its lock as the server's own connections do.
-        Some(path) => Command::new("sqlite3").args(["-bail", "-cmd", ".timeout 10000", path, sql]).output(),
+/// PostgreSQL database) and answers how the client ended, whatever the database said.
+pub fn sql_output(database_url: &str, sql: &str) -> std::process::Output {
+    match database_url.strip_prefix("sqlite:") {
+        Some(path) => sqlite3().args([path, sql]).output(),
         None => Command::new("psql").args([database_url, "-v", "ON_ERROR_STOP=1", "-qc", sql]).output(),
     }
-    .unwrap_or_else(|e| panic!("cannot run the database client (sqlite3/psql): {e}"));
+    .unwrap_or_else(|e| panic!("cannot run the database client (sqlite3/psql): {e}"))
+}
+
+/// `sqlite3` stopping at the first error and, since the server may be writing, waiting for its
+/// lock as the server's own connections do.
+fn sqlite3() -> Command {
+    let mut cli = Command::new("sqlite3");
+    cli.args(["-bail", "-cmd", ".timeout 10000"]);
+    cli
+}
+
+/// [`sql_output`] for tests that inject a fault the API cannot cause; panics if it fails.
+pub fn run_sql(database_url: &str, sql: &str) {
+    let out = sql_output(database_url, sql);
     assert!(out.status.success(), "{sql:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -287,9 +299,7 @@ pub fn run_sql(database_url: &str, sql: &str) {
 /// column values as text (NULL as an empty string); panics if it fails.
 pub fn query_sql(database_url: &str, sql: &str) -> Vec<Vec<String>> {
     let out = match database_url.strip_prefix("sqlite:") {
-        Some(path) => {
-            Command::new("sqlite3").args(["-bail", "-cmd", ".timeout 10000", "-separator", "\t", path, sql]).output()
-        }
+        Some(path) => sqlite3().args(["-separator", "\t", path, sql]).output(),
         None => Command::new("psql")
             .args([database_url, "-v", "ON_ERROR_STOP=1", "-A", "-t", "-F", "\t", "-c", sql])
             .output(),

@@ -815,11 +815,7 @@ async fn no_route_edits_the_log() {
 
 /// Runs `sql` on the test server's database; says whether the database refused it.
 fn refused_by_database(database_url: &str, sql: &str) -> (bool, String) {
-    let out = match database_url.strip_prefix("sqlite:") {
-        Some(path) => Command::new("sqlite3").args(["-bail", "-cmd", ".timeout 10000", path, sql]).output(),
-        None => Command::new("psql").args([database_url, "-v", "ON_ERROR_STOP=1", "-qc", sql]).output(),
-    }
-    .expect("the database client (sqlite3/psql) runs");
+    let out = haolin_tests::sql_output(database_url, sql);
     (!out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
