@@ -547,7 +547,6 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DynStore, StoreE
     Ok(Arc::new(Store::connect(url, max_connections).await?))
 }
 
-/// A time as stored.
 /// Parameter `param` cast to `ty` as a value PostgreSQL's planner does not look into. A statement
 /// whose parameters bound a range (of days, of months) is otherwise planned afresh on every
 /// execution for the values at hand (a "custom plan"), although its plan — a range of the primary
@@ -565,6 +564,7 @@ fn adding(table: &str, keys: &str, columns: &[&str]) -> String {
     format!(" ON CONFLICT ({keys}) DO UPDATE SET {set}")
 }
 
+/// A time as stored.
 fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }

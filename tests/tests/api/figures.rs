@@ -608,8 +608,8 @@ async fn each_role_reads_only_its_places_and_bad_ranges_are_refused() {
 }
 
 /// Property ratings (docs/PROPERTY.md) in the figures: a period counts in the month it ends (the
-/// open period in the range's last month), at the community, street and district of its estate;
-/// a grid has none.
+/// open period in the range's last month), at the community, street and district of its estate
+/// (which it follows when the estate moves to another community); a grid has none.
 #[tokio::test]
 async fn property_ratings_count_at_their_estates_places_in_the_month_their_period_ends() {
     let app = spawn_app_with(|_| {}).await;
@@ -640,7 +640,7 @@ async fn property_ratings_count_at_their_estates_places_in_the_month_their_perio
     let admin = app.admin_token().await;
     let place = app.get(&format!("/api/v1/places/{community_a}"), &admin).await.expect_status(200).clone();
     let street = str_of(&place, "parent_id").to_owned();
-    let s = read(street, e.officer.token.clone(), first.clone(), day.clone()).await;
+    let s = read(street.clone(), e.officer.token.clone(), first.clone(), day.clone()).await;
     assert_eq!(s["total"]["property"], json!({"raters": 2, "star_avg": 3.1, "satisfaction": 0.4}), "street: {s}");
 
     let grid = read(str_of(&e.grid_a, "id").to_owned(), e.dispatcher_a.token.clone(), first.clone(), day.clone()).await;
@@ -656,6 +656,20 @@ async fn property_ratings_count_at_their_estates_places_in_the_month_their_perio
     let estate = estate.expect("estate A's result").clone();
     assert_eq!(estate["raters"], changed["total"]["property"]["raters"], "{estate}");
     assert_eq!(estate["satisfaction"], changed["total"]["property"]["satisfaction"], "{estate}");
+
+    // An estate moved to another community takes its ratings along: its old community counts
+    // none, its new one counts both estates, and the street counts what it did.
+    let community_b = str_of(&e.grid_b, "parent_id").to_owned();
+    let grid_b2 = app.create_place("grid", "幸福第二网格", Some(&community_b), json!({"kind": "comprehensive"})).await;
+    let moved = json!({"place_ids": [str_of(&grid_b2, "id")]});
+    app.patch(&format!("/api/v1/admin/property/estates/{}", e.estate_a), &admin, &moved).await.expect_status(200);
+    let left = read(community_a.clone(), e.dispatcher_a.token.clone(), first.clone(), day.clone()).await;
+    assert_eq!(left["total"]["property"], json!({"raters": 0, "star_avg": null, "satisfaction": null}), "{left}");
+    let both = json!({"raters": 2, "star_avg": 1.9, "satisfaction": 0.1});
+    let b = read(community_b, e.dispatcher_b.token.clone(), first.clone(), day.clone()).await;
+    assert_eq!(b["total"]["property"], both, "community B: {b}");
+    let s = read(street.clone(), e.officer.token.clone(), first.clone(), day.clone()).await;
+    assert_eq!(s["total"]["property"], both, "street: {s}");
 
     // A range that ends before the period: nothing rated.
     let earlier = chrono::NaiveDate::parse_from_str(&first, "%Y-%m-%d").expect("day") - chrono::Duration::days(1);

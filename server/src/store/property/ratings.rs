@@ -1,6 +1,7 @@
 //! Residents' ratings (one per resident, estate and period, kept by the unique key
 //! `property_ratings_once`), a period's sums per estate and per company (read from the per-estate
-//! period sums the rating triggers keep), and the comments.
+//! period sums the rating triggers keep), per place (from the per-community sums kept from those),
+//! and the comments.
 
 use haolin_shared::domain::property::StarSums;
 use sqlx::Row;
@@ -143,8 +144,8 @@ impl Store {
     }
 
     /// The sums of the ratings of the estates in a community, street or district (`scope`; a grid
-    /// has none) for each of `periods` that has any, from the per-estate sums the triggers of
-    /// `property_ratings` keep (migration 0017).
+    /// has none) for each of `periods` that has any, from the per-community sums the triggers keep
+    /// from the per-estate ones (migrations 0017 and 0020): a row per community and period.
     pub async fn property_period_sums(
         &self,
         scope: Scope,
@@ -154,10 +155,11 @@ impl Store {
             return Ok(Vec::new());
         }
         let placeholders = (2..periods.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        // A community an estate left keeps its periods' rows at zero raters: not "any".
         let sql = format!(
-            "SELECT s.period, {SUM_COLUMNS} FROM property_estates e JOIN property_period_sums s ON s.estate_id = e.id \
-             WHERE {} AND s.period IN ({placeholders}) GROUP BY s.period",
-            scope.predicate_at("e.community_id", "NULL", "$1")
+            "SELECT s.period, {SUM_COLUMNS} FROM property_community_sums s \
+             WHERE {} AND s.period IN ({placeholders}) GROUP BY s.period HAVING SUM(s.raters) > 0",
+            scope.predicate_at("s.community_id", "NULL", "$1")
         );
         let mut q = sqlx::query(&sql).bind(scope.id());
         for period in periods {
