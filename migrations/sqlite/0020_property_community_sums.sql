@@ -49,7 +49,8 @@ BEGIN
     WHERE community_id = (SELECT community_id FROM property_estates WHERE id = NEW.estate_id) AND period = NEW.period;
 END;
 
--- An estate moved to another community: its sums leave the old community and join the new.
+-- An estate moved to another community: its sums leave the old community and join the new (two
+-- different communities, so each row of the statement meets its own sums row).
 CREATE TRIGGER property_estates_moved AFTER UPDATE OF community_id ON property_estates
     WHEN OLD.community_id <> NEW.community_id
 BEGIN
@@ -57,15 +58,7 @@ BEGIN
     SELECT OLD.community_id, s.period, -s.raters, -s.security, -s.cleaning, -s.greening, -s.orderly, -s.repair,
            -s.satisfied
     FROM property_period_sums s WHERE s.estate_id = OLD.id
-    ON CONFLICT (community_id, period) DO UPDATE SET
-        raters = raters + excluded.raters,
-        security = security + excluded.security,
-        cleaning = cleaning + excluded.cleaning,
-        greening = greening + excluded.greening,
-        orderly = orderly + excluded.orderly,
-        repair = repair + excluded.repair,
-        satisfied = satisfied + excluded.satisfied;
-    INSERT INTO property_community_sums (community_id, period, raters, security, cleaning, greening, orderly, repair, satisfied)
+    UNION ALL
     SELECT NEW.community_id, s.period, s.raters, s.security, s.cleaning, s.greening, s.orderly, s.repair, s.satisfied
     FROM property_period_sums s WHERE s.estate_id = NEW.id
     ON CONFLICT (community_id, period) DO UPDATE SET
