@@ -765,31 +765,22 @@ impl Store {
         })
     }
 
-    /// A place's sums and histograms counted from the log for `[start, end)` (UTC ms).
-    /// The sums and the histograms are two statements, run at once on two connections.
+    /// A place's sums and histograms counted from the log for `[start, end)` (UTC ms), in one
+    /// statement (one plan and one round trip: the bounds make PostgreSQL plan it per request).
     pub async fn live_figures(&self, scope: Scope, start: i64, end: i64) -> Result<(DaySums, Durations), StoreError> {
-        let sums_sql = format!(
-            "WITH {src} SELECT {sums} FROM src WHERE {pred}",
+        let pred = scope.predicate("community_id", "grid_id");
+        let inner = format!("SELECT metric, seconds, COUNT(*) AS n FROM dur WHERE {pred} GROUP BY metric, seconds");
+        let sql = format!(
+            "WITH {src}, {dur} SELECT {sums}, ({folded}) AS durations FROM src WHERE {pred}",
             src = source_cte(),
-            sums = sums_select(),
-            pred = scope.predicate("community_id", "grid_id"),
-        );
-        let inner = format!(
-            "SELECT metric, seconds, COUNT(*) AS n FROM dur WHERE {pred} GROUP BY metric, seconds",
-            pred = scope.predicate("community_id", "grid_id")
-        );
-        let durations_sql = format!(
-            "WITH {dur} {folded}",
             dur = durations_cte(),
-            folded = folded(self.backend, "metric, seconds, n", &inner)
+            sums = sums_select(),
+            folded = folded(self.backend, "metric, seconds, n", &inner),
         );
-        let (row, text): (_, String) = tokio::try_join!(
-            sqlx::query(&sums_sql).bind(start).bind(end).bind(scope.id()).fetch_one(&self.pool),
-            sqlx::query_scalar(&durations_sql).bind(start).bind(end).bind(scope.id()).fetch_one(&self.pool),
-        )?;
+        let row = sqlx::query(&sql).bind(start).bind(end).bind(scope.id()).fetch_one(&self.pool).await?;
         let values = optional_values(&row, &SUM_COLUMNS)?;
         let mut durations = Durations::default();
-        for (metric, seconds, n) in decode::<Vec<(String, i64, i64)>>(&text)? {
+        for (metric, seconds, n) in decode::<Vec<(String, i64, i64)>>(&row.try_get::<String, _>("durations")?)? {
             durations.put(&metric, seconds, n);
         }
         Ok((DaySums::from_values(&values), durations))
