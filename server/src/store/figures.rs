@@ -471,6 +471,16 @@ fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
     serde_json::from_str(text).map_err(|e| StoreError::Other(sqlx::Error::Decode(format!("figures: {e}").into())))
 }
 
+/// A row's sums (the `SUM_COLUMNS`) and its histograms (`durations`, folded by `folded`).
+fn sums_and_durations(row: &sqlx::any::AnyRow) -> Result<(DaySums, Durations), StoreError> {
+    let values = optional_values(row, &SUM_COLUMNS)?;
+    let mut durations = Durations::default();
+    for (metric, seconds, n) in decode::<Vec<(String, i64, i64)>>(&row.try_get::<String, _>("durations")?)? {
+        durations.put(&metric, seconds, n);
+    }
+    Ok((DaySums::from_values(&values), durations))
+}
+
 /// The watermark and how far the day after it is summed, as a CTE `w (day, partial_upto)`.
 const MARK_CTE: &str = "w AS (SELECT day, partial_upto FROM figure_watermark WHERE id = 1)";
 
@@ -753,16 +763,7 @@ impl Store {
         .bind(place_id)
         .fetch_one(&self.pool)
         .await?;
-        let values = optional_values(&row, &SUM_COLUMNS)?;
-        let mut durations = Durations::default();
-        for (metric, seconds, n) in decode::<Vec<(String, i64, i64)>>(&row.try_get::<String, _>("durations")?)? {
-            durations.put(&metric, seconds, n);
-        }
-        Ok(SoFar {
-            watermark: row.try_get("watermark")?,
-            upto: row.try_get("upto")?,
-            rows: (DaySums::from_values(&values), durations),
-        })
+        Ok(SoFar { watermark: row.try_get("watermark")?, upto: row.try_get("upto")?, rows: sums_and_durations(&row)? })
     }
 
     /// A place's sums and histograms counted from the log for `[start, end)` (UTC ms), in one
@@ -778,12 +779,7 @@ impl Store {
             folded = folded(self.backend, "metric, seconds, n", &inner),
         );
         let row = sqlx::query(&sql).bind(start).bind(end).bind(scope.id()).fetch_one(&self.pool).await?;
-        let values = optional_values(&row, &SUM_COLUMNS)?;
-        let mut durations = Durations::default();
-        for (metric, seconds, n) in decode::<Vec<(String, i64, i64)>>(&row.try_get::<String, _>("durations")?)? {
-            durations.put(&metric, seconds, n);
-        }
-        Ok((DaySums::from_values(&values), durations))
+        sums_and_durations(&row)
     }
 
     /// Every member's summed days in a place over `from ..= to` (days), with their names.
